@@ -1,0 +1,3 @@
+from pikg.cli import app
+
+app(prog_name="pikg")

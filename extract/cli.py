@@ -1,0 +1,129 @@
+"""The ``pikg`` command: argument parsing and printing only; the work is in the library.
+
+Exit codes: 0 success; 1 some input could not be read (the others were still processed);
+2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pikg.model import Extraction
+from pikg.pipeline import extract_file
+from pikg.reading import DocumentError
+
+app = typer.Typer(
+    help="pikg: performance targets of Chinese budget disclosures as linked data.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@app.callback()
+def _group() -> None:
+    """pikg: performance targets of Chinese budget disclosures as linked data."""
+
+
+class ExtractFormat(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+    table = "table"
+
+
+def documents(paths: list[Path]) -> Iterator[Path]:
+    """Each path, a folder standing for every non-hidden file below it, in name order."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(p.startswith(".") for p in child.relative_to(path).parts):
+                    yield child
+        else:
+            yield path
+
+
+def extract_all(paths: list[Path]) -> tuple[list[Extraction], int]:
+    """Extract every document; report unreadable ones on stderr and count them."""
+    done: list[Extraction] = []
+    failed = 0
+    for path in documents(paths):
+        try:
+            result = extract_file(path)
+        except DocumentError as exc:
+            err.print(f"error: {exc}", markup=False)
+            failed += 1
+            continue
+        for item in result.unparsed:
+            text = " ".join(item.text.split())
+            err.print(f"{result.doc}:{item.start}-{item.end}: unparsed: {text}", markup=False)
+        done.append(result)
+    return done, failed
+
+
+def row_objects(result: Extraction) -> Iterator[dict[str, Any]]:
+    for row in result.rows:
+        yield {"scope": "row", **row.to_dict()}
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def _summary_table(results: list[Extraction]) -> None:
+    out = Console(highlight=False)
+    for result in results:
+        facts = result.facts
+        table = Table(title=result.doc, show_header=False, title_justify="left")
+        table.add_row("department", facts.department or "—")
+        table.add_row("region", " / ".join(facts.region) or "—")
+        table.add_row("year", str(facts.year or "—"))
+        table.add_row("kind", facts.kind)
+        table.add_row("projects", str(len(result.projects)))
+        table.add_row("rows", str(len(result.rows)))
+        table.add_row("unparsed lines", str(len(result.unparsed)))
+        out.print(table)
+        for project in result.projects:
+            rows = sum(1 for r in result.rows if r.project == project.name)
+            amount = f"  {project.amount} {project.amount_unit}" if project.amount else ""
+            out.print(f"  • {project.name}{amount}: {rows} rows", markup=False)
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Documents, or folders of documents.")],
+    fmt: Annotated[
+        ExtractFormat, typer.Option("--format", help="jsonl: a row a line; json; table.")
+    ] = ExtractFormat.jsonl,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="One record per document instead of rows.")
+    ] = False,
+) -> None:
+    """Extract documents' facts, projects and indicator rows."""
+    results, failed = extract_all(paths)
+    if summary:
+        if fmt is ExtractFormat.table:
+            _summary_table(results)
+        else:
+            for result in results:
+                _print_json(result.summary())
+    elif fmt is ExtractFormat.table:
+        _summary_table(results)
+    else:
+        for result in results:
+            for obj in row_objects(result):
+                _print_json(obj)
+    if failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app(prog_name="pikg")

@@ -1,0 +1,95 @@
+"""What extraction produces: plain records that every later stage (RDF, SHACL, CLI) reads."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["number", "date", "text", "empty"]
+LevelSource = Literal["stated", "inferred", "unknown"]
+DocKind = Literal["budget", "final-accounts", "target-table", "self-evaluation", "approval"]
+
+
+@dataclass
+class IndicatorRow:
+    """One 三级指标 row with its target, located in the source text."""
+
+    doc: str
+    project: str | None
+    level1: str | None
+    level2: str | None
+    level_source: LevelSource
+    name: str
+    operator: str | None
+    operator_written: str | None
+    value: str | None
+    unit: str | None
+    value_normalized: str | None
+    unit_normalized: str | None
+    kind: Kind
+    actual: str | None
+    raw: str
+    start: int
+    end: int
+    scheme: str | None = None
+    direction: str | None = None
+    weight: str | None = None
+    score: str | None = None
+    deviation_reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Project:
+    name: str
+    amount: str | None = None
+    amount_unit: str | None = None
+    amount_yuan: str | None = None
+    goal: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Unparsed:
+    """A line inside an indicator section that no layout rule could read, kept verbatim."""
+
+    text: str
+    start: int
+    end: int
+    project: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class DocumentFacts:
+    department: str | None = None
+    region: list[str] = field(default_factory=list)
+    year: int | None = None
+    kind: DocKind = "budget"
+
+
+@dataclass
+class Extraction:
+    doc: str
+    facts: DocumentFacts
+    projects: list[Project]
+    rows: list[IndicatorRow]
+    unparsed: list[Unparsed]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "doc": self.doc,
+            "department": self.facts.department,
+            "region": self.facts.region,
+            "year": self.facts.year,
+            "kind": self.facts.kind,
+            "projects": [p.to_dict() for p in self.projects],
+            "rows": len(self.rows),
+            "unparsed": len(self.unparsed),
+        }
