@@ -101,8 +101,9 @@ def _summary_table(results: list[Extraction]) -> None:
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Documents, or folders of documents.")],
     fmt: Annotated[
-        ExtractFormat, typer.Option("--format", help="jsonl: a row a line; json; table.")
-    ] = ExtractFormat.jsonl,
+        ExtractFormat | None,
+        typer.Option("--format", help="jsonl (rows, the default), json, or table (--summary's default)."),
+    ] = None,
     summary: Annotated[
         bool, typer.Option("--summary", help="One record per document instead of rows.")
     ] = False,
@@ -110,7 +111,7 @@ def extract(
     """Extract documents' facts, projects and indicator rows."""
     results, failed = extract_all(paths)
     if summary:
-        if fmt is ExtractFormat.table:
+        if fmt is None or fmt is ExtractFormat.table:
             _summary_table(results)
         else:
             for result in results:

@@ -79,11 +79,24 @@ def decode(data: bytes, path: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if b"\x00" in data[:4096]:
+        # UTF-16 without a BOM: the zero high bytes of ASCII fall on odd or even positions.
+        odd = data[1:4096:2].count(0)
+        even = data[0:4096:2].count(0)
+        try:
+            return data.decode("utf-16-le" if odd >= even else "utf-16-be")
+        except UnicodeDecodeError:
+            pass
+    try:
+        # The encoding of most Chinese disclosures that are not UTF-8; strict, so other
+        # byte soups fail here and go on to detection.
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise DocumentError(path, "bytes are not text in any encoding pikg reads")
     encoding = best.encoding.lower().replace("_", "")
-    # GB18030 is a superset of the GB family: decoding with it loses nothing the guess had.
     if encoding in _CHINESE_FAMILY:
         encoding = "gb18030"
     try:

@@ -27,7 +27,8 @@ _DIRECTION = re.compile(r"\s+(正向|反向|正向指标|反向指标|定量|定
 _LEADING_ENUM = re.compile(r"^(?:\d+[、.．)）]|[(（]\d+[)）]|[①-⑳])\s*")
 _NAME_TRIM = " :：、,，;；。-—"
 _DASH = r"\s*[-—–－~]+\s*"
-_HINT_LINE = re.compile(r"^\s*(?:年度|项目)?绩效(?:指标|目标)\s*[:：]?\s*$")
+_TOTALS = {"总分", "合计", "小计", "总计", "得分合计"}
+_HINT_LINE = re.compile(r"^\s*(?:项目)?绩效指标\s*[:：]?\s*$")
 
 HEADER_TERMS = {
     "一级指标": "l1", "二级指标": "l2", "三级指标": "name", "指标名称": "name",
@@ -59,6 +60,7 @@ class Pending:
     name: list[tuple[int, int]] = field(default_factory=list)
     value: list[tuple[int, int]] = field(default_factory=list)
     label: str | None = None  # the level name standing as the row's name (unnamed rows)
+    direction: str | None = None
 
 
 @dataclass
@@ -77,6 +79,10 @@ class BlockParser:
     pending: Pending | None = None
     in_table: bool = False
     header_run: int = 0
+    text: str = ""  # the source's normalised text with cell separators as spaces
+
+    def __post_init__(self) -> None:
+        self.text = _SEPARATORS.sub(" ", self.source.text)
 
     # ---- entry point ------------------------------------------------------------------
 
@@ -98,12 +104,14 @@ class BlockParser:
         value_text: str,
         extent: tuple[int, int],
         label: str | None = None,
+        direction: str | None = None,
     ) -> None:
         src = self.source
-        name = "".join(re.sub(r"\s+", "", src.raw(a, b)) for a, b in name_spans)
+        name = "".join(_SEPARATORS.sub("", re.sub(r"\s+", "", src.raw(a, b))) for a, b in name_spans)
         name = _LEADING_ENUM.sub("", name).strip(_NAME_TRIM)
-        direction = None
         value_text = value_text.strip()
+        if name in _TOTALS:
+            return  # 总分 / 合计: the sum line of a self-evaluation, not an indicator
         if not name and label:
             name = label
         if not name:
@@ -113,8 +121,7 @@ class BlockParser:
         target = parse_target(value_text[:cut], name, self.year)
         tail = value_text[cut:].split()
         extra = self._columns_after_value(tail)
-        if extra.get("direction"):
-            direction = extra["direction"]
+        direction = extra.get("direction") or direction
         if target.kind == "empty" and (len(name) > 40 or re.search(r"[。,，]", name)):
             self._unparsed(extent)
             return
@@ -228,7 +235,7 @@ class BlockParser:
     # ---- lines: tables and bare lists -----------------------------------------------------
 
     def _line(self, line: Line) -> None:
-        text = _SEPARATORS.sub(" ", line.text)
+        text = self.text[line.start : line.end]
         if _PAGE_LINE.match(text):
             return
         if self._header(text):
@@ -272,11 +279,10 @@ class BlockParser:
         """`字描述）`: the end of a header cell wrapped onto the next line."""
         return bool(
             self.header_run
-            and "）" in text + ")"
+            and text.strip().endswith(("）", ")"))
             and not re.search(r"[(（]", text)
             and locate(text) is None
             and len(text.strip()) <= 12
-            and text.strip().endswith(("）", ")"))
         )
 
     def _starts_with_level(self, text: str) -> bool:
@@ -291,7 +297,7 @@ class BlockParser:
                 items.append((line.start + m.start(), line.start + m.end()))
         parsed = []
         for a, b in items:
-            item = self.source.text[a:b]
+            item = self.text[a:b]
             levels, rest_at, label = self._strip_levels(item, glued=True)
             rest = item[rest_at:]
             at = 0 if label and _TARGET_ONLY(rest) else locate(rest)
@@ -306,7 +312,7 @@ class BlockParser:
             l1 = next((lv for lv in levels if lv.depth == 1), None)
             l2 = next((lv for lv in levels if lv.depth == 2), None)
             name_a = a + rest_at
-            self._emit(l1, l2, [(name_a, name_a + at)], self.source.text[name_a + at : b], (a, b), label)
+            self._emit(l1, l2, [(name_a, name_a + at)], self.text[name_a + at : b], (a, b), label)
         return True
 
     def _strip_levels(self, text: str, glued: bool) -> tuple[list[Level], int, str | None]:
@@ -384,11 +390,12 @@ class BlockParser:
 
     def _add_value(self, start: int, end: int) -> None:
         assert self.pending is not None
-        text = self.source.text[start:end]
-        direction = _DIRECTION.search(self.source.text[self.pending.name[-1][0] : start].rstrip())
+        text = self.text[start:end]
+        direction = _DIRECTION.search(self.text[self.pending.name[-1][0] : start].rstrip())
         if direction:
             a, b = self.pending.name[-1]
             self.pending.name[-1] = (a, a + direction.start())
+            self.pending.direction = direction.group(1)
         self.pending.value.append((start + len(text) - len(text.lstrip()), end))
 
     def _text_cell(self, at: int, end: int, body: str) -> None:
@@ -422,13 +429,26 @@ class BlockParser:
             return
         spans = pending.name + pending.value
         extent = (min(a for a, _ in spans), max(b for _, b in spans))
-        value_text = " ".join(self.source.text[a:b] for a, b in pending.value)
-        self._emit(pending.l1, pending.l2, pending.name, value_text, extent, pending.label)
+        value_text = " ".join(self.text[a:b] for a, b in pending.value)
+        self._emit(
+            pending.l1, pending.l2, pending.name, value_text, extent, pending.label, pending.direction
+        )
 
 
 def _TARGET_ONLY(text: str) -> bool:
-    """A line that is a target and nothing else: `≥ 2 次`, `=100%`, `2021年12月31日前`."""
-    return bool(_VALUE_START.match(text)) and locate(text) is None
+    """A line that is a target and nothing else: `≥ 2 次`, `=100%`, `2021年12月31日前`.
+
+    Not `65岁及以上老年人健康管理人数`, a name that happens to open with a number.
+    """
+    if not _VALUE_START.match(text) or locate(text) is not None:
+        return False
+    if re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", text):
+        return True
+    _, cut = split_value(text)
+    rest = text[cut:].split()
+    return parse_target(text[:cut]).kind in ("number", "date") and all(
+        re.fullmatch(NUMBER, r) or r in units() for r in rest
+    )
 
 
 def _accepts(column: str, chunk: str) -> bool:

@@ -21,10 +21,11 @@ _ENUMERATED = re.compile(
 )
 _NOT_A_PROJECT = re.compile(r"绩效|指标|目标|说明|情况|名词|解释|附件|目录")
 _PROJECT_WORD = re.compile(r"(?:项目|资金|经费|专项|补助|工程)$")
-_GOAL_LABEL = re.compile(r"^\s*(?:项目)?(?:总体目标|年度目标|年度绩效目标|绩效总目标)\s*[:：|]?\s*(?P<rest>.*)$")
+_GOAL_LABEL = re.compile(r"^\s*(?:项目)?(?:年度总体目标|总体目标|年度目标|年度绩效目标|绩效总目标)\s*[:：|]?\s*(?P<rest>.*)$")
 _GOAL_END = re.compile(r"绩效指标|一级指标|(?:项目)?(?:预算)?绩\s*效\s*目\s*标\s*[:：]|指标\s*[-—]")
 _AMOUNT = re.compile(
-    rf"(?:年度资金总额|资金总额|项目资金总额|预算金额|项目金额|年度预算数|预算安排|安排资金)\s*[:：|]?\s*"
+    rf"(?:年度资金总额|资金总额|项目资金总额|预算金额|项目金额|年度预算数|预算安排|安排资金)"
+    rf"(?:\s*[(（](?:万元|元)[)）])?\s*[:：|]?\s*"
     rf"(?P<num>{NUMBER})\s*(?P<unit>万元|元)?"
 )
 _UNIT_HINT = re.compile(r"[(（]\s*(万元|元)\s*[)）]|单位\s*[:：]\s*(万元|元)")
@@ -60,6 +61,7 @@ def _parts(lines: list[Line]) -> list[list[Line]]:
             len(text) <= 60
             and _PART_START.search(text) is not None
             and not _HINT.fullmatch(text)
+            and not re.search(r"[。,，;；]|指标\s*[-—–－]", text)
             and locate(text) is None
         )
         if opens and (current is None or not _header_row(text)):
@@ -126,12 +128,13 @@ def _describe(source: Source, project: Project, lines: list[Line], prose: bool) 
     unit_hint = None
     goal: list[str] = []
     in_goal = prose
-    for line in lines:
+    for i, line in enumerate(lines):
         text = line.text.strip()
         hint = _UNIT_HINT.search(text)
         if hint:
             unit_hint = hint.group(1) or hint.group(2)
-        amount = _AMOUNT.search(text)
+        following = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
+        amount = _AMOUNT.search(text) or _AMOUNT.search(f"{text} {following}")
         if amount and project.amount is None:
             number = amount.group("num").replace(",", "")
             unit = amount.group("unit") or unit_hint or "万元"
