@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-
 from pikg.model import Extraction
 from pikg.pipeline import extract_file
 from pikg.reading import DocumentError
+from rich.console import Console
+from rich.table import Table
 
 app = typer.Typer(
     help="pikg: performance targets of Chinese budget disclosures as linked data.",
@@ -45,7 +44,9 @@ def documents(paths: list[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(p.startswith(".") for p in child.relative_to(path).parts):
+                if child.is_file() and not any(
+                    p.startswith(".") for p in child.relative_to(path).parts
+                ):
                     yield child
         else:
             yield path
@@ -102,7 +103,9 @@ def extract(
     paths: Annotated[list[Path], typer.Argument(help="Documents, or folders of documents.")],
     fmt: Annotated[
         ExtractFormat | None,
-        typer.Option("--format", help="jsonl (rows, the default), json, or table (--summary's default)."),
+        typer.Option(
+            "--format", help="jsonl (rows, the default), json, or table (--summary's default)."
+        ),
     ] = None,
     summary: Annotated[
         bool, typer.Option("--summary", help="One record per document instead of rows.")

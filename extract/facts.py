@@ -10,7 +10,9 @@ from pikg.reading import Source
 from pikg.regions import region_of
 
 _ORG_BODY = r"[\u4e00-\u9fff]{2,24}?(?:委员会|办公室|局|厅|委|中心|院|站|所|馆|处|队|部|会)"
-_LABELLED = re.compile(rf"(?:单位名称|部门名称|预算单位|部门\(单位\)名称)\s*[:：|]?\s*(?P<org>{_ORG_BODY})")
+_LABELLED = re.compile(
+    rf"(?:单位名称|部门名称|预算单位|部门\(单位\)名称)\s*[:：|]?\s*(?P<org>{_ORG_BODY})"
+)
 _LINE_START_ORG = re.compile(rf"^\s*(?P<org>{_ORG_BODY})(?![\u4e00-\u9fff]{{0,2}}(?:长|主任))")
 _YEAR = re.compile(r"(?P<y>20\d{2})\s*年度?[^。\n]{0,24}?(?:预算|决算|绩效目标|绩效自评)")
 _TITLE_LINES = 15

@@ -11,15 +11,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from pikg import resources
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
-
-from pikg import resources
 
 PIKFW = Namespace("https://w3id.org/pikg/framework/")
 SCHEME_2015 = "2015"
 SCHEME_2021 = "2021"
-_SCHEMES = {PIKFW["scheme-2015"]: SCHEME_2015, PIKFW["scheme-2021"]: SCHEME_2021}
+_SCHEMES = {str(PIKFW["scheme-2015"]): SCHEME_2015, str(PIKFW["scheme-2021"]): SCHEME_2021}
 # A level cell may carry its weight: 产出指标（50分）.
 _WEIGHT_SUFFIX = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
 
@@ -70,9 +69,9 @@ class Framework:
     def scheme_of(self, text: str) -> str:
         """The scheme a document uses: 2021 when it names a level only that scheme has."""
         for level in self.levels.values():
-            if level.schemes == frozenset({SCHEME_2021}) and level.depth == 2:
-                if any(label in text for label in self.labels_of(level)):
-                    return SCHEME_2021
+            only_2021 = level.schemes == frozenset({SCHEME_2021}) and level.depth == 2
+            if only_2021 and any(label in text for label in self.labels_of(level)):
+                return SCHEME_2021
         return SCHEME_2015
 
     def labels_of(self, level: Level) -> list[str]:
@@ -86,17 +85,21 @@ def _key(iri: URIRef) -> str:
 @cache
 def load() -> Framework:
     graph = Graph()
-    graph.parse(data=resources.ontology("framework.ttl").read_text(encoding="utf-8"), format="turtle")
+    graph.parse(
+        data=resources.ontology("framework.ttl").read_text(encoding="utf-8"), format="turtle"
+    )
     levels: dict[str, Level] = {}
     labels: dict[str, list[Level]] = {}
-    for concept in sorted(graph.subjects(RDF.type, SKOS.Concept)):
+    for concept in sorted(graph.subjects(RDF.type, SKOS.Concept), key=str):
         assert isinstance(concept, URIRef)
         broader = graph.value(concept, SKOS.broader)
         schemes = frozenset(
-            _SCHEMES[s] for s in graph.objects(concept, SKOS.inScheme) if s in _SCHEMES
+            _SCHEMES[str(s)] for s in graph.objects(concept, SKOS.inScheme) if str(s) in _SCHEMES
         )
         pref = next(
-            str(o) for o in graph.objects(concept, SKOS.prefLabel) if getattr(o, "language", None) == "zh"
+            str(o)
+            for o in graph.objects(concept, SKOS.prefLabel)
+            if getattr(o, "language", None) == "zh"
         )
         level = Level(
             key=_key(concept),

@@ -9,7 +9,21 @@ from functools import cache
 from pikg import resources
 
 # Longest first: 自治县 before 县.
-_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "地区", "新区", "省", "市", "州", "盟", "县", "区", "旗")
+_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "地区",
+    "新区",
+    "省",
+    "市",
+    "州",
+    "盟",
+    "县",
+    "区",
+    "旗",
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +89,11 @@ def region_of(department: str, text: str) -> list[str]:
         if not codes:
             break
         if chosen is not None:
-            inside = [c for c in codes if c.startswith(chosen.rstrip("0")[:4] if chosen[2:] != "0000" else chosen[:2])]
+            inside = [
+                c
+                for c in codes
+                if c.startswith(chosen.rstrip("0")[:4] if chosen[2:] != "0000" else chosen[:2])
+            ]
             codes = tuple(inside) or codes
         best = max(codes, key=lambda c: (sum(text.count(g.names[p]) for p in _chain(c)), -int(c)))
         written[best] = place

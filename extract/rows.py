@@ -21,7 +21,9 @@ from pikg.segment import infer_levels
 from pikg.targets import NUMBER, PRE_WORD, SYMBOL, locate, parse_target, split_value, units
 
 _SEPARATORS = re.compile(r"[|\t]")
-_PAGE_LINE = re.compile(r"^\s*[-—－]*\s*(?:第\s*\d+\s*页(?:\s*[,，/共]\s*\d+\s*页)?|\d{1,3})\s*[-—－]*\s*$")
+_PAGE_LINE = re.compile(
+    r"^\s*[-—－]*\s*(?:第\s*\d+\s*页(?:\s*[,，/共]\s*\d+\s*页)?|\d{1,3})\s*[-—－]*\s*$"
+)
 _VALUE_START = re.compile(rf"^\s*(?:(?:{SYMBOL})|(?:{PRE_WORD})\s*\d|\d)")
 _DIRECTION = re.compile(r"\s+(正向|反向|正向指标|反向指标|定量|定性)$")
 _LEADING_ENUM = re.compile(r"^(?:\d+[、.．)）]|[(（]\d+[)）]|[①-⑳])\s*")
@@ -101,15 +103,17 @@ class BlockParser:
         l1: Level | None,
         l2: Level | None,
         name_spans: list[tuple[int, int]],
-        value_text: str,
+        value_spans: list[tuple[int, int]],
         extent: tuple[int, int],
         label: str | None = None,
         direction: str | None = None,
     ) -> None:
         src = self.source
-        name = "".join(_SEPARATORS.sub("", re.sub(r"\s+", "", src.raw(a, b))) for a, b in name_spans)
+        name = "".join(
+            _SEPARATORS.sub("", re.sub(r"\s+", "", src.raw(a, b))) for a, b in name_spans
+        )
         name = _LEADING_ENUM.sub("", name).strip(_NAME_TRIM)
-        value_text = value_text.strip()
+        value_text, positions = self._joined(value_spans)
         if name in _TOTALS:
             return  # 总分 / 合计: the sum line of a self-evaluation, not an indicator
         if not name and label:
@@ -119,7 +123,10 @@ class BlockParser:
             return
         _, cut = split_value(value_text) if value_text else (0, 0)
         target = parse_target(value_text[:cut], name, self.year)
-        tail = value_text[cut:].split()
+        tail = [
+            (m.group(), positions[cut + m.start()], positions[cut + m.end() - 1] + 1)
+            for m in re.finditer(r"\S+", value_text[cut:])
+        ]
         extra = self._columns_after_value(tail)
         direction = extra.get("direction") or direction
         if target.kind == "empty" and (len(name) > 40 or re.search(r"[。,，]", name)):
@@ -165,25 +172,46 @@ class BlockParser:
         if text.strip():
             self.unparsed.append(Unparsed(text=text, start=a, end=b, project=self.project))
 
-    def _columns_after_value(self, tail: list[str]) -> dict[str, str]:
-        """Map what follows the target to the header's later columns, by what each accepts."""
+    def _joined(self, spans: list[tuple[int, int]]) -> tuple[str, list[int]]:
+        """The text of spans joined by a space, with each character's source position."""
+        text: list[str] = []
+        positions: list[int] = []
+        for a, b in spans:
+            piece = self.text[a:b]
+            if text:
+                text.append(" ")
+                positions.append(positions[-1])
+            lead = len(piece) - len(piece.lstrip())
+            piece = piece.strip()
+            text.append(piece)
+            positions.extend(range(a + lead, a + lead + len(piece)))
+        return "".join(text), positions
+
+    def _columns_after_value(self, tail: list[tuple[str, int, int]]) -> dict[str, str]:
+        """Map what follows the target to the header's later columns, by what each accepts.
+
+        Values come back as written (``tail`` holds each chunk's source span).
+        """
         if not tail or "value" not in self.columns:
             return {}
         after = self.columns[self.columns.index("value") + 1 :]
-        found: dict[str, str] = {}
+        spans: dict[str, tuple[int, int]] = {}
         i = 0
-        for chunk in tail:
+        for chunk, a, b in tail:
             while i < len(after):
                 column = after[i]
-                i += 1
                 if column == "reason":
-                    found["reason"] = (found.get("reason", "") + chunk).strip()
-                    i -= 1  # the reason takes all that is left
+                    start = spans["reason"][0] if "reason" in spans else a
+                    spans["reason"] = (start, b)  # the reason takes all that is left
                     break
+                i += 1
                 if _accepts(column, chunk):
-                    found[column] = chunk
+                    spans[column] = (a, b)
                     break
-        return found
+        return {
+            column: re.sub(r"\s*\n\s*", "", self.source.raw(a, b)).strip()
+            for column, (a, b) in spans.items()
+        }
 
     # ---- prose paths ---------------------------------------------------------------------
 
@@ -208,12 +236,12 @@ class BlockParser:
             content = joined[m.end() : end]
             l1 = self._level(m.group("l1"), None, False)
             l2 = self._level(m.group("l2"), l1, True) if m.group("l2") else None
-            name_end, value_text = _split_path_content(content)
+            name_end, value_at, value_end = _split_path_content(content)
             self._emit(
                 l1,
                 l2,
-                [(index[m.end()], index[m.end() + name_end - 1] + 1)] if name_end else [],
-                value_text,
+                _runs(index[m.end() : m.end() + name_end]),
+                _runs(index[m.end() + value_at : m.end() + value_end]),
                 (index[m.start()], index[end - 1] + 1),
             )
             consumed_until = end
@@ -312,7 +340,7 @@ class BlockParser:
             l1 = next((lv for lv in levels if lv.depth == 1), None)
             l2 = next((lv for lv in levels if lv.depth == 2), None)
             name_a = a + rest_at
-            self._emit(l1, l2, [(name_a, name_a + at)], self.text[name_a + at : b], (a, b), label)
+            self._emit(l1, l2, [(name_a, name_a + at)], [(name_a + at, b)], (a, b), label)
         return True
 
     def _strip_levels(self, text: str, glued: bool) -> tuple[list[Level], int, str | None]:
@@ -332,7 +360,10 @@ class BlockParser:
             if not candidates and glued:
                 for glued_label in self.framework.glued:
                     if text.startswith(glued_label, start):
-                        candidates, end = self.framework.lookup(glued_label), start + len(glued_label)
+                        candidates, end = (
+                            self.framework.lookup(glued_label),
+                            start + len(glued_label),
+                        )
                         break
             if not candidates:
                 break
@@ -393,7 +424,7 @@ class BlockParser:
         text = self.text[start:end]
         direction = _DIRECTION.search(self.text[self.pending.name[-1][0] : start].rstrip())
         if direction:
-            a, b = self.pending.name[-1]
+            a = self.pending.name[-1][0]
             self.pending.name[-1] = (a, a + direction.start())
             self.pending.direction = direction.group(1)
         self.pending.value.append((start + len(text) - len(text.lstrip()), end))
@@ -408,7 +439,12 @@ class BlockParser:
             else:
                 pending.name.append((at, end))
             return
-        if pending is not None and pending.value and self.cell_per_line and _extra_text(self.columns):
+        if (
+            pending is not None
+            and pending.value
+            and self.cell_per_line
+            and _extra_text(self.columns)
+        ):
             pending.value.append((at, end))
             return
         self._flush()
@@ -429,9 +465,14 @@ class BlockParser:
             return
         spans = pending.name + pending.value
         extent = (min(a for a, _ in spans), max(b for _, b in spans))
-        value_text = " ".join(self.text[a:b] for a, b in pending.value)
         self._emit(
-            pending.l1, pending.l2, pending.name, value_text, extent, pending.label, pending.direction
+            pending.l1,
+            pending.l2,
+            pending.name,
+            pending.value,
+            extent,
+            pending.label,
+            pending.direction,
         )
 
 
@@ -467,15 +508,26 @@ def _extra_text(columns: list[str]) -> bool:
     return "value" in columns and any(c in ("actual", "reason") for c in columns)
 
 
-def _split_path_content(content: str) -> tuple[int, str]:
-    """`名称（≥7225 人）` → (length of the name, the target text)."""
+def _split_path_content(content: str) -> tuple[int, int, int]:
+    """`名称（≥7225 人）` → (length of the name, start and end of the target text)."""
     m = re.search(r"[(（]([^()（）]*)[)）]\s*$", content)
     if m and (locate("x" + m.group(1)) is not None or _VALUE_START.match(m.group(1))):
-        return len(content[: m.start()].rstrip()), m.group(1)
+        return len(content[: m.start()].rstrip()), m.start(1), m.end(1)
     at = locate(content)
     if at is None:
-        return len(content.rstrip()), ""
-    return len(content[:at].rstrip(" :：")), content[at:]
+        return len(content.rstrip()), len(content), len(content)
+    return len(content[:at].rstrip(" :：")), at, len(content)
+
+
+def _runs(positions: list[int]) -> list[tuple[int, int]]:
+    """Contiguous source spans of a run of positions (text joined across lines)."""
+    spans: list[tuple[int, int]] = []
+    for p in positions:
+        if spans and spans[-1][1] == p:
+            spans[-1] = (spans[-1][0], p + 1)
+        else:
+            spans.append((p, p + 1))
+    return spans
 
 
 _PATH_CACHE: dict[int, re.Pattern[str]] = {}
@@ -490,8 +542,7 @@ def _path_pattern(framework: Framework) -> re.Pattern[str]:
         def alt(labels: list[str]) -> str:
             return "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
 
-        _PATH_CACHE[key] = re.compile(rf"(?P<l1>{alt(firsts)}){_DASH}(?:(?P<l2>{alt(seconds)}){_DASH})?")
+        _PATH_CACHE[key] = re.compile(
+            rf"(?P<l1>{alt(firsts)}){_DASH}(?:(?P<l2>{alt(seconds)}){_DASH})?"
+        )
     return _PATH_CACHE[key]
-
-
-

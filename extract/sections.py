@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from pikg.model import Project
 from pikg.reading import Source
@@ -13,7 +12,9 @@ from pikg.targets import NUMBER, locate, normalise_amount
 
 _PART_START = re.compile(r"绩效目标|绩效指标|绩效自评|一级指标.*二级指标")
 _HINT = re.compile(r"(?:年度|项目)?绩效(?:指标|目标)\s*[:：]?")
-_TOP_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]+部分)")
+_TOP_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]+部分)"
+)
 _NAMED = re.compile(r"^\s*项目名称\s*[:：|]?\s*(?P<name>.*)$")
 _ENUMERATED = re.compile(
     r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d))"
@@ -21,7 +22,9 @@ _ENUMERATED = re.compile(
 )
 _NOT_A_PROJECT = re.compile(r"绩效|指标|目标|说明|情况|名词|解释|附件|目录")
 _PROJECT_WORD = re.compile(r"(?:项目|资金|经费|专项|补助|工程)$")
-_GOAL_LABEL = re.compile(r"^\s*(?:项目)?(?:年度总体目标|总体目标|年度目标|年度绩效目标|绩效总目标)\s*[:：|]?\s*(?P<rest>.*)$")
+_GOAL_LABEL = re.compile(
+    r"^\s*(?:项目)?(?:年度总体目标|总体目标|年度目标|年度绩效目标|绩效总目标)\s*[:：|]?\s*(?P<rest>.*)$"
+)
 _GOAL_END = re.compile(r"绩效指标|一级指标|(?:项目)?(?:预算)?绩\s*效\s*目\s*标\s*[:：]|指标\s*[-—]")
 _AMOUNT = re.compile(
     rf"(?:年度资金总额|资金总额|项目资金总额|预算金额|项目金额|年度预算数|预算安排|安排资金)"
@@ -29,7 +32,9 @@ _AMOUNT = re.compile(
     rf"(?P<num>{NUMBER})\s*(?P<unit>万元|元)?"
 )
 _UNIT_HINT = re.compile(r"[(（]\s*(万元|元)\s*[)）]|单位\s*[:：]\s*(万元|元)")
-_LIST_OF_PROJECTS = re.compile(r"(?:主要为|主要包括|包括|分别为|分别是)(?P<list>[^。;；]{4,1000}?项目)(?=[等。;；,，])")
+_LIST_OF_PROJECTS = re.compile(
+    r"(?:主要为|主要包括|包括|分别为|分别是)(?P<list>[^。;；]{4,1000}?项目)(?=[等。;；,，])"
+)
 
 
 @dataclass
@@ -149,7 +154,9 @@ def _describe(source: Source, project: Project, lines: list[Line], prose: bool) 
             stop = _GOAL_END.search(text)
             if stop:
                 if prose:
-                    goal.append(source.raw(line.start, line.start + line.text.index(text) + stop.start()))
+                    goal.append(
+                        source.raw(line.start, line.start + line.text.index(text) + stop.start())
+                    )
                 break
             goal.append(source.raw(line.start, line.end))
     joined = re.sub(r"\s*\n\s*", "", "".join(goal)).strip()

@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 
 import jieba
-
 from pikg import resources
 from pikg.framework import Framework, Level
 from pikg.targets import units
@@ -35,7 +34,9 @@ def cache_dir() -> Path:
 
 @cache
 def cues() -> dict[str, str]:
-    return {row[0]: (row[1] if len(row) > 1 else "") for row in resources.read_data_lines("cues.tsv")}
+    return {
+        row[0]: (row[1] if len(row) > 1 else "") for row in resources.read_data_lines("cues.tsv")
+    }
 
 
 @cache

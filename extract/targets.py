@@ -218,9 +218,8 @@ def locate(text: str) -> int | None:
     glued = _GLUED_TAIL.search(text)
     if glued and glued.start() > 0 and _is_name(text[: glued.start()]):
         unit = glued.group("unit")
-        if glued.group("num") is None or unit in units() or unit in (None, "%", "%%"):
-            if glued.group("num") is None or unit is not None:
-                return glued.start()
+        if glued.group("num") is None or unit in units() or unit == "%%":
+            return glued.start()
     return None
 
 
