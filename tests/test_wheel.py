@@ -30,7 +30,7 @@ def test_wheel_ships_ontology_and_data(tmp_path: Path) -> None:
     [wheel] = tmp_path.glob("pikg-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder in ("ontology", "shapes", "queries"):
-        for path in (ROOT / folder).iterdir():
+        for path in (ROOT / folder).glob("*"):
             if path.suffix in (".ttl", ".rq"):
                 assert f"pikg/{folder}/{path.name}" in names
     for data in ("cues.tsv", "units.tsv", "regions.tsv"):
