@@ -14,11 +14,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pikg.model import Extraction
-from pikg.pipeline import extract_file
-from pikg.reading import DocumentError
 from rich.console import Console
 from rich.table import Table
+
+from pikg import __version__
+from pikg.mapping import add_extraction, extraction_time, new_dataset, serialize
+from pikg.model import Extraction
+from pikg.pipeline import extract_file
+from pikg.reading import DocumentError, decode
+from pikg.store import Store, sniff_rdf
 
 app = typer.Typer(
     help="pikg: performance targets of Chinese budget disclosures as linked data.",
@@ -37,6 +41,14 @@ class ExtractFormat(str, Enum):
     jsonl = "jsonl"
     json = "json"
     table = "table"
+    ttl = "ttl"
+    nt = "nt"
+    nq = "nq"
+    trig = "trig"
+    jsonld = "jsonld"
+
+
+RDF_OUTPUT = {"ttl", "nt", "nq", "trig", "jsonld"}
 
 
 def documents(paths: list[Path]) -> Iterator[Path]:
@@ -110,10 +122,24 @@ def extract(
     summary: Annotated[
         bool, typer.Option("--summary", help="One record per document instead of rows.")
     ] = False,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="Record this ISO time (or `now`) as the extraction's time in RDF; "
+            "default SOURCE_DATE_EPOCH, else none, so output is reproducible.",
+        ),
+    ] = None,
 ) -> None:
-    """Extract documents' facts, projects and indicator rows."""
+    """Extract documents' facts, projects and indicator rows, as JSON or as RDF."""
     results, failed = extract_all(paths)
-    if summary:
+    if fmt is not None and fmt.value in RDF_OUTPUT:
+        dataset = new_dataset()
+        when = extraction_time(at)
+        for result in results:
+            add_extraction(dataset, result, __version__, when)
+        sys.stdout.write(serialize(dataset, fmt.value))
+    elif summary:
         if fmt is None or fmt is ExtractFormat.table:
             _summary_table(results)
         else:
@@ -125,6 +151,40 @@ def extract(
         for result in results:
             for obj in row_objects(result):
                 _print_json(obj)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def load(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Documents or RDF files, or folders of them.")
+    ],
+    store: Annotated[Path, typer.Option("--store", help="Folder of the persistent store.")],
+) -> None:
+    """Load documents (extracted and mapped) or RDF files into the embedded store.
+
+    Loading a document again replaces its named graph.
+    """
+    db = Store(store)
+    failed = 0
+    for path in documents(paths):
+        try:
+            if sniff_rdf(decode(path.read_bytes(), str(path))) is not None:
+                db.load_rdf(path)
+            else:
+                result, bad = extract_all([path])
+                failed += bad
+                for item in result:
+                    db.load_extraction(item)
+        except DocumentError as exc:
+            err.print(f"error: {exc}", markup=False)
+            failed += 1
+        except OSError as exc:
+            err.print(f"error: {path}: cannot be read ({exc.strerror})", markup=False)
+            failed += 1
+    db.flush()
+    typer.echo(f"{db.count()} triples in {len(db.graphs())} graphs in {store}")
     if failed:
         raise typer.Exit(1)
 

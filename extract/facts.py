@@ -64,9 +64,11 @@ def kind_of(source: Source) -> DocKind:
 
 def read_facts(source: Source) -> DocumentFacts:
     department = department_of(source)
+    regions = region_of(department, source.text) if department else []
     return DocumentFacts(
         department=department,
-        region=region_of(department, source.text) if department else [],
+        region=[name for _, name in regions],
+        region_codes=[code for code, _ in regions],
         year=year_of(source),
         kind=kind_of(source),
     )

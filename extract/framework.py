@@ -11,9 +11,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from pikg import resources
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
+
+from pikg import resources
 
 PIKFW = Namespace("https://w3id.org/pikg/framework/")
 SCHEME_2015 = "2015"

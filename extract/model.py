@@ -70,6 +70,7 @@ class Unparsed:
 class DocumentFacts:
     department: str | None = None
     region: list[str] = field(default_factory=list)
+    region_codes: list[str] = field(default_factory=list)  # administrative codes, province first
     year: int | None = None
     kind: DocKind = "budget"
 
@@ -81,12 +82,14 @@ class Extraction:
     projects: list[Project]
     rows: list[IndicatorRow]
     unparsed: list[Unparsed]
+    digest: str = ""  # SHA-256 of the decoded text: the document's identity
 
     def summary(self) -> dict[str, Any]:
         return {
             "doc": self.doc,
             "department": self.facts.department,
             "region": self.facts.region,
+            "region_codes": self.facts.region_codes,
             "year": self.facts.year,
             "kind": self.facts.kind,
             "projects": [p.to_dict() for p in self.projects],

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pikg import framework as framework_module
 from pikg.facts import read_facts
+from pikg.iris import content_hash
 from pikg.model import Extraction, Project
 from pikg.reading import Source, read_source, source_from_text
 from pikg.rows import BlockParser
@@ -41,6 +42,7 @@ def extract_source(source: Source) -> Extraction:
         projects=list(projects.values()),
         rows=rows,
         unparsed=unparsed,
+        digest=content_hash(source.original),
     )
 
 

@@ -70,8 +70,8 @@ def _chain(code: str) -> list[str]:
 _PLACE = re.compile(rf"[\u4e00-\u9fff]{{1,10}}?(?:{'|'.join(_SUFFIXES)})")
 
 
-def region_of(department: str, text: str) -> list[str]:
-    """[province, prefecture, county] as far as the department's name states them.
+def region_of(department: str, text: str) -> list[tuple[str, str]]:
+    """[(code, name)] of province, prefecture, county as far as the department's name states them.
 
     The unit named in the department keeps the name it is written with (澄江市 after the
     county became a city); its parents take the gazetteer's names.
@@ -101,4 +101,4 @@ def region_of(department: str, text: str) -> list[str]:
         pos = m.end()
     if chosen is None:
         return []
-    return [written.get(c, g.names[c]) for c in _chain(chosen)]
+    return [(c, written.get(c, g.names[c])) for c in _chain(chosen)]

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 import jieba
+
 from pikg import resources
 from pikg.framework import Framework, Level
 from pikg.targets import units

@@ -60,18 +60,46 @@ _TIME_NAME = re.compile(r"时间|日期|期限|时限|到位|截止|完成时")
 
 @dataclass(frozen=True)
 class UnitInfo:
-    base: str
+    iri: str
+    base: str  # the base unit's written form: 人 for 万人, 元 for 万元
+    base_iri: str
     multiplier: Decimal
-    qudt: str | None
     dimension: str
 
 
 @cache
 def units() -> dict[str, UnitInfo]:
-    table = {}
-    for row in resources.read_data_lines("units.tsv"):
-        unit, base, mult, qudt, dimension = row
-        table[unit] = UnitInfo(base, Decimal(mult), qudt or None, dimension)
+    """Every written form of a unit, read from ``ontology/units.ttl``."""
+    from rdflib import Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import SKOS
+    from rdflib.term import Node
+
+    pik = Namespace("https://w3id.org/pikg/ontology#")
+    qudt = Namespace("http://qudt.org/schema/qudt/")
+    graph = Graph().parse(
+        data=resources.ontology("units.ttl").read_text(encoding="utf-8"), format="turtle"
+    )
+
+    def zh(node: Node, prop: URIRef) -> list[str]:
+        return sorted(
+            str(o)
+            for o in graph.objects(node, prop)
+            if isinstance(o, Literal) and o.language == "zh"
+        )
+
+    table: dict[str, UnitInfo] = {}
+    for unit in sorted(set(graph.subjects(pik.dimension, None)), key=str):
+        base = graph.value(unit, pik.baseUnit) or unit
+        multiplier = graph.value(unit, qudt.conversionMultiplier)
+        info = UnitInfo(
+            iri=str(unit),
+            base=zh(base, SKOS.prefLabel)[0],
+            base_iri=str(base),
+            multiplier=Decimal(str(multiplier)) if multiplier is not None else Decimal(1),
+            dimension=str(graph.value(unit, pik.dimension)),
+        )
+        for written in zh(unit, SKOS.prefLabel) + zh(unit, SKOS.altLabel):
+            table[written] = info
     return table
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pikg.cli import app
 from typer.testing import CliRunner
+
+from pikg.cli import app
 
 from .conftest import EXAMPLES
 

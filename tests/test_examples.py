@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from pikg import extract_file
 
 from .conftest import EXAMPLES, EXPECTED

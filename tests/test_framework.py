@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from pikg import framework, resources
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
+
+from pikg import framework, resources
 
 
 def test_every_concept_has_zh_and_en_labels_and_definitions() -> None:

@@ -33,6 +33,6 @@ def test_wheel_ships_ontology_and_data(tmp_path: Path) -> None:
         for path in (ROOT / folder).glob("*"):
             if path.suffix in (".ttl", ".rq"):
                 assert f"pikg/{folder}/{path.name}" in names
-    for data in ("cues.tsv", "units.tsv", "regions.tsv"):
+    for data in ("cues.tsv", "regions.tsv"):
         assert f"pikg/data/{data}" in names
     assert "pikg/py.typed" in names
