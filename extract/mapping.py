@@ -152,7 +152,11 @@ def _row(g: _Graph, doc: URIRef, row: IndicatorRow, year: int | None) -> None:
         g.add(node, PIK.achievedValue, achieved)
         g.add(achieved, RDF.type, PIK.AchievedValue)
         g.add(achieved, PROV.wasDerivedFrom, doc)
-        _value(g, achieved, parse_target(row.actual, row.name, year))
+        actual = parse_target(row.actual, row.name, year)
+        _value(g, achieved, actual)
+        met = target_met(_as_target(row), actual)
+        if met is not None:
+            g.add(achieved, PIK.met, Literal(met))
     g.add(node, PIK.rawText, Literal(row.raw))
     g.add(node, PIK.startOffset, Literal(row.start, datatype=XSD.nonNegativeInteger))
     g.add(node, PIK.endOffset, Literal(row.end, datatype=XSD.nonNegativeInteger))
@@ -164,6 +168,31 @@ def _row(g: _Graph, doc: URIRef, row: IndicatorRow, year: int | None) -> None:
         g.add(node, PIK.score, _decimal(row.score))
     if row.deviation_reason:
         g.add(node, PIK.deviationReason, _zh(row.deviation_reason))
+
+
+_COMPARE = {
+    "≥": lambda a, t: a >= t,
+    "≤": lambda a, t: a <= t,
+    "=": lambda a, t: a == t,
+    ">": lambda a, t: a > t,
+    "<": lambda a, t: a < t,
+}
+
+
+def target_met(target: Target, actual: Target) -> bool | None:
+    """Whether an achieved value meets its target; None where the two cannot be compared."""
+    if target.operator not in _COMPARE or target.value_normalized is None:
+        return None
+    if actual.value_normalized is None or actual.kind != target.kind:
+        return None
+    if target.kind == "number":
+        if actual.unit_normalized != target.unit_normalized:
+            return None
+        a, t = Decimal(actual.value_normalized), Decimal(target.value_normalized)
+        return bool(_COMPARE[target.operator](a, t))
+    if target.kind == "date" and len(actual.value_normalized) == len(target.value_normalized):
+        return bool(_COMPARE[target.operator](actual.value_normalized, target.value_normalized))
+    return None
 
 
 def _as_target(row: IndicatorRow) -> Target:

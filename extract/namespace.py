@@ -66,12 +66,14 @@ class PIK(DefinedNamespace):
     level1: URIRef  # first level
     level2: URIRef  # second level
     levelSource: URIRef  # level source
+    met: URIRef  # met
     normalizedUnit: URIRef  # normalised unit
     normalizedValue: URIRef  # normalised value
     pikgVersion: URIRef  # pikg version
     project: URIRef  # project
     rawText: URIRef  # raw text
     region: URIRef  # region
+    satisfactionFloor: URIRef  # satisfaction floor
     score: URIRef  # score
     startOffset: URIRef  # start offset
     textValue: URIRef  # text value

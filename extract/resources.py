@@ -8,6 +8,10 @@ def ontology(name: str) -> Traversable:
     return files("pikg.ontology") / name
 
 
+def shapes() -> Traversable:
+    return files("pikg.shapes")
+
+
 def data(name: str) -> Traversable:
     return files("pikg.data") / name
 

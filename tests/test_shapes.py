@@ -1,0 +1,222 @@
+"""SHACL shapes: every rule with passing and failing data, the whole report compared."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+
+import pyshacl
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, SKOS
+from typer.testing import CliRunner
+
+from pikg import extract_file
+from pikg.checking import check, records
+from pikg.cli import app
+from pikg.validate import SHAPES, shapes_graph, validate
+
+from .conftest import EXAMPLES
+
+CASES = Path(__file__).resolve().parent / "shapes"
+FLAWED = Path(__file__).resolve().parent / "flawed"
+EX = "https://example.org/"
+CODES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
+
+
+def _findings(path: Path, floor: Decimal | None = None) -> list[tuple[str, str, str]]:
+    data = Graph().parse(path, format="turtle")
+    report = validate(iter(data), floor)
+    return sorted((f.focus.replace(EX, "ex:"), f.code, f.severity) for f in report.findings)
+
+
+def _expected(path: Path) -> list[tuple[str, str, str]]:
+    lines = re.findall(
+        r"^# expect: (\S+) (\S+) (\S+)$", path.read_text(encoding="utf-8"), re.MULTILINE
+    )
+    return sorted((focus, code, severity) for focus, code, severity in lines)
+
+
+def test_every_shape_has_example_data() -> None:
+    shapes = {str(s).removeprefix(SHAPES) for s in shapes_graph().subjects(RDF.type, SH.NodeShape)}
+    assert shapes == set(CODES)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_valid_example_produces_no_result(code: str) -> None:
+    assert _findings(CASES / code / "valid.ttl") == []
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_invalid_example_produces_exactly_the_stated_report(code: str) -> None:
+    path = CASES / code / "invalid.ttl"
+    expected = _expected(path)
+    assert expected and all(c == code for _, c, _ in expected)
+    assert _findings(path) == expected
+
+
+def test_satisfaction_floor_is_configurable() -> None:
+    path = CASES / "satisfaction-floor-low" / "valid.ttl"  # ≥80%
+    assert _findings(path, Decimal(85)) == [("ex:r1", "satisfaction-floor-low", "Warning")]
+
+
+def test_shapes_pass_shacl_shacl() -> None:
+    conforms, _, text = pyshacl.validate(
+        Graph(), shacl_graph=shapes_graph(), meta_shacl=True, advanced=True
+    )
+    assert conforms, text
+
+
+def test_every_shape_has_labels_severity_and_messages_in_zh_and_en() -> None:
+    graph = shapes_graph()
+    for shape in graph.subjects(RDF.type, SH.NodeShape):
+        for prop in (RDFS.label, SKOS.definition):
+            assert {o.language for o in graph.objects(shape, prop) if isinstance(o, Literal)} == {
+                "zh",
+                "en",
+            }, shape
+        assert graph.value(shape, SH.severity) in (SH.Violation, SH.Warning, SH.Info)
+        for constraint in graph.objects(shape, SH.sparql):
+            messages = list(graph.objects(constraint, SH.message))
+            assert {m.language for m in messages if isinstance(m, Literal)} == {"zh", "en"}, shape
+            select = str(graph.value(constraint, SH.select))
+            assert "$shapesGraph" not in select
+            # the message names the offending value: every variable it uses is selected
+            for m in messages:
+                for var in re.findall(r"\{\?(\w+)\}", str(m)):
+                    assert re.search(rf"\?{var}\b", select.split("WHERE")[0]), (shape, var)
+
+
+def test_shipped_examples_validate_clean() -> None:
+    checked = check([extract_file(p) for p in sorted(EXAMPLES.glob("*.txt"))])
+    from pikg.report import text
+
+    assert checked.report.findings == [], text(checked.report, "Info")
+
+
+def test_flawed_documents_in_every_layout() -> None:
+    checked = check([extract_file(p) for p in sorted(FLAWED.glob("*.txt"))])
+    got = [
+        {
+            "doc": Path(r["doc"]).name,
+            "scope": r["scope"],
+            "name": r.get("name") or r.get("project"),
+            **f,
+        }
+        for r in records(checked, "Info")
+        for f in r["findings"]
+    ]
+    for g in got:
+        del g["message"]
+    expected = [
+        json.loads(line)
+        for line in (FLAWED / "expected.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert sorted(got, key=json.dumps) == sorted(expected, key=json.dumps)
+
+
+@pytest.mark.parametrize("path", sorted(FLAWED.glob("*.txt")), ids=lambda p: p.stem)
+def test_issue4_satisfaction_written_le_80_is_a_violation_naming_80(path: Path) -> None:
+    checked = check([extract_file(path)])
+    hits = [f for f in checked.report.findings if f.code == "satisfaction-upper-bound"]
+    assert len(hits) == 1 and hits[0].severity == "Violation"
+    assert "80%" in hits[0].message_zh and "80%" in hits[0].message_en
+
+
+def test_seed_flags_meet_the_bar(shared: Path, scorer: ModuleType) -> None:
+    checked = check([extract_file(p) for p in sorted((shared / "seeds").glob("*.txt"))])
+    gold = scorer.load(str(shared / "gold" / "seeds_gold.jsonl"))
+    result = scorer.score(gold, list(records(checked)))
+    assert result["flag_f1"] >= 0.95, result["misses"]
+    assert result["row_f1"] >= 0.99, result["misses"]
+
+
+# ---- CLI ----------------------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def test_check_jsonl_scopes() -> None:
+    result = runner.invoke(
+        app, ["check", str(FLAWED / "space_table_2023.txt"), "--format", "jsonl"]
+    )
+    assert result.exit_code == 1
+    objs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {o["scope"] for o in objs} == {"row"}
+    rows = {o["name"]: o["findings"] for o in objs}
+    assert rows["受益群众满意度"][0]["code"] == "satisfaction-upper-bound"
+    assert (
+        rows["工程验收合格率"] == []
+    )  # ≥100% is an Info note, below the default --severity warning
+
+
+def test_check_examples_exits_zero() -> None:
+    result = runner.invoke(app, ["check", str(EXAMPLES)])
+    assert result.exit_code == 0, result.stdout
+    assert "conforms" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "ttl"])
+def test_validate_formats_and_exit_codes(tmp_path: Path, fmt: str) -> None:
+    flawed = runner.invoke(
+        app,
+        [
+            "validate",
+            str(FLAWED / "wuhou_education_2023_prose.txt"),
+            "--format",
+            fmt,
+            "--lang",
+            "en",
+        ],
+    )
+    assert flawed.exit_code == 1
+    if fmt == "json":
+        report = json.loads(flawed.stdout)
+        assert report["conforms"] is False
+        assert report["findings"][0]["project"] == "教师培训专项经费项目"
+        assert "capped at <=80%" in report["findings"][0]["message"]
+    elif fmt == "ttl":
+        graph = Graph().parse(data=flawed.stdout, format="turtle")
+        assert (None, SH.sourceShape, URIRef(f"{SHAPES}satisfaction-upper-bound")) in graph
+    else:
+        assert (
+            "教师培训专项经费项目" in flawed.stdout and "satisfaction-upper-bound" in flawed.stdout
+        )
+    clean = runner.invoke(
+        app, ["validate", str(EXAMPLES / "wuhou_education_2023_prose.txt"), "--format", fmt]
+    )
+    assert clean.exit_code == 0
+
+
+def test_validate_a_store_and_rdf_files(tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    assert (
+        runner.invoke(
+            app, ["load", str(FLAWED / "zunyi_agriculture_2024_lists.txt"), "--store", store]
+        ).exit_code
+        == 0
+    )
+    result = runner.invoke(app, ["validate", "--store", store, "--format", "json"])
+    assert result.exit_code == 1
+    codes = sorted(f["code"] for f in json.loads(result.stdout)["findings"])
+    assert codes == ["satisfaction-upper-bound", "unnamed-indicator", "unnamed-indicator"]
+    ttl = tmp_path / "zunyi.ttl"
+    ttl.write_text(
+        runner.invoke(
+            app, ["extract", str(FLAWED / "zunyi_agriculture_2024_lists.txt"), "--format", "ttl"]
+        ).stdout,
+        encoding="utf-8",
+    )
+    again = runner.invoke(app, ["validate", str(ttl), "--format", "json"])
+    assert sorted(f["code"] for f in json.loads(again.stdout)["findings"]) == codes
+
+
+def test_validate_errors_exit_two(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["validate"]).exit_code == 2
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix ex: <https://example.org/> .\nex:a ex:b ", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(broken)])
+    assert result.exit_code == 2 and "broken.ttl" in result.stderr
