@@ -19,16 +19,27 @@ import typer
 from rdflib import Dataset
 from rdflib.term import Node
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from pikg import __version__
 from pikg import report as render
 from pikg.checking import check as run_check
 from pikg.checking import records
+from pikg.endpoint import Endpoint, EndpointError
 from pikg.mapping import add_extraction, extraction_time, new_dataset, serialize
 from pikg.model import Extraction
 from pikg.pipeline import extract_file
+from pikg.publish import graphs_to_publish
+from pikg.publish import publish as run_publish
 from pikg.reading import DocumentError, decode
+from pikg.release import DEFAULT_BASE, DEFAULT_LICENSE
+from pikg.release import release as run_release
+from pikg.serve import server as make_server
+from pikg.sparql import QueryError, run_on_store
+from pikg.sparql import named as named_queries
+from pikg.sparql import render as render_results
+from pikg.sparql import resolve as resolve_query
 from pikg.store import Store, sniff_rdf
 from pikg.validate import Report
 from pikg.validate import validate as run_validation
@@ -172,12 +183,19 @@ def load(
         list[Path], typer.Argument(help="Documents or RDF files, or folders of them.")
     ],
     store: Annotated[Path, typer.Option("--store", help="Folder of the persistent store.")],
+    findings: Annotated[
+        bool,
+        typer.Option(
+            "--findings/--no-findings", help="Validate each document and store its findings."
+        ),
+    ] = True,
 ) -> None:
-    """Load documents (extracted and mapped) or RDF files into the embedded store.
+    """Load documents (extracted, mapped and validated) or RDF files into the embedded store.
 
-    Loading a document again replaces its named graph.
+    Loading a document again replaces its named graphs (data and findings).
     """
     db = Store(store)
+    db.load_vocabulary()
     failed = 0
     for path in documents(paths):
         try:
@@ -187,7 +205,7 @@ def load(
                 result, bad = extract_all([path])
                 failed += bad
                 for item in result:
-                    db.load_extraction(item)
+                    db.load_extraction(item, findings)
         except DocumentError as exc:
             err.print(f"error: {exc}", markup=False)
             failed += 1
@@ -336,6 +354,152 @@ def check(
     if failed:
         raise typer.Exit(2)
     raise typer.Exit(0 if checked.report.conforms else 1)
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    md = "md"
+
+
+@app.command()
+def query(
+    name: Annotated[str | None, typer.Argument(help="A named query, or a .rq file.")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="RDF files or documents to query.")
+    ] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", help="A parameter, k=v; repeatable.")
+    ] = None,
+    store: Annotated[Path | None, typer.Option("--store", help="Query the embedded store.")] = None,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="Query a remote SPARQL endpoint.")
+    ] = None,
+    fmt: Annotated[
+        QueryFormat, typer.Option("--format", help="table, csv, json or md.")
+    ] = QueryFormat.table,
+    list_: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
+) -> None:
+    """Run a named SPARQL query on the store, on files, or on a remote endpoint.
+
+    Exit codes: 0 success, 1 the query failed, 2 usage error.
+    """
+    if list_:
+        table = Table("name", "params", "description")
+        for q in named_queries().values():
+            params = " ".join(f"{p.name}{'?' if p.optional else ''}" for p in q.params) or "—"
+            table.add_row(q.name, params, f"{q.description_zh}\n{q.description_en}")
+        Console(highlight=False).print(table)
+        return
+    if name is None:
+        err.print("error: give a query name (see --list)", markup=False)
+        raise typer.Exit(2)
+    try:
+        values = dict(_split_param(p) for p in param or [])
+        sparql = resolve_query(name).bind(values)
+        if endpoint is not None:
+            variables, rows = Endpoint(endpoint).select(sparql)
+        else:
+            db = Store(store) if store is not None else _scratch_store(paths or [])
+            variables, rows = run_on_store(db, sparql)
+    except (QueryError, EndpointError, DocumentError, OSError, SyntaxError, ValueError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2 if isinstance(exc, QueryError) else 1) from exc
+    if fmt is QueryFormat.table:
+        table = Table(*variables)
+        for row in rows:
+            table.add_row(*(row[v] or "" for v in variables))
+        Console(highlight=False).print(table)
+    else:
+        sys.stdout.write(render_results(variables, rows, fmt.value))
+
+
+def _split_param(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep:
+        raise QueryError(f"--param takes k=v, not {text!r}")
+    return key.strip(), value
+
+
+def _scratch_store(paths: list[Path]) -> Store:
+    """An in-memory store of the given files, with the vocabulary, for a one-off query."""
+    if not paths:
+        raise QueryError("give --store, --endpoint, or files to query")
+    db = Store()
+    db.load_vocabulary()
+    for path in documents(paths):
+        if sniff_rdf(decode(path.read_bytes(), str(path))) is not None:
+            db.load_rdf(path)
+        else:
+            db.load_extraction(extract_file(path))
+    return db
+
+
+@app.command()
+def publish(
+    store: Annotated[Path, typer.Option("--store", help="The embedded store to publish.")],
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint", help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store."
+        ),
+    ],
+    sparql: Annotated[
+        str | None,
+        typer.Option("--sparql", help="Query URL for the count (default: beside --endpoint)."),
+    ] = None,
+) -> None:
+    """Publish each named graph to a remote store, replacing it there (SPARQL 1.1 GSP)."""
+    db = Store(store)
+    graphs = graphs_to_publish(db)
+    try:
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("publishing", total=len(graphs))
+            count = run_publish(db, endpoint, lambda _: bar.advance(task), sparql)
+    except EndpointError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(1) from exc
+    typer.echo(f"published {len(graphs)} graphs; the remote store reports {count} triples")
+
+
+@app.command()
+def release(
+    store: Annotated[Path, typer.Option("--store", help="The embedded store to release.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the release files.")],
+    base: Annotated[
+        str, typer.Option("--base", help="URL the release will be published at.")
+    ] = DEFAULT_BASE,
+    publisher: Annotated[str, typer.Option("--publisher", help="Name of the publisher.")] = "pikg",
+    license_url: Annotated[
+        str, typer.Option("--license", help="Licence of the data (a URL).")
+    ] = DEFAULT_LICENSE,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="Public SPARQL endpoint, for VoID.")
+    ] = None,
+) -> None:
+    """Write a linked-data release: dumps, VoID + DCAT, and the ontology's documentation."""
+    done = run_release(Store(store), out, base, publisher, license_url, endpoint)
+    typer.echo(f"{done.triples} triples; wrote {', '.join(done.files)} to {out}")
+
+
+@app.command()
+def serve(
+    store: Annotated[Path, typer.Option("--store", help="The embedded store to serve.")],
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8000,
+) -> None:
+    """Serve the store on 127.0.0.1: SPARQL at /sparql, and every pikg IRI as HTML, Turtle or JSON-LD."""
+    httpd = make_server(Store(store), port)
+    err.print(
+        f"serving {store} at http://127.0.0.1:{port}/ (SPARQL at /sparql); Ctrl-C stops",
+        markup=False,
+    )
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()
 
 
 def main() -> None:

@@ -79,7 +79,7 @@ def _zh(text: str) -> Literal:
     return Literal(text, lang="zh")
 
 
-def _decimal(text: str) -> Literal:
+def decimal_literal(text: str) -> Literal:
     """The canonical xsd:decimal form (`80` → `80.0`), the same in every syntax we write."""
     plain = format(Decimal(text).normalize(), "f")
     return Literal(plain if "." in plain else f"{plain}.0", datatype=XSD.decimal)
@@ -108,7 +108,7 @@ def _value(g: _Graph, node: URIRef, target: Target) -> None:
         return
     g.add(node, PIK.valueWritten, Literal(target.value))
     if target.kind == "number":
-        g.add(node, PIK.decimalValue, _decimal(target.value))
+        g.add(node, PIK.decimalValue, decimal_literal(target.value))
     elif target.kind == "date" and target.value_normalized:
         g.add(node, PIK.dateValue, _date_literal(target.value_normalized))
     elif target.kind == "text":
@@ -119,7 +119,7 @@ def _value(g: _Graph, node: URIRef, target: Target) -> None:
         if info is not None:
             g.add(node, PIK.unit, URIRef(info.iri))
             if target.value_normalized:
-                g.add(node, PIK.normalizedValue, _decimal(target.value_normalized))
+                g.add(node, PIK.normalizedValue, decimal_literal(target.value_normalized))
                 g.add(node, PIK.normalizedUnit, URIRef(info.base_iri))
 
 
@@ -163,9 +163,9 @@ def _row(g: _Graph, doc: URIRef, row: IndicatorRow, year: int | None) -> None:
     if row.direction:
         g.add(node, PIK.direction, Literal(row.direction))
     if row.weight:
-        g.add(node, PIK.weight, _decimal(row.weight))
+        g.add(node, PIK.weight, decimal_literal(row.weight))
     if row.score:
-        g.add(node, PIK.score, _decimal(row.score))
+        g.add(node, PIK.score, decimal_literal(row.score))
     if row.deviation_reason:
         g.add(node, PIK.deviationReason, _zh(row.deviation_reason))
 
@@ -248,11 +248,11 @@ def add_extraction(
         g.add(node, PIK.inDisclosure, doc)
         g.add(node, PROV.wasDerivedFrom, doc)
         if project.amount:
-            g.add(node, PIK.amount, _decimal(project.amount))
+            g.add(node, PIK.amount, decimal_literal(project.amount))
             info = units().get(project.amount_unit or "")
             g.add(node, PIK.amountUnit, URIRef(info.iri) if info else None)
         if project.amount_yuan:
-            g.add(node, PIK.amountYuan, _decimal(project.amount_yuan))
+            g.add(node, PIK.amountYuan, decimal_literal(project.amount_yuan))
         if project.goal:
             g.add(node, PIK.goal, _zh(project.goal))
 
@@ -305,6 +305,14 @@ def new_dataset() -> Dataset:
     return dataset
 
 
+def graph_name(graph: object) -> URIRef:
+    """The name of a graph as rdflib's Dataset.quads gives it (a name or a Graph)."""
+    name = graph if isinstance(graph, URIRef) else getattr(graph, "identifier", None)
+    if not isinstance(name, URIRef):
+        raise ValueError("only named graphs are written")
+    return name
+
+
 def serialize(dataset: Dataset, fmt: str) -> str:
     """Canonical text of a dataset: sorted N-Triples/N-Quads, or rdflib's writers.
 
@@ -316,7 +324,7 @@ def serialize(dataset: Dataset, fmt: str) -> str:
         for s, p, o, g in dataset.quads((None, None, None, None)):
             terms = [s.n3(), p.n3(), o.n3()]
             if fmt == "nq" and g is not None:
-                terms.append(g.n3() if isinstance(g, URIRef) else g.identifier.n3())  # type: ignore[attr-defined]
+                terms.append(graph_name(g).n3())
             lines.add(" ".join(terms) + " .")
         return "".join(f"{line}\n" for line in sorted(lines))
     if fmt == "trig":

@@ -12,6 +12,10 @@ def shapes() -> Traversable:
     return files("pikg.shapes")
 
 
+def queries() -> Traversable:
+    return files("pikg.queries")
+
+
 def data(name: str) -> Traversable:
     return files("pikg.data") / name
 

@@ -6,15 +6,17 @@ Loading a document again replaces its graph, so re-running adds no duplicates.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from pikg import __version__
+from pikg import __version__, iris, vocab
 from pikg.mapping import add_extraction, new_dataset, serialize
 from pikg.model import Extraction
 from pikg.reading import DocumentError, decode
+from pikg.validate import add_findings, validate
+
+VOCABULARY = ox.NamedNode("https://w3id.org/pikg/ontology")
 
 RDF_FORMATS = {
     "nq": ox.RdfFormat.N_QUADS,
@@ -68,12 +70,30 @@ class Store:
     def __init__(self, path: Path | str | None = None) -> None:
         self.store = ox.Store(str(path)) if path is not None else ox.Store()
 
-    def load_extraction(self, result: Extraction) -> str:
-        """Replace the document's named graph with a fresh mapping; the graph's IRI."""
+    def load_extraction(self, result: Extraction, findings: bool = True) -> str:
+        """Replace the document's named graph with a fresh mapping, and with ``findings`` its
+        findings graph with a fresh validation; the data graph's IRI."""
         dataset = new_dataset()
         name = add_extraction(dataset, result, __version__)
+        if findings:
+            triples = [(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))]
+            add_findings(
+                dataset, validate(triples).findings, iris.disclosure(result, result.digest)
+            )
         self._replace(serialize(dataset, "nq"), ox.RdfFormat.N_QUADS)
         return str(name)
+
+    def load_vocabulary(self) -> None:
+        """The ontology, framework, comparators and units, as the graph named by the
+        ontology's IRI, so queries can read labels and notations."""
+        text = vocab.ontology_graph().serialize(format="nt")
+        quads = [
+            ox.Quad(q.subject, q.predicate, q.object, VOCABULARY)
+            for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
+        ]
+        if self.store.contains_named_graph(VOCABULARY):
+            self.store.remove_graph(VOCABULARY)
+        self.store.extend(quads)
 
     def load_rdf(self, path: Path) -> list[str]:
         """Load an RDF file, replacing each named graph it holds; the graphs' IRIs."""
@@ -100,14 +120,26 @@ class Store:
         self.store.flush()
 
     def count(self) -> int:
-        [solution] = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
+        """Triples in the named graphs of documents and findings (the vocabulary apart)."""
+        [solution] = list(
+            self.query(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{VOCABULARY.value}>) }}"
+            )
+        )
         count = solution["n"]
         return int(count.value) if count is not None else 0
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+        """The named graphs of documents and their findings."""
+        return sorted(
+            g.value
+            for g in self.store.named_graphs()
+            if isinstance(g, ox.NamedNode) and g != VOCABULARY
+        )
 
-    def query(self, sparql: str) -> Iterable[ox.QuerySolution]:
-        result = self.store.query(sparql)
-        assert isinstance(result, ox.QuerySolutions)
+    def query(self, sparql: str) -> ox.QuerySolutions:
+        """A SELECT over the union of all graphs."""
+        result = self.store.query(sparql, use_default_graph_as_union=True)
+        if not isinstance(result, ox.QuerySolutions):
+            raise ValueError("only SELECT queries are supported here")
         return result

@@ -10,14 +10,15 @@ declarations of terms. No inference: the shapes need none.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
 import pyshacl
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH, XSD
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from pikg import resources, vocab
@@ -56,13 +57,27 @@ class Report:
         return all(f.severity == "Info" for f in self.findings)
 
 
+RULE_FILES = ("prefixes.ttl", "rows.ttl", "projects.ttl", "documents.ttl")
+RELEASE_FILES = ("release.ttl",)
+
+
+def _shapes(names: tuple[str, ...]) -> Graph:
+    graph = Graph()
+    for name in names:
+        graph.parse(data=(resources.shapes() / name).read_text(encoding="utf-8"), format="turtle")
+    return graph
+
+
 @cache
 def shapes_graph() -> Graph:
-    graph = Graph()
-    for item in sorted(resources.shapes().iterdir(), key=lambda p: p.name):
-        if item.name.endswith(".ttl"):
-            graph.parse(data=item.read_text(encoding="utf-8"), format="turtle")
-    return graph
+    """The rules on targets, projects and documents."""
+    return _shapes(RULE_FILES)
+
+
+@cache
+def release_shapes() -> Graph:
+    """The shape of a release's VoID + DCAT description."""
+    return _shapes(RELEASE_FILES)
 
 
 @cache
@@ -90,6 +105,29 @@ def validate(
     )
     assert isinstance(report, Graph)
     return Report(findings=sorted(_findings(report), key=_order), graph=report, data=data)
+
+
+def add_findings(dataset: Dataset, findings: Iterable[Finding], doc: str) -> URIRef:
+    """The findings on one document as its own named graph, ``{doc}/findings``.
+
+    Each finding is an sh:ValidationResult with an IRI minted from its focus node and code
+    (pySHACL's report uses blank nodes, which pikg does not publish).
+    """
+    name = URIRef(f"{doc}/findings")
+    graph = dataset.graph(name)
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    for f in sorted(findings, key=lambda f: (f.focus, f.code, f.message_zh)):
+        n = seen[(f.focus, f.code)]
+        seen[(f.focus, f.code)] += 1
+        node = URIRef(f"{f.focus}/finding/{f.code}" + (f"/{n}" if n else ""))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, URIRef(f.focus)))
+        graph.add((node, SH.resultSeverity, SH[f.severity]))
+        graph.add((node, SH.sourceShape, URIRef(f"{SHAPES}{f.code}")))
+        graph.add((node, SH.resultMessage, Literal(f.message_zh, lang="zh")))
+        graph.add((node, SH.resultMessage, Literal(f.message_en, lang="en")))
+        graph.add((node, PIK.inDisclosure, URIRef(doc)))
+    return name
 
 
 def _order(f: Finding) -> tuple[str, int, str]:

@@ -145,8 +145,10 @@ def test_check_jsonl_scopes() -> None:
     )
     assert result.exit_code == 1
     objs = [json.loads(line) for line in result.stdout.splitlines()]
-    assert {o["scope"] for o in objs} == {"row"}
-    rows = {o["name"]: o["findings"] for o in objs}
+    assert {o["scope"] for o in objs} == {"row", "document"}
+    [document] = [o for o in objs if o["scope"] == "document"]
+    assert [f["code"] for f in document["findings"]] == ["unparsed-line"]
+    rows = {o["name"]: o["findings"] for o in objs if o["scope"] == "row"}
     assert rows["受益群众满意度"][0]["code"] == "satisfaction-upper-bound"
     assert (
         rows["工程验收合格率"] == []
@@ -165,7 +167,7 @@ def test_validate_formats_and_exit_codes(tmp_path: Path, fmt: str) -> None:
         app,
         [
             "validate",
-            str(FLAWED / "wuhou_education_2023_prose.txt"),
+            str(FLAWED / "wuhou_education_2023_prose_flawed.txt"),
             "--format",
             fmt,
             "--lang",
@@ -195,7 +197,7 @@ def test_validate_a_store_and_rdf_files(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
     assert (
         runner.invoke(
-            app, ["load", str(FLAWED / "zunyi_agriculture_2024_lists.txt"), "--store", store]
+            app, ["load", str(FLAWED / "zunyi_agriculture_2024_lists_flawed.txt"), "--store", store]
         ).exit_code
         == 0
     )
@@ -206,7 +208,8 @@ def test_validate_a_store_and_rdf_files(tmp_path: Path) -> None:
     ttl = tmp_path / "zunyi.ttl"
     ttl.write_text(
         runner.invoke(
-            app, ["extract", str(FLAWED / "zunyi_agriculture_2024_lists.txt"), "--format", "ttl"]
+            app,
+            ["extract", str(FLAWED / "zunyi_agriculture_2024_lists_flawed.txt"), "--format", "ttl"],
         ).stdout,
         encoding="utf-8",
     )

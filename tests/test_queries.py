@@ -1,0 +1,111 @@
+"""Named SPARQL queries: headers, documentation, and expected results on fixture data."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pikg import extract_file
+from pikg.cli import app
+from pikg.sparql import QueryError, named, render, resolve, run_on_store
+from pikg.store import Store
+
+from .conftest import EXAMPLES, ROOT
+
+HERE = Path(__file__).resolve().parent
+FIXTURE_DOCS = sorted(EXAMPLES.glob("*.txt")) + sorted((HERE / "flawed").glob("*.txt"))
+PARAMS: dict[str, dict[str, str]] = json.loads(
+    (HERE / "queries" / "params.json").read_text(encoding="utf-8")
+)
+
+
+@pytest.fixture(scope="module")
+def fixture_store() -> Store:
+    store = Store()
+    store.load_vocabulary()
+    for path in FIXTURE_DOCS:
+        store.load_extraction(extract_file(path))
+    return store
+
+
+def test_every_query_file_has_its_header() -> None:
+    files = sorted((ROOT / "queries").glob("*.rq"))
+    assert len(files) >= 12
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert re.search(r"^# name: \S+$", text, re.MULTILINE), path
+        descriptions = re.findall(r"^# description: (.+)$", text, re.MULTILINE)
+        assert len(descriptions) == 2, path
+        assert re.search(r"[\u4e00-\u9fff]", descriptions[0]) and re.search(
+            r"[A-Za-z]{4}", descriptions[1]
+        ), path
+        assert re.search(r"^# params: .+$", text, re.MULTILINE), path
+        assert path.stem == named()[path.stem].name
+
+
+def test_a_query_without_header_is_refused(tmp_path: Path) -> None:
+    from pikg.sparql import parse
+
+    with pytest.raises(QueryError, match="# name:"):
+        parse("SELECT * WHERE { ?s ?p ?o }", "bare.rq")
+
+
+def test_every_query_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in named():
+        assert f"`{name}`" in readme, name
+
+
+def test_every_query_has_fixture_parameters_and_expected_results() -> None:
+    assert set(PARAMS) == set(named())
+    assert {p.stem for p in (HERE / "queries").glob("*.csv")} == set(named())
+
+
+@pytest.mark.parametrize("name", sorted(PARAMS))
+def test_query_results(fixture_store: Store, name: str) -> None:
+    variables, rows = run_on_store(fixture_store, named()[name].bind(PARAMS[name]))
+    expected = (HERE / "queries" / f"{name}.csv").read_text(encoding="utf-8")
+    assert render(variables, rows, "csv") == expected
+    assert len(rows) > 0
+
+
+def test_parameters_are_checked() -> None:
+    with pytest.raises(QueryError, match="needs --param severity"):
+        named()["findings-by-severity"].bind({})
+    with pytest.raises(QueryError, match="no parameter colour"):
+        named()["documents"].bind({"colour": "red"})
+
+
+def test_a_value_is_bound_not_pasted(fixture_store: Store) -> None:
+    tricky = '满意度" } SELECT * WHERE { ?s ?p ?o } #'
+    _, rows = run_on_store(fixture_store, named()["indicator-by-name"].bind({"name": tricky}))
+    assert rows == []
+
+
+def test_query_cli_formats_and_list(tmp_path: Path) -> None:
+    runner = CliRunner()
+    listing = runner.invoke(app, ["query", "--list"])
+    assert listing.exit_code == 0 and "dataset-overview" in listing.stdout
+    path = str(EXAMPLES / "luoyang_civil_affairs_2023_pipes.txt")
+    md = runner.invoke(app, ["query", "cost-vs-funds", path, "--format", "md"])
+    assert md.exit_code == 0, md.output
+    assert md.stdout.splitlines()[0] == "| file | project | funds | costTargets | rows |"
+    as_json = runner.invoke(
+        app, ["query", "projects-rows", path, "--param", "year=2023", "--format", "json"]
+    )
+    rows = json.loads(as_json.stdout)
+    assert len(rows) == 11 and rows[0]["department"] == "洛阳市民政局"
+    rq = tmp_path / "mine.rq"
+    rq.write_text(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/pikg/ontology#IndicatorTarget> }",
+        encoding="utf-8",
+    )
+    own = runner.invoke(app, ["query", str(rq), path, "--format", "csv"])
+    assert own.stdout == "n\n11\n"
+    missing = runner.invoke(app, ["query", "no-such-query", path])
+    assert missing.exit_code == 2 and "no query named" in missing.stderr
+    assert resolve("documents").name == "documents"

@@ -1,0 +1,177 @@
+"""A real SPARQL server on 127.0.0.1 (the oxigraph server from PyPI): publishing and remote
+queries give what the embedded store gives. The client's retries, User-Agent and errors are
+checked against small HTTP servers of the test's own."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from pikg import extract_file
+from pikg.endpoint import Endpoint, EndpointError
+from pikg.publish import publish
+from pikg.sparql import named, render, run_on_store
+from pikg.store import Store
+
+from .conftest import EXAMPLES, SHARED
+
+HERE = Path(__file__).resolve().parent
+PARAMS: dict[str, dict[str, str]] = json.loads(
+    (HERE / "queries" / "params.json").read_text(encoding="utf-8")
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    exe = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(exe).exists():
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    port = _free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    proc = subprocess.Popen(
+        [
+            exe,
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail(
+                    f"oxigraph did not start: {proc.stderr.read().decode() if proc.stderr else ''}"
+                )
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def local() -> Store:
+    """The examples, and the seeds where ../shared is present, with findings and vocabulary."""
+    store = Store()
+    store.load_vocabulary()
+    paths = sorted(EXAMPLES.glob("*.txt")) + sorted((HERE / "flawed").glob("*.txt"))
+    if (SHARED / "seeds").is_dir():
+        paths += sorted((SHARED / "seeds").glob("*.txt"))
+    for path in paths:
+        store.load_extraction(extract_file(path))
+    return store
+
+
+def _all_triples(store: Store) -> int:
+    [row] = list(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
+    count = row["n"]
+    assert count is not None
+    return int(count.value)
+
+
+def test_publish_twice_leaves_the_same_count(oxigraph: str, local: Store) -> None:
+    first = publish(local, f"{oxigraph}/store")
+    second = publish(local, f"{oxigraph}/store")
+    assert first == second == _all_triples(local) > 5000
+
+
+@pytest.mark.parametrize("name", sorted(PARAMS))
+def test_endpoint_answers_like_the_embedded_store(oxigraph: str, local: Store, name: str) -> None:
+    publish(local, f"{oxigraph}/store")
+    query = named()[name].bind(PARAMS[name])
+    here = run_on_store(local, query)
+    there = Endpoint(f"{oxigraph}/query").select(query)
+    assert here[0] == there[0]
+    assert sorted(render(*here, "csv").splitlines()) == sorted(render(*there, "csv").splitlines())
+    assert len(here[1]) > 0
+
+
+# ---- the client against servers that misbehave on purpose ----------------------------------
+
+RESULT = json.dumps(
+    {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "7"}}]}}
+)
+
+
+def _stub(failures: list[int]) -> tuple[ThreadingHTTPServer, list[str]]:
+    """A server that answers the given error codes first, then a SPARQL result; it records
+    the User-Agent of every request."""
+    agents: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+        def do_POST(self) -> None:
+            agents.append(self.headers.get("User-Agent", ""))
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if failures:
+                self.send_response(failures.pop(0))
+                self.end_headers()
+                return
+            body = RESULT.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, agents
+
+
+@pytest.mark.parametrize("code", [429, 500, 503])
+def test_client_retries_on_429_and_5xx_and_names_itself(code: int) -> None:
+    httpd, agents = _stub([code, code])
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
+        variables, rows = Endpoint(url, backoff=0.01).select("SELECT ?n WHERE {}")
+    finally:
+        httpd.shutdown()
+    assert (variables, rows) == (["n"], [{"n": "7"}])
+    assert len(agents) == 3 and all(a.startswith("pikg/") for a in agents)
+
+
+def test_client_gives_up_with_one_line() -> None:
+    httpd, _ = _stub([503] * 10)
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
+        with pytest.raises(EndpointError, match=r"HTTP 503") as info:
+            Endpoint(url, retries=2, backoff=0.01).select("SELECT ?n WHERE {}")
+    finally:
+        httpd.shutdown()
+    assert "\n" not in str(info.value)
+
+
+def test_unreachable_endpoint_is_a_clear_error() -> None:
+    url = f"http://127.0.0.1:{_free_port()}/sparql"
+    with pytest.raises(EndpointError, match="cannot reach the endpoint"):
+        Endpoint(url, timeout=2).select("SELECT * WHERE { ?s ?p ?o }")
