@@ -228,6 +228,7 @@ def add_extraction(
         g.add(doc, PIK.department, org)
         g.add(doc, RDFS.label, _zh(f"{facts.department}{facts.year or ''}年{_KIND_ZH[facts.kind]}"))
         g.add(org, RDF.type, PIK.Department)
+        g.add(org, RDF.type, ORG.Organization)  # stated, for readers that do no inference
         g.add(org, RDFS.label, _zh(facts.department))
         if facts.region_codes:
             g.add(org, PIK.region, URIRef(iris.region(facts.region_codes[-1])))

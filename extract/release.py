@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+import pyshacl
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 from rdflib.term import Node
@@ -17,6 +18,7 @@ from rdflib.term import Node
 from pikg import __version__, pages, vocab
 from pikg.mapping import PREFIXES, decimal_literal, graph_name
 from pikg.store import VOCABULARY, Store
+from pikg.validate import release_shapes
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 MEDIA = "https://www.iana.org/assignments/media-types/"
@@ -95,6 +97,9 @@ def release(
     )
 
     void = describe(union, len(lines), base, publisher, license_url, endpoint, out)
+    conforms, _, report = pyshacl.validate(void, shacl_graph=release_shapes())
+    if not conforms:
+        raise ValueError(f"the release description does not conform to shapes/release.ttl: {report}")
     (out / "void.ttl").write_text(void.serialize(format="longturtle"), encoding="utf-8")
     return Release(sorted(p.name for p in out.iterdir()), len(lines))
 
