@@ -99,7 +99,9 @@ def release(
     void = describe(union, len(lines), base, publisher, license_url, endpoint, out)
     conforms, _, report = pyshacl.validate(void, shacl_graph=release_shapes())
     if not conforms:
-        raise ValueError(f"the release description does not conform to shapes/release.ttl: {report}")
+        raise ValueError(
+            f"the release description does not conform to shapes/release.ttl: {report}"
+        )
     (out / "void.ttl").write_text(void.serialize(format="longturtle"), encoding="utf-8")
     return Release(sorted(p.name for p in out.iterdir()), len(lines))
 
