@@ -328,7 +328,7 @@ class BlockParser:
             item = self.text[a:b]
             levels, rest_at, label = self._strip_levels(item, glued=True)
             rest = item[rest_at:]
-            at = 0 if label and _TARGET_ONLY(rest) else locate(rest)
+            at = 0 if label and _is_target_only(rest) else locate(rest)
             if at is None or re.search(r"[,，。:：]", rest[:at]) or len(rest[:at].strip()) > 60:
                 return False
             if len(items) == 1 and not re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", rest[at:]):
@@ -394,7 +394,7 @@ class BlockParser:
         if not body:
             return
         end = line.start + len(text.rstrip())
-        if _TARGET_ONLY(body):
+        if _is_target_only(body):
             if self.pending is not None and self.pending.name:
                 self.pending.value.append((at, end))
             elif levels and label:
@@ -476,7 +476,7 @@ class BlockParser:
         )
 
 
-def _TARGET_ONLY(text: str) -> bool:
+def _is_target_only(text: str) -> bool:
     """A line that is a target and nothing else: `≥ 2 次`, `=100%`, `2021年12月31日前`.
 
     Not `65岁及以上老年人健康管理人数`, a name that happens to open with a number.

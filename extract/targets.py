@@ -115,8 +115,7 @@ class Target:
 
 
 def _plain(number: Decimal) -> str:
-    text = format(number.normalize(), "f")
-    return text
+    return format(number.normalize(), "f")
 
 
 def normalise_amount(value: str, unit: str | None) -> tuple[str | None, str | None]:
