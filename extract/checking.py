@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from pikg import __version__, iris
-from pikg.mapping import add_extraction, new_dataset
+from pikg import iris
+from pikg.mapping import map_extractions, triples
 from pikg.model import Extraction
 from pikg.validate import RANK, Finding, Report, validate
 
@@ -29,11 +29,7 @@ class Checked:
 
 
 def check(results: list[Extraction], satisfaction_floor: Decimal | None = None) -> Checked:
-    dataset = new_dataset()
-    for result in results:
-        add_extraction(dataset, result, __version__)
-    triples = ((s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None)))
-    return Checked(results, validate(triples, satisfaction_floor))
+    return Checked(results, validate(triples(map_extractions(results)), satisfaction_floor))
 
 
 def records(

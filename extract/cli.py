@@ -22,12 +22,11 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from pikg import __version__
 from pikg import report as render
 from pikg.checking import check as run_check
 from pikg.checking import records
 from pikg.endpoint import Endpoint, EndpointError
-from pikg.mapping import add_extraction, extraction_time, new_dataset, serialize
+from pikg.mapping import extraction_time, map_extractions, serialize, triples
 from pikg.model import Extraction
 from pikg.pipeline import extract_file
 from pikg.publish import graphs_to_publish
@@ -156,11 +155,7 @@ def extract(
     """Extract documents' facts, projects and indicator rows, as JSON or as RDF."""
     results, failed = extract_all(paths)
     if fmt is not None and fmt.value in RDF_OUTPUT:
-        dataset = new_dataset()
-        when = extraction_time(at)
-        for result in results:
-            add_extraction(dataset, result, __version__, when)
-        sys.stdout.write(serialize(dataset, fmt.value))
+        sys.stdout.write(serialize(map_extractions(results, extraction_time(at)), fmt.value))
     elif summary:
         if fmt is None or fmt is ExtractFormat.table:
             _summary_table(results)
@@ -260,15 +255,13 @@ def _floor(value: float | None) -> Decimal | None:
     return Decimal(str(value)) if value is not None else None
 
 
-def _rdf_triples(path: Path) -> list[tuple[Node, Node, Node]]:
-    text = decode(path.read_bytes(), str(path))
-    fmt = sniff_rdf(text)
+def _rdf_dataset(text: str, fmt: str, path: str) -> Dataset:
     dataset = Dataset()
     try:
-        dataset.parse(data=text, format=RDFLIB_FORMATS[fmt or "ttl"])
+        dataset.parse(data=text, format=RDFLIB_FORMATS[fmt])
     except Exception as exc:  # rdflib raises many kinds; each means the file is not valid RDF
-        raise DocumentError(str(path), f"RDF syntax error: {exc}") from exc
-    return [(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))]
+        raise DocumentError(path, f"RDF syntax error: {exc}") from exc
+    return dataset
 
 
 @app.command()
@@ -288,34 +281,27 @@ def validate(
 
     Exit codes: 0 conforms (nothing worse than Info), 1 does not, 2 error.
     """
-    triples: list[tuple[Node, Node, Node]] = []
+    collected: list[tuple[Node, Node, Node]] = []
     try:
         if store is not None:
-            dump = Store(store).store.dump(format=ox.RdfFormat.N_QUADS)
-            dataset = Dataset()
-            dataset.parse(data=dump.decode("utf-8") if dump else "", format="nquads")
-            triples.extend((s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None)))
+            dump = Store(store).store.dump(format=ox.RdfFormat.N_QUADS) or b""
+            collected += triples(_rdf_dataset(dump.decode("utf-8"), "nq", str(store)))
         for path in documents(paths or []):
-            if sniff_rdf(decode(path.read_bytes(), str(path))) is not None:
-                triples.extend(_rdf_triples(path))
+            text = decode(path.read_bytes(), str(path))
+            rdf = sniff_rdf(text)
+            if rdf is not None:
+                collected += triples(_rdf_dataset(text, rdf, str(path)))
             else:
-                triples.extend(_mapped([extract_file(path)]))
+                collected += triples(map_extractions([extract_file(path)]))
     except (DocumentError, OSError) as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(2) from exc
-    if not triples:
+    if not collected:
         err.print("error: nothing to validate: give RDF files, documents or --store", markup=False)
         raise typer.Exit(2)
-    report = run_validation(triples, _floor(satisfaction_floor))
+    report = run_validation(collected, _floor(satisfaction_floor))
     _print_report(report, fmt.value, severity.value, lang.value)
     raise typer.Exit(0 if report.conforms else 1)
-
-
-def _mapped(results: list[Extraction]) -> list[tuple[Node, Node, Node]]:
-    dataset = new_dataset()
-    for result in results:
-        add_extraction(dataset, result, __version__)
-    return [(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))]
 
 
 def _print_report(report: Report, fmt: str, severity: str, lang: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -63,6 +63,20 @@ class Framework:
                 if lv.broader == current_l1.key:
                     return lv
         return (firsts or seconds)[0]
+
+    def alternation(self, depth: int) -> str:
+        """A regex alternative of every label naming a level of this depth, longest first."""
+        labels = [lb for lb, lvs in self.by_label.items() if any(lv.depth == depth for lv in lvs)]
+        return "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
+
+    @cached_property
+    def by_scheme(self) -> dict[str, dict[str, Level]]:
+        """scheme → canonical label → level: how a row's level name maps back to its concept."""
+        table: dict[str, dict[str, Level]] = {}
+        for level in self.levels.values():
+            for scheme in level.schemes:
+                table.setdefault(scheme, {})[level.label] = level
+        return table
 
     def parent(self, level: Level) -> Level | None:
         return self.levels.get(level.broader) if level.broader else None

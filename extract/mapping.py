@@ -18,8 +18,8 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from pikg import __version__, iris
 from pikg import framework as framework_module
-from pikg import iris
 from pikg.model import Extraction, IndicatorRow
 from pikg.namespace import PIK
 from pikg.targets import Target, parse_target, units
@@ -125,8 +125,7 @@ def _value(g: _Graph, node: URIRef, target: Target) -> None:
 
 def _row(g: _Graph, doc: URIRef, row: IndicatorRow, year: int | None) -> None:
     node = URIRef(iris.target(str(doc), row))
-    fw = framework_module.load()
-    labels = {level.label: level for level in fw.levels.values() if row.scheme in level.schemes}
+    labels = framework_module.load().by_scheme.get(row.scheme or "", {})
     g.add(node, RDF.type, PIK.IndicatorTarget)
     g.add(node, RDFS.label, _zh(row.name))
     g.add(node, PIK.indicatorName, _zh(row.name))
@@ -306,6 +305,19 @@ def new_dataset() -> Dataset:
     return dataset
 
 
+def map_extractions(results: Iterable[Extraction], at: datetime | None = None) -> Dataset:
+    """The named graphs of these documents, under the running pikg's version."""
+    dataset = new_dataset()
+    for result in results:
+        add_extraction(dataset, result, __version__, at)
+    return dataset
+
+
+def triples(dataset: Dataset) -> list[tuple[Node, Node, Node]]:
+    """Every triple of every graph, as validation and the other union views read them."""
+    return [(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))]
+
+
 def graph_name(graph: object) -> URIRef:
     """The name of a graph as rdflib's Dataset.quads gives it (a name or a Graph)."""
     name = graph if isinstance(graph, URIRef) else getattr(graph, "identifier", None)
@@ -330,7 +342,7 @@ def serialize(dataset: Dataset, fmt: str) -> str:
         return "".join(f"{line}\n" for line in sorted(lines))
     if fmt == "trig":
         return _trig(dataset)
-    union = _graph_of((s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None)))
+    union = _graph_of(triples(dataset))
     if fmt == "ttl":
         return union.serialize(format="longturtle")
     if fmt == "jsonld":

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
+from pikg import framework as framework_module
 from pikg.framework import Framework, Level
 from pikg.model import IndicatorRow, Unparsed
 from pikg.reading import Source
@@ -225,7 +227,7 @@ class BlockParser:
             pieces.append(text)
             index.extend(range(offset, offset + len(text)))
         joined = "".join(pieces)
-        matches = list(_path_pattern(self.framework).finditer(joined))
+        matches = list(_path_pattern().finditer(joined))
         if not matches:
             return set()
         consumed_until = 0
@@ -530,19 +532,7 @@ def _runs(positions: list[int]) -> list[tuple[int, int]]:
     return spans
 
 
-_PATH_CACHE: dict[int, re.Pattern[str]] = {}
-
-
-def _path_pattern(framework: Framework) -> re.Pattern[str]:
-    key = id(framework)
-    if key not in _PATH_CACHE:
-        firsts = [lb for lb, lvs in framework.by_label.items() if any(lv.depth == 1 for lv in lvs)]
-        seconds = [lb for lb, lvs in framework.by_label.items() if any(lv.depth == 2 for lv in lvs)]
-
-        def alt(labels: list[str]) -> str:
-            return "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
-
-        _PATH_CACHE[key] = re.compile(
-            rf"(?P<l1>{alt(firsts)}){_DASH}(?:(?P<l2>{alt(seconds)}){_DASH})?"
-        )
-    return _PATH_CACHE[key]
+@cache
+def _path_pattern() -> re.Pattern[str]:
+    fw = framework_module.load()
+    return re.compile(rf"(?P<l1>{fw.alternation(1)}){_DASH}(?:(?P<l2>{fw.alternation(2)}){_DASH})?")
