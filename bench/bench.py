@@ -42,10 +42,10 @@ def main() -> None:
 
     t0 = time.perf_counter()
     from pikg import extract_file
-    from pikg.mapping import map_extractions, triples
-    from pikg.sparql import named, run_on_store
-    from pikg.store import Store
-    from pikg.validate import validate
+    from pikg.checking.validate import validate
+    from pikg.graph.mapping import map_extractions, triples
+    from pikg.storage.sparql import named, run_on_store
+    from pikg.storage.store import Store
 
     results = [extract_file(p) for p in paths]
     print(f"{len(paths)} documents in {args.folder}, {sum(len(r.rows) for r in results)} rows")

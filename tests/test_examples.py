@@ -54,7 +54,7 @@ def test_raw_and_offsets_point_into_the_source(stem: str) -> None:
 
 
 def _decoded(path: Path) -> str:
-    from pikg.reading import read_source
+    from pikg.reading.decode import read_source
 
     return read_source(path).original
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
-from pikg import framework, resources
+from pikg import resources
+from pikg.parsing import framework
 
 
 def test_every_concept_has_zh_and_en_labels_and_definitions() -> None:

@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 from pikg import extract_file
 from pikg.cli import app
-from pikg.sparql import QueryError, named, render, resolve, run_on_store
-from pikg.store import Store
+from pikg.errors import QueryError
+from pikg.storage.sparql import named, render, resolve, run_on_store
+from pikg.storage.store import Store
 
 from .conftest import EXAMPLES, ROOT
 
@@ -48,7 +49,7 @@ def test_every_query_file_has_its_header() -> None:
 
 
 def test_a_query_without_header_is_refused(tmp_path: Path) -> None:
-    from pikg.sparql import parse
+    from pikg.storage.sparql import parse
 
     with pytest.raises(QueryError, match="# name:"):
         parse("SELECT * WHERE { ?s ?p ?o }", "bare.rq")

@@ -14,12 +14,13 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from typer.testing import CliRunner
 
-from pikg import __version__, extract_file, extract_text, vocab
+from pikg import __version__, extract_file, extract_text, resources
 from pikg.cli import app
-from pikg.mapping import add_extraction, new_dataset, serialize
+from pikg.graph import vocab
+from pikg.graph.mapping import add_extraction, new_dataset, serialize
+from pikg.graph.namespace import PIK
 from pikg.model import Extraction
-from pikg.namespace import PIK
-from pikg.store import Store, sniff_rdf
+from pikg.storage.store import Store, sniff_rdf
 
 from .conftest import EXAMPLES, ROOT
 
@@ -38,7 +39,9 @@ def _graph(results: list[Extraction]) -> Graph:
 
 
 def test_namespace_module_is_generated_from_the_ontology() -> None:
-    assert (ROOT / "extract" / "namespace.py").read_text(encoding="utf-8") == vocab.render()
+    assert (ROOT / "extract" / "pikg" / "graph" / "namespace.py").read_text(
+        encoding="utf-8"
+    ) == vocab.render()
 
 
 def test_unknown_pik_terms_raise() -> None:
@@ -47,7 +50,7 @@ def test_unknown_pik_terms_raise() -> None:
 
 
 def test_every_term_has_zh_and_en_labels_and_a_definition() -> None:
-    graph = vocab.ontology_graph()
+    graph = resources.ontology_graph()
     subjects = [s for s in set(graph.subjects()) if isinstance(s, URIRef)]
     declared = [
         s
@@ -78,7 +81,7 @@ def test_every_term_has_zh_and_en_labels_and_a_definition() -> None:
 
 
 def test_ontology_has_version_and_licence() -> None:
-    graph = vocab.ontology_graph()
+    graph = resources.ontology_graph()
     onto = URIRef("https://w3id.org/pikg/ontology")
     assert graph.value(onto, OWL.versionInfo) == Literal(__version__)
     assert graph.value(onto, OWL.versionIRI) == URIRef(
@@ -89,7 +92,7 @@ def test_ontology_has_version_and_licence() -> None:
 
 def test_closure_every_pik_term_in_use_is_declared() -> None:
     """Brick's closure idea: data may only use pik: terms the ontology declares."""
-    declared = {s for s in vocab.ontology_graph().subjects() if str(s).startswith(PIK_NS)}
+    declared = {s for s in resources.ontology_graph().subjects() if str(s).startswith(PIK_NS)}
     data = _graph([extract_file(p) for p in sorted(EXAMPLES.glob("*.txt"))])
     used = {
         t for triple in data for t in triple if isinstance(t, URIRef) and str(t).startswith(PIK_NS)
@@ -124,7 +127,7 @@ ALL_FORMATS = """
 import sys
 from pathlib import Path
 from pikg import __version__, extract_file
-from pikg.mapping import add_extraction, new_dataset, serialize
+from pikg.graph.mapping import add_extraction, new_dataset, serialize
 dataset = new_dataset()
 for path in sorted(Path(sys.argv[1]).glob("*.txt")):
     add_extraction(dataset, extract_file(path), __version__)
@@ -195,7 +198,9 @@ SELECT ?file ?project ?name ?l1 ?l2 ?op ?value ?unit ?kind ?raw ?start ?end WHER
 
 def _vocabulary_store(store: Store) -> None:
     """The ontology in the default graph, so queries can read labels and notations."""
-    store.store.load(vocab.ontology_graph().serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES)
+    store.store.load(
+        resources.ontology_graph().serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES
+    )
 
 
 def _rows_from_store(store: Store) -> set[tuple[object, ...]]:

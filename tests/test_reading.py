@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from pikg.reading import DocumentError, read_source, source_from_text
+from pikg.errors import DocumentError
+from pikg.reading.decode import read_source, source_from_text
 
 SAMPLE = "宜昌市卫生健康委员会\n产出指标 数量指标 培训人次 ≧3,500人次\n满意度 ＜＝80％"
 

@@ -13,9 +13,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
 from pikg import extract_file
-from pikg.release import release
-from pikg.store import Store
-from pikg.validate import release_shapes
+from pikg.checking.validate import release_shapes
+from pikg.storage.release import release
+from pikg.storage.store import Store
 
 from .conftest import EXAMPLES
 

@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 
 from pikg import extract_file
-from pikg.endpoint import Endpoint, EndpointError
-from pikg.publish import publish
-from pikg.sparql import named, render, run_on_store
-from pikg.store import Store
+from pikg.errors import EndpointError
+from pikg.storage.endpoint import Endpoint
+from pikg.storage.publish import publish
+from pikg.storage.sparql import named, render, run_on_store
+from pikg.storage.store import Store
 
 from .conftest import EXAMPLES, SHARED
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pikg import framework, segment
+from pikg.parsing import framework, segment
 
 
 @pytest.mark.parametrize(

@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from pikg import extract_file, iris
-from pikg.namespace import PIK
-from pikg.serve import local, server
-from pikg.store import Store
+from pikg import extract_file
+from pikg.graph import iris
+from pikg.graph.namespace import PIK
+from pikg.storage.store import Store
+from pikg.web.serve import local, server
 
 HERE = Path(__file__).resolve().parent
 DOC = HERE / "flawed" / "wuhou_education_2023_prose_flawed.txt"

@@ -15,9 +15,9 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from typer.testing import CliRunner
 
 from pikg import extract_file
-from pikg.checking import check, records
+from pikg.checking.run import check, records
+from pikg.checking.validate import SHAPES, shapes_graph, validate
 from pikg.cli import app
-from pikg.validate import SHAPES, shapes_graph, validate
 
 from .conftest import EXAMPLES
 
@@ -92,7 +92,7 @@ def test_every_shape_has_labels_severity_and_messages_in_zh_and_en() -> None:
 
 def test_shipped_examples_validate_clean() -> None:
     checked = check([extract_file(p) for p in sorted(EXAMPLES.glob("*.txt"))])
-    from pikg.report import text
+    from pikg.checking.report import text
 
     assert checked.report.findings == [], text(checked.report, "Info")
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pikg.targets import locate, parse_target
+from pikg.parsing.targets import locate, parse_target
 
 # text, name, (operator, operator_written, value, unit, kind, value_normalized, unit_normalized)
 CASES = [

@@ -1,0 +1,1 @@
+"""Checking: the SHACL shapes run over mapped documents, their findings and reports."""

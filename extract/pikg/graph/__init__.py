@@ -1,0 +1,1 @@
+"""Graph: content IRIs, the generated namespaces, the RDF mapping and its serialisations."""

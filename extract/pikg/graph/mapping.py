@@ -1,0 +1,393 @@
+"""Map an extraction to RDF under the pik: ontology: one named graph per source document.
+
+Every resource has an IRI minted from content (``iris``); no blank nodes. Values keep their
+written form as text (``pik:valueWritten``) beside the typed literal, since stores rewrite
+numbers ("95.0" → "95").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import PurePath
+
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.term import Node
+
+from pikg import __version__
+from pikg.graph import iris
+from pikg.graph.namespace import PIK
+from pikg.model import Extraction, IndicatorRow
+from pikg.parsing import framework as framework_module
+from pikg.parsing.targets import Target, parse_target, units
+
+PIKFW = Namespace("https://w3id.org/pikg/framework/")
+PIKCMP = Namespace("https://w3id.org/pikg/comparator/")
+PIKUNIT = Namespace("https://w3id.org/pikg/unit/")
+QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+
+COMPARATORS = {"≥": PIKCMP.ge, "≤": PIKCMP.le, "=": PIKCMP.eq, ">": PIKCMP.gt, "<": PIKCMP.lt}
+KINDS = {
+    "budget": PIK.Budget,
+    "final-accounts": PIK.FinalAccounts,
+    "target-table": PIK.TargetTable,
+    "self-evaluation": PIK.SelfEvaluation,
+    "approval": PIK.Approval,
+}
+VALUE_KINDS = {
+    "number": PIK.NumberValue,
+    "date": PIK.DateValue,
+    "text": PIK.TextValue,
+    "empty": PIK.EmptyValue,
+}
+LEVEL_SOURCES = {"stated": PIK.Stated, "inferred": PIK.Inferred, "unknown": PIK.Unknown}
+ADMIN_LEVELS = (PIK.Province, PIK.Prefecture, PIK.County)
+PREFIXES = {
+    "pik": str(PIK._NS),
+    "pikfw": str(PIKFW),
+    "pikcmp": str(PIKCMP),
+    "pikunit": str(PIKUNIT),
+    "unit": str(QUDT_UNIT),
+    "prov": str(PROV),
+    "dcat": str(DCAT),
+    "dcterms": str(DCTERMS),
+    "org": str(ORG),
+    "xsd": str(XSD),
+    "rdfs": str(RDFS),
+}
+
+
+def extraction_time(at: str | None) -> datetime | None:
+    """`--at`: an ISO time, `now`, or unset; unset reads SOURCE_DATE_EPOCH, else no time.
+
+    Published output is byte-identical for the same input, so the time of an extraction is
+    recorded only when asked for.
+    """
+    if at == "now":
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    if at:
+        return datetime.fromisoformat(at)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else None
+
+
+def _zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def decimal_literal(text: str) -> Literal:
+    """The canonical xsd:decimal form (`80` → `80.0`), the same in every syntax we write."""
+    plain = format(Decimal(text).normalize(), "f")
+    return Literal(plain if "." in plain else f"{plain}.0", datatype=XSD.decimal)
+
+
+def _date_literal(iso: str) -> Literal:
+    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(iso)]
+    return Literal(iso, datatype=datatype)
+
+
+class _Graph:
+    """The triples of one document's named graph."""
+
+    def __init__(self, dataset: Dataset, name: URIRef) -> None:
+        self.graph = dataset.graph(name)
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
+        if o is not None:
+            self.graph.add((s, p, o))
+
+
+def _value(g: _Graph, node: URIRef, target: Target) -> None:
+    """The value triples shared by a target and an achieved value."""
+    g.add(node, PIK.valueKind, VALUE_KINDS[target.kind])
+    if target.value is None:
+        return
+    g.add(node, PIK.valueWritten, Literal(target.value))
+    if target.kind == "number":
+        g.add(node, PIK.decimalValue, decimal_literal(target.value))
+    elif target.kind == "date" and target.value_normalized:
+        g.add(node, PIK.dateValue, _date_literal(target.value_normalized))
+    elif target.kind == "text":
+        g.add(node, PIK.textValue, _zh(target.value))
+    if target.unit:
+        g.add(node, PIK.unitWritten, Literal(target.unit))
+        info = units().get(target.unit)
+        if info is not None:
+            g.add(node, PIK.unit, URIRef(info.iri))
+            if target.value_normalized:
+                g.add(node, PIK.normalizedValue, decimal_literal(target.value_normalized))
+                g.add(node, PIK.normalizedUnit, URIRef(info.base_iri))
+
+
+def _row(g: _Graph, doc: URIRef, row: IndicatorRow, year: int | None) -> None:
+    node = URIRef(iris.target(str(doc), row))
+    labels = framework_module.load().by_scheme.get(row.scheme or "", {})
+    g.add(node, RDF.type, PIK.IndicatorTarget)
+    g.add(node, RDFS.label, _zh(row.name))
+    g.add(node, PIK.indicatorName, _zh(row.name))
+    g.add(node, PIK.inDisclosure, doc)
+    g.add(node, PROV.wasDerivedFrom, doc)
+    if row.project:
+        g.add(node, PIK.project, URIRef(iris.project(str(doc), row.project)))
+    for prop, label in ((PIK.level1, row.level1), (PIK.level2, row.level2)):
+        if label in labels:
+            g.add(node, prop, URIRef(labels[label].iri))
+    g.add(node, PIK.levelSource, LEVEL_SOURCES[row.level_source])
+    if row.scheme:
+        g.add(node, PIK.framework, PIKFW[f"scheme-{row.scheme}"])
+    if row.operator in COMPARATORS:
+        g.add(node, PIK.comparator, COMPARATORS[row.operator])
+    elif row.kind == "text":
+        g.add(node, PIK.comparator, PIKCMP.qualitative)
+    if row.operator_written:
+        g.add(node, PIK.comparatorWritten, Literal(row.operator_written))
+    _value(g, node, _as_target(row))
+    if row.actual:
+        achieved = URIRef(f"{node}/achieved")
+        g.add(node, PIK.achievedValue, achieved)
+        g.add(achieved, RDF.type, PIK.AchievedValue)
+        g.add(achieved, PROV.wasDerivedFrom, doc)
+        actual = parse_target(row.actual, row.name, year)
+        _value(g, achieved, actual)
+        met = target_met(_as_target(row), actual)
+        if met is not None:
+            g.add(achieved, PIK.met, Literal(met))
+    g.add(node, PIK.rawText, Literal(row.raw))
+    g.add(node, PIK.startOffset, Literal(row.start, datatype=XSD.nonNegativeInteger))
+    g.add(node, PIK.endOffset, Literal(row.end, datatype=XSD.nonNegativeInteger))
+    if row.direction:
+        g.add(node, PIK.direction, Literal(row.direction))
+    if row.weight:
+        g.add(node, PIK.weight, decimal_literal(row.weight))
+    if row.score:
+        g.add(node, PIK.score, decimal_literal(row.score))
+    if row.deviation_reason:
+        g.add(node, PIK.deviationReason, _zh(row.deviation_reason))
+
+
+_COMPARE = {
+    "≥": lambda a, t: a >= t,
+    "≤": lambda a, t: a <= t,
+    "=": lambda a, t: a == t,
+    ">": lambda a, t: a > t,
+    "<": lambda a, t: a < t,
+}
+
+
+def target_met(target: Target, actual: Target) -> bool | None:
+    """Whether an achieved value meets its target; None where the two cannot be compared."""
+    if target.operator not in _COMPARE or target.value_normalized is None:
+        return None
+    if actual.value_normalized is None or actual.kind != target.kind:
+        return None
+    if target.kind == "number":
+        if actual.unit_normalized != target.unit_normalized:
+            return None
+        a, t = Decimal(actual.value_normalized), Decimal(target.value_normalized)
+        return bool(_COMPARE[target.operator](a, t))
+    if target.kind == "date" and len(actual.value_normalized) == len(target.value_normalized):
+        return bool(_COMPARE[target.operator](actual.value_normalized, target.value_normalized))
+    return None
+
+
+def _as_target(row: IndicatorRow) -> Target:
+    return Target(
+        row.operator,
+        row.operator_written,
+        row.value,
+        row.unit,
+        row.kind,
+        row.value_normalized,
+        row.unit_normalized,
+    )
+
+
+def add_extraction(
+    dataset: Dataset, result: Extraction, version: str, at: datetime | None = None
+) -> URIRef:
+    """Add one document's graph to ``dataset``; returns the graph's name."""
+    digest = result.digest
+    doc = URIRef(iris.disclosure(result, digest))
+    name = URIRef(iris.graph(str(doc)))
+    g = _Graph(dataset, name)
+    facts = result.facts
+
+    g.add(doc, RDF.type, PIK.Disclosure)
+    g.add(doc, PIK.disclosureKind, KINDS[facts.kind])
+    g.add(doc, PIK.contentHash, Literal(f"sha256:{digest}"))
+    g.add(doc, PIK.fileName, Literal(PurePath(result.doc).name))
+    if facts.year:
+        g.add(doc, PIK.budgetYear, Literal(str(facts.year), datatype=XSD.gYear))
+    if facts.department:
+        org = URIRef(iris.department(result))
+        g.add(doc, PIK.department, org)
+        g.add(doc, RDFS.label, _zh(f"{facts.department}{facts.year or ''}年{_KIND_ZH[facts.kind]}"))
+        g.add(org, RDF.type, PIK.Department)
+        g.add(org, RDF.type, ORG.Organization)  # stated, for readers that do no inference
+        g.add(org, RDFS.label, _zh(facts.department))
+        if facts.region_codes:
+            g.add(org, PIK.region, URIRef(iris.region(facts.region_codes[-1])))
+    parent: URIRef | None = None
+    for code, region_name in zip(facts.region_codes, facts.region, strict=True):
+        node = URIRef(iris.region(code))
+        g.add(node, RDF.type, PIK.Region)
+        g.add(node, RDFS.label, _zh(region_name))
+        g.add(node, PIK.adminCode, Literal(code))
+        g.add(node, PIK.adminLevel, ADMIN_LEVELS[_admin_depth(code)])
+        g.add(node, PIK.withinRegion, parent)
+        parent = node
+
+    for project in result.projects:
+        node = URIRef(iris.project(str(doc), project.name))
+        g.add(node, RDF.type, PIK.Project)
+        g.add(node, RDFS.label, _zh(project.name))
+        g.add(node, PIK.inDisclosure, doc)
+        g.add(node, PROV.wasDerivedFrom, doc)
+        if project.amount:
+            g.add(node, PIK.amount, decimal_literal(project.amount))
+            info = units().get(project.amount_unit or "")
+            g.add(node, PIK.amountUnit, URIRef(info.iri) if info else None)
+        if project.amount_yuan:
+            g.add(node, PIK.amountYuan, decimal_literal(project.amount_yuan))
+        if project.goal:
+            g.add(node, PIK.goal, _zh(project.goal))
+
+    for row in result.rows:
+        _row(g, doc, row, facts.year)
+    for item in result.unparsed:
+        node = URIRef(iris.unparsed(str(doc), item))
+        g.add(node, RDF.type, PIK.UnparsedLine)
+        g.add(node, PIK.inDisclosure, doc)
+        g.add(node, PROV.wasDerivedFrom, doc)
+        if item.project:
+            g.add(node, PIK.project, URIRef(iris.project(str(doc), item.project)))
+        g.add(node, PIK.rawText, Literal(item.text))
+        g.add(node, PIK.startOffset, Literal(item.start, datatype=XSD.nonNegativeInteger))
+        g.add(node, PIK.endOffset, Literal(item.end, datatype=XSD.nonNegativeInteger))
+
+    activity = URIRef(iris.extraction(str(doc), version))
+    g.add(name, RDF.type, DCAT.Dataset)
+    g.add(name, DCTERMS.title, _zh(f"{PurePath(result.doc).name} 的绩效目标"))
+    g.add(name, DCTERMS.source, doc)
+    g.add(name, PROV.wasDerivedFrom, doc)
+    g.add(name, PROV.wasGeneratedBy, activity)
+    g.add(activity, RDF.type, PIK.Extraction)
+    g.add(activity, PROV.used, doc)
+    g.add(activity, PIK.pikgVersion, Literal(version))
+    if at is not None:
+        g.add(activity, PROV.endedAtTime, Literal(at.isoformat(), datatype=XSD.dateTime))
+    return name
+
+
+_KIND_ZH = {
+    "budget": "部门预算",
+    "final-accounts": "部门决算",
+    "target-table": "项目支出绩效目标表",
+    "self-evaluation": "项目支出绩效自评表",
+    "approval": "预算批复",
+}
+
+
+def _admin_depth(code: str) -> int:
+    if code.endswith("0000"):
+        return 0
+    return 1 if code.endswith("00") else 2
+
+
+def new_dataset() -> Dataset:
+    dataset = Dataset()
+    for prefix, ns in PREFIXES.items():
+        dataset.bind(prefix, ns)
+    return dataset
+
+
+def map_extractions(results: Iterable[Extraction], at: datetime | None = None) -> Dataset:
+    """The named graphs of these documents, under the running pikg's version."""
+    dataset = new_dataset()
+    for result in results:
+        add_extraction(dataset, result, __version__, at)
+    return dataset
+
+
+def triples(dataset: Dataset) -> list[tuple[Node, Node, Node]]:
+    """Every triple of every graph, as validation and the other union views read them."""
+    return [(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))]
+
+
+def graph_name(graph: object) -> URIRef:
+    """The name of a graph as rdflib's Dataset.quads gives it (a name or a Graph)."""
+    name = graph if isinstance(graph, URIRef) else getattr(graph, "identifier", None)
+    if not isinstance(name, URIRef):
+        raise ValueError("only named graphs are written")
+    return name
+
+
+def serialize(dataset: Dataset, fmt: str) -> str:
+    """Canonical text of a dataset: sorted N-Triples/N-Quads, or rdflib's writers.
+
+    Turtle and JSON-LD hold the union of the graphs; TriG and N-Quads keep one named graph
+    per document.
+    """
+    if fmt in ("nt", "nq"):
+        lines = set()
+        for s, p, o, g in dataset.quads((None, None, None, None)):
+            terms = [s.n3(), p.n3(), o.n3()]
+            if fmt == "nq" and g is not None:
+                terms.append(graph_name(g).n3())
+            lines.add(" ".join(terms) + " .")
+        return "".join(f"{line}\n" for line in sorted(lines))
+    if fmt == "trig":
+        return _trig(dataset)
+    union = _graph_of(triples(dataset))
+    if fmt == "ttl":
+        return union.serialize(format="longturtle")
+    if fmt == "jsonld":
+        return _jsonld(union)
+    raise ValueError(f"unknown RDF format {fmt!r}")
+
+
+def _graph_of(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+def _trig(dataset: Dataset) -> str:
+    """TriG with each named graph written by the (deterministic) long Turtle writer."""
+    names = sorted(
+        {str(g.identifier) for g in dataset.graphs() if isinstance(g.identifier, URIRef)}
+    )
+    head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
+    blocks = []
+    for name in names:
+        body = _graph_of(dataset.graph(URIRef(name))).serialize(format="longturtle")
+        body = "\n".join(line for line in body.splitlines() if not line.startswith("PREFIX "))
+        blocks.append(f"<{name}> {{\n{body.strip()}\n}}\n")
+    return head + "\n" + "\n".join(blocks)
+
+
+def _jsonld(graph: Graph) -> str:
+    """JSON-LD with nodes in IRI order and multiple values sorted."""
+    doc = json.loads(graph.serialize(format="json-ld", context=PREFIXES))
+    nodes = doc.get("@graph", [doc])
+    for node in nodes:
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(
+                    value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False)
+                )
+    nodes.sort(key=lambda n: n.get("@id", ""))
+    return (
+        json.dumps(
+            {"@context": PREFIXES, "@graph": nodes}, ensure_ascii=False, indent=1, sort_keys=True
+        )
+        + "\n"
+    )

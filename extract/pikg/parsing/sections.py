@@ -1,0 +1,181 @@
+"""Where the targets are: performance parts of a document and the project blocks inside them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pikg.model import Project
+from pikg.parsing.rows import Line
+from pikg.parsing.targets import NUMBER, locate, normalise_amount
+from pikg.reading.decode import Source
+
+_PART_START = re.compile(r"绩效目标|绩效指标|绩效自评|一级指标.*二级指标")
+_HINT = re.compile(r"(?:年度|项目)?绩效(?:指标|目标)\s*[:：]?")
+_TOP_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]+部分)"
+)
+_NAMED = re.compile(r"^\s*项目名称\s*[:：|]?\s*(?P<name>.*)$")
+_ENUMERATED = re.compile(
+    r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d))"
+    r"\s*(?P<name>[^:：;；。]{2,60}?)\s*(?P<colon>[:：]|$)"
+)
+_NOT_A_PROJECT = re.compile(r"绩效|指标|目标|说明|情况|名词|解释|附件|目录")
+_PROJECT_WORD = re.compile(r"(?:项目|资金|经费|专项|补助|工程)$")
+_GOAL_LABEL = re.compile(
+    r"^\s*(?:项目)?(?:年度总体目标|总体目标|年度目标|年度绩效目标|绩效总目标)\s*[:：|]?\s*(?P<rest>.*)$"
+)
+_GOAL_END = re.compile(r"绩效指标|一级指标|(?:项目)?(?:预算)?绩\s*效\s*目\s*标\s*[:：]|指标\s*[-—]")
+_AMOUNT = re.compile(
+    rf"(?:年度资金总额|资金总额|项目资金总额|预算金额|项目金额|年度预算数|预算安排|安排资金)"
+    rf"(?:\s*[(（](?:万元|元)[)）])?\s*[:：|]?\s*"
+    rf"(?P<num>{NUMBER})\s*(?P<unit>万元|元)?"
+)
+_UNIT_HINT = re.compile(r"[(（]\s*(万元|元)\s*[)）]|单位\s*[:：]\s*(万元|元)")
+_LIST_OF_PROJECTS = re.compile(
+    r"(?:主要为|主要包括|包括|分别为|分别是)(?P<list>[^。;；]{4,1000}?项目)(?=[等。;；,，])"
+)
+
+
+@dataclass
+class Block:
+    project: Project | None
+    lines: list[Line] = field(default_factory=list)
+    explicit: bool = False  # named by 项目名称 or ending in 项目/资金: a project even without rows
+    prose: bool = False  # the heading's sentence runs on into the project's description
+
+
+def lines_of(source: Source) -> list[Line]:
+    lines = []
+    pos = 0
+    for text in source.text.split("\n"):
+        lines.append(Line(pos, pos + len(text), text))
+        pos += len(text) + 1
+    return lines
+
+
+def _parts(lines: list[Line]) -> list[list[Line]]:
+    """Runs of lines from a heading about performance targets to the next unrelated heading."""
+    parts: list[list[Line]] = []
+    current: list[Line] | None = None
+    for line in lines:
+        text = line.text.strip()
+        if current is not None and _TOP_HEADING.match(text) and "绩效" not in text:
+            current = None
+        opens = (
+            len(text) <= 60
+            and _PART_START.search(text) is not None
+            and not _HINT.fullmatch(text)
+            and not re.search(r"[。,，;；]|指标\s*[-—–－]", text)
+            and locate(text) is None
+        )
+        if opens and (current is None or not _header_row(text)):
+            current = []
+            parts.append(current)
+        if current is not None:
+            current.append(line)
+    return parts
+
+
+def _header_row(text: str) -> bool:
+    """The column header of a target table opens a part but belongs to the table."""
+    return "一级指标" in text and "二级指标" in text
+
+
+def _first_cell(source: Source, line: Line, offset: int = 0) -> str:
+    """The first cell from `offset` on, as the publisher wrote it."""
+    text = line.text[offset:]
+    lead = len(text) - len(text.lstrip())
+    cell = re.split(r"\s{2,}|[|\t]", text.strip())[0].strip()
+    start = line.start + offset + lead
+    return source.raw(start, start + len(cell)).strip() if cell else ""
+
+
+def blocks(source: Source) -> list[Block]:
+    """Project blocks of every performance part, with the project each belongs to."""
+    found: list[Block] = []
+    for part in _parts(lines_of(source)):
+        named = any(_NAMED.match(ln.text) for ln in part)
+        block = Block(project=None)
+        found.append(block)
+        waiting_for_name = False
+        for line in part:
+            text = line.text
+            if waiting_for_name and text.strip():
+                block.project = Project(name=_first_cell(source, line))
+                waiting_for_name = False
+                continue
+            m = _NAMED.match(text)
+            if m:
+                name = _first_cell(source, line, m.start("name"))
+                block = Block(project=Project(name=name) if name else None, explicit=True)
+                found.append(block)
+                waiting_for_name = not name
+                continue
+            m = None if named else _ENUMERATED.match(text)
+            if m and not _NOT_A_PROJECT.search(m.group("name")) and locate(m.group("name")) is None:
+                name = source.raw(line.start + m.start("name"), line.start + m.end("name")).strip()
+                block = Block(project=Project(name=name), explicit=bool(_PROJECT_WORD.search(name)))
+                block.prose = bool(m.group("colon"))
+                found.append(block)
+                if m.group("colon"):
+                    block.lines.append(Line(line.start + m.end(), line.end, text[m.end() :]))
+                continue
+            block.lines.append(line)
+    for block in found:
+        if block.project is not None:
+            _describe(source, block.project, block.lines, prose=block.prose)
+    return found
+
+
+def _describe(source: Source, project: Project, lines: list[Line], prose: bool) -> None:
+    """Overall goal and funds of a project, from the lines of its block before its targets."""
+    unit_hint = None
+    goal: list[str] = []
+    in_goal = prose
+    for i, line in enumerate(lines):
+        text = line.text.strip()
+        hint = _UNIT_HINT.search(text)
+        if hint:
+            unit_hint = hint.group(1) or hint.group(2)
+        following = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
+        amount = _AMOUNT.search(text) or _AMOUNT.search(f"{text} {following}")
+        if amount and project.amount is None:
+            number = amount.group("num").replace(",", "")
+            unit = amount.group("unit") or unit_hint or "万元"
+            project.amount, project.amount_unit = number, unit
+            project.amount_yuan = normalise_amount(number, unit)[0]
+        label = _GOAL_LABEL.match(line.text)
+        if label:
+            in_goal = True
+            goal.append(source.raw(line.start + label.start("rest"), line.end))
+            continue
+        if in_goal:
+            stop = _GOAL_END.search(text)
+            if stop:
+                if prose:
+                    goal.append(
+                        source.raw(line.start, line.start + line.text.index(text) + stop.start())
+                    )
+                break
+            goal.append(source.raw(line.start, line.end))
+    joined = re.sub(r"\s*\n\s*", "", "".join(goal)).strip()
+    if prose and "。" in joined:
+        joined = joined[: joined.rindex("。") + 1]  # the sentence that leads into the targets
+    project.goal = joined or None
+
+
+def named_projects(source: Source) -> list[str]:
+    """Projects a report names in a sentence about its performance targets, rows or not."""
+    names = []
+    for m in _LIST_OF_PROJECTS.finditer(source.text):
+        sentence_start = max(source.text.rfind("。", 0, m.start()), 0)
+        if "绩效" not in source.text[sentence_start : m.start()]:
+            continue
+        at = m.start("list")
+        for item in m.group("list").split("、"):
+            written = re.sub(r"\s+", "", source.raw(at, at + len(item))).strip("等")
+            at += len(item) + 1
+            if 2 <= len(written) <= 60 and written.endswith("项目"):
+                names.append(written)
+    return names

@@ -1,0 +1,274 @@
+"""Targets: what a 三级指标's value cell says, read into operator, value, unit and kind.
+
+Everything here works on normalised text (see ``reading``): full-width forms are already
+ASCII, look-alike comparators already ≥ ≤ =.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+from pikg import resources
+
+# Longest forms first, so ">=" is never read as ">".
+_SYMBOLS = {
+    "≥": "≥", ">=": "≥", "=>": "≥",
+    "≤": "≤", "<=": "≤", "=<": "≤",
+    "==": "=", "=": "=", ">": ">", "<": "<",
+}  # fmt: skip
+_PRE_WORDS = {
+    "大于或等于": "≥", "大于等于": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥",
+    "至少": "≥", "最少": "≥", "达到": "≥",
+    "小于或等于": "≤", "小于等于": "≤", "不高于": "≤", "不超过": "≤", "不多于": "≤",
+    "不大于": "≤", "不超出": "≤", "最多": "≤", "控制在": "≤",
+    "高于": ">", "大于": ">", "多于": ">", "超过": ">",
+    "低于": "<", "小于": "<", "少于": "<",
+    "等于": "=",
+}  # fmt: skip
+_POST_WORDS = {
+    "及以上": "≥", "或以上": "≥", "以上": "≥",
+    "及以下": "≤", "或以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤", "内": "≤",
+}  # fmt: skip
+
+
+def _alternation(words: object) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
+
+
+SYMBOL = _alternation(_SYMBOLS)
+PRE_WORD = _alternation(_PRE_WORDS)
+POST_WORD = _alternation(_POST_WORDS)
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_DATE = (
+    r"(?:(?P<y>\d{4})\s*年\s*(?:(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*[日号])?)?"
+    r"|(?P<iy>\d{4})[-./](?P<im>\d{1,2})(?:[-./](?P<id>\d{1,2}))?"
+    r"|(?P<m2>\d{1,2})\s*月\s*(?:(?P<d2>\d{1,2})\s*[日号])?)"
+    r"\s*(?P<end>年底|年末|月底|月末|底|末)?\s*(?P<before>之前|以前|前)?\s*(?:完成|完工|到位|办结|结束)?"
+)
+DATE_RE = re.compile(_DATE)
+_HEAD = re.compile(rf"\s*(?P<sym>{SYMBOL})?\s*(?P<word>{PRE_WORD})?\s*")
+_NUMBER_TARGET = re.compile(
+    rf"(?P<num>{NUMBER})\s*(?P<unit>[^\s\d;,。、()]{{0,8}}?)\s*(?P<post>{POST_WORD})?\s*"
+)
+# Names that say the target is a point in time, for month-only dates and Excel serials.
+_TIME_NAME = re.compile(r"时间|日期|期限|时限|到位|截止|完成时")
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    iri: str
+    base: str  # the base unit's written form: 人 for 万人, 元 for 万元
+    base_iri: str
+    multiplier: Decimal
+    dimension: str
+
+
+@cache
+def units() -> dict[str, UnitInfo]:
+    """Every written form of a unit, read from ``ontology/units.ttl``."""
+    from rdflib import Literal, Namespace, URIRef
+    from rdflib.namespace import SKOS
+    from rdflib.term import Node
+
+    pik = Namespace("https://w3id.org/pikg/ontology#")
+    qudt = Namespace("http://qudt.org/schema/qudt/")
+    graph = resources.ontology_graph("units.ttl")
+
+    def zh(node: Node, prop: URIRef) -> list[str]:
+        return sorted(
+            str(o)
+            for o in graph.objects(node, prop)
+            if isinstance(o, Literal) and o.language == "zh"
+        )
+
+    table: dict[str, UnitInfo] = {}
+    for unit in sorted(set(graph.subjects(pik.dimension, None)), key=str):
+        base = graph.value(unit, pik.baseUnit) or unit
+        multiplier = graph.value(unit, qudt.conversionMultiplier)
+        info = UnitInfo(
+            iri=str(unit),
+            base=zh(base, SKOS.prefLabel)[0],
+            base_iri=str(base),
+            multiplier=Decimal(str(multiplier)) if multiplier is not None else Decimal(1),
+            dimension=str(graph.value(unit, pik.dimension)),
+        )
+        for written in zh(unit, SKOS.prefLabel) + zh(unit, SKOS.altLabel):
+            table[written] = info
+    return table
+
+
+@dataclass(frozen=True)
+class Target:
+    operator: str | None
+    operator_written: str | None
+    value: str | None
+    unit: str | None
+    kind: str
+    value_normalized: str | None
+    unit_normalized: str | None
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
+def normalise_amount(value: str, unit: str | None) -> tuple[str | None, str | None]:
+    """A number in its base unit: 373.87 万人 → 3738700 人, 8 万元 → 80000 元."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None, None
+    info = units().get(unit or "")
+    if info is None:
+        return _plain(number), unit or None
+    return _plain(number * info.multiplier), info.base
+
+
+def _iso_date(m: re.Match[str], year: int | None) -> str | None:
+    y = m.group("y") or m.group("iy")
+    mo = m.group("m") or m.group("im") or m.group("m2")
+    d = m.group("d") or m.group("id") or m.group("d2")
+    end = m.group("end") or ""
+    yr = int(y) if y else year
+    if yr is None:
+        return None
+    if mo is None:
+        return f"{yr:04d}-12-31" if end else f"{yr:04d}"
+    month = int(mo)
+    if not 1 <= month <= 12:
+        return None
+    if d is not None:
+        return f"{yr:04d}-{month:02d}-{int(d):02d}"
+    if end:
+        return f"{yr:04d}-{month:02d}-{calendar.monthrange(yr, month)[1]:02d}"
+    return f"{yr:04d}-{month:02d}"
+
+
+def _excel_serial(number: str) -> str | None:
+    import datetime
+
+    if not re.fullmatch(r"\d{5}", number) or not 30000 < int(number) < 60000:
+        return None
+    day = datetime.date(1899, 12, 30) + datetime.timedelta(days=int(number))
+    return day.isoformat()
+
+
+def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
+    """Read a target as written: `≥7225 人`, `<=80%`, `2021年12月31日前完成`, `=成效明显`."""
+    body = text.strip().strip("。;；,，")
+    head = _HEAD.match(body)
+    assert head is not None  # every part of it is optional
+    sym, word = head.group("sym"), head.group("word")
+    operator = _SYMBOLS.get(sym) if sym else None
+    if word and (operator is None or operator == "="):
+        operator = _PRE_WORDS[word]
+    written = sym or word
+    rest = body[head.end() :].strip()
+
+    date = DATE_RE.fullmatch(rest)
+    if date and (date.group("y") or date.group("iy") or _month_is_date(date, name)):
+        effective = "≤" if date.group("before") else operator
+        return Target(effective, written, rest, None, "date", _iso_date(date, year), "date")
+
+    number = _NUMBER_TARGET.fullmatch(rest)
+    if number:
+        value = number.group("num").replace(",", "")
+        unit = number.group("unit") or None
+        post = number.group("post")
+        if post and (operator is None or operator == "="):
+            operator = _POST_WORDS[post]
+            written = written or post
+        if unit is None and _TIME_NAME.search(name):
+            serial = _excel_serial(value)
+            if serial is not None:
+                return Target(operator, written, value, None, "date", serial, "date")
+        normalized, base = normalise_amount(value, unit)
+        return Target(operator, written, value, unit, "number", normalized, base)
+
+    if not rest:
+        return Target(operator, written, None, None, "empty", None, None)
+    return Target(operator, written, rest, None, "text", None, None)
+
+
+def _month_is_date(date: re.Match[str], name: str) -> bool:
+    """12月 is a date under a time name (资金到位时间=12月), else a count of months."""
+    return bool(date.group("end") or date.group("before") or _TIME_NAME.search(name))
+
+
+# ---- locating a target inside a row -------------------------------------------------
+
+_OPERATOR_AT = re.compile(rf"(?:{SYMBOL})|(?:{PRE_WORD})\s*(?=\d)")
+_VALUE_CHUNK = re.compile(rf"(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*(?:{_DATE}|(?:{NUMBER})\S{{0,8}})")
+_GLUED_TAIL = re.compile(
+    rf"(?<![\d.,])(?:{_DATE}|(?P<num>{NUMBER})\s*(?P<unit>%%?|‰|[^\s\d;,。、()]{{1,4}}?)?"
+    rf"\s*(?:{POST_WORD})?)$"
+)
+
+
+def _depth_ok(text: str, pos: int) -> bool:
+    """True when pos is outside any bracket: 种植数量(≥**株)>=17600株 keeps its first ≥."""
+    depth = 0
+    for ch in text[:pos]:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）" and depth:
+            depth -= 1
+    return depth == 0
+
+
+_ONLY_OPERATORS = re.compile(rf"^(?:\s|{SYMBOL}|{PRE_WORD})*$")
+
+
+def _is_name(prefix: str) -> bool:
+    """A name is more than white space and comparison signs."""
+    return not _ONLY_OPERATORS.match(prefix)
+
+
+def locate(text: str) -> int | None:
+    """Where the target starts in `name target…`, or None when the text has no target."""
+    for m in _OPERATOR_AT.finditer(text):
+        if _is_name(text[: m.start()]) and _depth_ok(text, m.start()):
+            return m.start()
+    # No operator: a value standing as its own cell (`设备使用年限 5年`).
+    for m in re.finditer(r"\s+(\S+)", text):
+        if not _is_name(text[: m.start()]):
+            continue
+        if _VALUE_CHUNK.fullmatch(m.group(1)) or _is_value_with_unit_cell(text[m.start(1) :]):
+            return m.start(1)
+    # Glued to the name with no separator (`设备使用年限5年`), with a unit pikg knows.
+    glued = _GLUED_TAIL.search(text)
+    if glued and glued.start() > 0 and _is_name(text[: glued.start()]):
+        unit = glued.group("unit")
+        if glued.group("num") is None or unit in units() or unit == "%%":
+            return glued.start()
+    return None
+
+
+def _is_value_with_unit_cell(rest: str) -> bool:
+    """`2 次`: a bare number followed by a unit cell."""
+    m = re.match(rf"({NUMBER})\s+(\S+)", rest)
+    return bool(m and m.group(2) in units())
+
+
+def split_value(rest: str) -> tuple[int, int]:
+    """The extent of the target at the start of `rest`; what follows are further columns."""
+    for pattern in (
+        rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*{_DATE}",
+        rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*(?:{NUMBER})\s*(?:%%|‰|{_unit_alternation()})?"
+        rf"\s*(?:{POST_WORD})?",
+        rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*(?:{NUMBER})[^\s;,。、]{{0,8}}",
+        rf"\s*(?:{SYMBOL})?\s*\S+",
+    ):
+        m = re.match(pattern, rest)
+        if m and m.group().strip():
+            return 0, m.end()
+    return 0, len(rest)
+
+
+@cache
+def _unit_alternation() -> str:
+    return _alternation(units())

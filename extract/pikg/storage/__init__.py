@@ -1,0 +1,1 @@
+"""Storage: the pyoxigraph store, named SPARQL queries, remote endpoints, publishing, releases."""

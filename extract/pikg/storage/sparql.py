@@ -1,0 +1,144 @@
+"""Named SPARQL queries: one per ``queries/*.rq``, each opening with a comment header.
+
+    # name: projects-rows
+    # description: 中文说明
+    # description: English description
+    # params: department:string? year:gYear?      (``?`` marks an optional one; or ``none``)
+
+A parameter ``p`` is the variable ``?__p`` in the query; pikg binds it with a VALUES block
+at the start of the WHERE clause, so a query file stays valid SPARQL for any other tool and a
+value is never pasted into the query text. An optional parameter left out stays unbound.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pikg import resources
+from pikg.errors import QueryError
+from pikg.storage.store import Store
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    optional: bool
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    description_zh: str
+    description_en: str
+    params: tuple[Param, ...]
+    text: str
+
+    def bind(self, values: dict[str, str]) -> str:
+        known = {p.name for p in self.params}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise QueryError(
+                f"query {self.name} has no parameter {', '.join(unknown)} (it takes: {', '.join(sorted(known)) or 'none'})"
+            )
+        missing = [p.name for p in self.params if not p.optional and p.name not in values]
+        if missing:
+            raise QueryError(f"query {self.name} needs --param {missing[0]}=VALUE")
+        given = [p for p in self.params if p.name in values]
+        if not given:
+            return self.text
+        names = " ".join(f"?__{p.name}" for p in given)
+        row = " ".join(json.dumps(values[p.name], ensure_ascii=False) for p in given)
+        where = re.search(r"\bWHERE\s*\{", self.text, re.IGNORECASE)
+        if where is None:
+            raise QueryError(f"query {self.name} has no WHERE clause to bind parameters in")
+        return f"{self.text[: where.end()]}\n  VALUES ({names}) {{ ({row}) }}{self.text[where.end() :]}"
+
+
+def parse(text: str, source: str) -> NamedQuery:
+    header: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        m = re.match(r"#\s*(name|description|params):\s*(.*)$", line)
+        if m:
+            header.setdefault(m.group(1), []).append(m.group(2).strip())
+        elif line.strip() and not line.startswith("#"):
+            break
+    if not header.get("name") or len(header.get("description", [])) < 2 or not header.get("params"):
+        raise QueryError(
+            f"{source}: a named query opens with # name:, two # description: lines (zh, en) and # params:"
+        )
+    params = []
+    for spec in header["params"][0].split():
+        if spec == "none":
+            continue
+        name, _, kind = spec.partition(":")
+        params.append(
+            Param(name=name, type=kind.rstrip("?") or "string", optional=spec.endswith("?"))
+        )
+    zh, en = header["description"][:2]
+    return NamedQuery(header["name"][0], zh, en, tuple(params), text)
+
+
+@cache
+def named() -> dict[str, NamedQuery]:
+    found = {}
+    for item in sorted(resources.queries().iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".rq"):
+            query = parse(item.read_text(encoding="utf-8"), item.name)
+            found[query.name] = query
+    return found
+
+
+def resolve(name_or_path: str) -> NamedQuery:
+    """A named query, or a ``.rq`` file given by its path."""
+    if name_or_path in named():
+        return named()[name_or_path]
+    path = Path(name_or_path)
+    if path.suffix == ".rq" and path.is_file():
+        text = path.read_text(encoding="utf-8")
+        try:
+            return parse(text, str(path))
+        except QueryError:
+            return NamedQuery(path.stem, "", "", (), text)
+    raise QueryError(f"no query named {name_or_path!r}: see pikg query --list")
+
+
+Rows = list[dict[str, str | None]]
+
+
+def run_on_store(store: Store, sparql: str) -> tuple[list[str], Rows]:
+    solutions = store.query(sparql)
+    variables = [v.value for v in solutions.variables]
+    rows: Rows = []
+    for solution in solutions:
+        rows.append(
+            {v: (term.value if (term := solution[v]) is not None else None) for v in variables}
+        )
+    return variables, rows
+
+
+def render(variables: list[str], rows: Rows, fmt: str) -> str:
+    """csv, json (a list of objects), md (a Markdown table); `table` is drawn by the CLI."""
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(variables)
+        writer.writerows([[row[v] or "" for v in variables] for row in rows])
+        return out.getvalue()
+    if fmt == "md":
+
+        def cell(value: str | None) -> str:
+            return (value or "").replace("|", "\\|").replace("\n", " ")
+
+        lines = ["| " + " | ".join(variables) + " |", "|" + " --- |" * len(variables)]
+        lines += ["| " + " | ".join(cell(row[v]) for v in variables) + " |" for row in rows]
+        return "\n".join(lines) + "\n"
+    raise QueryError(f"unknown result format {fmt!r}")

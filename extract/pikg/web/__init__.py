@@ -1,0 +1,1 @@
+"""Web: the local server and the HTML pages of documents, projects and indicators."""
