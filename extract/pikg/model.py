@@ -36,6 +36,11 @@ class IndicatorRow:
     weight: str | None = None
     score: str | None = None
     deviation_reason: str | None = None
+    # Where in the file the row was read (documents read from tables: PDF, office, web pages).
+    page: int | None = None
+    sheet: str | None = None
+    cells: str | None = None  # the spreadsheet range, e.g. A5:D5
+    table: int | None = None  # the table's number in the document, from 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -83,6 +88,7 @@ class Extraction:
     rows: list[IndicatorRow]
     unparsed: list[Unparsed]
     digest: str = ""  # SHA-256 of the decoded text: the document's identity
+    format: str = "text"  # what the file was read as: text, pdf, xlsx, xls, docx, doc, html
 
     def summary(self) -> dict[str, Any]:
         return {

@@ -11,7 +11,8 @@ from pikg.parsing import framework as framework_module
 from pikg.parsing.facts import read_facts
 from pikg.parsing.rows import BlockParser
 from pikg.parsing.sections import blocks, named_projects
-from pikg.reading.decode import Source, read_source, source_from_text
+from pikg.reading.decode import Source, source_from_text
+from pikg.reading.formats import read_document
 
 
 def _key(name: str) -> str:
@@ -35,6 +36,15 @@ def extract_source(source: Source) -> Extraction:
             projects.setdefault(_key(block.project.name), block.project)
     for listed in named_projects(source):
         projects.setdefault(_key(listed), Project(name=listed))
+    for row in rows:
+        where = source.where(row.start, row.end)
+        if where is not None:
+            row.page, row.sheet, row.cells, row.table = (
+                where.page,
+                where.sheet,
+                where.cells,
+                where.table,
+            )
     return Extraction(
         doc=source.path,
         facts=facts,
@@ -42,12 +52,14 @@ def extract_source(source: Source) -> Extraction:
         rows=rows,
         unparsed=unparsed,
         digest=source.digest,
+        format=source.format,
     )
 
 
-def extract_file(path: Path | str) -> Extraction:
-    """Extract one document; raises ``DocumentError`` with a one-line message on bad input."""
-    return extract_source(read_source(path))
+def extract_file(path: Path | str, ocr: bool = False) -> Extraction:
+    """Extract one document of any supported format (sniffed from its content); raises
+    ``DocumentError`` with a one-line message on bad input. ``ocr`` reads scanned PDF pages."""
+    return extract_source(read_document(path, ocr=ocr))
 
 
 def extract_text(text: str, path: str = "<text>") -> Extraction:

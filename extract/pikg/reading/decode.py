@@ -7,15 +7,17 @@ the publisher wrote.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import hashlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 from pikg.errors import DocumentError
+from pikg.reading.layout import LineOrigin, Table
 
 # Comparison look-alikes that NFKC leaves alone.
 LOOKALIKES = {
@@ -41,12 +43,44 @@ _CHINESE_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp936
 
 @dataclass(frozen=True)
 class Source:
-    """A decoded document: the text as published and its normalised form."""
+    """A decoded document: the text as published and its normalised form.
+
+    Documents read from tables (PDF, spreadsheets, Word, web pages) are rendered one table
+    row a line of ``|``-separated cells; ``lines`` then says where each line came from and
+    ``tables`` keeps the cells themselves with their grid positions.
+    """
 
     path: str
     original: str
     text: str
     origin: tuple[int, ...]  # origin[i] = index in ``original`` of normalised char i
+    format: str = "text"
+    lines: tuple[LineOrigin, ...] = ()  # in order of ``start``; empty for plain text
+    tables: tuple[Table, ...] = ()
+    chrome: tuple[str, ...] = ()  # page navigation and footers, kept out of ``original``
+    _starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_starts", tuple(line.start for line in self.lines))
+
+    def line_at(self, offset: int) -> LineOrigin | None:
+        """The origin of the rendered line holding ``offset`` (in ``original``)."""
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i < 0 or offset > self.lines[i].end:
+            return None
+        return self.lines[i]
+
+    def where(self, start: int, end: int) -> LineOrigin | None:
+        """Where the text at [start, end) of ``original`` came from: the first line's page,
+        sheet and table, with a cell range running to the last line's."""
+        first = self.line_at(start)
+        last = self.line_at(max(end - 1, start))
+        if first is None or last is None or last is first or last.table != first.table:
+            return first
+        if first.cells and last.cells:
+            cells = f"{first.cells.split(':')[0]}:{last.cells.split(':')[-1]}"
+            return replace(first, cells=cells)
+        return first
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the original text of the normalised span [start, end)."""
@@ -117,9 +151,16 @@ def normalise(original: str) -> tuple[str, tuple[int, ...]]:
     return "".join(pieces), tuple(origin)
 
 
-def source_from_text(original: str, path: str = "<text>") -> Source:
+def source_from_text(
+    original: str,
+    path: str = "<text>",
+    format: str = "text",
+    lines: tuple[LineOrigin, ...] = (),
+    tables: tuple[Table, ...] = (),
+    chrome: tuple[str, ...] = (),
+) -> Source:
     text, origin = normalise(original)
-    return Source(path=path, original=original, text=text, origin=origin)
+    return Source(path, original, text, origin, format, lines, tables, chrome)
 
 
 def read_source(path: Path | str) -> Source:

@@ -1,0 +1,240 @@
+"""PDF reports through pdfplumber: text lines and ruled tables in page order.
+
+A table that runs on over a page break is joined into one, its repeated header row dropped
+and a merged cell cut by the break made whole again. A page with no text layer (a scan) is
+read through OCR when asked, else the file is reported as needing it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from pikg.errors import DocumentError
+from pikg.reading import ocr as ocr_module
+from pikg.reading.extras import needs
+from pikg.reading.layout import Block, Cell, Layout, Paragraph, Table, grid_from_cells
+from pikg.reading.render import one_line
+
+SCANNED = "no text layer: scanned page, needs OCR"
+_PAGE_NUMBER = re.compile(
+    r"^\s*[-—－]*\s*(?:第\s*\d+\s*页(?:\s*[,，/共]\s*\d+\s*页)?|\d{1,4}(?:\s*/\s*\d{1,4})?)\s*[-—－]*\s*$"
+)
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """Thresholds of text-line assembly, in multiples of the font size."""
+
+    space_gap: float = 0.25  # a gap this wide between Latin letters is a space
+    column_gap: float = 1.5  # a gap this wide is a column break, written as two spaces
+    # A table continues on the next page only if it ends and restarts this close (a fraction
+    # of the page height) to the page's bottom and top.
+    break_margin: float = 0.25
+
+
+SETTINGS = PdfSettings()
+
+
+@dataclass
+class _Part:
+    """A table found on one page, before joining: rows of cells and their page."""
+
+    grid: tuple[tuple[Cell | None, ...], ...]
+    page: int
+    above: float = 0.0  # room left above and below the table, as fractions of the page
+    below: float = 0.0
+
+
+def _line_text(chars: list[dict[str, Any]], settings: PdfSettings) -> str:
+    out = ""
+    previous: dict[str, Any] | None = None
+    for ch in chars:
+        if previous is not None:
+            gap = float(ch["x0"]) - float(previous["x1"])
+            size = max(float(ch.get("size") or 0), 1.0)
+            if gap > settings.column_gap * size:
+                out += "  "
+            elif gap > settings.space_gap * size and not (
+                _CJK.match(previous["text"]) or _CJK.match(ch["text"])
+            ):
+                out += " "
+        out += ch["text"]
+        previous = ch
+    return out.strip()
+
+
+def _grid(table: Any) -> tuple[tuple[Cell | None, ...], ...]:
+    """Cells with their spans, measured from pdfplumber's cell boxes against its row/column
+    boundaries; the text of each is what pdfplumber extracted at its top-left slot."""
+    texts = table.extract()
+    lefts = sorted({box[0] for box in table.cells})
+    tops = sorted({box[1] for box in table.cells})
+    cells = []
+    for x0, top, x1, bottom in table.cells:
+        r, c = tops.index(top), lefts.index(x0)
+        height = sum(1 for t in tops if top <= t < bottom - 0.5)
+        width = sum(1 for x in lefts if x0 <= x < x1 - 0.5)
+        text = texts[r][c] if r < len(texts) and c < len(texts[r]) else None
+        cells.append(Cell(text or "", r, c, max(height, 1), max(width, 1)))
+    return grid_from_cells(cells)
+
+
+def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
+    x = (float(obj["x0"]) + float(obj["x1"])) / 2
+    y = (float(obj["top"]) + float(obj["bottom"])) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _page_blocks(page: Any, number: int, settings: PdfSettings) -> list[Paragraph | _Part]:
+    """A page's text lines (grouped into paragraphs between tables) and tables, top down."""
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+    height = float(page.height)
+    placed: list[tuple[float, Paragraph | _Part]] = [
+        (
+            float(t.bbox[1]),
+            _Part(_grid(t), number, float(t.bbox[1]) / height, 1 - float(t.bbox[3]) / height),
+        )
+        for t in tables
+    ]
+    text_only = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
+    for line in text_only.extract_text_lines(return_chars=True):
+        text = _line_text(line["chars"], settings)
+        if text:
+            placed.append((float(line["top"]), Paragraph(text, number)))
+    placed.sort(key=lambda item: item[0])
+    blocks: list[Paragraph | _Part] = []
+    for _, block in placed:
+        if isinstance(block, Paragraph) and blocks and isinstance(blocks[-1], Paragraph):
+            blocks[-1] = Paragraph(f"{blocks[-1].text}\n{block.text}", number)
+        else:
+            blocks.append(block)
+    return blocks
+
+
+def _furniture(block: Paragraph | _Part) -> bool:
+    """Page numbers between the two halves of a table cut by a page break."""
+    return isinstance(block, Paragraph) and all(
+        _PAGE_NUMBER.match(line) for line in block.text.splitlines()
+    )
+
+
+def _row_texts(row: tuple[Cell | None, ...]) -> list[str]:
+    return [one_line(c.text) if c is not None else "" for c in row]
+
+
+def _drop_repeated_header(first: _Part, rest: _Part) -> _Part:
+    for k in (2, 1):
+        if len(rest.grid) > k and [_row_texts(r) for r in rest.grid[:k]] == [
+            _row_texts(r) for r in first.grid[:k]
+        ]:
+            return replace(rest, grid=_shift(rest.grid[k:], -k))
+    return rest
+
+
+def _shift(
+    grid: tuple[tuple[Cell | None, ...], ...], by: int
+) -> tuple[tuple[Cell | None, ...], ...]:
+    """The grid with its cells moved ``by`` rows (spans cut at the grid's top)."""
+    cells = {id(c): c for row in grid for c in row if c is not None}
+    moved = []
+    for cell in cells.values():
+        top = max(cell.row + by, 0)
+        bottom = cell.row + by + cell.rowspan
+        if bottom > top:
+            moved.append(replace(cell, row=top, rowspan=bottom - top))
+    return grid_from_cells(moved)
+
+
+def _join(parts: list[_Part], index: int) -> Table:
+    """One table of parts cut by page breaks; a cell merged across the break made one."""
+    cells: list[Cell] = []
+    pages: list[int] = []
+    previous_last: dict[int, Cell] = {}
+    for n, part in enumerate(parts):
+        part = _drop_repeated_header(parts[0], part) if n else part
+        offset = len(pages)
+        own = {id(c): replace(c, row=c.row + offset) for row in part.grid for c in row if c}
+        for c, below in enumerate(part.grid[0] if part.grid else ()):
+            above = previous_last.get(c)
+            if below is None or above is None or (above.rowspan == 1 and below.rowspan == 1):
+                continue
+            if bool(above.text.strip()) == bool(below.text.strip()):
+                continue
+            text = above.text if above.text.strip() else below.text
+            whole = replace(above, text=text, rowspan=above.rowspan + below.rowspan)
+            cells[cells.index(above)] = whole
+            own.pop(id(below), None)
+        cells.extend(own.values())
+        pages.extend([part.page] * len(part.grid))
+        grid = grid_from_cells(cells)
+        previous_last = {c: cell for c, cell in enumerate(grid[-1]) if cell is not None}
+    return Table(grid_from_cells(cells), index=index, pages=tuple(pages))
+
+
+def _assemble(pages: list[list[Paragraph | _Part]], settings: PdfSettings) -> list[Block]:
+    """Blocks in order, a table whose next page opens with the same columns joined to it."""
+    blocks: list[Block] = []
+    run: list[_Part] = []
+    pending: list[Paragraph | _Part] = []  # page numbers seen since the run's last part
+
+    def close() -> None:
+        if run:
+            blocks.append(_join(run, sum(isinstance(b, Table) for b in blocks)))
+            run.clear()
+        blocks.extend(b for b in pending if isinstance(b, Paragraph))
+        pending.clear()
+
+    for page in pages:
+        for i, block in enumerate(page):
+            if isinstance(block, _Part):
+                continues = (
+                    run
+                    and all(_furniture(b) for b in pending)
+                    and all(_furniture(b) for b in page[:i])
+                    and block.grid
+                    and run[-1].grid
+                    and len(block.grid[0]) == len(run[-1].grid[0])
+                    and block.page == run[-1].page + 1
+                    and run[-1].below < settings.break_margin
+                    and block.above < settings.break_margin
+                )
+                if not continues:
+                    close()
+                pending.clear()
+                run.append(block)
+            elif run:
+                pending.append(block)
+            else:
+                blocks.append(block)
+    close()
+    return blocks
+
+
+def read(path: Path, ocr: bool = False, settings: PdfSettings = SETTINGS) -> Layout:
+    with needs("pdf", str(path)):
+        import pdfplumber
+        from pdfminer.pdfparser import PDFSyntaxError
+    pages: list[list[Paragraph | _Part]] = []
+    scanned: list[int] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            for number, page in enumerate(pdf.pages, 1):
+                if page.chars:
+                    pages.append(_page_blocks(page, number, settings))
+                elif page.images:
+                    scanned.append(number)
+                    if ocr:
+                        pages.append([Paragraph(ocr_module.page_text(path, number), number)])
+    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+        raise DocumentError(str(path), f"not a readable PDF ({exc.__class__.__name__})") from exc
+    if scanned and not ocr:
+        listed = ", ".join(map(str, scanned))
+        raise DocumentError(
+            str(path), f"page {listed}: {SCANNED} (run with --ocr where tesseract is installed)"
+        )
+    return Layout(format="pdf", blocks=_assemble(pages, settings))

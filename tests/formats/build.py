@@ -1,0 +1,214 @@
+"""Write one document spec (paragraphs and a table with merged cells) in every file format.
+
+A spec is ``document.json`` in a case folder::
+
+    {"before": ["title", "单位名称：…"], "after": [...],
+     "tables": [{"rows": [[cell, ...], ...], "merges": [[r0, c0, r1, c1], ...]}],
+     "pdf": {"spacer_mm": 150, "widths_mm": [...]}}
+
+Merges are inclusive grid ranges; the slots a merge covers other than its anchor are "" in
+``rows``. A cell's ``\\n`` is a line break inside the cell (a wrapped name).
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+Spec = dict[str, Any]
+
+
+def _covered(table: Spec) -> dict[tuple[int, int], tuple[int, int]]:
+    """Slot → (rowspan, colspan) for anchors; (0, 0) for slots hidden under a merge."""
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    for r0, c0, r1, c1 in table.get("merges", []):
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                spans[(r, c)] = (0, 0)
+        spans[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
+    return spans
+
+
+def xlsx(spec: Spec, path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "绩效目标表"
+    row = 1
+    width = max(len(r) for t in spec["tables"] for r in t["rows"])
+    for text in spec.get("before", []):
+        sheet.cell(row, 1, text)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        row += 1
+    for table in spec["tables"]:
+        for r, cells in enumerate(table["rows"]):
+            for c, text in enumerate(cells):
+                if text:
+                    sheet.cell(row + r, c + 1, text)
+        for r0, c0, r1, c1 in table.get("merges", []):
+            sheet.merge_cells(
+                start_row=row + r0, start_column=c0 + 1, end_row=row + r1, end_column=c1 + 1
+            )
+        row += len(table["rows"]) + 1
+    for text in spec.get("after", []):
+        sheet.cell(row, 1, text)
+        row += 1
+    book.save(path)
+
+
+def xls(spec: Spec, path: Path) -> None:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("绩效目标表")
+    row = 0
+    width = max(len(r) for t in spec["tables"] for r in t["rows"])
+    for text in spec.get("before", []):
+        sheet.write_merge(row, row, 0, width - 1, text)
+        row += 1
+    for table in spec["tables"]:
+        spans = _covered(table)
+        for r, cells in enumerate(table["rows"]):
+            for c, text in enumerate(cells):
+                span = spans.get((r, c), (1, 1))
+                if span == (0, 0):
+                    continue
+                if span == (1, 1):
+                    sheet.write(row + r, c, text)
+                else:
+                    sheet.write_merge(row + r, row + r + span[0] - 1, c, c + span[1] - 1, text)
+        row += len(table["rows"]) + 1
+    for text in spec.get("after", []):
+        sheet.write(row, 0, text)
+        row += 1
+    book.save(str(path))
+
+
+def docx(spec: Spec, path: Path) -> None:
+    import docx as python_docx
+
+    document = python_docx.Document()
+    for text in spec.get("before", []):
+        document.add_paragraph(text)
+    for table in spec["tables"]:
+        rows = table["rows"]
+        grid = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+        grid.style = "Table Grid"
+        for r, cells in enumerate(rows):
+            for c, text in enumerate(cells):
+                if text:
+                    grid.cell(r, c).text = text
+        for r0, c0, r1, c1 in table.get("merges", []):
+            grid.cell(r0, c0).merge(grid.cell(r1, c1))
+        document.add_paragraph("")
+    for text in spec.get("after", []):
+        document.add_paragraph(text)
+    document.save(str(path))
+
+
+def html_page(spec: Spec, charset: str) -> str:
+    """A page with site chrome (navigation, footer) around the content."""
+    parts = [
+        f'<!DOCTYPE html><html><head><meta charset="{charset}"><title>{html.escape(spec["before"][0])}</title></head><body>',
+        '<div class="nav"><a href="/">首页</a> | <a href="/gk">政务公开</a> | 财政预决算 | 绩效目标</div>',
+    ]
+    parts += [f"<p>{html.escape(t)}</p>" for t in spec.get("before", [])]
+    for table in spec["tables"]:
+        spans = _covered(table)
+        parts.append('<table border="1">')
+        for r, cells in enumerate(table["rows"]):
+            parts.append("<tr>")
+            for c, text in enumerate(cells):
+                rowspan, colspan = spans.get((r, c), (1, 1))
+                if rowspan == 0:
+                    continue
+                attrs = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
+                    f' colspan="{colspan}"' if colspan > 1 else ""
+                )
+                body = "<br>".join(html.escape(line) for line in text.split("\n"))
+                parts.append(f"<td{attrs}>{body}</td>")
+            parts.append("</tr>")
+        parts.append("</table>")
+    parts += [f"<p>{html.escape(t)}</p>" for t in spec.get("after", [])]
+    parts.append('<div id="footer">主办单位：某某市人民政府办公室 版权所有 备案号 0000000</div>')
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def html_utf8(spec: Spec, path: Path) -> None:
+    path.write_bytes(html_page(spec, "utf-8").encode("utf-8"))
+
+
+def html_gbk(spec: Spec, path: Path) -> None:
+    path.write_bytes(html_page(spec, "gbk").encode("gbk"))
+
+
+def pdf(spec: Spec, path: Path) -> None:
+    """A PDF printed by reportlab: ruled tables, header row repeated on each page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Table as RLTable
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
+    options = spec.get("pdf", {})
+    story: list[Any] = [Paragraph(html.escape(t), style) for t in spec.get("before", [])]
+    story.append(Spacer(1, options.get("spacer_mm", 0) * mm))
+    for table in spec["tables"]:
+        rows = [
+            [Paragraph(html.escape(text).replace("\n", "<br/>"), style) for text in cells]
+            for cells in table["rows"]
+        ]
+        widths = [w * mm for w in options["widths_mm"]] if "widths_mm" in options else None
+        commands: list[Any] = [("GRID", (0, 0), (-1, -1), 0.5, "black")]
+        commands += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in table.get("merges", [])]
+        story.append(
+            RLTable(rows, colWidths=widths, repeatRows=table.get("header_rows", 0), style=commands)
+        )
+        story.append(Spacer(1, 6 * mm))
+    story += [Paragraph(html.escape(t), style) for t in spec.get("after", [])]
+
+    def number(canvas: Any, doc: Any) -> None:
+        canvas.setFont("Helvetica", 9)
+        canvas.drawCentredString(A4[0] / 2, 10 * mm, f"- {doc.page} -")
+
+    SimpleDocTemplate(str(path), pagesize=A4).build(story, onFirstPage=number, onLaterPages=number)
+
+
+def office() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def doc(spec: Spec, path: Path) -> None:
+    """An old-format Word file: the .docx converted by LibreOffice (callers skip without it)."""
+    binary = office()
+    assert binary is not None
+    source = path.with_suffix(".docx")
+    docx(spec, source)
+    profile = (path.parent / "lo-profile").as_uri()
+    subprocess.run(
+        [binary, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "doc",
+         "--outdir", str(path.parent), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    source.unlink()
+
+
+BUILDERS = {
+    "xlsx": xlsx,
+    "xls": xls,
+    "docx": docx,
+    "pdf": pdf,
+    "html-utf8": html_utf8,
+    "html-gbk": html_gbk,
+    "doc": doc,
+}
+SUFFIX = {"html-utf8": "html", "html-gbk": "htm"}

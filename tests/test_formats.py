@@ -1,0 +1,83 @@
+"""Every table layout read from every file format gives the same rows (issue 13).
+
+Each case folder in tests/formats/ holds ``document.json`` (the document: paragraphs and
+tables with merged cells, see ``tests/formats/build.py``), ``expected.jsonl`` (its rows) and
+``facts.json`` (department, year, projects; ``pdf_pages``: the pages the PDF's rows are on;
+``doc``: also read as an old Word file). The test writes the document in each format with
+the format's own library and reads it back through ``extract_file``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pikg.model import Extraction
+from pikg.parsing.pipeline import extract_file
+
+from .formats.build import BUILDERS, SUFFIX, office
+
+CASES_DIR = Path(__file__).resolve().parent / "formats"
+CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "document.json").is_file())
+FORMATS = [f for f in BUILDERS if f != "doc"]
+READ_AS = {"html-utf8": "html", "html-gbk": "html"}
+
+
+def _load(case: str) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    folder = CASES_DIR / case
+    spec = json.loads((folder / "document.json").read_text(encoding="utf-8"))
+    lines = (folder / "expected.jsonl").read_text(encoding="utf-8").splitlines()
+    facts = json.loads((folder / "facts.json").read_text(encoding="utf-8"))
+    return spec, [json.loads(line) for line in lines if line.strip()], facts
+
+
+def _extract(case: str, fmt: str, folder: Path) -> Extraction:
+    spec, _, _ = _load(case)
+    path = folder / f"{case}.{SUFFIX.get(fmt, fmt)}"
+    BUILDERS[fmt](spec, path)
+    return extract_file(path)
+
+
+def _check(result: Extraction, case: str, fmt: str) -> None:
+    _, expected, facts = _load(case)
+    got = [{k: getattr(row, k) for k in want} for row, want in zip(result.rows, expected)]
+    assert got == expected and len(result.rows) == len(expected), result.doc
+    assert result.unparsed == []
+    assert (result.facts.department, result.facts.year) == (facts["department"], facts["year"])
+    assert [p.name for p in result.projects] == facts["projects"]
+    assert result.format == READ_AS.get(fmt, fmt)
+    assert all(row.table is not None for row in result.rows)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("case", CASES)
+def test_issue13_layout_read_from_format(case: str, fmt: str, tmp_path: Path) -> None:
+    result = _extract(case, fmt, tmp_path)
+    _check(result, case, fmt)
+    facts = _load(case)[2]
+    if fmt in ("xlsx", "xls"):
+        assert all(row.sheet == "绩效目标表" and row.cells for row in result.rows)
+    if fmt == "pdf":
+        pages = [row.page for row in result.rows]
+        assert pages == sorted(pages) and all(pages)
+        if "pdf_pages" in facts:
+            assert sorted(set(pages)) == facts["pdf_pages"]
+
+
+@pytest.mark.skipif(office() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("case", [c for c in CASES if _load(c)[2].get("doc")])
+def test_issue13_old_word_through_libreoffice(case: str, tmp_path: Path) -> None:
+    _check(_extract(case, "doc", tmp_path), case, "doc")
+
+
+def test_issue13_split_table_header_once(tmp_path: Path) -> None:
+    """The header row reportlab repeats on the second page is dropped when the parts join."""
+    result = _extract("merged_levels_split", "pdf", tmp_path)
+    from pikg.reading.formats import read_document
+
+    text = read_document(tmp_path / "merged_levels_split.pdf").original
+    assert text.count("一级指标 | 二级指标 | 三级指标 | 指标值") == 1
+    assert {row.table for row in result.rows} == {1}
