@@ -160,6 +160,14 @@ def _row(g: _Graph, doc: URIRef, row: IndicatorRow, year: int | None) -> None:
     g.add(node, PIK.rawText, Literal(row.raw))
     g.add(node, PIK.startOffset, Literal(row.start, datatype=XSD.nonNegativeInteger))
     g.add(node, PIK.endOffset, Literal(row.end, datatype=XSD.nonNegativeInteger))
+    if row.page is not None:
+        g.add(node, PIK.sourcePage, Literal(row.page, datatype=XSD.positiveInteger))
+    if row.sheet is not None:
+        g.add(node, PIK.sourceSheet, Literal(row.sheet))
+    if row.cells is not None:
+        g.add(node, PIK.sourceCells, Literal(row.cells))
+    if row.table is not None:
+        g.add(node, PIK.sourceTable, Literal(row.table, datatype=XSD.nonNegativeInteger))
     if row.direction:
         g.add(node, PIK.direction, Literal(row.direction))
     if row.weight:

@@ -75,6 +75,10 @@ class PIK(DefinedNamespace):
     region: URIRef  # region
     satisfactionFloor: URIRef  # satisfaction floor
     score: URIRef  # score
+    sourceCells: URIRef  # source cell range
+    sourcePage: URIRef  # source page
+    sourceSheet: URIRef  # source sheet
+    sourceTable: URIRef  # source table
     startOffset: URIRef  # start offset
     textValue: URIRef  # text value
     unit: URIRef  # unit
