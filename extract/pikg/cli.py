@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,7 +32,9 @@ from pikg.errors import DocumentError, EndpointError, QueryError
 from pikg.graph.mapping import extraction_time, map_extractions, serialize, triples
 from pikg.model import Extraction
 from pikg.parsing.pipeline import extract_file
+from pikg.reading.batch import Summary, each, walk
 from pikg.reading.decode import decode
+from pikg.reading.sniff import sniff
 from pikg.storage.endpoint import Endpoint
 from pikg.storage.publish import graphs_to_publish
 from pikg.storage.publish import publish as run_publish
@@ -71,6 +74,13 @@ class ExtractFormat(str, Enum):
 
 
 RDF_OUTPUT = {"ttl", "nt", "nq", "trig", "jsonld"}
+OcrOption = Annotated[
+    bool,
+    typer.Option("--ocr", help="Read scanned PDF pages with tesseract (tesseract-ocr, chi_sim)."),
+]
+JobsOption = Annotated[
+    int, typer.Option("--jobs", min=1, help="Documents extracted in parallel processes.")
+]
 
 
 def documents(paths: list[Path]) -> Iterator[Path]:
@@ -86,22 +96,35 @@ def documents(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-def extract_all(paths: list[Path]) -> tuple[list[Extraction], int]:
-    """Extract every document; report unreadable ones on stderr and count them."""
+def extract_all(
+    paths: list[Path], ocr: bool = False, jobs: int = 1
+) -> tuple[list[Extraction], int]:
+    """Extract every document; report unreadable ones on stderr and count them. A batch of
+    more than one document ends with a summary line on stderr."""
+    files = list(walk(paths))
+    summary = Summary()
     done: list[Extraction] = []
-    failed = 0
-    for path in documents(paths):
-        try:
-            result = extract_file(path)
-        except DocumentError as exc:
-            err.print(f"error: {exc}", markup=False)
-            failed += 1
-            continue
-        for item in result.unparsed:
-            text = " ".join(item.text.split())
-            err.print(f"{result.doc}:{item.start}-{item.end}: unparsed: {text}", markup=False)
-        done.append(result)
-    return done, failed
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("extracting", total=len(files))
+        for _, result in each(files, partial(extract_file, ocr=ocr), jobs):
+            bar.advance(task)
+            if isinstance(result, DocumentError):
+                err.print(f"error: {result}", markup=False)
+                summary.failed(result)
+                continue
+            for item in result.unparsed:
+                text = " ".join(item.text.split())
+                err.print(f"{result.doc}:{item.start}-{item.end}: unparsed: {text}", markup=False)
+            summary.read(result.format, len(result.rows))
+            done.append(result)
+    if len(files) > 1:
+        err.print(summary.line(), markup=False)
+    return done, len(summary.failures)
+
+
+def _is_rdf(path: Path) -> bool:
+    data = path.read_bytes()
+    return sniff(data) == "text" and sniff_rdf(decode(data, str(path))) is not None
 
 
 def row_objects(result: Extraction) -> Iterator[dict[str, Any]]:
@@ -152,9 +175,11 @@ def extract(
             "default SOURCE_DATE_EPOCH, else none, so output is reproducible.",
         ),
     ] = None,
+    ocr: OcrOption = False,
+    jobs: JobsOption = 1,
 ) -> None:
     """Extract documents' facts, projects and indicator rows, as JSON or as RDF."""
-    results, failed = extract_all(paths)
+    results, failed = extract_all(paths, ocr, jobs)
     if fmt is not None and fmt.value in RDF_OUTPUT:
         sys.stdout.write(serialize(map_extractions(results, extraction_time(at)), fmt.value))
     elif summary:
@@ -195,7 +220,7 @@ def load(
     failed = 0
     for path in documents(paths):
         try:
-            if sniff_rdf(decode(path.read_bytes(), str(path))) is not None:
+            if _is_rdf(path):
                 db.load_rdf(path)
             else:
                 result, bad = extract_all([path])
@@ -288,10 +313,10 @@ def validate(
             dump = Store(store).store.dump(format=ox.RdfFormat.N_QUADS) or b""
             collected += triples(_rdf_dataset(dump.decode("utf-8"), "nq", str(store)))
         for path in documents(paths or []):
-            text = decode(path.read_bytes(), str(path))
-            rdf = sniff_rdf(text)
+            data = path.read_bytes()
+            rdf = sniff_rdf(decode(data, str(path))) if sniff(data) == "text" else None
             if rdf is not None:
-                collected += triples(_rdf_dataset(text, rdf, str(path)))
+                collected += triples(_rdf_dataset(decode(data, str(path)), rdf, str(path)))
             else:
                 collected += triples(map_extractions([extract_file(path)]))
     except (DocumentError, OSError) as exc:
@@ -328,13 +353,15 @@ def check(
         bool,
         typer.Option("--strict", help="Exit 1 when any finding is worse than Info (a CI gate)."),
     ] = False,
+    ocr: OcrOption = False,
+    jobs: JobsOption = 1,
 ) -> None:
     """Extract, map and validate in one go: the main job.
 
     Exit codes: 0 it ran (findings are its results; with --strict, 0 only when every document
     conforms and 1 otherwise), 2 some input could not be read.
     """
-    results, failed = extract_all(paths)
+    results, failed = extract_all(paths, ocr, jobs)
     checked = run_check(results, _floor(satisfaction_floor))
     if fmt is CheckFormat.text:
         _print_report(checked.report, "text", severity.value, lang.value)
@@ -422,7 +449,7 @@ def _scratch_store(paths: list[Path]) -> Store:
     db = Store()
     db.load_vocabulary()
     for path in documents(paths):
-        if sniff_rdf(decode(path.read_bytes(), str(path))) is not None:
+        if _is_rdf(path):
             db.load_rdf(path)
         else:
             db.load_extraction(extract_file(path))

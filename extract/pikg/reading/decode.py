@@ -102,9 +102,9 @@ class Source:
 def decode(data: bytes, path: str) -> str:
     """Decode UTF-8, GB18030/GBK or UTF-16 text, detected from the bytes themselves."""
     if data.startswith(b"%PDF"):
-        raise DocumentError(path, "is a PDF; only text documents are read so far")
+        raise DocumentError(path, "is a PDF, not a text file")
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DocumentError(path, "is a spreadsheet or office file; only text documents are read")
+        raise DocumentError(path, "is a spreadsheet or office file, not a text file")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding)

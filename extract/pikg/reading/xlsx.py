@@ -74,4 +74,9 @@ def read(path: Path) -> Layout:
 
 
 def _has_formulas(book: Any) -> bool:
-    return any(cell.data_type == "f" for sheet in book.worksheets for row in sheet.iter_rows() for cell in row)
+    return any(
+        cell.data_type == "f"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+    )
