@@ -119,7 +119,7 @@ class _Walker:
         if tag in _SKIP or not tag:
             return
         if _is_chrome(el):
-            text = " ".join(str(el.text_content()).split())
+            text = " ".join(" ".join(el.itertext()).split())
             if text:
                 self.layout.chrome.append(text)
             return

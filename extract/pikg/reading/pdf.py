@@ -218,7 +218,6 @@ def _assemble(pages: list[list[Paragraph | _Part]], settings: PdfSettings) -> li
 def read(path: Path, ocr: bool = False, settings: PdfSettings = SETTINGS) -> Layout:
     with needs("pdf", str(path)):
         import pdfplumber
-        from pdfminer.pdfparser import PDFSyntaxError
     pages: list[list[Paragraph | _Part]] = []
     scanned: list[int] = []
     try:
@@ -230,8 +229,10 @@ def read(path: Path, ocr: bool = False, settings: PdfSettings = SETTINGS) -> Lay
                     scanned.append(number)
                     if ocr:
                         pages.append([Paragraph(ocr_module.page_text(path, number), number)])
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
-        raise DocumentError(str(path), f"not a readable PDF ({exc.__class__.__name__})") from exc
+    except DocumentError:
+        raise
+    except Exception as exc:  # pdfminer raises many kinds on damaged files; each means that
+        raise DocumentError(str(path), f"not a readable PDF ({exc})") from exc
     if scanned and not ocr:
         listed = ", ".join(map(str, scanned))
         raise DocumentError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,15 @@ def read(path: Path) -> Layout:
         import openpyxl
         from openpyxl.utils import get_column_letter
     try:
-        book = openpyxl.load_workbook(path)
+        # From the bytes: openpyxl refuses a file whose name does not end in .xlsx.
+        data = path.read_bytes()
+        book = openpyxl.load_workbook(BytesIO(data))
         # A formula cell reads as the sheet last showed it; that cached value is only in a
         # second, data-only load. A formula with no cached value (text like `=12个月` that a
         # writer stored as a formula) reads as written.
-        shown = openpyxl.load_workbook(path, data_only=True) if _has_formulas(book) else None
+        shown = (
+            openpyxl.load_workbook(BytesIO(data), data_only=True) if _has_formulas(book) else None
+        )
     except Exception as exc:  # openpyxl raises zipfile, KeyError or XML errors on bad files
         raise DocumentError(str(path), f"not a readable .xlsx workbook ({exc})") from exc
     layout = Layout(format="xlsx")
