@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Literal
@@ -59,7 +61,9 @@ def _scanned_pdf(path: Path) -> None:
 @pytest.mark.parametrize(
     ("writer", "fmt"), [(write_xlsx, "xlsx"), (write_docx, "docx")], ids=["xlsx", "docx"]
 )
-def test_format_is_sniffed_from_content_not_name(writer, fmt: str, tmp_path: Path) -> None:
+def test_format_is_sniffed_from_content_not_name(
+    writer: Callable[[dict[str, Any], Path], None], fmt: str, tmp_path: Path
+) -> None:
     path = tmp_path / "download.txt"  # a misleading name, as downloads often have
     writer(TABLE_SPEC, path)
     assert sniff(path.read_bytes()) == fmt
