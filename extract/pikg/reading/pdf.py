@@ -23,17 +23,25 @@ _PAGE_NUMBER = re.compile(
     r"^\s*[-—－]*\s*(?:第\s*\d+\s*页(?:\s*[,，/共]\s*\d+\s*页)?|\d{1,4}(?:\s*/\s*\d{1,4})?)\s*[-—－]*\s*$"
 )
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+_CELL_GAP = re.compile(r"[\u3000-\u9fff\uff00-\uffef] +[\u3000-\u9fff\uff00-\uffef]| {2}")
+# A line opening with a heading number starts a paragraph even after a full line.
+_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．](?!\d))"
+)
 
 
 @dataclass(frozen=True)
 class PdfSettings:
     """Thresholds of text-line assembly, in multiples of the font size."""
 
-    space_gap: float = 0.25  # a gap this wide between Latin letters is a space
+    space_gap: float = 0.15  # a gap this wide between two characters is a space
     column_gap: float = 1.5  # a gap this wide is a column break, written as two spaces
     # A table continues on the next page only if it ends and restarts this close (a fraction
     # of the page height) to the page's bottom and top.
     break_margin: float = 0.25
+    # A line of prose ending this close (in font sizes) to the text's right edge was wrapped
+    # by the page, not by the writer: it runs on into the next line.
+    wrap_margin: float = 4.0
 
 
 SETTINGS = PdfSettings()
@@ -58,9 +66,7 @@ def _line_text(chars: list[dict[str, Any]], settings: PdfSettings) -> str:
             size = max(float(ch.get("size") or 0), 1.0)
             if gap > settings.column_gap * size:
                 out += "  "
-            elif gap > settings.space_gap * size and not (
-                _CJK.match(previous["text"]) or _CJK.match(ch["text"])
-            ):
+            elif gap > settings.space_gap * size and not (out.endswith(" ") or ch["text"] == " "):
                 out += " "
         out += ch["text"]
         previous = ch
@@ -94,7 +100,7 @@ def _page_blocks(page: Any, number: int, settings: PdfSettings) -> list[Paragrap
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
     height = float(page.height)
-    placed: list[tuple[float, Paragraph | _Part]] = [
+    placed: list[tuple[float, _Line | _Part]] = [
         (
             float(t.bbox[1]),
             _Part(_grid(t), number, float(t.bbox[1]) / height, 1 - float(t.bbox[3]) / height),
@@ -102,18 +108,51 @@ def _page_blocks(page: Any, number: int, settings: PdfSettings) -> list[Paragrap
         for t in tables
     ]
     text_only = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
-    for line in text_only.extract_text_lines(return_chars=True):
+    lines = [ln for ln in text_only.extract_text_lines(return_chars=True) if ln["chars"]]
+    # The text's right edge: the mirror of its left margin (pages are laid out with even
+    # margins), or the longest line where that is nearer.
+    left = min((float(ln["x0"]) for ln in lines), default=0.0)
+    right = min(max((float(ln["x1"]) for ln in lines), default=0.0), float(page.width) - left)
+    for line in lines:
         text = _line_text(line["chars"], settings)
+        size = max(float(line["chars"][0].get("size") or 0), 1.0)
+        # Prose has no gap between Chinese characters; a row of an unruled table, which also
+        # reaches the right edge, has them between its cells.
+        wrapped = float(line["x1"]) >= right - settings.wrap_margin * size and not _CELL_GAP.search(
+            text
+        )
         if text:
-            placed.append((float(line["top"]), Paragraph(text, number)))
+            placed.append((float(line["top"]), _Line(text, number, wrapped)))
     placed.sort(key=lambda item: item[0])
     blocks: list[Paragraph | _Part] = []
+    runs_on = False
     for _, block in placed:
-        if isinstance(block, Paragraph) and blocks and isinstance(blocks[-1], Paragraph):
-            blocks[-1] = Paragraph(f"{blocks[-1].text}\n{block.text}", number)
+        if isinstance(block, _Line):
+            if blocks and isinstance(blocks[-1], Paragraph):
+                glue = (
+                    _glue(blocks[-1].text, block.text)
+                    if runs_on and not _HEADING.match(block.text)
+                    else "\n"
+                )
+                blocks[-1] = Paragraph(blocks[-1].text + glue + block.text, number)
+            else:
+                blocks.append(Paragraph(block.text, number))
+            runs_on = block.wrapped
         else:
             blocks.append(block)
+            runs_on = False
     return blocks
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    page: int
+    wrapped: bool  # reaches the right edge: the page wrapped it
+
+
+def _glue(before: str, after: str) -> str:
+    return "" if _CJK.match(before[-1:]) or _CJK.match(after[:1]) else " "
 
 
 def _furniture(block: Paragraph | _Part) -> bool:
