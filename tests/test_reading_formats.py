@@ -15,9 +15,9 @@ from rdflib import Literal
 from typer.testing import CliRunner
 
 from pikg.cli import app
-from pikg.errors import DocumentError
+from pikg.errors import UNREADABLE, DocumentError
 from pikg.graph.mapping import map_extractions, triples
-from pikg.graph.namespace import PIK
+from pikg.namespace import PIK
 from pikg.parsing.pipeline import extract_file
 from pikg.reading import ocr, pdf
 from pikg.reading.formats import read_document
@@ -226,7 +226,7 @@ def test_a_scanned_pdf_is_one_line_and_the_batch_goes_on(tmp_path: Path) -> None
     _scanned_pdf(tmp_path / "scan.pdf")
     write_xlsx(TABLE_SPEC, tmp_path / "table.xlsx")
     result = CliRunner().invoke(app, ["extract", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == UNREADABLE
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["name"] for r in rows] == ["维护健身路径数量", "维护器材件数", "健身群众满意度"]
     errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]

@@ -1,31 +1,17 @@
-"""Batches: the documents of folders, worked through in parallel, and what became of them."""
+"""Batches: documents worked through in parallel processes, and what became of them."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from pikg.errors import DocumentError
-from pikg.reading.formats import SUFFIXES
 
 T = TypeVar("T")
-
-
-def walk(paths: Iterable[Path], suffixes: frozenset[str] = SUFFIXES) -> Iterator[Path]:
-    """Each path; a folder stands for every non-hidden file below it with a supported
-    suffix, in name order. A file named outright is read whatever its name."""
-    for path in paths:
-        if not path.is_dir():
-            yield path
-            continue
-        for child in sorted(path.rglob("*")):
-            hidden = any(p.startswith(".") for p in child.relative_to(path).parts)
-            if child.is_file() and not hidden and child.suffix.lower() in suffixes:
-                yield child
 
 
 def _attempt(work: Callable[[Path], T], path: Path) -> T | DocumentError:
@@ -55,14 +41,11 @@ class Summary:
 
     formats: Counter[str] = field(default_factory=Counter)
     rows: int = 0
-    failures: list[DocumentError] = field(default_factory=list)
+    failed: int = 0
 
     def read(self, format: str, rows: int) -> None:
         self.formats[format] += 1
         self.rows += rows
-
-    def failed(self, error: DocumentError) -> None:
-        self.failures.append(error)
 
     @property
     def documents(self) -> int:
@@ -74,4 +57,4 @@ class Summary:
         noun = "document" if self.documents == 1 else "documents"
         text = f"read {self.documents} {noun}"
         text += f" ({by_format})" if by_format else ""
-        return f"{text}: {self.rows} rows; {len(self.failures)} failed"
+        return f"{text}: {self.rows} rows; {self.failed} failed"
