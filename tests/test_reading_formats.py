@@ -14,6 +14,7 @@ import pytest
 from rdflib import Literal
 from typer.testing import CliRunner
 
+import pikg
 from pikg.cli import app
 from pikg.errors import UNREADABLE, DocumentError
 from pikg.graph.mapping import map_extractions, triples
@@ -292,3 +293,13 @@ def test_a_damaged_pdf_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(DocumentError) as info:
         read_document(path)
     assert str(info.value).startswith(f"{path}: ") and "\n" not in str(info.value)
+
+
+def test_jobs_give_the_same_result_in_the_same_order(tmp_path: Path) -> None:
+    for i in range(3):
+        write_xlsx(TABLE_SPEC, tmp_path / f"t{i}.xlsx")
+        write_docx(TABLE_SPEC, tmp_path / f"t{i}.docx")
+    one, two = pikg.extract(tmp_path, jobs=1), pikg.extract(tmp_path, jobs=2)
+    assert [r.to_dict() for r in two.rows] == [r.to_dict() for r in one.rows]
+    assert len(one.rows) == 18
+    assert one.summary().line() == "read 6 documents (docx 3, xlsx 3): 18 rows; 0 failed"
