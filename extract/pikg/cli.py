@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -22,10 +22,11 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from pikg import batch
+from pikg.batch import Outcome, Parallel, documents
 from pikg.checking import report as render
-from pikg.checking.run import check as run_check
-from pikg.checking.run import records
-from pikg.checking.validate import Report
+from pikg.checking.run import document_records
+from pikg.checking.validate import DEFAULT_ENGINE, ENGINES, Finding, Report
 from pikg.checking.validate import validate as run_validation
 from pikg.errors import DocumentError, EndpointError, QueryError
 from pikg.graph.mapping import extraction_time, map_extractions, serialize, triples
@@ -73,35 +74,47 @@ class ExtractFormat(str, Enum):
 RDF_OUTPUT = {"ttl", "nt", "nq", "trig", "jsonld"}
 
 
-def documents(paths: list[Path]) -> Iterator[Path]:
-    """Each path, a folder standing for every non-hidden file below it, in name order."""
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(
-                    p.startswith(".") for p in child.relative_to(path).parts
-                ):
-                    yield child
-        else:
-            yield path
+def _reported(outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
+    """Each outcome, with its error or its unparsed lines printed on stderr."""
+    for outcome in outcomes:
+        if outcome.error is not None:
+            err.print(f"error: {outcome.error}", markup=False)
+        elif outcome.result is not None:
+            for item in outcome.result.unparsed:
+                text = " ".join(item.text.split())
+                err.print(
+                    f"{outcome.result.doc}:{item.start}-{item.end}: unparsed: {text}", markup=False
+                )
+        yield outcome
 
 
-def extract_all(paths: list[Path]) -> tuple[list[Extraction], int]:
-    """Extract every document; report unreadable ones on stderr and count them."""
-    done: list[Extraction] = []
-    failed = 0
-    for path in documents(paths):
-        try:
-            result = extract_file(path)
-        except DocumentError as exc:
-            err.print(f"error: {exc}", markup=False)
-            failed += 1
-            continue
-        for item in result.unparsed:
-            text = " ".join(item.text.split())
-            err.print(f"{result.doc}:{item.start}-{item.end}: unparsed: {text}", markup=False)
-        done.append(result)
-    return done, failed
+JobsOption = Annotated[
+    int | None,
+    typer.Option("--jobs", help="Worker processes (default: every core).", min=1),
+]
+DaskOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dask", help="Run on a Dask cluster: its scheduler address, or `local` for one here."
+    ),
+]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine", help="Validation engine: sparql (compiled shapes) or pyshacl (reference)."
+    ),
+]
+
+
+def _parallel(jobs: int | None, dask: str | None) -> Parallel:
+    return Parallel(jobs, dask)
+
+
+def _engine(engine: str) -> str:
+    if engine not in ENGINES:
+        err.print(f"error: --engine is one of {', '.join(ENGINES)}, not {engine!r}", markup=False)
+        raise typer.Exit(2)
+    return engine
 
 
 def row_objects(result: Extraction) -> Iterator[dict[str, Any]]:
@@ -152,9 +165,28 @@ def extract(
             "default SOURCE_DATE_EPOCH, else none, so output is reproducible.",
         ),
     ] = None,
+    jobs: JobsOption = None,
+    dask: DaskOption = None,
+    shards: Annotated[
+        Path | None,
+        typer.Option(
+            "--shards",
+            help="Write each document's N-Quads as a file in this folder instead of stdout.",
+        ),
+    ] = None,
 ) -> None:
     """Extract documents' facts, projects and indicator rows, as JSON or as RDF."""
-    results, failed = extract_all(paths)
+    parallel = _parallel(jobs, dask)
+    if shards is not None or (fmt is not None and fmt.value == "nq"):
+        outcomes = list(_reported(batch.nquads(paths, parallel, extraction_time(at), shards)))
+        if shards is None:
+            sys.stdout.write(batch.merged_nquads(outcomes))
+        if any(o.error for o in outcomes):
+            raise typer.Exit(1)
+        return
+    outcomes = list(_reported(batch.extract(paths, parallel)))
+    results = [o.result for o in outcomes if o.result is not None]
+    failed = sum(1 for o in outcomes if o.error)
     if fmt is not None and fmt.value in RDF_OUTPUT:
         sys.stdout.write(serialize(map_extractions(results, extraction_time(at)), fmt.value))
     elif summary:
@@ -185,30 +217,17 @@ def load(
             "--findings/--no-findings", help="Validate each document and store its findings."
         ),
     ] = True,
+    engine: EngineOption = DEFAULT_ENGINE,
+    jobs: JobsOption = None,
+    dask: DaskOption = None,
 ) -> None:
     """Load documents (extracted, mapped and validated) or RDF files into the embedded store.
 
-    Loading a document again replaces its named graphs (data and findings).
+    Loading a document again replaces its named graphs (data and findings), atomically.
     """
     db = Store(store)
-    db.load_vocabulary()
-    failed = 0
-    for path in documents(paths):
-        try:
-            if sniff_rdf(decode(path.read_bytes(), str(path))) is not None:
-                db.load_rdf(path)
-            else:
-                result, bad = extract_all([path])
-                failed += bad
-                for item in result:
-                    db.load_extraction(item, findings)
-        except DocumentError as exc:
-            err.print(f"error: {exc}", markup=False)
-            failed += 1
-        except OSError as exc:
-            err.print(f"error: {path}: cannot be read ({exc.strerror})", markup=False)
-            failed += 1
-    db.flush()
+    loaded = batch.load(paths, db, findings, _engine(engine), _parallel(jobs, dask))
+    failed = sum(1 for o in _reported(loaded) if o.error)
     typer.echo(f"{db.count()} triples in {len(db.graphs())} graphs in {store}")
     if failed:
         raise typer.Exit(1)
@@ -277,6 +296,7 @@ def validate(
     severity: SeverityOption = Severity.warning,
     satisfaction_floor: FloorOption = None,
     lang: LangOption = Lang.zh,
+    engine: EngineOption = DEFAULT_ENGINE,
 ) -> None:
     """Validate graphs against pikg's SHACL shapes.
 
@@ -300,7 +320,7 @@ def validate(
     if not collected:
         err.print("error: nothing to validate: give RDF files, documents or --store", markup=False)
         raise typer.Exit(2)
-    report = run_validation(collected, _floor(satisfaction_floor))
+    report = run_validation(collected, _floor(satisfaction_floor), _engine(engine))
     _print_report(report, fmt.value, severity.value, lang.value)
     raise typer.Exit(0 if report.conforms else 1)
 
@@ -328,24 +348,42 @@ def check(
         bool,
         typer.Option("--strict", help="Exit 1 when any finding is worse than Info (a CI gate)."),
     ] = False,
+    engine: EngineOption = DEFAULT_ENGINE,
+    jobs: JobsOption = None,
+    dask: DaskOption = None,
 ) -> None:
-    """Extract, map and validate in one go: the main job.
+    """Extract, map and validate in one go: the main job. Each document is validated on
+    its own and printed as it is done, in document order.
 
     Exit codes: 0 it ran (findings are its results; with --strict, 0 only when every document
     conforms and 1 otherwise), 2 some input could not be read.
     """
-    results, failed = extract_all(paths)
-    checked = run_check(results, _floor(satisfaction_floor))
+    failed = 0
+    findings: list[Finding] = []
+    items: list[dict[str, Any]] = []
+    outcomes = batch.check(
+        paths, _floor(satisfaction_floor), _engine(engine), _parallel(jobs, dask)
+    )
+    for outcome in _reported(outcomes):
+        if outcome.check is None:
+            failed += 1
+            continue
+        report = outcome.check.report
+        findings += report.findings
+        if fmt is CheckFormat.text:
+            sys.stdout.write(render.blocks(report, severity.value, lang.value))
+        elif fmt is CheckFormat.json:
+            items += render.json_items(report, severity.value, lang.value)
+        else:
+            for obj in document_records(outcome.check, severity.value, lang.value):
+                _print_json(obj)
     if fmt is CheckFormat.text:
-        _print_report(checked.report, "text", severity.value, lang.value)
+        sys.stdout.write(render.totals(findings))
     elif fmt is CheckFormat.json:
-        _print_report(checked.report, "json", severity.value, lang.value)
-    else:
-        for obj in records(checked, severity.value, lang.value):
-            _print_json(obj)
+        sys.stdout.write(render.json_document(Report(findings).conforms, items))
     if failed:
         raise typer.Exit(2)
-    if strict and not checked.report.conforms:
+    if strict and not Report(findings).conforms:
         raise typer.Exit(1)
 
 

@@ -23,6 +23,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 # What a compiled node shape may say besides its targets and SPARQL constraints; any other
 # sh: term is a constraint the compiler does not translate.
@@ -82,9 +83,9 @@ def compile_shapes(shapes: Graph) -> Compiled:
 def _compile_shape(shapes: Graph, shape: Node) -> Iterator[CompiledShape]:
     if not isinstance(shape, URIRef):
         raise NotCompiled("a shape without an IRI has no rule code")
-    extra = {
-        str(p) for p in shapes.predicates(shape, None) if str(p).startswith(str(SH))
-    } - {str(p) for p in _ALLOWED}
+    extra = {str(p) for p in shapes.predicates(shape, None) if str(p).startswith(str(SH))} - {
+        str(p) for p in _ALLOWED
+    }
     if extra:
         raise NotCompiled(f"uses {', '.join(sorted(extra))}")
     if (shape, RDF.type, RDFS.Class) in shapes:
@@ -96,7 +97,9 @@ def _compile_shape(shapes: Graph, shape: Node) -> Iterator[CompiledShape]:
     if not targets:
         return
     constraints = [
-        c for c in shapes.objects(shape, SH.sparql) if shapes.value(c, SH.deactivated) != Literal(True)
+        c
+        for c in shapes.objects(shape, SH.sparql)
+        if shapes.value(c, SH.deactivated) != Literal(True)
     ]
     if not constraints:
         raise NotCompiled("no SPARQL constraint")
@@ -125,7 +128,7 @@ def _compile_shape(shapes: Graph, shape: Node) -> Iterator[CompiledShape]:
             f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}\n{{ {select} }}\n}}"
         )
         yield CompiledShape(
-            str(shape), SEVERITY_NAMES[severity], query, variables, messages
+            str(shape), SEVERITY_NAMES[URIRef(str(severity))], query, variables, messages
         )
 
 
@@ -232,7 +235,7 @@ def run(compiled: Compiled, store: ox.Store) -> Iterator[Hit]:
             )
 
 
-def _fill(template: str, variables: tuple[str, ...], bound: dict[str, ox.Term | None]) -> str:
+def _fill(template: str, variables: tuple[str, ...], bound: dict[str, _Term | None]) -> str:
     """A message with {?var} and {$var} filled in, in pySHACL's order: the other variables in
     projection order, then this, path and value; unbound variables stay as written."""
     order = [v for v in variables if v not in _SPECIAL] + [v for v in _SPECIAL if v in variables]
@@ -240,11 +243,11 @@ def _fill(template: str, variables: tuple[str, ...], bound: dict[str, ox.Term | 
         value = bound.get(var)
         if value is not None:
             text = str(_rdflib(value))
-            template = re.sub(rf"{{[?$]{var}}}", lambda _m, t=text: t, template)
+            template = template.replace(f"{{?{var}}}", text).replace(f"{{${var}}}", text)
     return template
 
 
-def _rdflib(term: ox.Term) -> Node:
+def _rdflib(term: _Term) -> Node:
     """The rdflib term pySHACL sees through oxrdflib, whose str() fills its messages."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)

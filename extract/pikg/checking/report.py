@@ -57,7 +57,9 @@ def totals(findings: Iterable[Finding]) -> str:
     )
 
 
-def json_items(report: Report, min_severity: str = "Info", lang: str = "zh") -> list[dict[str, Any]]:
+def json_items(
+    report: Report, min_severity: str = "Info", lang: str = "zh"
+) -> list[dict[str, Any]]:
     """The findings as the objects of the JSON report."""
     items: list[dict[str, Any]] = []
     for finding in report.findings:
@@ -80,7 +82,9 @@ def as_json(report: Report, min_severity: str = "Info", lang: str = "zh") -> str
 
 
 def json_document(conforms: bool, items: list[dict[str, Any]]) -> str:
-    return json.dumps({"conforms": conforms, "findings": items}, ensure_ascii=False, indent=1) + "\n"
+    return (
+        json.dumps({"conforms": conforms, "findings": items}, ensure_ascii=False, indent=1) + "\n"
+    )
 
 
 def turtle(report: Report) -> str:

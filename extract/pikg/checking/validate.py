@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -79,6 +80,8 @@ class Report:
     def graph(self) -> Graph:
         """The findings as a SHACL validation report graph."""
         return report_graph(self.findings)
+
+
 RULE_FILES = ("prefixes.ttl", "rows.ttl", "projects.ttl", "documents.ttl")
 RELEASE_FILES = ("release.ttl",)
 
@@ -100,7 +103,6 @@ def shapes_graph() -> Graph:
 def release_shapes() -> Graph:
     """The shape of a release's VoID + DCAT description."""
     return _shapes(RELEASE_FILES)
-
 
 
 _log = logging.getLogger("pikg.checking")
@@ -133,9 +135,15 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise ValueError(f"not an RDF term: {term!r}")
 
 
+def ox_quad(s: Node, p: Node, o: Node, graph: ox.NamedNode | None = None) -> ox.Quad:
+    """An rdflib triple as a pyoxigraph quad (in ``graph``, else the default graph)."""
+    subject = cast(ox.NamedNode | ox.BlankNode, to_ox(s))
+    return ox.Quad(subject, cast(ox.NamedNode, to_ox(p)), to_ox(o), graph)
+
+
 @cache
 def _ontology_quads() -> tuple[ox.Quad, ...]:
-    return tuple(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in resources.ontology_graph())
+    return tuple(ox_quad(s, p, o) for s, p, o in resources.ontology_graph())
 
 
 def working_store(
@@ -144,10 +152,10 @@ def working_store(
     """A throw-away in-memory store of the data, the ontology and the settings."""
     store = ox.Store()
     store.extend(_ontology_quads())
-    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples)
+    store.extend(ox_quad(s, p, o) for s, p, o in triples)
     if satisfaction_floor is not None:
         floor = Literal(satisfaction_floor, datatype=XSD.decimal)
-        store.add(ox.Quad(to_ox(_SETTINGS), to_ox(PIK.satisfactionFloor), to_ox(floor)))
+        store.add(ox_quad(_SETTINGS, PIK.satisfactionFloor, floor))
     return store
 
 
@@ -206,7 +214,9 @@ _TYPE = ox.NamedNode(str(RDF.type))
 def _places(store: ox.Store, focuses: Iterable[str]) -> dict[str, Place]:
     """Document, project and row of each focus node, read from the validated data."""
 
-    def value(subject: ox.NamedNode, predicate: str) -> ox.Term | None:
+    def value(
+        subject: ox.NamedNode, predicate: str
+    ) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None:
         found = sorted(
             (q.object for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None)),
             key=str,
@@ -234,7 +244,9 @@ def _places(store: ox.Store, focuses: Iterable[str]) -> dict[str, Place]:
         if isinstance(doc, ox.NamedNode):
             parts = [value(doc, _PIK + "fileName"), value(doc, str(RDFS.label))]
             label = " — ".join(p.value for p in parts if isinstance(p, ox.Literal)) or doc.value
-        project_label = value(project, str(RDFS.label)) if isinstance(project, ox.NamedNode) else None
+        project_label = (
+            value(project, str(RDFS.label)) if isinstance(project, ox.NamedNode) else None
+        )
         name = value(node, _PIK + "indicatorName")
         places[focus] = Place(
             label or "?",

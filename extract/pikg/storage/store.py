@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from pikg import __version__, resources
-from pikg.checking.validate import DEFAULT_ENGINE, add_findings, to_ox, validate
+from pikg.checking.validate import DEFAULT_ENGINE, add_findings, ox_quad, validate
 from pikg.errors import DocumentError
 from pikg.graph import iris
 from pikg.graph.mapping import SHARED, SHARED_CLASSES, add_extraction, graph_name, new_dataset
@@ -99,7 +99,7 @@ def document_quads(
         report = validate(triples, engine=engine)
         add_findings(dataset, report.findings, iris.disclosure(result, result.digest))
     return [
-        ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(graph_name(g))))
+        ox_quad(s, p, o, ox.NamedNode(str(graph_name(g))))
         for s, p, o, g in dataset.quads((None, None, None, None))
     ]
 
@@ -109,23 +109,25 @@ class Store:
         self.store = ox.Store(str(path)) if path is not None else ox.Store()
 
     def load_extraction(
-        self, result: Extraction, findings: bool = True, engine: str = DEFAULT_ENGINE
+        self,
+        result: Extraction,
+        findings: bool = True,
+        engine: str = DEFAULT_ENGINE,
+        quads: list[ox.Quad] | None = None,
     ) -> str:
         """Replace the document's named graph with a fresh mapping, and with ``findings`` its
-        findings graph with a fresh validation; the data graph's IRI."""
+        findings graph with a fresh validation (or both with ``quads``, its
+        ``document_quads`` made elsewhere); the data graph's IRI."""
         doc = iris.disclosure(result, result.digest)
-        self.replace(document_quads(result, findings, engine), (f"{doc}/findings",))
+        if quads is None:
+            quads = document_quads(result, findings, engine)
+        self.replace(quads, (f"{doc}/findings",))
         return iris.graph(doc)
 
     def load_vocabulary(self) -> None:
         """The ontology, framework, comparators and units, as the graph named by the
         ontology's IRI, so queries can read labels and notations."""
-        self.replace(
-            [
-                ox.Quad(to_ox(s), to_ox(p), to_ox(o), VOCABULARY)
-                for s, p, o in resources.ontology_graph()
-            ]
-        )
+        self.replace([ox_quad(s, p, o, VOCABULARY) for s, p, o in resources.ontology_graph()])
 
     def load_rdf(self, path: Path) -> list[str]:
         """Load an RDF file, replacing each named graph it holds; the graphs' IRIs."""
@@ -150,12 +152,17 @@ class Store:
         if not stored:
             self.store.extend(quads)  # one transaction: nothing is replaced
             return sorted(g.value for g in graphs)
-        staged = {g: ox.NamedNode(STAGING + g.value) for g in graphs}
+        staged = {g.value: ox.NamedNode(STAGING + g.value) for g in graphs}
+
+        def staging(
+            graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph,
+        ) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+            return staged.get(graph.value, graph) if isinstance(graph, ox.NamedNode) else graph
+
         self.store.extend(
-            ox.Quad(q.subject, q.predicate, q.object, staged.get(q.graph_name, q.graph_name))
-            for q in quads
+            ox.Quad(q.subject, q.predicate, q.object, staging(q.graph_name)) for q in quads
         )
-        moves = [f"MOVE SILENT GRAPH <{s.value}> TO GRAPH <{g.value}>" for g, s in staged.items()]
+        moves = [f"MOVE SILENT GRAPH <{s.value}> TO GRAPH <{g}>" for g, s in staged.items()]
         drops = [f"DROP SILENT GRAPH <{g.value}>" for g in gone]
         self.store.update(" ;\n".join(sorted(moves) + sorted(drops)))  # one transaction
         return sorted(g.value for g in graphs)
