@@ -141,7 +141,7 @@ def test_issue15_an_interrupted_reload_leaves_the_old_document_whole(
     store.store = real
     assert _state(store) == before and store.count() == count
     store.drop_staging()
-    assert not any(g.value.startswith(STAGING) for g in real.named_graphs())  # type: ignore[union-attr]
+    assert not any(g.value.startswith(STAGING) for g in real.named_graphs())
     store.load_extraction(result)  # and the next load replaces it
     assert store.count() < count
 
