@@ -30,8 +30,8 @@ from pikg.errors import DocumentError
 from pikg.graph.mapping import map_extractions, serialize
 from pikg.model import Extraction
 from pikg.parsing.pipeline import extract_file
-from pikg.reading.decode import decode
-from pikg.storage.store import Store, document_quads, sniff_rdf
+from pikg.reading.files import walk
+from pikg.storage.store import Store, document_quads, sniff_file
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -51,17 +51,14 @@ class Parallel:
         return max(1, self.jobs or os.cpu_count() or 1)
 
 
-def documents(paths: Iterable[Path]) -> Iterator[Path]:
-    """Each path, a folder standing for every non-hidden file below it, in name order."""
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(
-                    p.startswith(".") for p in child.relative_to(path).parts
-                ):
-                    yield child
-        else:
-            yield path
+Item = Path | tuple[str, str]  # a file to read, or (path, problem) for one that cannot be
+
+
+def items(paths: Iterable[Path]) -> Iterator[Item]:
+    """The files a batch reads, in name order; a path that cannot be read as (path, problem),
+    which a task passes through, so failures keep their place in the order."""
+    for item in walk(paths):
+        yield (item.path, item.problem) if isinstance(item, DocumentError) else item
 
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], parallel: Parallel) -> Iterator[R]:
@@ -111,38 +108,42 @@ class Outcome:
     """One document of a batch: its path, and its result or why it could not be read."""
 
     path: str
-    error: str | None = None
+    problem: str | None = None
     result: Extraction | None = None
     check: DocumentCheck | None = None
     quads: list[ox.Quad] | None = None  # load: the document's quads
     nquads: str | None = None  # its N-Quads, sorted
     rdf: bool = False  # load: the file is RDF, for the store to read itself
 
+    @property
+    def failed(self) -> bool:
+        return self.problem is not None
 
-def _extracted(path: Path) -> Outcome:
+
+def _extracted(item: Item) -> Outcome:
+    if isinstance(item, tuple):
+        return Outcome(item[0], problem=item[1])
     try:
-        return Outcome(str(path), result=extract_file(path))
+        return Outcome(str(item), result=extract_file(item))
     except DocumentError as exc:
-        return Outcome(str(path), error=str(exc))
-    except OSError as exc:
-        return Outcome(str(path), error=f"{path}: cannot be read ({exc.strerror})")
+        return Outcome(exc.path, problem=exc.problem)
 
 
-def extract_task(path: Path) -> Outcome:
-    return _extracted(path)
+def extract_task(item: Item) -> Outcome:
+    return _extracted(item)
 
 
-def check_task(path: Path, satisfaction_floor: Decimal | None, engine: str) -> Outcome:
-    outcome = _extracted(path)
+def check_task(item: Item, satisfaction_floor: Decimal | None, engine: str) -> Outcome:
+    outcome = _extracted(item)
     if outcome.result is not None:
         outcome.check = check_document(outcome.result, satisfaction_floor, engine)
     return outcome
 
 
-def nquads_task(path: Path, at: datetime | None = None, shards: Path | None = None) -> Outcome:
+def nquads_task(item: Item, at: datetime | None = None, shards: Path | None = None) -> Outcome:
     """A document as sorted N-Quads; with ``shards``, also written as one file there (a
     folder every worker can reach), named by its file and content."""
-    outcome = _extracted(path)
+    outcome = _extracted(item)
     if outcome.result is not None:
         text = serialize(map_extractions([outcome.result], at), "nq")
         if shards is not None:
@@ -152,15 +153,14 @@ def nquads_task(path: Path, at: datetime | None = None, shards: Path | None = No
     return outcome
 
 
-def load_task(path: Path, findings: bool, engine: str) -> Outcome:
-    try:
-        if sniff_rdf(decode(path.read_bytes(), str(path))) is not None:
-            return Outcome(str(path), rdf=True)
-    except DocumentError as exc:
-        return Outcome(str(path), error=str(exc))
-    except OSError as exc:
-        return Outcome(str(path), error=f"{path}: cannot be read ({exc.strerror})")
-    outcome = _extracted(path)
+def load_task(item: Item, findings: bool, engine: str) -> Outcome:
+    if not isinstance(item, tuple):
+        try:
+            if sniff_file(item) is not None:
+                return Outcome(str(item), rdf=True)
+        except DocumentError as exc:
+            return Outcome(exc.path, problem=exc.problem)
+    outcome = _extracted(item)
     if outcome.result is not None:
         outcome.quads = document_quads(outcome.result, findings, engine)
     return outcome
@@ -168,7 +168,7 @@ def load_task(path: Path, findings: bool, engine: str) -> Outcome:
 
 def extract(paths: Iterable[Path], parallel: Parallel = Parallel()) -> Iterator[Outcome]:
     """Every document extracted, in order."""
-    return ordered_map(extract_task, documents(paths), parallel)
+    return ordered_map(extract_task, items(paths), parallel)
 
 
 def check(
@@ -179,7 +179,7 @@ def check(
 ) -> Iterator[Outcome]:
     """Every document extracted, mapped and validated on its own, in order."""
     task = partial(check_task, satisfaction_floor=satisfaction_floor, engine=engine)
-    return ordered_map(task, documents(paths), parallel)
+    return ordered_map(task, items(paths), parallel)
 
 
 def nquads(
@@ -191,7 +191,7 @@ def nquads(
     """Every document as N-Quads, in order (and as shard files with ``shards``)."""
     if shards is not None:
         shards.mkdir(parents=True, exist_ok=True)
-    return ordered_map(partial(nquads_task, at=at, shards=shards), documents(paths), parallel)
+    return ordered_map(partial(nquads_task, at=at, shards=shards), items(paths), parallel)
 
 
 def merged_nquads(outcomes: Iterable[Outcome]) -> str:
@@ -213,18 +213,18 @@ def load(
 ) -> Iterator[Outcome]:
     """Load every document (extracted, mapped and validated by the workers) or RDF file
     into ``store``, one transaction per document, in order; yields each outcome once it is
-    stored (errors included, for the caller to report)."""
+    stored (failures included, for the caller to report)."""
     store.drop_staging()
     store.load_vocabulary()
     task = partial(load_task, findings=findings, engine=engine)
-    for outcome in ordered_map(task, documents(paths), parallel):
+    for outcome in ordered_map(task, items(paths), parallel):
         try:
             if outcome.rdf:
                 store.load_rdf(Path(outcome.path))
             elif outcome.quads is not None and outcome.result is not None:
                 store.load_extraction(outcome.result, quads=outcome.quads)
         except DocumentError as exc:
-            outcome.error = str(exc)
+            outcome.path, outcome.problem = exc.path, exc.problem
         outcome.quads = None  # stored: not kept
         yield outcome
     store.flush()

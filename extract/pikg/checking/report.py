@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from pikg.checking.validate import RANK, Finding, Report
+from pikg.model import Extraction
 
 MARKS = {"Violation": "✗", "Warning": "!", "Info": "·"}
 
@@ -90,3 +92,40 @@ def json_document(conforms: bool, items: list[dict[str, Any]]) -> str:
 def turtle(report: Report) -> str:
     out: str = report.graph.serialize(format="longturtle")
     return out
+
+
+@dataclass
+class Tally:
+    """What a run read, counted as it streams by, and the findings it made."""
+
+    documents: int = 0
+    projects: int = 0
+    rows: int = 0
+    unparsed: int = 0
+    failures: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, document: Extraction, findings: Iterable[Finding] = ()) -> None:
+        self.documents += 1
+        self.projects += len(document.projects)
+        self.rows += len(document.rows)
+        self.unparsed += len(document.unparsed)
+        self.findings += findings
+
+    @property
+    def conforms(self) -> bool:
+        return Report(self.findings).conforms
+
+    def line(self) -> str:
+        return (
+            f"read {self.documents} documents: {self.projects} projects, {self.rows} indicator "
+            f"rows, {self.unparsed} unparsed lines"
+        )
+
+
+def tally(documents: list[Extraction]) -> str:
+    """What the run read, so an empty or partial run is never mistaken for a clean one."""
+    seen = Tally()
+    for document in documents:
+        seen.add(document)
+    return seen.line()

@@ -29,9 +29,8 @@ from rdflib.term import Node
 
 from pikg import resources
 from pikg.checking import compiled as compiler
-from pikg.graph.namespace import PIK
+from pikg.namespace import PIK, SHAPES
 
-SHAPES = "https://w3id.org/pikg/shapes#"
 SEVERITIES = compiler.SEVERITY_NAMES
 RANK = {"Info": 0, "Warning": 1, "Violation": 2}
 ENGINES = ("sparql", "pyshacl")

@@ -24,14 +24,11 @@ from rdflib.term import Node
 
 from pikg import __version__
 from pikg.graph import iris
-from pikg.graph.namespace import PIK
 from pikg.model import Extraction, IndicatorRow
+from pikg.namespace import ID, PIK, PIKCMP, PIKFW, PIKUNIT
 from pikg.parsing import framework as framework_module
 from pikg.parsing.targets import Target, parse_target, units
 
-PIKFW = Namespace("https://w3id.org/pikg/framework/")
-PIKCMP = Namespace("https://w3id.org/pikg/comparator/")
-PIKUNIT = Namespace("https://w3id.org/pikg/unit/")
 QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 
@@ -51,7 +48,7 @@ VALUE_KINDS = {
 }
 LEVEL_SOURCES = {"stated": PIK.Stated, "inferred": PIK.Inferred, "unknown": PIK.Unknown}
 ADMIN_LEVELS = (PIK.Province, PIK.Prefecture, PIK.County)
-SHARED = URIRef(f"{iris.ID}shared")  # the graph of departments and regions
+SHARED = URIRef(f"{ID}shared")  # the graph of departments and regions
 SHARED_CLASSES = (PIK.Department, PIK.Region, ORG.Organization)  # what lives in SHARED
 PREFIXES = {
     "pik": str(PIK._NS),

@@ -11,7 +11,6 @@ worst a staging graph that the next load removes. The vocabulary is replaced the
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,43 +19,31 @@ from pikg import __version__, resources
 from pikg.checking.validate import DEFAULT_ENGINE, add_findings, ox_quad, validate
 from pikg.errors import DocumentError
 from pikg.graph import iris
+from pikg.graph.formats import sniff_rdf, syntax
 from pikg.graph.mapping import SHARED, SHARED_CLASSES, add_extraction, graph_name, new_dataset
 from pikg.model import Extraction
+from pikg.namespace import ONTOLOGY, PIK
 from pikg.reading.decode import decode
 
-VOCABULARY = ox.NamedNode("https://w3id.org/pikg/ontology")
+VOCABULARY = ox.NamedNode(ONTOLOGY)
 SHARED_GRAPH = ox.NamedNode(str(SHARED))
 STAGING = "urn:pikg:staging:"  # prefix of the graphs a replacement is written into first
 
-RDF_FORMATS = {
-    "nq": ox.RdfFormat.N_QUADS,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "trig": ox.RdfFormat.TRIG,
-    "ttl": ox.RdfFormat.TURTLE,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-_NQUAD = re.compile(r"^\s*(?:<[^>]*>|_:\S+)\s+<[^>]*>\s+.+\s+(?:<[^>]*>|_:\S+)\s*\.\s*$")
-_NTRIPLE = re.compile(r"^\s*(?:<[^>]*>|_:\S+)\s+<[^>]*>\s+.+\.\s*$")
 
 
-def sniff_rdf(text: str) -> str | None:
-    """The RDF syntax a text is in, from its content, or None when it is not RDF."""
-    body = text.lstrip()
-    head = body[:4000]
-    if head.startswith(("{", "[")):
-        return "jsonld"
-    lines = [ln for ln in head.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    if len(body) > len(head):
-        lines = lines[:-1]  # the window may end inside a line
-    if lines and all(_NTRIPLE.match(ln) for ln in lines[:20]):
-        return "nq" if any(_NQUAD.match(ln) for ln in lines[:20]) else "nt"
-    if re.search(r"^\s*(?:@prefix|PREFIX|@base|BASE)\b", head, re.MULTILINE | re.IGNORECASE):
-        graph_block = re.search(r"(?:^|\s)(?:GRAPH\s+)?(?:<[^>]*>|\w*:\S*)\s*\{", head)
-        return "trig" if graph_block else "ttl"
-    return None
+def sniff_file(path: Path) -> str | None:
+    """The RDF syntax of a file, or None when it is a document to extract."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(str(path), f"cannot be read ({exc.strerror})") from exc
+    try:
+        return sniff_rdf(decode(data, str(path)))
+    except DocumentError:
+        return None  # not text: a document format the readers handle
 
 
-_DISCLOSURE = ox.NamedNode("https://w3id.org/pikg/ontology#Disclosure")
+_DISCLOSURE = ox.NamedNode(str(PIK.Disclosure))
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
@@ -136,7 +123,7 @@ class Store:
         if fmt is None:
             raise DocumentError(str(path), "is not RDF in any syntax pikg reads")
         try:
-            quads = list(ox.parse(text, format=RDF_FORMATS[fmt]))
+            quads = list(ox.parse(text, format=syntax(fmt).oxigraph))
         except SyntaxError as exc:
             raise DocumentError(str(path), f"RDF syntax error: {exc}") from exc
         return self.replace(_into_document_graph(quads))
