@@ -31,7 +31,13 @@ from pikg.graph.mapping import map_extractions, serialize
 from pikg.model import Extraction
 from pikg.parsing.pipeline import extract_file
 from pikg.reading.files import walk
-from pikg.storage.store import Store, document_quads, sniff_file
+from pikg.storage.store import (
+    Store,
+    document_dataset,
+    document_quads,
+    sniff_file,
+    vocabulary_quads,
+)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -68,8 +74,20 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], parallel: Parallel) ->
     elif parallel.workers == 1:
         yield from map(fn, items)
     else:
+        _warm()
         with ProcessPoolExecutor(parallel.workers) as pool:
             yield from _windowed(pool.submit, fn, items, parallel.workers)
+
+
+def _warm() -> None:
+    """Load the tokenizer's dictionary, the ontology and the compiled shapes here, once:
+    forked workers inherit them instead of each loading its own."""
+    from pikg.checking.validate import compiled_rules, working_store
+    from pikg.parsing.segment import tokenizer
+
+    tokenizer()
+    compiled_rules()
+    working_store([])
 
 
 def _windowed(
@@ -140,12 +158,24 @@ def check_task(item: Item, satisfaction_floor: Decimal | None, engine: str) -> O
     return outcome
 
 
-def nquads_task(item: Item, at: datetime | None = None, shards: Path | None = None) -> Outcome:
-    """A document as sorted N-Quads; with ``shards``, also written as one file there (a
-    folder every worker can reach), named by its file and content."""
+def nquads_task(
+    item: Item,
+    at: datetime | None = None,
+    shards: Path | None = None,
+    findings: bool = False,
+    engine: str = DEFAULT_ENGINE,
+) -> Outcome:
+    """A document as sorted N-Quads (with ``findings``, its findings graph too); with
+    ``shards``, also written as one file there (a folder every worker can reach), named by
+    its file and content."""
     outcome = _extracted(item)
     if outcome.result is not None:
-        text = serialize(map_extractions([outcome.result], at), "nq")
+        dataset = (
+            document_dataset(outcome.result, engine=engine)
+            if findings
+            else map_extractions([outcome.result], at)
+        )
+        text = serialize(dataset, "nq")
         if shards is not None:
             name = f"{PurePath(outcome.result.doc).stem}-{outcome.result.digest[:12]}.nq"
             (shards / name).write_text(text, encoding="utf-8")
@@ -187,11 +217,17 @@ def nquads(
     parallel: Parallel = Parallel(),
     at: datetime | None = None,
     shards: Path | None = None,
+    findings: bool = False,
+    engine: str = DEFAULT_ENGINE,
 ) -> Iterator[Outcome]:
-    """Every document as N-Quads, in order (and as shard files with ``shards``)."""
+    """Every document as N-Quads, in order; with ``shards``, also one file per document there,
+    and ``vocabulary.nq``, so that bulk-loading the folder gives what ``load`` stores."""
     if shards is not None:
         shards.mkdir(parents=True, exist_ok=True)
-    return ordered_map(partial(nquads_task, at=at, shards=shards), items(paths), parallel)
+        text = ox.serialize(vocabulary_quads(), format=ox.RdfFormat.N_QUADS) or b""
+        (shards / "vocabulary.nq").write_bytes(b"\n".join(sorted(text.splitlines())) + b"\n")
+    task = partial(nquads_task, at=at, shards=shards, findings=findings, engine=engine)
+    return ordered_map(task, items(paths), parallel)
 
 
 def merged_nquads(outcomes: Iterable[Outcome]) -> str:

@@ -160,13 +160,17 @@ def extract(
         Path | None,
         typer.Option("--shards", help="Write each document's N-Quads as a file in this folder."),
     ] = None,
+    findings: Annotated[
+        bool,
+        typer.Option("--findings", help="With nq or --shards: each document's findings too."),
+    ] = False,
 ) -> None:
     """Extract documents' facts, projects and indicator rows, as JSON or as RDF."""
     try:
         kinds = ("table", "jsonl", "json") if summary else ("jsonl", "json", "table")
         chosen = _choose(fmt, (*kinds, "ttl", "nt", "nq", "trig", "jsonld"))
         if shards is not None or chosen == "nq":
-            _extract_nquads(paths, batch.Parallel(jobs, dask), at, shards)
+            _extract_nquads(paths, batch.Parallel(jobs, dask), at, shards, findings)
             return
         with progress("extracting") as step:
             result = api.extract(paths, progress=step, jobs=jobs, dask=dask)
@@ -189,7 +193,11 @@ def extract(
 
 
 def _extract_nquads(
-    paths: list[Path], parallel: batch.Parallel, at: str | None, shards: Path | None
+    paths: list[Path],
+    parallel: batch.Parallel,
+    at: str | None,
+    shards: Path | None,
+    findings: bool,
 ) -> None:
     """N-Quads made by the workers, document by document: on stdout as one sorted text, or
     with ``shards`` as one file per document."""
@@ -197,14 +205,16 @@ def _extract_nquads(
 
     with progress("extracting") as step:
         outcomes = []
-        for outcome in batch.nquads(paths, parallel, extraction_time(at), shards):
+        for outcome in batch.nquads(paths, parallel, extraction_time(at), shards, findings):
             _report_failures(
                 api.Result(
                     [outcome.result] if outcome.result else [],
                     [api.Failure(outcome.path, outcome.problem)] if outcome.problem else [],
                 )
             )
-            outcomes.append(outcome if shards is None else batch.Outcome(outcome.path, outcome.problem))
+            outcomes.append(
+                outcome if shards is None else batch.Outcome(outcome.path, outcome.problem)
+            )
             step(outcome.path)
     if shards is None:
         sys.stdout.write(batch.merged_nquads(outcomes))

@@ -48,8 +48,12 @@ VALUE_KINDS = {
 }
 LEVEL_SOURCES = {"stated": PIK.Stated, "inferred": PIK.Inferred, "unknown": PIK.Unknown}
 ADMIN_LEVELS = (PIK.Province, PIK.Prefecture, PIK.County)
-SHARED = URIRef(f"{ID}shared")  # the graph of departments and regions
-SHARED_CLASSES = (PIK.Department, PIK.Region, ORG.Organization)  # what lives in SHARED
+SHARED: URIRef = URIRef(f"{ID}shared")  # the graph of departments and regions
+SHARED_CLASSES: tuple[URIRef, ...] = (
+    PIK.Department,
+    PIK.Region,
+    ORG.Organization,
+)  # what lives in SHARED
 PREFIXES = {
     "pik": str(PIK._NS),
     "pikfw": str(PIKFW),

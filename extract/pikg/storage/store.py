@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Dataset
 
 from pikg import __version__, resources
 from pikg.checking.validate import DEFAULT_ENGINE, add_findings, ox_quad, validate
@@ -28,7 +29,6 @@ from pikg.reading.decode import decode
 VOCABULARY = ox.NamedNode(ONTOLOGY)
 SHARED_GRAPH = ox.NamedNode(str(SHARED))
 STAGING = "urn:pikg:staging:"  # prefix of the graphs a replacement is written into first
-
 
 
 def sniff_file(path: Path) -> str | None:
@@ -74,10 +74,10 @@ def _into_document_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
 _SHARED_CLASSES = {ox.NamedNode(str(c)) for c in SHARED_CLASSES}
 
 
-def document_quads(
+def document_dataset(
     result: Extraction, findings: bool = True, engine: str = DEFAULT_ENGINE
-) -> list[ox.Quad]:
-    """A document's quads: its graph, the shared entities it names and, with ``findings``,
+) -> Dataset:
+    """A document's graphs: its own, the shared entities it names and, with ``findings``,
     the findings of a fresh validation in ``{document}/findings``."""
     dataset = new_dataset()
     add_extraction(dataset, result, __version__)
@@ -85,10 +85,23 @@ def document_quads(
         triples = [(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))]
         report = validate(triples, engine=engine)
         add_findings(dataset, report.findings, iris.disclosure(result, result.digest))
+    return dataset
+
+
+def document_quads(
+    result: Extraction, findings: bool = True, engine: str = DEFAULT_ENGINE
+) -> list[ox.Quad]:
+    """``document_dataset`` as pyoxigraph quads, ready to store."""
     return [
         ox_quad(s, p, o, ox.NamedNode(str(graph_name(g))))
-        for s, p, o, g in dataset.quads((None, None, None, None))
+        for s, p, o, g in document_dataset(result, findings, engine).quads((None, None, None, None))
     ]
+
+
+def vocabulary_quads() -> list[ox.Quad]:
+    """The ontology, framework, comparators and units, in the graph named by the ontology's
+    IRI."""
+    return [ox_quad(s, p, o, VOCABULARY) for s, p, o in resources.ontology_graph()]
 
 
 class Store:
