@@ -303,3 +303,18 @@ def test_jobs_give_the_same_result_in_the_same_order(tmp_path: Path) -> None:
     assert [r.to_dict() for r in two.rows] == [r.to_dict() for r in one.rows]
     assert len(one.rows) == 18
     assert one.summary().line() == "read 6 documents (docx 3, xlsx 3): 18 rows; 0 failed"
+
+
+def test_a_table_caption_is_kept_as_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    page = (
+        "<html><body><table><caption>某某镇人民政府2024年项目绩效目标表</caption>"
+        "<tr><th>三级指标</th><th>指标值</th></tr><tr><td>道路硬化里程</td><td>≥3公里</td></tr>"
+        "</table></body></html>"
+    )
+    path.write_text(page, encoding="utf-8")
+    assert read_document(path).original.splitlines() == [
+        "某某镇人民政府2024年项目绩效目标表",
+        "三级指标 | 指标值",
+        "道路硬化里程 | ≥3公里",
+    ]

@@ -125,6 +125,8 @@ class _Walker:
             return
         if tag == "table" and not el.xpath(".//table"):
             self.flush()
+            for caption in el.xpath("./caption"):  # often the table's title: a fact source
+                self.layout.blocks.append(Paragraph(" ".join(caption.text_content().split())))
             self.layout.blocks.append(_table(el, self.tables))
             self.tables += 1
             return
