@@ -32,6 +32,7 @@ from pikg.graph.mapping import extraction_time, map_extractions, serialize, trip
 from pikg.model import Extraction
 from pikg.parsing.pipeline import extract_file
 from pikg.reading.decode import decode
+from pikg.reading.sidecar import is_sidecar, read_meta_csv
 from pikg.storage.endpoint import Endpoint
 from pikg.storage.publish import graphs_to_publish
 from pikg.storage.publish import publish as run_publish
@@ -78,21 +79,38 @@ def documents(paths: list[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(
-                    p.startswith(".") for p in child.relative_to(path).parts
+                if (
+                    child.is_file()
+                    and not is_sidecar(child)
+                    and not any(p.startswith(".") for p in child.relative_to(path).parts)
                 ):
                     yield child
         else:
             yield path
 
 
-def extract_all(paths: list[Path]) -> tuple[list[Extraction], int]:
+MetaOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--meta",
+        help="A CSV with a row per document (doc, source_url, region, department, year, kind, "
+        "published) whose values override what the text says.",
+    ),
+]
+
+
+def extract_all(paths: list[Path], meta: Path | None = None) -> tuple[list[Extraction], int]:
     """Extract every document; report unreadable ones on stderr and count them."""
     done: list[Extraction] = []
     failed = 0
+    try:
+        table = read_meta_csv(meta) if meta else None
+    except DocumentError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from exc
     for path in documents(paths):
         try:
-            result = extract_file(path)
+            result = extract_file(path, table)
         except DocumentError as exc:
             err.print(f"error: {exc}", markup=False)
             failed += 1
@@ -152,9 +170,10 @@ def extract(
             "default SOURCE_DATE_EPOCH, else none, so output is reproducible.",
         ),
     ] = None,
+    meta: MetaOption = None,
 ) -> None:
     """Extract documents' facts, projects and indicator rows, as JSON or as RDF."""
-    results, failed = extract_all(paths)
+    results, failed = extract_all(paths, meta)
     if fmt is not None and fmt.value in RDF_OUTPUT:
         sys.stdout.write(serialize(map_extractions(results, extraction_time(at)), fmt.value))
     elif summary:
@@ -328,13 +347,14 @@ def check(
         bool,
         typer.Option("--strict", help="Exit 1 when any finding is worse than Info (a CI gate)."),
     ] = False,
+    meta: MetaOption = None,
 ) -> None:
     """Extract, map and validate in one go: the main job.
 
     Exit codes: 0 it ran (findings are its results; with --strict, 0 only when every document
     conforms and 1 otherwise), 2 some input could not be read.
     """
-    results, failed = extract_all(paths)
+    results, failed = extract_all(paths, meta)
     checked = run_check(results, _floor(satisfaction_floor))
     if fmt is CheckFormat.text:
         _print_report(checked.report, "text", severity.value, lang.value)

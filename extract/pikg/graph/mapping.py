@@ -38,6 +38,7 @@ KINDS = {
     "target-table": PIK.TargetTable,
     "self-evaluation": PIK.SelfEvaluation,
     "approval": PIK.Approval,
+    "department-overall": PIK.DepartmentOverall,
 }
 VALUE_KINDS = {
     "number": PIK.NumberValue,
@@ -46,7 +47,7 @@ VALUE_KINDS = {
     "empty": PIK.EmptyValue,
 }
 LEVEL_SOURCES = {"stated": PIK.Stated, "inferred": PIK.Inferred, "unknown": PIK.Unknown}
-ADMIN_LEVELS = (PIK.Province, PIK.Prefecture, PIK.County)
+ADMIN_LEVELS = (PIK.Province, PIK.Prefecture, PIK.County, PIK.Township)
 PREFIXES = {
     "pik": str(PIK._NS),
     "pikfw": str(PIKFW),
@@ -232,8 +233,16 @@ def add_extraction(
         g.add(org, RDFS.label, _zh(facts.department))
         if facts.region_codes:
             g.add(org, PIK.region, URIRef(iris.region(facts.region_codes[-1])))
+    if facts.region_codes:
+        # The region the document is about, also where no department is named.
+        g.add(doc, DCTERMS.spatial, URIRef(iris.region(facts.region_codes[-1])))
+    if facts.source_url:
+        g.add(doc, PROV.wasDerivedFrom, URIRef(facts.source_url))
+        g.add(name, DCAT.landingPage, URIRef(facts.source_url))
+    if facts.published:
+        g.add(doc, DCTERMS.issued, Literal(facts.published, datatype=XSD.date))
     parent: URIRef | None = None
-    for code, region_name in zip(facts.region_codes, facts.region, strict=True):
+    for code, region_name in zip(facts.region_codes, facts.region, strict=False):
         node = URIRef(iris.region(code))
         g.add(node, RDF.type, PIK.Region)
         g.add(node, RDFS.label, _zh(region_name))
@@ -290,10 +299,13 @@ _KIND_ZH = {
     "target-table": "项目支出绩效目标表",
     "self-evaluation": "项目支出绩效自评表",
     "approval": "预算批复",
+    "department-overall": "部门整体支出绩效目标表",
 }
 
 
 def _admin_depth(code: str) -> int:
+    if len(code) > 6:
+        return 3
     if code.endswith("0000"):
         return 0
     return 1 if code.endswith("00") else 2
