@@ -107,8 +107,8 @@ def _title_unit(line: str, following: str) -> str | None:
     部门决算. A unit followed by anything but the title's next word (a banner 某某县人民政府
     over the site's menu) is not the document's, nor is the issuer of a notice (某某财政局
     关于下达…的通知)."""
-    if len(line) > TITLE_MAX_CHARS or "|" in line:
-        return None
+    if len(line) > TITLE_MAX_CHARS or "|" in line or line.endswith((":", "：")):
+        return None  # an addressee line (县交通局:) is not a title
     body = re.sub(r"^(?:20\d{2}|[12]\d)\s*年度?", "", line)
     split = _TITLE_STOP.search(body)
     segment = body[: split.start()] if split else body
@@ -123,24 +123,35 @@ def _title_unit(line: str, following: str) -> str | None:
 
 def _prevailing_org(text: str) -> str | None:
     """The unit with a place in its name that the body names most, if often enough."""
-    counts: Counter[str] = Counter()
-    for m in regions.mentions(text):
-        tail = re.match(rf"[{_HAN}]{{1,16}}", text[m.end :])
-        if not tail:
-            continue
-        org = as_department(m.written + tail.group())
-        # The shortest body the place starts: 南充市医疗保障局, not …局贯彻执行…
-        for i in range(len(m.written) + 2, len(m.written) + len(tail.group()) + 1):
-            short = as_department(m.written + tail.group()[: i - len(m.written)])
-            if short:
-                org = short
-                break
-        if org and len(org) > len(m.written) + 1:
-            counts[org] += 1
+    counts = Counter(org for org, _ in _place_orgs(text) if len(org) > 4)
     if not counts:
         return None
     best, n = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))
     return best if n >= PREVAILING_ORG_MIN else None
+
+
+_REPORT_AFTER_UNIT = re.compile(r"\s*20\d{2}\s*年度?\s*(?:部门|单位)?(?:预算|决算)")
+
+
+def _place_orgs(text: str) -> list[tuple[str, int]]:
+    """(unit, end offset) for every unit whose name starts with a place the gazetteer knows,
+    the shortest body the place starts (南和区农业农村局, not …局贯彻执行…)."""
+    out = []
+    for m in regions.mentions(text):
+        tail = re.match(rf"[{_HAN}()]{{1,20}}", text[m.end :])
+        if not tail:
+            continue
+        for i in range(2, len(tail.group()) + 1):
+            org = as_department(m.written + tail.group()[:i])
+            if org and org == m.written + tail.group()[:i]:
+                out.append((org, m.end + i))
+                break
+    return out
+
+
+def _reporting_units(text: str) -> list[str]:
+    """Units the body names as the owner of the report: 现将某某局2022年部门预算公开如下."""
+    return [org for org, end in _place_orgs(text) if _REPORT_AFTER_UNIT.match(text, end)]
 
 
 def _orgs(fields: list[Field], key: str) -> list[str]:
@@ -171,6 +182,8 @@ def _department_candidates(text: str, fields: list[Field], kind: DocKind) -> lis
         ordered.append((addressees, "stated"))
     ordered += [
         (title_units, "stated"),
+        (_reporting_units(text), "stated"),
+        (_orgs(fields, "doer"), "stated"),
         (_orgs(fields, "supervisor"), "stated"),
         (addressees, "stated"),
         (_orgs(fields, "publisher"), "stated"),
@@ -196,21 +209,62 @@ def _with_place(department: str, region: list[str]) -> str:
     return place + department
 
 
-def kind_of(text: str, title: str) -> DocKind:
-    """The kind of report, from the title zone (and the columns of a self-evaluation)."""
+_KIND_WORDS = re.compile(r"批复|(?<!预)决算|自评|整体|绩效目标|目标表|申报表|绩效公开|预算")
+
+
+def _kind_in(title: str) -> DocKind | None:
     if "批复" in title:
         return "approval"
     if re.search(r"(?<!预)决算", title):
         return "final-accounts"
     if "自评" in title:
         return "self-evaluation"
-    if re.search(r"部门预算(?!编码)|单位预算|预算公开|预算编制说明|预算信息公开|预算报告", title):
+    if re.search(r"整体支出绩效|整体绩效目标|部门整体", title):
+        return "department-overall"
+    if re.search(r"项目(?:支出)?绩效目标|绩效目标表|目标申报表|绩效目标申报|绩效公开", title):
+        return "target-table"
+    if "预算" in title:
+        return "budget"
+    return None
+
+
+def _from_county(department: str) -> str:
+    """A department is named from its county-level area down (綦江区生态环境局, not 重庆市
+    綦江区…): the province and prefecture written before a county are dropped."""
+    run = regions.mentions(department[:24], stems=False)
+    at = 0
+    for m in run:
+        if m.start != at:
+            break
+        if any(c[4:6] != "00" for c in m.codes):  # a county-level division
+            return department[m.start :]
+        at = m.end
+    return department
+
+
+def kind_of(text: str, title: str) -> DocKind:
+    """The kind of report: from the document's title — its 标题 field or the first title line
+    that names a kind (部门预算项目绩效目标表 is a target table) — else from the whole title
+    zone, where a budget's table of contents may list target tables, else from the columns of
+    a self-evaluation."""
+    zone = _uncited(title)
+    lines = [ln for ln in zone.split("\n") if len(ln) <= TITLE_MAX_CHARS and "|" not in ln]
+    first = next((ln for ln in lines if _KIND_WORDS.search(ln)), None)
+    if first and (kind := _kind_in(first)):
+        return kind
+    if "批复" in zone:
+        return "approval"
+    if re.search(r"(?<!预)决算", zone):
+        return "final-accounts"
+    if "自评" in zone:
+        return "self-evaluation"
+    if re.search(r"部门预算(?!编码)|单位预算|预算公开|预算编制说明|预算信息公开|预算报告", zone):
         return "budget"
     if re.search(r"完成值|实际值", text) and "目标值" in text:
         return "self-evaluation"
-    if re.search(r"整体支出绩效|整体绩效目标|部门整体", title):
+    if re.search(r"整体支出绩效|整体绩效目标|部门整体", zone):
         return "department-overall"
-    if re.search(r"绩效目标表|目标申报表|绩效目标申报|绩效目标|绩效公开|绩效指标", title):
+    if re.search(r"绩效目标表|目标申报表|绩效目标申报|绩效目标|绩效公开|绩效指标", zone):
         return "target-table"
     return "budget"
 
@@ -284,6 +338,8 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
     if facts.department and facts.region and not _placed(facts.department, text):
         facts.department = _with_place(facts.department, facts.region)
         facts.department_source = "inferred"
+    if facts.department:
+        facts.department = _from_county(facts.department)
     if meta is not None:
         apply_meta(facts, meta, text)
     return facts
