@@ -41,6 +41,7 @@ _TITLE_STOP = re.compile(
 )
 _TRAILING_NOTE = re.compile(r"\([^()]{1,4}\)$")  # 醴陵市医疗保障局(单位), …(本级)
 _ISSUER = re.compile(r"关于.{0,60}?(?:通知|批复|函|意见|决定)")
+_SIGNED = re.compile(r"20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _ADDRESSEE = re.compile(rf"^\s*(?P<org>[{_HAN}()]{{2,40}})\s*[:：]\s*$", re.MULTILINE)
 _DATE = re.compile(r"(?P<y>20\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
 _SIGNATURE_DATE = re.compile(r"(?:^|\n|[。])\s*(20\d{2})年(\d{1,2})月(\d{1,2})日\s*(?:\n|$)")
@@ -116,8 +117,8 @@ def _title_unit(line: str, following: str) -> str | None:
     if org is None or org != _TRAILING_NOTE.sub("", re.sub(r"\s", "", segment)):
         return None
     rest = (body[len(segment) :] or following).lstrip()
-    if not _TITLE_STOP.match(rest) or _ISSUER.match(rest):
-        return None
+    if not _TITLE_STOP.match(rest) or _ISSUER.match(rest) or _SIGNED.match(rest):
+        return None  # …关于下达…的通知: an issuer; 某某局 over 2020年12月14日: a signature
     return org
 
 
