@@ -162,11 +162,13 @@ def _orgs(fields: list[Field], key: str) -> list[str]:
 def _department_candidates(text: str, fields: list[Field], kind: DocKind) -> list[_Candidate]:
     """Every unit the document names as its own, best first."""
     titles = [f.value for f in fields if f.key == "title"] + _title_lines(text)
-    title_units = [
-        u
-        for i, line in enumerate(titles)
-        if (u := _title_unit(line, "".join(titles[i + 1 : i + 3])))
-    ]
+    title_units = []
+    for i, line in enumerate(titles):
+        unit = _title_unit(line, "".join(titles[i + 1 : i + 3]))
+        if unit is None and i + 1 < len(titles):  # a title broken inside a word: 旅游\n局2021年度
+            unit = _title_unit(line + titles[i + 1], "".join(titles[i + 2 : i + 4]))
+        if unit:
+            title_units.append(unit)
     addressees = [
         org
         for m in _ADDRESSEE.finditer(text[: len(text) // 2 + 200])

@@ -196,8 +196,7 @@ def resolve(anchor: str, text: str) -> list[tuple[str, str]] | None:
             and len(chosen) == 6
             and (hit := _township_after(anchor[pos:], chosen))
         ):
-            written[hit[0]] = hit[1]
-            chosen = hit[0]
+            chosen = hit[0]  # a township keeps its gazetteer name: 五津街道 for 五津街道办事处
             break
         run = mentions(anchor[pos : pos + _LONGEST_NAME], stems=True)
         if not run or run[0].start != 0:
