@@ -366,16 +366,47 @@ def apply_meta(facts: DocumentFacts, meta: DocumentMeta, text: str = "") -> None
         facts.kind, facts.kind_source = meta.kind, "sidecar"
 
 
+# How a project's name ends; a form value that does not, continued on the next line by one
+# that does, was wrapped (…渠道防渗 | 改造工程).
+_PROJECT_END = re.compile(r"(?:经费|资金|项目|工程|补贴|补助|服务|维护|建设|改造|购置|费)$")
+# The most a wrapped name carries on to its next line.
+CONTINUATION_CHARS = 20
+
+
+def _continuation(text: str, end: int) -> str:
+    """What the line below a value adds to it, where the value's cell wraps: the first cell of
+    the next line when the label column there is empty, or the whole short next line."""
+    line_end = text.find("\n", end)
+    if line_end < 0:
+        return ""
+    next_end = text.find("\n", line_end + 1)
+    line = text[line_end + 1 : next_end if next_end >= 0 else len(text)]
+    if line.lstrip().startswith("|"):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 2 or cells[0]:
+            return ""
+        return cells[1]
+    line = line.strip()
+    if re.search(r"[:：|]", line) or read_fields(line):
+        return ""
+    return line
+
+
 def form_projects(source: Source) -> list[Project]:
-    """The projects the document's forms name (项目名称), with their funds where the form gives
-    them (资金总额 in 万元 or 元)."""
+    """The projects the document's forms name (项目名称, 专项(项目)名称, 资金名称), as written
+    and whole where a cell wraps, with their funds where the form gives them (资金总额 in 万元
+    or 元); then the numbered projects of a budget's 绩效目标 section."""
     text = simplified(source.text)
     fields = read_fields(text)
     projects: list[Project] = []
     for i, f in enumerate(fields):
         if f.key != "project":
             continue
-        name = re.sub(r"\s", "", source.text[f.start : f.end]).strip("|")
+        name = re.sub(r"\s", "", source.raw(f.start, f.end)).strip("|")
+        more = _continuation(text, f.end)
+        if more and not _PROJECT_END.search(name) and len(more) <= CONTINUATION_CHARS:
+            if _PROJECT_END.search(name + more):
+                name += re.sub(r"\s", "", more)
         if not (2 <= len(name) <= 60) or as_department(name) == name or _HEADER.search(name):
             continue
         project = Project(name=name)
@@ -387,7 +418,51 @@ def form_projects(source: Source) -> list[Project]:
             project.amount_unit = _funds_unit(text, funds.start)
             project.amount_yuan = normalise_amount(project.amount, project.amount_unit)[0]
         projects.append(project)
-    return projects
+    return projects + _numbered_projects(source, text)
+
+
+_ITEM = re.compile(
+    r"^\s*(?:\d+[.、．]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)\s*"
+    r"(?P<name>[^。：:，,；;\n]{2,40}?(?:经费|资金|项目|工程|补贴|补助))[。：:，,]"
+    r"(?P<rest>[^\n]*)$",
+    re.MULTILINE,
+)
+_AMOUNT = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>万元|元)")
+
+
+def _numbered_projects(source: Source, text: str) -> list[Project]:
+    """A budget's list of projects with targets: numbered lines (1.某某经费。项目金额…万元,
+    （一）某某项目，预算资金…) right after a line about 绩效目标, each with its amount."""
+    out: list[Project] = []
+    lines = text.split("\n")
+    offset = 0
+    in_list = False
+    for line in lines:
+        m = _ITEM.match(line)
+        if m and in_list and (amount := _AMOUNT.search(m.group("rest"))):
+            start = offset + m.start("name")
+            name = re.sub(r"\s", "", source.raw(start, start + len(m.group("name"))))
+            unit = amount.group("u")
+            out.append(
+                Project(name, amount.group("n"), unit, normalise_amount(amount.group("n"), unit)[0])
+            )
+        elif line.strip():
+            in_list = "绩效目标" in line and not m
+        offset += len(line) + 1
+    return out
+
+
+def titled_project(source: Source) -> str | None:
+    """A project a report names under its title, in brackets: 2022年度项目支出绩效自评报告 /
+    （城乡特困人员救助供养资金）."""
+    text = simplified(source.text)
+    for line in _title_lines(text)[:4]:
+        m = re.fullmatch(
+            r"[(（](?P<name>[^()（）]{2,40}(?:经费|资金|项目|工程|补贴|补助))[)）]", line
+        )
+        if m:
+            return m.group("name")
+    return None
 
 
 # A column header, not a name: 预算金额(万元), 金额.

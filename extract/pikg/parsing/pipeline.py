@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pikg.model import DocumentMeta, Extraction, Project
 from pikg.parsing import framework as framework_module
-from pikg.parsing.facts import form_projects, indicator_project, read_facts
+from pikg.parsing.facts import form_projects, indicator_project, read_facts, titled_project
 from pikg.parsing.rows import BlockParser
 from pikg.parsing.sections import blocks, named_projects
 from pikg.reading.decode import Source, read_source, source_from_text
@@ -60,7 +60,7 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         projects.add(from_form)
     for listed in named_projects(source):
         projects.add(Project(name=listed))
-    if not projects.items and (named := indicator_project(source)):
+    if not projects.items and (named := titled_project(source) or indicator_project(source)):
         projects.add(Project(name=named))
     return Extraction(
         doc=source.path,
