@@ -139,7 +139,7 @@ def _summary_table(results: list[Extraction]) -> None:
         table.add_row("department", facts.department or "—")
         table.add_row("region", " / ".join(facts.region) or "—")
         table.add_row("year", str(facts.year or "—"))
-        table.add_row("kind", facts.kind)
+        table.add_row("kind", facts.kind or "—")
         table.add_row("projects", str(len(result.projects)))
         table.add_row("rows", str(len(result.rows)))
         table.add_row("unparsed lines", str(len(result.unparsed)))

@@ -92,11 +92,11 @@ class DocumentFacts:
     region: list[str] = field(default_factory=list)
     region_codes: list[str] = field(default_factory=list)  # administrative codes, province first
     year: int | None = None
-    kind: DocKind = "budget"
+    kind: DocKind | None = None  # None where nothing in the text tells
     department_source: FactSource | None = None
     region_source: FactSource | None = None
     year_source: FactSource | None = None
-    kind_source: FactSource = "inferred"
+    kind_source: FactSource | None = None
     published: str | None = None  # ISO date of publication, where the page or a sidecar gives it
     source_url: str | None = None
 

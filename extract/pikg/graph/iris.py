@@ -43,7 +43,7 @@ def department(result: Extraction) -> str:
 def disclosure(result: Extraction, digest: str) -> str:
     """Department, year and kind, and the first 12 hex digits of the text's SHA-256."""
     year = result.facts.year or "unknown"
-    return f"{department(result)}/{year}/{result.facts.kind}/{digest[:12]}"
+    return f"{department(result)}/{year}/{result.facts.kind or 'unknown'}/{digest[:12]}"
 
 
 def graph(doc: str) -> str:

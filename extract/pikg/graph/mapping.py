@@ -219,7 +219,7 @@ def add_extraction(
     facts = result.facts
 
     g.add(doc, RDF.type, PIK.Disclosure)
-    g.add(doc, PIK.disclosureKind, KINDS[facts.kind])
+    g.add(doc, PIK.disclosureKind, KINDS[facts.kind] if facts.kind else None)
     g.add(doc, PIK.contentHash, Literal(f"sha256:{digest}"))
     g.add(doc, PIK.fileName, Literal(PurePath(result.doc).name))
     if facts.year:
@@ -227,7 +227,13 @@ def add_extraction(
     if facts.department:
         org = URIRef(iris.department(result))
         g.add(doc, PIK.department, org)
-        g.add(doc, RDFS.label, _zh(f"{facts.department}{facts.year or ''}年{_KIND_ZH[facts.kind]}"))
+        g.add(
+            doc,
+            RDFS.label,
+            _zh(
+                f"{facts.department}{facts.year or ''}年{_KIND_ZH[facts.kind] if facts.kind else '文件'}"
+            ),
+        )
         g.add(org, RDF.type, PIK.Department)
         g.add(org, RDF.type, ORG.Organization)  # stated, for readers that do no inference
         g.add(org, RDFS.label, _zh(facts.department))

@@ -159,7 +159,9 @@ def _orgs(fields: list[Field], key: str) -> list[str]:
     return [org for f in fields if f.key == key and (org := as_department(f.value))]
 
 
-def _department_candidates(text: str, fields: list[Field], kind: DocKind) -> list[_Candidate]:
+def _department_candidates(
+    text: str, fields: list[Field], kind: DocKind | None
+) -> list[_Candidate]:
     """Every unit the document names as its own, best first."""
     titles = [f.value for f in fields if f.key == "title"] + _title_lines(text)
     title_units = []
@@ -245,7 +247,7 @@ def _from_county(department: str) -> str:
     return department
 
 
-def kind_of(text: str, title: str) -> DocKind:
+def kind_of(text: str, title: str) -> DocKind | None:
     """The kind of report: from the document's title — its 标题 field or the first title line
     that names a kind (部门预算项目绩效目标表 is a target table) — else from the whole title
     zone, where a budget's table of contents may list target tables, else from the columns of
@@ -269,7 +271,9 @@ def kind_of(text: str, title: str) -> DocKind:
         return "department-overall"
     if re.search(r"绩效目标表|目标申报表|绩效目标申报|绩效目标|绩效公开|绩效指标", zone):
         return "target-table"
-    return "budget"
+    # A passage of a budget (预算拨款, 收入预算) with no title; a bare indicator table could
+    # belong to any kind of report.
+    return "budget" if "预算" in text else None
 
 
 def _uncited(text: str) -> str:
@@ -320,7 +324,7 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
     fields = read_fields(text)
     title = _title_zone(text, fields)
     kind = kind_of(text, title)
-    facts = DocumentFacts(kind=kind, kind_source="inferred")
+    facts = DocumentFacts(kind=kind, kind_source="inferred" if kind else None)
     facts.published = _published(fields, text)
     facts.year, facts.year_source = year_of(text, title, facts.published)
 
@@ -404,9 +408,9 @@ def form_projects(source: Source) -> list[Project]:
             continue
         name = re.sub(r"\s", "", source.raw(f.start, f.end)).strip("|")
         more = _continuation(text, f.end)
-        if more and not _PROJECT_END.search(name) and len(more) <= CONTINUATION_CHARS:
-            if _PROJECT_END.search(name + more):
-                name += re.sub(r"\s", "", more)
+        wrapped = more and not _PROJECT_END.search(name) and len(more) <= CONTINUATION_CHARS
+        if wrapped and _PROJECT_END.search(name + more):
+            name += re.sub(r"\s", "", more)
         if not (2 <= len(name) <= 60) or as_department(name) == name or _HEADER.search(name):
             continue
         project = Project(name=name)
