@@ -37,7 +37,24 @@ def _expected(case: Path) -> dict[str, Any]:
     return {key: gold[key] for key in FACTS}
 
 
-@pytest.mark.parametrize("name", NAMES)
+# Cases pikg does not read yet, each with why; strict, so a fix shows up as a pass to claim.
+KNOWN_GAPS = {
+    "c17-shortname-qingshan-baotou-selfeval-2022": "the row parser (issue 10) names two blocks "
+    "after indicators, so the report's quoted project is not the only one",
+    "c18-shortname-chengguan-town-zhushan-budget-2023": "a unit named by a township alone "
+    "(城关镇人民政府) is not yet found; only units that start with a county or higher are",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_GAPS[n], strict=True))
+        if n in KNOWN_GAPS
+        else n
+        for n in NAMES
+    ],
+)
 def test_facts_from_the_text(name: str) -> None:
     case = CASES / name
     got = _facts(extract_source(read_source(case / "input.txt")))

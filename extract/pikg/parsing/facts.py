@@ -233,20 +233,6 @@ def _kind_in(title: str) -> DocKind | None:
     return None
 
 
-def _from_county(department: str) -> str:
-    """A department is named from its county-level area down (綦江区生态环境局, not 重庆市
-    綦江区…): the province and prefecture written before a county are dropped."""
-    run = regions.mentions(department[:24], stems=False)
-    at = 0
-    for m in run:
-        if m.start != at:
-            break
-        if any(c[4:6] != "00" for c in m.codes):  # a county-level division
-            return department[m.start :]
-        at = m.end
-    return department
-
-
 def kind_of(text: str, title: str) -> DocKind | None:
     """The kind of report: from the document's title — its 标题 field or the first title line
     that names a kind (部门预算项目绩效目标表 is a target table) — else from the whole title
@@ -345,8 +331,6 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
     if facts.department and facts.region and not _placed(facts.department, text):
         facts.department = _with_place(facts.department, facts.region)
         facts.department_source = "inferred"
-    if facts.department:
-        facts.department = _from_county(facts.department)
     if meta is not None:
         apply_meta(facts, meta, text)
     return facts
