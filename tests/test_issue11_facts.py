@@ -17,6 +17,7 @@ import pikg
 from pikg.cli import app
 from pikg.graph import iris
 from pikg.graph.mapping import map_extractions
+from pikg.namespace import ID
 from pikg.parsing import regions
 from pikg.parsing.pipeline import extract_text
 
@@ -54,7 +55,7 @@ def test_issue11_a_department_without_a_region_is_never_shared() -> None:
     a, b = extract_text(PLACELESS_A, "a.txt"), extract_text(PLACELESS_B, "b.txt")
     assert a.facts.department == b.facts.department == "交通运输局"
     assert a.facts.region == b.facts.region == []
-    assert iris.department(a).startswith(f"{iris.ID}doc/{a.digest[:12]}/org/")
+    assert iris.department(a).startswith(f"{ID}doc/{a.digest[:12]}/org/")
     assert iris.department(a) != iris.department(b)
 
 
@@ -78,8 +79,9 @@ def _write(tmp: Path, name: str, text: str) -> Path:
 
 def test_issue11_sidecar_beside_a_document_overrides_and_is_not_a_document(tmp_path: Path) -> None:
     _write(tmp_path, "doc.txt", PLACELESS_A)
-    sidecar = {
-        "source_url": "https://www.example.gov.cn/art/2024/3/5/art_1.html",
+    url = URIRef("https://www.example.gov.cn/art/2024/3/5/art_1.html")
+    sidecar: dict[str, object] = {
+        "source_url": str(url),
         "region": ["湖南省", "邵阳市", "隆回县"],
         "department": "隆回县交通运输局",
         "published": "2024-03-05",
@@ -94,7 +96,6 @@ def test_issue11_sidecar_beside_a_document_overrides_and_is_not_a_document(tmp_p
     assert (facts.year, facts.year_source) == (2024, "stated")  # the text states it
     assert facts.published == "2024-03-05"
     dataset = map_extractions(result.documents)
-    url = URIRef(sidecar["source_url"])
     assert any(p == PROV.wasDerivedFrom and o == url for _, p, o, _ in dataset.quads())
     assert any(p == DCAT.landingPage and o == url for _, p, o, _ in dataset.quads())
 
@@ -140,7 +141,7 @@ def test_issue11_check_reports_missing_facts_on_the_document(tmp_path: Path) -> 
 
 # The facts the devset's gold takes from outside each excerpt (its notes say where): the
 # page's address, the platform it is on, the publication date in the URL.
-DEVSET_SIDECARS = {
+DEVSET_SIDECARS: dict[str, dict[str, object]] = {
     "07_lvliang_nursing-training_2021_selfeval.txt": {"department": "gold"},
     "08_ningde_talent-station_2023_selfeval.txt": {"department": "gold"},
     "12_taizhou-linhai_greening_2024_target.txt": {
