@@ -33,7 +33,8 @@ PREVAILING_ORG_MIN = 3
 SIGNATURE_CHARS = 400
 
 _HAN = r"\u4e00-\u9fff"
-_PARTY = re.compile(r"^(?:中国共产党|中共)")
+# Bodies whose name puts the party or front before the place: 中共宁德市委…, 共青团某某县委.
+_PARTY = re.compile(r"^(?:中国共产党|中共|中国共产主义青年团|共青团|中国人民政治协商会议|政协)")
 # Where a title stops naming its unit: a year, a count, the kind of report, punctuation.
 _TITLE_STOP = re.compile(
     r"\s*(?:\d|[一二三四五六七八九十]+个|项目|部门预算|部门决算|单位预算|单位决算|预算|决算|"
@@ -110,7 +111,8 @@ def _title_unit(line: str, following: str) -> str | None:
     关于下达…的通知)."""
     if len(line) > TITLE_MAX_CHARS or "|" in line or line.endswith((":", "：")):
         return None  # an addressee line (县交通局:) is not a title
-    body = re.sub(r"^(?:20\d{2}|[12]\d)\s*年度?", "", line)
+    # 2024年度某某局…, 关于某某局2021年部门预算的说明
+    body = re.sub(r"^(?:(?:20\d{2}|[12]\d)\s*年度?|关于)\s*", "", line)
     split = _TITLE_STOP.search(body)
     segment = body[: split.start()] if split else body
     org = as_department(segment)
@@ -155,12 +157,12 @@ def _reporting_units(text: str) -> list[str]:
     return [org for org, end in _place_orgs(text) if _REPORT_AFTER_UNIT.match(text, end)]
 
 
-def _orgs(fields: list[Field], key: str) -> list[str]:
+def _orgs(fields: tuple[Field, ...], key: str) -> list[str]:
     return [org for f in fields if f.key == key and (org := as_department(f.value))]
 
 
 def _department_candidates(
-    text: str, fields: list[Field], kind: DocKind | None
+    text: str, fields: tuple[Field, ...], kind: DocKind | None
 ) -> list[_Candidate]:
     """Every unit the document names as its own, best first."""
     titles = [f.value for f in fields if f.key == "title"] + _title_lines(text)
@@ -267,7 +269,7 @@ def _uncited(text: str) -> str:
     return _CITED.sub(lambda m: " " * len(m.group()), text)
 
 
-def _published(fields: list[Field], text: str) -> str | None:
+def _published(fields: tuple[Field, ...], text: str) -> str | None:
     for f in fields:
         if f.key == "published" and (m := _DATE.search(f.value)):
             return f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
@@ -300,7 +302,7 @@ def year_of(text: str, title: str, published: str | None) -> tuple[int | None, F
     return None, None
 
 
-def _title_zone(text: str, fields: list[Field]) -> str:
+def _title_zone(text: str, fields: tuple[Field, ...]) -> str:
     titles = [f.value for f in fields if f.key == "title"]
     return "\n".join([*titles, *_title_lines(text)])
 
@@ -328,7 +330,12 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
         facts.region = [name for _, name in placed]
         facts.region_codes = [code for code, _ in placed]
         facts.region_source = region_source
-    if facts.department and facts.region and not _placed(facts.department, text):
+    if (
+        facts.department
+        and region_source == "stated"
+        and facts.region
+        and not _placed(facts.department, text)
+    ):
         facts.department = _with_place(facts.department, facts.region)
         facts.department_source = "inferred"
     if meta is not None:

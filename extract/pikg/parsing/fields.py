@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pikg import resources
 
@@ -60,7 +60,8 @@ def _canonical(written: str) -> str:
     return re.sub(r"\s", "", written)
 
 
-def read_fields(text: str) -> list[Field]:
+@lru_cache(maxsize=8)  # the facts of one document read it several times
+def read_fields(text: str) -> tuple[Field, ...]:
     """Every labelled field of ``text``, in order."""
     pattern, table = _labels()
     found = list(pattern.finditer(text))
@@ -84,4 +85,4 @@ def read_fields(text: str) -> list[Field]:
             fields.append(
                 Field(meta_key, m.group("name"), content, m.start("value"), m.end("value"))
             )
-    return fields
+    return tuple(fields)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pikg import resources
 
@@ -177,6 +177,11 @@ def _pick(codes: Iterable[str], within: str | None, evidence: Counter[str]) -> s
     return max(candidates, key=lambda c: (_support(c, evidence), -len(chain(c)), -int(c[:6])))
 
 
+@lru_cache(maxsize=8)
+def _evidence(text: str) -> Counter[str]:
+    return Counter(c for m in mentions(text) for c in m.codes)
+
+
 def resolve(anchor: str, text: str) -> list[tuple[str, str]] | None:
     """[(adcode, name)] province first, down to the deepest division ``anchor`` names in a run
     at its start (福建省莆田市秀屿区埭头镇…, 宁德市委…, 镇江博物馆 by the stem 镇江), or None.
@@ -185,7 +190,7 @@ def resolve(anchor: str, text: str) -> list[tuple[str, str]] | None:
     ``text``. The division named last keeps the name it is written with (澄江市 after the
     county became a city, 埭头镇 for 埭头镇财政所); its parents take the gazetteer's names.
     """
-    evidence = Counter(c for m in mentions(text) for c in m.codes)
+    evidence = _evidence(text)
     g = gazetteer()
     pos = 0
     chosen: str | None = None

@@ -3,7 +3,7 @@ gazetteer match a page a mirror site converted to Traditional (寧德市 → 宁
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from opencc import OpenCC
 
@@ -16,6 +16,7 @@ def _converter() -> OpenCC:
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=8)  # the facts of one document read it several times
 def simplified(text: str) -> str:
     """``text`` in Simplified characters, the same length (names are cut from the original by
     the offsets found in this one)."""
