@@ -107,17 +107,26 @@ def extract(
     progress: Progress | None = None,
     jobs: int | None = None,
     dask: str | None = None,
+    meta: PathLike | None = None,
     ocr: bool = False,
 ) -> Result:
     """Extract every document of any supported format (a folder stands for the documents
     below it with a supported suffix), on ``jobs`` worker processes (default: every core) or
     a Dask cluster (``dask``: its address, or ``local``); the order is the documents'
-    whatever the workers. ``ocr`` reads scanned PDF pages with tesseract."""
+    whatever the workers. ``meta`` is a CSV with a row per document whose facts override the
+    text's; without a row, a document's ``DOC.meta.json`` beside it does. ``ocr`` reads
+    scanned PDF pages with tesseract."""
     result = Result([])
-    outcomes = batch.extract(_paths(paths), Parallel(jobs, dask), ocr)
+    outcomes = batch.extract(_paths(paths), Parallel(jobs, dask), _meta(meta), ocr)
     for outcome in _progressed(outcomes, progress):
         _collect(result, outcome)
     return result
+
+
+def _meta(meta: PathLike | None) -> batch.Meta:
+    from pikg.reading.sidecar import read_meta_csv
+
+    return read_meta_csv(Path(meta)) if meta is not None else None
 
 
 def _progressed(outcomes: Iterable[Outcome], progress: Progress | None) -> Iterator[Outcome]:
@@ -142,6 +151,7 @@ def check(
     engine: str = DEFAULT_ENGINE,
     jobs: int | None = None,
     dask: str | None = None,
+    meta: PathLike | None = None,
     ocr: bool = False,
 ) -> Result:
     """Extract, map to RDF and validate with pikg's SHACL shapes: the main job. Each document
@@ -152,7 +162,13 @@ def check(
     result = Result([])
     reports = []
     for outcome in check_each(
-        paths, satisfaction_floor=satisfaction_floor, engine=engine, jobs=jobs, dask=dask, ocr=ocr
+        paths,
+        satisfaction_floor=satisfaction_floor,
+        engine=engine,
+        jobs=jobs,
+        dask=dask,
+        meta=meta,
+        ocr=ocr,
     ):
         _collect(result, outcome)
         if outcome.check is not None:
@@ -170,13 +186,19 @@ def check_each(
     engine: str = DEFAULT_ENGINE,
     jobs: int | None = None,
     dask: str | None = None,
+    meta: PathLike | None = None,
     ocr: bool = False,
 ) -> Iterator[Outcome]:
     """``check`` as a stream: each document's outcome (``.check`` holds its findings, or
     ``.problem`` why it could not be read) in document order, as soon as it is done, so
     memory does not grow with the batch."""
     return batch.check(
-        _paths(paths), _decimal(satisfaction_floor), _engine(engine), Parallel(jobs, dask), ocr
+        _paths(paths),
+        _decimal(satisfaction_floor),
+        _engine(engine),
+        Parallel(jobs, dask),
+        _meta(meta),
+        ocr,
     )
 
 

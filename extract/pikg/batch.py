@@ -28,7 +28,7 @@ from pikg.checking.run import DocumentCheck, check_document
 from pikg.checking.validate import DEFAULT_ENGINE
 from pikg.errors import DocumentError
 from pikg.graph.mapping import map_extractions, serialize
-from pikg.model import Extraction
+from pikg.model import DocumentMeta, Extraction
 from pikg.parsing.pipeline import extract_file
 from pikg.reading.files import walk
 from pikg.reading.formats import SUFFIXES
@@ -140,23 +140,30 @@ class Outcome:
         return self.problem is not None
 
 
-def _extracted(item: Item, ocr: bool = False) -> Outcome:
+Meta = dict[str, DocumentMeta] | None  # --meta: a document's facts by its path or file name
+
+
+def _extracted(item: Item, meta: Meta = None, ocr: bool = False) -> Outcome:
     if isinstance(item, tuple):
         return Outcome(item[0], problem=item[1])
     try:
-        return Outcome(str(item), result=extract_file(item, ocr=ocr))
+        return Outcome(str(item), result=extract_file(item, meta, ocr))
     except DocumentError as exc:
         return Outcome(exc.path, problem=exc.problem)
 
 
-def extract_task(item: Item, ocr: bool = False) -> Outcome:
-    return _extracted(item, ocr)
+def extract_task(item: Item, meta: Meta = None, ocr: bool = False) -> Outcome:
+    return _extracted(item, meta, ocr)
 
 
 def check_task(
-    item: Item, satisfaction_floor: Decimal | None, engine: str, ocr: bool = False
+    item: Item,
+    satisfaction_floor: Decimal | None,
+    engine: str,
+    meta: Meta = None,
+    ocr: bool = False,
 ) -> Outcome:
-    outcome = _extracted(item, ocr)
+    outcome = _extracted(item, meta, ocr)
     if outcome.result is not None:
         outcome.check = check_document(outcome.result, satisfaction_floor, engine)
     return outcome
@@ -168,11 +175,12 @@ def nquads_task(
     shards: Path | None = None,
     findings: bool = False,
     engine: str = DEFAULT_ENGINE,
+    meta: Meta = None,
 ) -> Outcome:
     """A document as sorted N-Quads (with ``findings``, its findings graph too); with
     ``shards``, also written as one file there (a folder every worker can reach), named by
     its file and content."""
-    outcome = _extracted(item)
+    outcome = _extracted(item, meta)
     if outcome.result is not None:
         dataset = (
             document_dataset(outcome.result, engine=engine)
@@ -201,10 +209,10 @@ def load_task(item: Item, findings: bool, engine: str) -> Outcome:
 
 
 def extract(
-    paths: Iterable[Path], parallel: Parallel = Parallel(), ocr: bool = False
+    paths: Iterable[Path], parallel: Parallel = Parallel(), meta: Meta = None, ocr: bool = False
 ) -> Iterator[Outcome]:
     """Every document extracted, in order; ``ocr`` reads scanned PDF pages with tesseract."""
-    return ordered_map(partial(extract_task, ocr=ocr), items(paths), parallel)
+    return ordered_map(partial(extract_task, meta=meta, ocr=ocr), items(paths), parallel)
 
 
 def check(
@@ -212,10 +220,13 @@ def check(
     satisfaction_floor: Decimal | None = None,
     engine: str = DEFAULT_ENGINE,
     parallel: Parallel = Parallel(),
+    meta: Meta = None,
     ocr: bool = False,
 ) -> Iterator[Outcome]:
     """Every document extracted, mapped and validated on its own, in order."""
-    task = partial(check_task, satisfaction_floor=satisfaction_floor, engine=engine, ocr=ocr)
+    task = partial(
+        check_task, satisfaction_floor=satisfaction_floor, engine=engine, meta=meta, ocr=ocr
+    )
     return ordered_map(task, items(paths), parallel)
 
 
@@ -226,6 +237,7 @@ def nquads(
     shards: Path | None = None,
     findings: bool = False,
     engine: str = DEFAULT_ENGINE,
+    meta: Meta = None,
 ) -> Iterator[Outcome]:
     """Every document as N-Quads, in order; with ``shards``, also one file per document there,
     and ``vocabulary.nq``, so that bulk-loading the folder gives what ``load`` stores."""
@@ -233,7 +245,7 @@ def nquads(
         shards.mkdir(parents=True, exist_ok=True)
         text = ox.serialize(vocabulary_quads(), format=ox.RdfFormat.N_QUADS) or b""
         (shards / "vocabulary.nq").write_bytes(b"\n".join(sorted(text.splitlines())) + b"\n")
-    task = partial(nquads_task, at=at, shards=shards, findings=findings, engine=engine)
+    task = partial(nquads_task, at=at, shards=shards, findings=findings, engine=engine, meta=meta)
     return ordered_map(task, items(paths), parallel)
 
 

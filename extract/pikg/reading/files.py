@@ -6,12 +6,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pikg.errors import DocumentError
+from pikg.reading.sidecar import is_sidecar
 
 
 def walk(
     paths: Iterable[Path], suffixes: frozenset[str] | None = None
 ) -> Iterator[Path | DocumentError]:
-    """Each file in name order, hidden ones left out; a path that cannot be read is yielded as
+    """Each file in name order, hidden ones and sidecars (``DOC.meta.json``) left out; a path that cannot be read is yielded as
     the error that names it, so the batch goes on. With ``suffixes``, a folder stands only for
     the files below it with one of them (a file named outright is read whatever its name)."""
     for path in paths:
@@ -24,8 +25,9 @@ def walk(
             for child in children:
                 if (
                     child.is_file()
-                    and not any(p.startswith(".") for p in child.relative_to(path).parts)
+                    and not is_sidecar(child)
                     and (suffixes is None or child.suffix.lower() in suffixes)
+                    and not any(p.startswith(".") for p in child.relative_to(path).parts)
                 ):
                     yield child
         elif path.exists():
