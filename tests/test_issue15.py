@@ -1,0 +1,188 @@
+"""Issue 15: bad input and faults must neither crash a run nor lose or expose anything.
+
+Each test is a regression test for one numbered defect of the issue; the documents are the
+test's own, written in the layout of a county budget's target table.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from pikg.errors import DocumentError
+from pikg.graph.mapping import map_extractions, serialize
+from pikg.model import Unparsed
+from pikg.parsing.pipeline import extract_text
+from pikg.reading.decode import read_source, source_from_text
+
+DOC = """安平县卫生健康局2023年部门预算
+
+八、项目支出绩效目标表
+
+项目名称：基层医疗设备购置
+项目金额：120万元
+一级指标 二级指标 三级指标 指标值
+产出指标 数量指标 购置设备数量 ≥30台
+产出指标 质量指标 设备验收合格率 ≥98%
+产出指标 时效指标 设备到位时间 2023年10月31日前
+效益指标 社会效益指标 基层诊疗能力 明显提升
+满意度指标 服务对象满意度指标 患者满意度 ≥90%
+"""
+ROWS = ["购置设备数量", "设备验收合格率", "设备到位时间", "基层诊疗能力", "患者满意度"]
+
+STRICT = {
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "ttl": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def strict_parse(text: str, fmt: str) -> list[ox.Quad]:
+    """Every statement of ``text`` read by pyoxigraph's strict parser (no lenient mode)."""
+    return list(ox.parse(text, format=STRICT[fmt]))
+
+
+# ---- defect 2: any character in a name gives a valid IRI ------------------------------------
+
+AWKWARD = ["\ufffd", "\ue000", "\U000f0001", "\ufdd0", "\uffff", "\U0001fffe", "\u200e", "\x7f"]
+
+
+@pytest.mark.parametrize("char", AWKWARD, ids=[f"U+{ord(c):04X}" for c in AWKWARD])
+def test_issue15_any_character_in_a_name_gives_valid_rdf(char: str) -> None:
+    doc = DOC.replace("基层医疗设备购置", f"基层医疗{char}设备购置").replace(
+        "患者满意度", f"患者{char}满意度"
+    )
+    dataset = map_extractions([extract_text(doc, "awkward.txt")])
+    for fmt in STRICT:
+        quads = strict_parse(serialize(dataset, fmt), fmt)
+        assert len(quads) == len(dataset), fmt
+
+
+# ---- defect 3: literals with line breaks in N-Triples and N-Quads ---------------------------
+
+
+def test_issue15_multiline_literals_give_valid_ntriples() -> None:
+    # An unread line keeps the source as written, line ends (CRLF here) and quotes included.
+    result = extract_text(DOC.replace("\n", "\r\n"), "crlf.txt")
+    result.unparsed.append(Unparsed('合计\r\n"共 5 项"\\', 300, 312, "基层医疗设备购置"))
+    dataset = map_extractions([result])
+    for fmt in STRICT:
+        text = serialize(dataset, fmt)
+        assert len(strict_parse(text, fmt)) == len(dataset), fmt
+    lines = serialize(dataset, "nq").splitlines()
+    assert lines == sorted(set(lines)) and len(lines) == len(dataset)
+    assert any('"合计\\r\\n\\"共 5 项\\"\\\\"' in line for line in lines)
+
+
+# ---- defect 4: decoding ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (codecs.BOM_UTF16_LE + "安平县".encode("utf-16-le") + b"\x00\xd8", "utf-16"),
+        (codecs.BOM_UTF8 + "安平县".encode() + b"\xff\xfe\xfd", "utf-8-sig"),
+    ],
+    ids=["utf16-lone-surrogate", "utf8-bad-byte"],
+)
+def test_issue15_bom_then_invalid_bytes_is_one_document_error(
+    tmp_path: Path, data: bytes, problem: str
+) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes(data)
+    with pytest.raises(DocumentError) as info:
+        read_source(path)
+    assert str(info.value).startswith(str(path)) and problem in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda d: d.replace("\n", "\r"),
+        lambda d: d.replace("\n", "\r\n"),
+        lambda d: d.replace("\n", "\u2028"),
+        lambda d: d.replace("\n", "\n\x00"),
+        lambda d: "\x00".join(d),
+    ],
+    ids=["cr-only", "crlf", "line-separator", "nul-after-lines", "nul-between-chars"],
+)
+def test_issue15_line_ends_and_nul_bytes_give_the_same_rows(variant: object) -> None:
+    original = DOC
+    changed = variant(original)  # type: ignore[operator]
+    result = extract_text(changed, "variant.txt")
+    names = [row.name.replace("\x00", "") for row in result.rows]
+    assert names == ROWS and result.unparsed == []
+    source = source_from_text(changed)
+    assert "\r" not in source.text and "\x00" not in source.text
+    for row in result.rows:
+        # offsets point into the decoded text as written
+        assert row.name.replace("\x00", "")[:2] in changed[row.start : row.end].replace("\x00", "")
+
+
+def test_issue15_a_fifo_and_a_device_are_one_error_each(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        with pytest.raises(DocumentError, match="not a regular file"):
+            read_source(path)
+
+
+def test_issue15_a_file_over_the_size_cap_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text(DOC * 20, encoding="utf-8")
+    assert read_source(path).text
+    with pytest.raises(DocumentError, match="more than --max-size 1000"):
+        read_source(path, max_size=1000)
+
+
+# ---- defect 6: release is byte-identical across runs -----------------------------------------
+
+RELEASE_SCRIPT = """
+import sys
+from pathlib import Path
+from pikg.parsing.pipeline import extract_text
+from pikg.storage.release import release
+from pikg.storage.store import Store
+store = Store()
+store.load_vocabulary()
+store.load_extraction(extract_text(sys.stdin.read(), "release.txt"))
+release(store, Path(sys.argv[1]))
+"""
+
+
+def test_issue15_release_is_byte_identical_across_processes(tmp_path: Path) -> None:
+    # Each process gets another hash seed: set and dict order may not leak into the files.
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"release-{seed}"
+        subprocess.run(
+            [sys.executable, "-c", RELEASE_SCRIPT, str(out)],
+            input=DOC,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outs.append(out)
+    names = sorted(p.name for p in outs[0].iterdir())
+    assert names == sorted(p.name for p in outs[1].iterdir()) and "pikg.jsonld" in names
+    for name in names:
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+
+
+# ---- defect 8: identity survives line ends and white space ----------------------------------
+
+
+def test_issue15_identity_survives_line_ends_and_white_space() -> None:
+    variants = [DOC, DOC.replace("\n", "\r\n"), DOC.replace("\n", "\n  "), DOC.replace(" ", "\t")]
+    digests = {source_from_text(v).digest for v in variants}
+    assert len(digests) == 1
+    assert source_from_text(DOC.replace("≥90%", "≥95%")).digest not in digests
