@@ -27,7 +27,7 @@ from pikg.checking.run import check as run_check
 from pikg.checking.run import records
 from pikg.checking.validate import Report
 from pikg.checking.validate import validate as run_validation
-from pikg.errors import DocumentError, EndpointError, QueryError
+from pikg.errors import DocumentError, EndpointError, QueryError, StoreError
 from pikg.graph.mapping import extraction_time, map_extractions, serialize, triples
 from pikg.model import Extraction
 from pikg.parsing.pipeline import extract_file
@@ -102,6 +102,16 @@ def extract_all(paths: list[Path]) -> tuple[list[Extraction], int]:
             err.print(f"{result.doc}:{item.start}-{item.end}: unparsed: {text}", markup=False)
         done.append(result)
     return done, failed
+
+
+def _open_store(path: Path, create: bool = False) -> Store:
+    """The store at ``path``: read-only unless ``create`` (only `load` writes and creates);
+    a missing or locked store is one line and exit code 4."""
+    try:
+        return Store(path, read_only=not create, create=create)
+    except StoreError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(exc.exit_code) from exc
 
 
 def row_objects(result: Extraction) -> Iterator[dict[str, Any]]:
@@ -190,7 +200,7 @@ def load(
 
     Loading a document again replaces its named graphs (data and findings).
     """
-    db = Store(store)
+    db = _open_store(store, create=True)
     db.load_vocabulary()
     failed = 0
     for path in documents(paths):
@@ -285,7 +295,7 @@ def validate(
     collected: list[tuple[Node, Node, Node]] = []
     try:
         if store is not None:
-            dump = Store(store).store.dump(format=ox.RdfFormat.N_QUADS) or b""
+            dump = _open_store(store).store.dump(format=ox.RdfFormat.N_QUADS) or b""
             collected += triples(_rdf_dataset(dump.decode("utf-8"), "nq", str(store)))
         for path in documents(paths or []):
             text = decode(path.read_bytes(), str(path))
@@ -394,7 +404,7 @@ def query(
         if endpoint is not None:
             variables, rows = Endpoint(endpoint).select(sparql)
         else:
-            db = Store(store) if store is not None else _scratch_store(paths or [])
+            db = _open_store(store) if store is not None else _scratch_store(paths or [])
             variables, rows = run_on_store(db, sparql)
     except (QueryError, EndpointError, DocumentError, OSError, SyntaxError, ValueError) as exc:
         err.print(f"error: {exc}", markup=False)
@@ -444,7 +454,7 @@ def publish(
     ] = None,
 ) -> None:
     """Publish each named graph to a remote store, replacing it there (SPARQL 1.1 GSP)."""
-    db = Store(store)
+    db = _open_store(store)
     graphs = graphs_to_publish(db)
     try:
         with Progress(console=err, transient=True) as bar:
@@ -472,7 +482,7 @@ def release(
     ] = None,
 ) -> None:
     """Write a linked-data release: dumps, VoID + DCAT, and the ontology's documentation."""
-    done = run_release(Store(store), out, base, publisher, license_url, endpoint)
+    done = run_release(_open_store(store), out, base, publisher, license_url, endpoint)
     typer.echo(f"{done.triples} triples; wrote {', '.join(done.files)} to {out}")
 
 
@@ -482,7 +492,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8000,
 ) -> None:
     """Serve the store on 127.0.0.1: SPARQL at /sparql, and every pikg IRI as HTML, Turtle or JSON-LD."""
-    httpd = make_server(Store(store), port)
+    httpd = make_server(_open_store(store), port)
     err.print(
         f"serving {store} at http://127.0.0.1:{port}/ (SPARQL at /sparql); Ctrl-C stops",
         markup=False,

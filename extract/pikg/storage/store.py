@@ -6,7 +6,7 @@ Loading a document again replaces its graph, so re-running adds no duplicates.
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pyoxigraph as ox
 
@@ -16,7 +16,9 @@ from pikg.errors import DocumentError
 from pikg.graph import iris
 from pikg.graph.mapping import add_extraction, new_dataset, serialize
 from pikg.model import Extraction
-from pikg.reading.decode import decode
+from pikg.reading.decode import read_text
+from pikg.storage.opening import open_store
+from pikg.storage.skolem import skolemise
 
 VOCABULARY = ox.NamedNode("https://w3id.org/pikg/ontology")
 
@@ -69,8 +71,15 @@ def _into_document_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
 
 
 class Store:
-    def __init__(self, path: Path | str | None = None) -> None:
-        self.store = ox.Store(str(path)) if path is not None else ox.Store()
+    def __init__(
+        self, path: Path | str | None = None, *, read_only: bool = False, create: bool = True
+    ) -> None:
+        """A store in memory, or the one in ``path`` (see ``opening.open_store``)."""
+        self.store = (
+            open_store(Path(path), read_only=read_only, create=create and not read_only)
+            if path is not None
+            else ox.Store()
+        )
 
     def load_extraction(self, result: Extraction, findings: bool = True) -> str:
         """Replace the document's named graph with a fresh mapping, and with ``findings`` its
@@ -82,8 +91,28 @@ class Store:
             add_findings(
                 dataset, validate(triples).findings, iris.disclosure(result, result.digest)
             )
-        self._replace(serialize(dataset, "nq"), ox.RdfFormat.N_QUADS)
+        self._drop_earlier_versions(result)
+        self._replace(serialize(dataset, "nq"), ox.RdfFormat.N_QUADS, result.doc)
         return str(name)
+
+    def _drop_earlier_versions(self, result: Extraction) -> None:
+        """Remove the graphs of an earlier version of this document: a disclosure with the
+        same file name, department, year and kind but other content (a corrected copy), so
+        the correction replaces it instead of standing beside it."""
+        doc = iris.disclosure(result, result.digest)
+        family = doc.rsplit("/", 1)[0] + "/"
+        name = PurePath(result.doc).name
+        earlier = self.store.query(
+            f"""SELECT DISTINCT ?doc WHERE {{ GRAPH ?g {{ ?doc a <{_DISCLOSURE.value}> ;
+                <https://w3id.org/pikg/ontology#fileName> ?name }}
+                FILTER(?name = {ox.Literal(name)} && STRSTARTS(STR(?doc), {ox.Literal(family)})
+                       && ?doc != <{doc}>) }}"""
+        )
+        assert isinstance(earlier, ox.QuerySolutions)
+        stale = {str(row["doc"].value) for row in earlier if row["doc"] is not None}
+        for graph in list(self.store.named_graphs()):
+            if isinstance(graph, ox.NamedNode) and graph.value.rsplit("/", 1)[0] in stale:
+                self.store.remove_graph(graph)
 
     def load_vocabulary(self) -> None:
         """The ontology, framework, comparators and units, as the graph named by the
@@ -99,7 +128,7 @@ class Store:
 
     def load_rdf(self, path: Path) -> list[str]:
         """Load an RDF file, replacing each named graph it holds; the graphs' IRIs."""
-        text = decode(path.read_bytes(), str(path))
+        text = read_text(path)
         fmt = sniff_rdf(text)
         if fmt is None:
             raise DocumentError(str(path), "is not RDF in any syntax pikg reads")
@@ -107,7 +136,7 @@ class Store:
 
     def _replace(self, text: str, fmt: ox.RdfFormat, path: str = "<mapping>") -> list[str]:
         try:
-            quads = list(ox.parse(text, format=fmt))
+            quads = skolemise(ox.parse(text, format=fmt))
         except SyntaxError as exc:
             raise DocumentError(path, f"RDF syntax error: {exc}") from exc
         quads = _into_document_graph(quads)
