@@ -21,7 +21,9 @@ import pytest
 from pikg import extract_file
 from pikg.errors import EndpointError
 from pikg.storage.endpoint import Endpoint
-from pikg.storage.publish import publish
+from pikg.storage.publish import Published, graphs_to_publish, publish
+from pikg.storage.remote import query as remote_query
+from pikg.storage.remote import remote_counts
 from pikg.storage.sparql import named, render, run_on_store
 from pikg.storage.store import Store
 
@@ -54,8 +56,7 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             str(location),
             "--bind",
             f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
+        ],  # default options: the default graph is its own graph, not the union
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -97,21 +98,57 @@ def _all_triples(store: Store) -> int:
     return int(count.value)
 
 
-def test_publish_twice_leaves_the_same_count(oxigraph: str, local: Store) -> None:
-    first = publish(local, f"{oxigraph}/store")
-    second = publish(local, f"{oxigraph}/store")
-    assert first == second == _all_triples(local) > 5000
+@pytest.fixture(scope="module")
+def published(oxigraph: str, local: Store) -> Published:
+    return publish(local, oxigraph)
+
+
+def test_issue16_publish_to_the_base_url_twice_leaves_the_same_count(
+    oxigraph: str, local: Store, published: Published
+) -> None:
+    first = published
+    second = publish(local, oxigraph)
+    assert first.service.store_url == f"{oxigraph}/store"
+    assert first.service.query_url == f"{oxigraph}/query"
+    assert first.graphs == second.graphs == [g.value for g in graphs_to_publish(local)]
+    # The count is of the published graphs, and it is what the embedded store holds.
+    assert first.remote_triples == second.remote_triples == first.triples == _all_triples(local)
+    assert first.triples > 0
 
 
 @pytest.mark.parametrize("name", sorted(PARAMS))
-def test_endpoint_answers_like_the_embedded_store(oxigraph: str, local: Store, name: str) -> None:
-    publish(local, f"{oxigraph}/store")
+def test_endpoint_answers_like_the_embedded_store(
+    oxigraph: str, local: Store, published: Published, name: str
+) -> None:
     query = named()[name].bind(PARAMS[name])
     here = run_on_store(local, query)
-    there = Endpoint(f"{oxigraph}/query").select(query)
+    there = remote_query(oxigraph, query)
     assert here[0] == there[0]
     assert sorted(render(*here, "csv").splitlines()) == sorted(render(*there, "csv").splitlines())
     assert len(here[1]) > 0
+
+
+def test_issue15_prune_removes_only_stale_pikg_graphs(oxigraph: str, local: Store) -> None:
+    client = Endpoint(f"{oxigraph}/store")
+    stale = "https://w3id.org/pikg/id/org/cn/gone/2020/budget/000000000000/graph"
+    foreign = "https://example.org/someone-elses/graph"
+    for graph in (stale, foreign):
+        client.put_graph(graph, '<https://example.org/s> <https://example.org/p> "o" .\n')
+    kept = publish(local, oxigraph)
+    assert kept.pruned == [] and stale in remote_counts(client, f"{oxigraph}/query")
+    done = publish(local, oxigraph, prune=True)
+    assert done.pruned == [stale]
+    remaining = remote_counts(client, f"{oxigraph}/query")
+    assert stale not in remaining and foreign in remaining
+    assert done.remote_triples == _all_triples(local)
+
+
+def test_issue16_a_url_with_no_sparql_service_says_which_url_to_give(oxigraph: str) -> None:
+    with pytest.raises(EndpointError) as info:
+        publish(Store(), f"{oxigraph}/nothing-here")
+    message = str(info.value)
+    assert f"give the Graph Store URL: {oxigraph}/nothing-here/store (Oxigraph)" in message
+    assert "\n" not in message
 
 
 # ---- the client against servers that misbehave on purpose ----------------------------------

@@ -32,11 +32,12 @@ from pikg.graph.mapping import extraction_time, map_extractions, serialize, trip
 from pikg.model import Extraction
 from pikg.parsing.pipeline import extract_file
 from pikg.reading.decode import decode
-from pikg.storage.endpoint import Endpoint
+from pikg.storage.endpoint import CONNECT_TIMEOUT, READ_TIMEOUT, Auth
 from pikg.storage.publish import graphs_to_publish
 from pikg.storage.publish import publish as run_publish
 from pikg.storage.release import DEFAULT_BASE, DEFAULT_LICENSE
 from pikg.storage.release import release as run_release
+from pikg.storage.remote import query as query_remote
 from pikg.storage.sparql import named as named_queries
 from pikg.storage.sparql import render as render_results
 from pikg.storage.sparql import resolve as resolve_query
@@ -377,7 +378,10 @@ def query(
     ] = None,
     store: Annotated[Path | None, typer.Option("--store", help="Query the embedded store.")] = None,
     endpoint: Annotated[
-        str | None, typer.Option("--endpoint", help="Query a remote SPARQL endpoint.")
+        str | None,
+        typer.Option(
+            "--endpoint", help="Query pikg's graphs on a SPARQL server (its base or query URL)."
+        ),
     ] = None,
     fmt: Annotated[
         QueryFormat, typer.Option("--format", help="table, csv, json or md.")
@@ -402,7 +406,7 @@ def query(
         values = dict(_split_param(p) for p in param or [])
         sparql = resolve_query(name).bind(values)
         if endpoint is not None:
-            variables, rows = Endpoint(endpoint).select(sparql)
+            variables, rows = query_remote(endpoint, sparql)
         else:
             db = _open_store(store) if store is not None else _scratch_store(paths or [])
             variables, rows = run_on_store(db, sparql)
@@ -445,13 +449,35 @@ def publish(
     endpoint: Annotated[
         str,
         typer.Option(
-            "--endpoint", help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store."
+            "--endpoint",
+            help="The server's base URL (Oxigraph, Fuseki, Virtuoso: the services are found) "
+            "or its Graph Store URL, e.g. http://127.0.0.1:7878.",
         ),
     ],
     sparql: Annotated[
         str | None,
-        typer.Option("--sparql", help="Query URL for the count (default: beside --endpoint)."),
+        typer.Option("--sparql", help="Query URL for the count, when it cannot be found."),
     ] = None,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Remove remote pikg graphs the store no longer has.")
+    ] = False,
+    user: Annotated[
+        str | None, typer.Option("--user", help="User for HTTP basic authentication.")
+    ] = None,
+    password: Annotated[
+        str | None,
+        typer.Option("--password", envvar="PIKG_PASSWORD", help="Password for --user."),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", envvar="PIKG_TOKEN", help="Token for HTTP bearer authentication."),
+    ] = None,
+    connect_timeout: Annotated[
+        float, typer.Option("--connect-timeout", help="Seconds to wait for a connection.")
+    ] = CONNECT_TIMEOUT,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for each answer.")
+    ] = READ_TIMEOUT,
 ) -> None:
     """Publish each named graph to a remote store, replacing it there (SPARQL 1.1 GSP)."""
     db = _open_store(store)
@@ -459,11 +485,25 @@ def publish(
     try:
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("publishing", total=len(graphs))
-            count = run_publish(db, endpoint, lambda _: bar.advance(task), sparql)
+            done = run_publish(
+                db,
+                endpoint,
+                lambda _: bar.advance(task),
+                sparql,
+                prune,
+                Auth(user, password, token),
+                connect_timeout,
+                timeout,
+            )
     except EndpointError as exc:
         err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(1) from exc
-    typer.echo(f"published {len(graphs)} graphs; the remote store reports {count} triples")
+        raise typer.Exit(exc.exit_code) from exc
+    pruned = f"; removed {len(done.pruned)} stale graphs" if prune else ""
+    typer.echo(
+        f"published {len(done.graphs)} graphs ({done.triples} triples) to "
+        f"{done.service.store_url}{pruned}; the remote store holds {done.remote_triples} "
+        "triples in those graphs"
+    )
 
 
 @app.command()
