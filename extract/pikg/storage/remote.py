@@ -72,7 +72,9 @@ def _answers_sparql(client: Endpoint, url: str) -> str | None:
         headers={"Accept": SPARQL_JSON},
     )
     try:
-        answered = response.status_code == 200 and "boolean" in response.json()
+        # Virtuoso answers ASK as a one-row SELECT result; either form is a SPARQL service.
+        body = response.json() if response.status_code == 200 else {}
+        answered = isinstance(body, dict) and ("boolean" in body or "head" in body)
     except ValueError:
         answered = False
     return response.headers.get("Server", "unknown") if answered else None
