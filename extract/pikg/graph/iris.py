@@ -13,8 +13,8 @@ import unicodedata
 from urllib.parse import quote
 
 from pikg.model import Extraction, IndicatorRow, Unparsed
+from pikg.namespace import ID
 
-ID = "https://w3id.org/pikg/id/"
 _UNRESERVED_ASCII = re.compile(r"[A-Za-z0-9\-._~]")
 # RFC 3987 `ucschar`: the non-ASCII code points an IRI path may hold as they are.
 _UCSCHAR = (

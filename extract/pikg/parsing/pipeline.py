@@ -11,7 +11,7 @@ from pikg.parsing import framework as framework_module
 from pikg.parsing.facts import read_facts
 from pikg.parsing.rows import BlockParser
 from pikg.parsing.sections import blocks, named_projects
-from pikg.reading.decode import Source, read_source, source_from_text
+from pikg.reading.decode import MAX_SIZE, Source, read_source, source_from_text
 
 
 def _key(name: str) -> str:
@@ -45,9 +45,9 @@ def extract_source(source: Source) -> Extraction:
     )
 
 
-def extract_file(path: Path | str) -> Extraction:
+def extract_file(path: Path | str, max_size: int = MAX_SIZE) -> Extraction:
     """Extract one document; raises ``DocumentError`` with a one-line message on bad input."""
-    return extract_source(read_source(path))
+    return extract_source(read_source(path, max_size))
 
 
 def extract_text(text: str, path: str = "<text>") -> Extraction:

@@ -14,6 +14,7 @@ import requests
 
 from pikg import __version__
 from pikg.errors import EndpointError
+from pikg.storage.values import typed
 
 USER_AGENT = f"pikg/{__version__} (+https://w3id.org/pikg)"
 CONNECT_TIMEOUT = 5.0  # seconds to accept a connection: a dead host is known quickly
@@ -107,7 +108,7 @@ class Endpoint:
 
     def select(
         self, query: str, graphs: Sequence[str] | None = None, url: str | None = None
-    ) -> tuple[list[str], list[dict[str, str | None]]]:
+    ) -> tuple[list[str], list[dict[str, Any]]]:
         """Run a SELECT; the variables and one dict per solution (values as strings).
 
         ``graphs`` names the dataset of the query (SPARQL Protocol `default-graph-uri` and
@@ -129,7 +130,10 @@ class Endpoint:
             raise EndpointError(
                 f"{target}: the answer is not SPARQL JSON results ({kind}); is this the query URL?"
             ) from exc
-        rows = [{v: b[v]["value"] if v in b else None for v in variables} for b in bindings]
+        rows = [
+            {v: typed(b[v]["value"], b[v].get("datatype")) if v in b else None for v in variables}
+            for b in bindings
+        ]
         return variables, rows
 
     def put_graph(self, graph: str, ntriples: str) -> None:
