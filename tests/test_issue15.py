@@ -14,12 +14,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from typer.testing import CliRunner
 
+from pikg.cli import app
 from pikg.errors import DocumentError
 from pikg.graph.mapping import map_extractions, serialize
 from pikg.model import Unparsed
 from pikg.parsing.pipeline import extract_text
+from pikg.reading import decode as decode_module
 from pikg.reading.decode import read_source, source_from_text
+from pikg.reading.files import walk
 
 DOC = """安平县卫生健康局2023年部门预算
 
@@ -186,3 +190,51 @@ def test_issue15_identity_survives_line_ends_and_white_space() -> None:
     digests = {source_from_text(v).digest for v in variants}
     assert len(digests) == 1
     assert source_from_text(DOC.replace("≥90%", "≥95%")).digest not in digests
+
+
+# ---- defect 9: every skipped path is named -----------------------------------------------------
+
+
+def test_issue15_an_unreadable_subfolder_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "anping.txt").write_text(DOC, encoding="utf-8")
+    locked = tmp_path / "b" / "locked"
+    locked.mkdir(parents=True)
+    (locked / "hidden-from-us.txt").write_text(DOC, encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path: str | os.PathLike[str]) -> object:
+        # Tests run as root in CI, where chmod cannot make a folder unreadable.
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    items = list(walk([tmp_path]))
+    assert items[0] == tmp_path / "a" / "anping.txt"
+    assert [str(i) for i in items[1:]] == [f"{locked}: cannot be listed (Permission denied)"]
+    result = CliRunner().invoke(app, ["extract", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 2
+    assert f"error: {locked}: cannot be listed (Permission denied)" in result.stderr
+
+
+def test_issue15_an_unreadable_file_named_directly_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "anping.txt"
+    path.write_text(DOC, encoding="utf-8")
+    good = tmp_path / "other.txt"
+    good.write_text(DOC, encoding="utf-8")
+
+    def refuse(file: object, mode: str = "r") -> object:
+        if Path(str(file)) == path:
+            raise PermissionError(13, "Permission denied", str(file))
+        return open(str(file), mode)
+
+    monkeypatch.setattr(decode_module, "open", refuse, raising=False)
+    result = CliRunner().invoke(app, ["extract", str(path), str(good), "--format", "json"])
+    assert result.exit_code == 2  # unreadable input, not 3 (usage)
+    assert result.stderr.strip() == f"error: {path}: cannot be read (Permission denied)"
+    assert '"name": "患者满意度"' in result.stdout  # the other file was still read
