@@ -16,13 +16,15 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
+from pikg.checking.run import check
 from pikg.cli import app
 from pikg.errors import DocumentError
 from pikg.graph.mapping import map_extractions, serialize
 from pikg.model import Unparsed
+from pikg.parsing import values
 from pikg.parsing.pipeline import extract_text
 from pikg.reading import decode as decode_module
-from pikg.reading.decode import read_source, source_from_text
+from pikg.reading.decode import printable, read_source, source_from_text
 from pikg.reading.files import walk
 
 DOC = """安平县卫生健康局2023年部门预算
@@ -238,3 +240,57 @@ def test_issue15_an_unreadable_file_named_directly_is_an_input_error(
     assert result.exit_code == 2  # unreadable input, not 3 (usage)
     assert result.stderr.strip() == f"error: {path}: cannot be read (Permission denied)"
     assert '"name": "患者满意度"' in result.stdout  # the other file was still read
+
+
+# ---- defect 10: values that cannot be meant as written, and escapes from documents ------------
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("≥½台", "1⁄2台"),
+        ("≥1e5台", "1e5台"),
+        ("≥2.5E+3台", "2.5E+3台"),
+        ("2023-02-30前", "2023-02-30前"),
+        ("2023年13月1日前", "2023年13月1日前"),
+    ],
+)
+def test_issue15_impossible_values_are_a_finding_not_a_wrong_number(
+    written: str, value: str
+) -> None:
+    result = extract_text(DOC.replace("≥30台", written), "values.txt")
+    row = result.rows[0]
+    assert (row.name, row.kind, row.value, row.value_normalized) == (
+        "购置设备数量",
+        "text",
+        value,
+        None,
+    )
+    report = check([result], None)
+    malformed = [f for f in report.findings if f.code == "malformed-value"]
+    assert len(malformed) == 1 and "购置设备数量" in malformed[0].message_en
+
+
+@pytest.mark.parametrize("written", ["≥30台", "2023年2月28日前", "2024-02-29前", "≥1,500台"])
+def test_issue15_possible_values_stay_as_they_were(written: str) -> None:
+    row = extract_text(DOC.replace("≥30台", written), "values.txt").rows[0]
+    assert row.kind in ("number", "date") and row.value_normalized is not None
+
+
+def test_issue15_glued_tail_and_impossible_date_checks() -> None:
+    assert values.glued_tail("1⁄2台 10", 1) == 4
+    assert values.glued_tail("1e5 10", 1) == 3
+    assert values.glued_tail("30台 10", 3) == 3
+    assert values.impossible_date("2021-02-30") and values.impossible_date("2021年0月")
+    assert not values.impossible_date("2020年2月29日") and not values.impossible_date("12月")
+
+
+def test_issue15_terminal_escapes_from_documents_are_stripped(tmp_path: Path) -> None:
+    evil = "\x1b]8;;https://evil.example\x07点此\x1b]8;;\x07\x1b[2J\x9b31m"
+    path = tmp_path / "escapes.txt"
+    path.write_text(DOC.replace("患者满意度 ≥90%", f"患者满意度{evil} <=80%"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert "患者满意度" in result.stdout
+    for stream in (result.stdout, result.stderr):
+        assert "\x1b" not in stream and "\x9b" not in stream and "\x07" not in stream
+    assert printable("a\x1b[31mb\x1b]0;title\x07c\td\n") == "abc\td\n"

@@ -8,7 +8,6 @@ processed); 3 usage error; 4 a store or endpoint is unavailable.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pikg import __version__, api, errors
-from pikg.reading.decode import MAX_SIZE
+from pikg.reading.decode import MAX_SIZE, printable
 
 app = typer.Typer(
     help="pikg: performance targets (绩效目标) of Chinese budget disclosures as linked data.",
@@ -30,14 +29,13 @@ app = typer.Typer(
 )
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]")
 state = {"verbose": 0, "quiet": False}
 
 
 def say(text: str) -> None:
     """A diagnostic on stderr, with terminal escapes from documents taken out."""
     if not state["quiet"]:
-        err.print(_ESCAPES.sub("", text), markup=False)
+        err.print(printable(text), markup=False)
 
 
 def _version(value: bool) -> None:

@@ -12,6 +12,7 @@ from rdflib.namespace import RDF, RDFS
 from pikg.checking.validate import RANK, Finding, Report
 from pikg.model import Extraction
 from pikg.namespace import PIK
+from pikg.reading.decode import printable
 
 MARKS = {"Violation": "✗", "Warning": "!", "Info": "·"}
 
@@ -69,7 +70,8 @@ def text(report: Report, min_severity: str = "Info", lang: str = "zh") -> str:
         f"{counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} notes; "
         + ("conforms" if report.conforms else "does not conform")
     )
-    return "\n".join(lines) + "\n"
+    # Names and values come from documents: an escape sequence in one must not reach a terminal.
+    return printable("\n".join(lines)) + "\n"
 
 
 def as_json(report: Report, min_severity: str = "Info", lang: str = "zh") -> str:
