@@ -79,11 +79,13 @@ def test_issue15_multiline_literals_give_valid_ntriples() -> None:
     # An unread line keeps the source as written, line ends (CRLF here) and quotes included.
     result = extract_text(DOC.replace("\n", "\r\n"), "crlf.txt")
     result.unparsed.append(Unparsed('合计\r\n"共 5 项"\\', 300, 312, "基层医疗设备购置"))
+    # U+2028 and U+0085 end lines for str.splitlines but not for N-Triples.
+    result.unparsed.append(Unparsed("小计\u2028共 2 项\x85", 320, 328, "基层医疗设备购置"))
     dataset = map_extractions([result])
     for fmt in STRICT:
         text = serialize(dataset, fmt)
         assert len(strict_parse(text, fmt)) == len(dataset), fmt
-    lines = serialize(dataset, "nq").splitlines()
+    lines = serialize(dataset, "nq").removesuffix("\n").split("\n")
     assert lines == sorted(set(lines)) and len(lines) == len(dataset)
     assert any('"合计\\r\\n\\"共 5 项\\"\\\\"' in line for line in lines)
 

@@ -354,7 +354,7 @@ def sorted_ntriples(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> st
         for s, p, o, g in quads
     ]
     text = (ox.serialize(out, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
-    return "".join(f"{line}\n" for line in sorted(set(text.splitlines())))
+    return "".join(f"{line}\n" for line in sorted(set(text.split("\n")) - {""}))
 
 
 def serialize(dataset: Dataset, fmt: str) -> str:
@@ -396,7 +396,7 @@ def _trig(dataset: Dataset) -> str:
     blocks = []
     for name in names:
         body = _graph_of(dataset.graph(URIRef(name))).serialize(format="longturtle")
-        body = "\n".join(line for line in body.splitlines() if not line.startswith("PREFIX "))
+        body = "\n".join(line for line in body.split("\n") if not line.startswith("PREFIX "))
         blocks.append(f"<{name}> {{\n{body.strip()}\n}}\n")
     return head + "\n" + "\n".join(blocks)
 

@@ -42,7 +42,7 @@ def _quads(store: Store) -> list[str]:
     data = store.store.dump(format=ox.RdfFormat.N_QUADS) or b""
     lines = {
         ln
-        for ln in data.decode("utf-8").splitlines()
+        for ln in data.decode("utf-8").split("\n")
         if ln.strip() and not ln.rstrip().endswith(f"<{VOCABULARY.value}> .")
     }
     return sorted(lines)
