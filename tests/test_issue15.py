@@ -296,3 +296,23 @@ def test_issue15_terminal_escapes_from_documents_are_stripped(tmp_path: Path) ->
     for stream in (result.stdout, result.stderr):
         assert "\x1b" not in stream and "\x9b" not in stream and "\x07" not in stream
     assert printable("a\x1b[31mb\x1b]0;title\x07c\td\n") == "abc\td\n"
+
+
+def test_issue15_max_size_and_a_fifo_on_the_command_line(tmp_path: Path) -> None:
+    small, fifo = tmp_path / "anping.txt", tmp_path / "pipe.txt"
+    small.write_text(DOC, encoding="utf-8")
+    os.mkfifo(fifo)
+    size = small.stat().st_size
+    runner = CliRunner()
+    refused = runner.invoke(
+        app, ["extract", str(small), "--max-size", str(size - 1), "--jobs", "1"]
+    )
+    assert refused.exit_code == 2
+    assert (
+        refused.stderr.strip()
+        == f"error: {small}: is {size} bytes, more than --max-size {size - 1}"
+    )
+    result = runner.invoke(app, ["check", str(fifo), str(small), "--jobs", "1"])
+    assert result.exit_code == 2
+    assert f"error: {fifo}: is not a regular file (a pipe, socket or device)" in result.stderr
+    assert "患者满意度" in result.stdout or "conforms" in result.stdout

@@ -24,6 +24,7 @@ from pikg.batch import Outcome, Parallel
 from pikg.checking.validate import DEFAULT_ENGINE, Finding, Report
 from pikg.errors import DocumentError, UsageError
 from pikg.model import Extraction, IndicatorRow, Unparsed
+from pikg.reading.decode import MAX_SIZE
 from pikg.reading.files import walk
 
 if TYPE_CHECKING:
@@ -102,12 +103,15 @@ def extract(
     progress: Progress | None = None,
     jobs: int | None = None,
     dask: str | None = None,
+    max_size: int = MAX_SIZE,
 ) -> Result:
     """Extract every document (a folder stands for the documents below it), on ``jobs``
     worker processes (default: every core) or a Dask cluster (``dask``: its address, or
-    ``local``); the order is the documents' whatever the workers."""
+    ``local``); the order is the documents' whatever the workers. A file of more than
+    ``max_size`` bytes is a failure, not read."""
     result = Result([])
-    for outcome in _progressed(batch.extract(_paths(paths), Parallel(jobs, dask)), progress):
+    outcomes = batch.extract(_paths(paths), Parallel(jobs, dask), max_size)
+    for outcome in _progressed(outcomes, progress):
         _collect(result, outcome)
     return result
 
@@ -134,6 +138,7 @@ def check(
     engine: str = DEFAULT_ENGINE,
     jobs: int | None = None,
     dask: str | None = None,
+    max_size: int = MAX_SIZE,
 ) -> Result:
     """Extract, map to RDF and validate with pikg's SHACL shapes: the main job. Each document
     is validated on its own, with ``engine`` (``sparql``, the shapes compiled, or
@@ -143,7 +148,12 @@ def check(
     result = Result([])
     reports = []
     for outcome in check_each(
-        paths, satisfaction_floor=satisfaction_floor, engine=engine, jobs=jobs, dask=dask
+        paths,
+        satisfaction_floor=satisfaction_floor,
+        engine=engine,
+        jobs=jobs,
+        dask=dask,
+        max_size=max_size,
     ):
         _collect(result, outcome)
         if outcome.check is not None:
@@ -161,12 +171,17 @@ def check_each(
     engine: str = DEFAULT_ENGINE,
     jobs: int | None = None,
     dask: str | None = None,
+    max_size: int = MAX_SIZE,
 ) -> Iterator[Outcome]:
     """``check`` as a stream: each document's outcome (``.check`` holds its findings, or
     ``.problem`` why it could not be read) in document order, as soon as it is done, so
     memory does not grow with the batch."""
     return batch.check(
-        _paths(paths), _decimal(satisfaction_floor), _engine(engine), Parallel(jobs, dask)
+        _paths(paths),
+        _decimal(satisfaction_floor),
+        _engine(engine),
+        Parallel(jobs, dask),
+        max_size,
     )
 
 
@@ -274,6 +289,7 @@ class Store:
         engine: str = DEFAULT_ENGINE,
         jobs: int | None = None,
         dask: str | None = None,
+        max_size: int = MAX_SIZE,
     ) -> list[Failure]:
         """Load extracted documents, or documents and RDF files by path (extracted, mapped and
         validated on ``jobs`` workers or a Dask cluster, written here one transaction per
@@ -287,7 +303,7 @@ class Store:
             self.backend.flush()
             return []
         loaded = batch.load(
-            _paths(what), self.backend, findings, _engine(engine), Parallel(jobs, dask)
+            _paths(what), self.backend, findings, _engine(engine), Parallel(jobs, dask), max_size
         )
         return [
             Failure(o.path, o.problem)

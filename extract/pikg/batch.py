@@ -30,6 +30,7 @@ from pikg.errors import DocumentError
 from pikg.graph.mapping import map_extractions, serialize
 from pikg.model import Extraction
 from pikg.parsing.pipeline import extract_file
+from pikg.reading.decode import MAX_SIZE
 from pikg.reading.files import walk
 from pikg.storage.store import (
     Store,
@@ -138,21 +139,23 @@ class Outcome:
         return self.problem is not None
 
 
-def _extracted(item: Item) -> Outcome:
+def _extracted(item: Item, max_size: int = MAX_SIZE) -> Outcome:
     if isinstance(item, tuple):
         return Outcome(item[0], problem=item[1])
     try:
-        return Outcome(str(item), result=extract_file(item))
+        return Outcome(str(item), result=extract_file(item, max_size))
     except DocumentError as exc:
         return Outcome(exc.path, problem=exc.problem)
 
 
-def extract_task(item: Item) -> Outcome:
-    return _extracted(item)
+def extract_task(item: Item, max_size: int = MAX_SIZE) -> Outcome:
+    return _extracted(item, max_size)
 
 
-def check_task(item: Item, satisfaction_floor: Decimal | None, engine: str) -> Outcome:
-    outcome = _extracted(item)
+def check_task(
+    item: Item, satisfaction_floor: Decimal | None, engine: str, max_size: int = MAX_SIZE
+) -> Outcome:
+    outcome = _extracted(item, max_size)
     if outcome.result is not None:
         outcome.check = check_document(outcome.result, satisfaction_floor, engine)
     return outcome
@@ -164,11 +167,12 @@ def nquads_task(
     shards: Path | None = None,
     findings: bool = False,
     engine: str = DEFAULT_ENGINE,
+    max_size: int = MAX_SIZE,
 ) -> Outcome:
     """A document as sorted N-Quads (with ``findings``, its findings graph too); with
     ``shards``, also written as one file there (a folder every worker can reach), named by
     its file and content."""
-    outcome = _extracted(item)
+    outcome = _extracted(item, max_size)
     if outcome.result is not None:
         dataset = (
             document_dataset(outcome.result, engine=engine)
@@ -183,22 +187,24 @@ def nquads_task(
     return outcome
 
 
-def load_task(item: Item, findings: bool, engine: str) -> Outcome:
+def load_task(item: Item, findings: bool, engine: str, max_size: int = MAX_SIZE) -> Outcome:
     if not isinstance(item, tuple):
         try:
             if sniff_file(item) is not None:
                 return Outcome(str(item), rdf=True)
         except DocumentError as exc:
             return Outcome(exc.path, problem=exc.problem)
-    outcome = _extracted(item)
+    outcome = _extracted(item, max_size)
     if outcome.result is not None:
         outcome.quads = document_quads(outcome.result, findings, engine)
     return outcome
 
 
-def extract(paths: Iterable[Path], parallel: Parallel = Parallel()) -> Iterator[Outcome]:
-    """Every document extracted, in order."""
-    return ordered_map(extract_task, items(paths), parallel)
+def extract(
+    paths: Iterable[Path], parallel: Parallel = Parallel(), max_size: int = MAX_SIZE
+) -> Iterator[Outcome]:
+    """Every document extracted, in order; a file over ``max_size`` bytes is a failure."""
+    return ordered_map(partial(extract_task, max_size=max_size), items(paths), parallel)
 
 
 def check(
@@ -206,9 +212,12 @@ def check(
     satisfaction_floor: Decimal | None = None,
     engine: str = DEFAULT_ENGINE,
     parallel: Parallel = Parallel(),
+    max_size: int = MAX_SIZE,
 ) -> Iterator[Outcome]:
     """Every document extracted, mapped and validated on its own, in order."""
-    task = partial(check_task, satisfaction_floor=satisfaction_floor, engine=engine)
+    task = partial(
+        check_task, satisfaction_floor=satisfaction_floor, engine=engine, max_size=max_size
+    )
     return ordered_map(task, items(paths), parallel)
 
 
@@ -219,6 +228,7 @@ def nquads(
     shards: Path | None = None,
     findings: bool = False,
     engine: str = DEFAULT_ENGINE,
+    max_size: int = MAX_SIZE,
 ) -> Iterator[Outcome]:
     """Every document as N-Quads, in order; with ``shards``, also one file per document there,
     and ``vocabulary.nq``, so that bulk-loading the folder gives what ``load`` stores."""
@@ -226,7 +236,9 @@ def nquads(
         shards.mkdir(parents=True, exist_ok=True)
         text = ox.serialize(vocabulary_quads(), format=ox.RdfFormat.N_QUADS) or b""
         (shards / "vocabulary.nq").write_bytes(b"\n".join(sorted(text.splitlines())) + b"\n")
-    task = partial(nquads_task, at=at, shards=shards, findings=findings, engine=engine)
+    task = partial(
+        nquads_task, at=at, shards=shards, findings=findings, engine=engine, max_size=max_size
+    )
     return ordered_map(task, items(paths), parallel)
 
 
@@ -246,13 +258,14 @@ def load(
     findings: bool = True,
     engine: str = DEFAULT_ENGINE,
     parallel: Parallel = Parallel(),
+    max_size: int = MAX_SIZE,
 ) -> Iterator[Outcome]:
     """Load every document (extracted, mapped and validated by the workers) or RDF file
     into ``store``, one transaction per document, in order; yields each outcome once it is
     stored (failures included, for the caller to report)."""
     store.drop_staging()
     store.load_vocabulary()
-    task = partial(load_task, findings=findings, engine=engine)
+    task = partial(load_task, findings=findings, engine=engine, max_size=max_size)
     for outcome in ordered_map(task, items(paths), parallel):
         try:
             if outcome.rdf:

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pikg import __version__, api, batch, errors
-from pikg.reading.decode import printable
+from pikg.reading.decode import MAX_SIZE, printable
 
 app = typer.Typer(
     help="pikg: performance targets (绩效目标) of Chinese budget disclosures as linked data.",
@@ -120,6 +120,9 @@ Floor = Annotated[
 ]
 Lang = Annotated[str, typer.Option("--lang", help="Language of messages: zh or en.")]
 StoreDir = Annotated[Path, typer.Option("--store", help="Folder of the persistent store.")]
+MaxSize = Annotated[
+    int, typer.Option("--max-size", min=1, help="Largest file read, in bytes (100 MB).")
+]
 Jobs = Annotated[
     int | None, typer.Option("--jobs", min=1, help="Worker processes (default: every core).")
 ]
@@ -155,6 +158,7 @@ def extract(
     ] = None,
     jobs: Jobs = None,
     dask: Dask = None,
+    max_size: MaxSize = MAX_SIZE,
     shards: Annotated[
         Path | None,
         typer.Option("--shards", help="Write each document's N-Quads as a file in this folder."),
@@ -169,10 +173,10 @@ def extract(
         kinds = ("table", "jsonl", "json") if summary else ("jsonl", "json", "table")
         chosen = _choose(fmt, (*kinds, "ttl", "nt", "nq", "trig", "jsonld"))
         if shards is not None or chosen == "nq":
-            _extract_nquads(paths, batch.Parallel(jobs, dask), at, shards, findings)
+            _extract_nquads(paths, batch.Parallel(jobs, dask), at, shards, findings, max_size)
             return
         with progress("extracting") as step:
-            result = api.extract(paths, progress=step, jobs=jobs, dask=dask)
+            result = api.extract(paths, progress=step, jobs=jobs, dask=dask, max_size=max_size)
     except errors.PikgError as exc:
         raise _fail(exc) from exc
     _report_failures(result)
@@ -197,6 +201,7 @@ def _extract_nquads(
     at: str | None,
     shards: Path | None,
     findings: bool,
+    max_size: int,
 ) -> None:
     """N-Quads made by the workers, document by document: on stdout as one sorted text, or
     with ``shards`` as one file per document."""
@@ -204,7 +209,10 @@ def _extract_nquads(
 
     with progress("extracting") as step:
         outcomes = []
-        for outcome in batch.nquads(paths, parallel, extraction_time(at), shards, findings):
+        made = batch.nquads(
+            paths, parallel, extraction_time(at), shards, findings, max_size=max_size
+        )
+        for outcome in made:
             _report_failures(
                 api.Result(
                     [outcome.result] if outcome.result else [],
@@ -252,6 +260,7 @@ def check(
     engine: Engine = "sparql",
     jobs: Jobs = None,
     dask: Dask = None,
+    max_size: MaxSize = MAX_SIZE,
 ) -> None:
     """The main job: extract, map to RDF and validate with the SHACL shapes. Each document is
     validated on its own and printed when it is done, in document order."""
@@ -265,7 +274,12 @@ def check(
             _lang(lang),
         )
         outcomes = api.check_each(
-            paths, satisfaction_floor=satisfaction_floor, engine=engine, jobs=jobs, dask=dask
+            paths,
+            satisfaction_floor=satisfaction_floor,
+            engine=engine,
+            jobs=jobs,
+            dask=dask,
+            max_size=max_size,
         )
         seen = report.Tally()
         records: list[dict[str, Any]] = []
@@ -346,6 +360,7 @@ def load(
     engine: Engine = "sparql",
     jobs: Jobs = None,
     dask: Dask = None,
+    max_size: MaxSize = MAX_SIZE,
 ) -> None:
     """Load documents (extracted, mapped, validated) or RDF files; a document loaded again
     replaces its graphs."""
@@ -353,7 +368,13 @@ def load(
         db = api.Store(store)
         with progress("loading") as step:
             failures = db.load(
-                paths, findings=findings, progress=step, engine=engine, jobs=jobs, dask=dask
+                paths,
+                findings=findings,
+                progress=step,
+                engine=engine,
+                jobs=jobs,
+                dask=dask,
+                max_size=max_size,
             )
     except errors.PikgError as exc:
         raise _fail(exc) from exc
