@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from pikg.checking.run import check
 from pikg.cli import app
-from pikg.errors import DocumentError
+from pikg.errors import DocumentError, UsageError
 from pikg.graph.mapping import map_extractions, serialize
 from pikg.model import Unparsed
 from pikg.parsing import values
@@ -26,6 +26,9 @@ from pikg.parsing.pipeline import extract_text
 from pikg.reading import decode as decode_module
 from pikg.reading.decode import printable, read_source, source_from_text
 from pikg.reading.files import walk
+from pikg.storage import release as release_module
+from pikg.storage.release import release
+from pikg.storage.store import Store
 
 DOC = """安平县卫生健康局2023年部门预算
 
@@ -316,3 +319,60 @@ def test_issue15_max_size_and_a_fifo_on_the_command_line(tmp_path: Path) -> None
     assert result.exit_code == 2
     assert f"error: {fifo}: is not a regular file (a pipe, socket or device)" in result.stderr
     assert "患者满意度" in result.stdout or "conforms" in result.stdout
+
+
+# ---- defect 6: a release is checked first and swapped in whole --------------------------------
+
+
+@pytest.fixture
+def small_store() -> Store:
+    store = Store()
+    store.load_vocabulary()
+    store.load_extraction(extract_text(DOC, "anping.txt"))
+    return store
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("license_url", "CC-BY"), ("base", "https://example.org/release"), ("endpoint", "ftp://x/")],
+)
+def test_issue15_bad_release_arguments_fail_before_anything_is_written(
+    tmp_path: Path, small_store: Store, option: str, value: str
+) -> None:
+    out = tmp_path / "release"
+    release(small_store, out)
+    before = _files(out)
+    with pytest.raises(UsageError, match=r"^--"):
+        release(small_store, out, **{option: value})
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["release"]
+
+
+def test_issue15_a_release_that_fails_midway_leaves_the_old_one_whole(
+    tmp_path: Path, small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "release"
+    release(small_store, out)
+    before = _files(out)
+
+    def broken(*args: object) -> None:
+        raise KeyboardInterrupt  # as when release is interrupted after the dumps
+
+    monkeypatch.setattr(release_module, "describe", broken)
+    with pytest.raises(KeyboardInterrupt):
+        release(small_store, out)
+    assert _files(out) == before  # the old void.ttl still describes the old dumps
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["release"]  # no staging left
+
+
+def test_issue15_release_refuses_a_folder_it_did_not_write(
+    tmp_path: Path, small_store: Store
+) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"notes\.txt, which no release wrote"):
+        release(small_store, tmp_path)
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
