@@ -103,17 +103,26 @@ def extract(
     progress: Progress | None = None,
     jobs: int | None = None,
     dask: str | None = None,
+    meta: PathLike | None = None,
     max_size: int = MAX_SIZE,
 ) -> Result:
     """Extract every document (a folder stands for the documents below it), on ``jobs``
     worker processes (default: every core) or a Dask cluster (``dask``: its address, or
-    ``local``); the order is the documents' whatever the workers. A file of more than
-    ``max_size`` bytes is a failure, not read."""
+    ``local``); the order is the documents' whatever the workers. ``meta`` is a CSV with a
+    row per document whose facts override the text's; without a row, a document's
+    ``DOC.meta.json`` beside it does. A file of more than ``max_size`` bytes is a failure,
+    not read."""
     result = Result([])
-    outcomes = batch.extract(_paths(paths), Parallel(jobs, dask), max_size)
+    outcomes = batch.extract(_paths(paths), Parallel(jobs, dask), _meta(meta), max_size)
     for outcome in _progressed(outcomes, progress):
         _collect(result, outcome)
     return result
+
+
+def _meta(meta: PathLike | None) -> batch.Meta:
+    from pikg.reading.sidecar import read_meta_csv
+
+    return read_meta_csv(Path(meta)) if meta is not None else None
 
 
 def _progressed(outcomes: Iterable[Outcome], progress: Progress | None) -> Iterator[Outcome]:
@@ -138,6 +147,7 @@ def check(
     engine: str = DEFAULT_ENGINE,
     jobs: int | None = None,
     dask: str | None = None,
+    meta: PathLike | None = None,
     max_size: int = MAX_SIZE,
 ) -> Result:
     """Extract, map to RDF and validate with pikg's SHACL shapes: the main job. Each document
@@ -153,6 +163,7 @@ def check(
         engine=engine,
         jobs=jobs,
         dask=dask,
+        meta=meta,
         max_size=max_size,
     ):
         _collect(result, outcome)
@@ -171,6 +182,7 @@ def check_each(
     engine: str = DEFAULT_ENGINE,
     jobs: int | None = None,
     dask: str | None = None,
+    meta: PathLike | None = None,
     max_size: int = MAX_SIZE,
 ) -> Iterator[Outcome]:
     """``check`` as a stream: each document's outcome (``.check`` holds its findings, or
@@ -181,6 +193,7 @@ def check_each(
         _decimal(satisfaction_floor),
         _engine(engine),
         Parallel(jobs, dask),
+        _meta(meta),
         max_size,
     )
 

@@ -28,7 +28,7 @@ from pikg.checking.run import DocumentCheck, check_document
 from pikg.checking.validate import DEFAULT_ENGINE
 from pikg.errors import DocumentError
 from pikg.graph.mapping import map_extractions, serialize
-from pikg.model import Extraction
+from pikg.model import DocumentMeta, Extraction
 from pikg.parsing.pipeline import extract_file
 from pikg.reading.decode import MAX_SIZE
 from pikg.reading.files import walk
@@ -139,23 +139,30 @@ class Outcome:
         return self.problem is not None
 
 
-def _extracted(item: Item, max_size: int = MAX_SIZE) -> Outcome:
+Meta = dict[str, DocumentMeta] | None  # --meta: a document's facts by its path or file name
+
+
+def _extracted(item: Item, meta: Meta = None, max_size: int = MAX_SIZE) -> Outcome:
     if isinstance(item, tuple):
         return Outcome(item[0], problem=item[1])
     try:
-        return Outcome(str(item), result=extract_file(item, max_size))
+        return Outcome(str(item), result=extract_file(item, meta, max_size))
     except DocumentError as exc:
         return Outcome(exc.path, problem=exc.problem)
 
 
-def extract_task(item: Item, max_size: int = MAX_SIZE) -> Outcome:
-    return _extracted(item, max_size)
+def extract_task(item: Item, meta: Meta = None, max_size: int = MAX_SIZE) -> Outcome:
+    return _extracted(item, meta, max_size)
 
 
 def check_task(
-    item: Item, satisfaction_floor: Decimal | None, engine: str, max_size: int = MAX_SIZE
+    item: Item,
+    satisfaction_floor: Decimal | None,
+    engine: str,
+    meta: Meta = None,
+    max_size: int = MAX_SIZE,
 ) -> Outcome:
-    outcome = _extracted(item, max_size)
+    outcome = _extracted(item, meta, max_size)
     if outcome.result is not None:
         outcome.check = check_document(outcome.result, satisfaction_floor, engine)
     return outcome
@@ -167,12 +174,13 @@ def nquads_task(
     shards: Path | None = None,
     findings: bool = False,
     engine: str = DEFAULT_ENGINE,
+    meta: Meta = None,
     max_size: int = MAX_SIZE,
 ) -> Outcome:
     """A document as sorted N-Quads (with ``findings``, its findings graph too); with
     ``shards``, also written as one file there (a folder every worker can reach), named by
     its file and content."""
-    outcome = _extracted(item, max_size)
+    outcome = _extracted(item, meta, max_size)
     if outcome.result is not None:
         dataset = (
             document_dataset(outcome.result, engine=engine)
@@ -194,17 +202,20 @@ def load_task(item: Item, findings: bool, engine: str, max_size: int = MAX_SIZE)
                 return Outcome(str(item), rdf=True)
         except DocumentError as exc:
             return Outcome(exc.path, problem=exc.problem)
-    outcome = _extracted(item, max_size)
+    outcome = _extracted(item, max_size=max_size)
     if outcome.result is not None:
         outcome.quads = document_quads(outcome.result, findings, engine)
     return outcome
 
 
 def extract(
-    paths: Iterable[Path], parallel: Parallel = Parallel(), max_size: int = MAX_SIZE
+    paths: Iterable[Path],
+    parallel: Parallel = Parallel(),
+    meta: Meta = None,
+    max_size: int = MAX_SIZE,
 ) -> Iterator[Outcome]:
     """Every document extracted, in order; a file over ``max_size`` bytes is a failure."""
-    return ordered_map(partial(extract_task, max_size=max_size), items(paths), parallel)
+    return ordered_map(partial(extract_task, meta=meta, max_size=max_size), items(paths), parallel)
 
 
 def check(
@@ -212,11 +223,16 @@ def check(
     satisfaction_floor: Decimal | None = None,
     engine: str = DEFAULT_ENGINE,
     parallel: Parallel = Parallel(),
+    meta: Meta = None,
     max_size: int = MAX_SIZE,
 ) -> Iterator[Outcome]:
     """Every document extracted, mapped and validated on its own, in order."""
     task = partial(
-        check_task, satisfaction_floor=satisfaction_floor, engine=engine, max_size=max_size
+        check_task,
+        satisfaction_floor=satisfaction_floor,
+        engine=engine,
+        meta=meta,
+        max_size=max_size,
     )
     return ordered_map(task, items(paths), parallel)
 
@@ -228,6 +244,7 @@ def nquads(
     shards: Path | None = None,
     findings: bool = False,
     engine: str = DEFAULT_ENGINE,
+    meta: Meta = None,
     max_size: int = MAX_SIZE,
 ) -> Iterator[Outcome]:
     """Every document as N-Quads, in order; with ``shards``, also one file per document there,
@@ -237,7 +254,13 @@ def nquads(
         text = ox.serialize(vocabulary_quads(), format=ox.RdfFormat.N_QUADS) or b""
         (shards / "vocabulary.nq").write_bytes(b"\n".join(sorted(text.splitlines())) + b"\n")
     task = partial(
-        nquads_task, at=at, shards=shards, findings=findings, engine=engine, max_size=max_size
+        nquads_task,
+        at=at,
+        shards=shards,
+        findings=findings,
+        engine=engine,
+        meta=meta,
+        max_size=max_size,
     )
     return ordered_map(task, items(paths), parallel)
 

@@ -7,10 +7,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pikg.errors import DocumentError
+from pikg.reading.sidecar import is_sidecar
 
 
 def walk(paths: Iterable[Path]) -> Iterator[Path | DocumentError]:
-    """Each file in name order, hidden ones left out; a path that cannot be read is yielded as
+    """Each file in name order, hidden ones and sidecars (``DOC.meta.json``) left out; a path that cannot be read is yielded as
     the error that names it, so the batch goes on."""
     for path in paths:
         if path.is_dir():
@@ -33,8 +34,8 @@ def _below(folder: Path) -> Iterator[Path | DocumentError]:
     for root, dirs, files in os.walk(folder, onerror=unreadable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
-            if not name.startswith("."):
-                child = Path(root) / name
+            child = Path(root) / name
+            if not name.startswith(".") and not is_sidecar(child):
                 found.append((str(child), child))
-    for _, item in sorted(found, key=lambda pair: pair[0]):
+    for _, item in sorted(found, key=lambda pair: Path(pair[0]).parts):
         yield item
