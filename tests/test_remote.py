@@ -5,6 +5,7 @@ checked against small HTTP servers of the test's own."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import struct
@@ -19,8 +20,10 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from typer.testing import CliRunner
 
 from pikg import extract_file
+from pikg.cli import app
 from pikg.errors import EndpointError
 from pikg.storage.endpoint import Auth, Endpoint
 from pikg.storage.publish import Published, PublishError, graphs_to_publish, publish
@@ -331,3 +334,18 @@ def test_issue15_publish_authenticates(
     done = publish(store, f"{url}/store", query_url=f"{url}/query", auth=auth)
     assert len(done.graphs) == len(handler.seen) == len(graphs_to_publish(store)) >= 2
     assert {h for _, _, h in handler.seen} == {header}
+
+
+def test_issue16_the_publish_command_with_a_base_url(oxigraph: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    loaded = runner.invoke(app, ["load", str(EXAMPLES), "--store", store, "--jobs", "1"])
+    assert loaded.exit_code == 0, loaded.output
+    outputs = [
+        runner.invoke(app, ["publish", "--store", store, "--endpoint", oxigraph]) for _ in range(2)
+    ]
+    assert [o.exit_code for o in outputs] == [0, 0]
+    assert outputs[0].stdout == outputs[1].stdout
+    sent, held = re.findall(r"\((\d+) triples\).*holds (\d+) triples", outputs[0].stdout)[0]
+    assert sent == held and int(sent) > 0
+    assert f"to {oxigraph}/store" in outputs[0].stdout
