@@ -24,11 +24,15 @@ from pikg.batch import Outcome, Parallel
 from pikg.checking.validate import DEFAULT_ENGINE, Finding, Report
 from pikg.errors import DocumentError, UsageError
 from pikg.model import Extraction, IndicatorRow, Unparsed
+from pikg.reading.decode import MAX_SIZE
 from pikg.reading.files import walk
 from pikg.reading.summary import Summary
 
 if TYPE_CHECKING:
     import pandas
+
+    from pikg.storage.endpoint import Auth
+    from pikg.storage.publish import Published
 
 PathLike = str | Path
 Progress = Callable[[str], None]
@@ -108,16 +112,17 @@ def extract(
     jobs: int | None = None,
     dask: str | None = None,
     meta: PathLike | None = None,
+    max_size: int = MAX_SIZE,
     ocr: bool = False,
 ) -> Result:
-    """Extract every document of any supported format (a folder stands for the documents
-    below it with a supported suffix), on ``jobs`` worker processes (default: every core) or
-    a Dask cluster (``dask``: its address, or ``local``); the order is the documents'
-    whatever the workers. ``meta`` is a CSV with a row per document whose facts override the
-    text's; without a row, a document's ``DOC.meta.json`` beside it does. ``ocr`` reads
-    scanned PDF pages with tesseract."""
+    """Extract every document (a folder stands for the documents below it), on ``jobs``
+    worker processes (default: every core) or a Dask cluster (``dask``: its address, or
+    ``local``); the order is the documents' whatever the workers. ``meta`` is a CSV with a
+    row per document whose facts override the text's; without a row, a document's
+    ``DOC.meta.json`` beside it does. A file of more than ``max_size`` bytes is a failure,
+    not read."""
     result = Result([])
-    outcomes = batch.extract(_paths(paths), Parallel(jobs, dask), _meta(meta), ocr)
+    outcomes = batch.extract(_paths(paths), Parallel(jobs, dask), _meta(meta), max_size, ocr)
     for outcome in _progressed(outcomes, progress):
         _collect(result, outcome)
     return result
@@ -152,6 +157,7 @@ def check(
     jobs: int | None = None,
     dask: str | None = None,
     meta: PathLike | None = None,
+    max_size: int = MAX_SIZE,
     ocr: bool = False,
 ) -> Result:
     """Extract, map to RDF and validate with pikg's SHACL shapes: the main job. Each document
@@ -168,6 +174,7 @@ def check(
         jobs=jobs,
         dask=dask,
         meta=meta,
+        max_size=max_size,
         ocr=ocr,
     ):
         _collect(result, outcome)
@@ -187,6 +194,7 @@ def check_each(
     jobs: int | None = None,
     dask: str | None = None,
     meta: PathLike | None = None,
+    max_size: int = MAX_SIZE,
     ocr: bool = False,
 ) -> Iterator[Outcome]:
     """``check`` as a stream: each document's outcome (``.check`` holds its findings, or
@@ -198,6 +206,7 @@ def check_each(
         _engine(engine),
         Parallel(jobs, dask),
         _meta(meta),
+        max_size,
         ocr,
     )
 
@@ -237,7 +246,7 @@ def validate(
 
     collected: list[Any] = []
     if store is not None:
-        dump = Store(store).backend.store.dump(format=syntax("nq").oxigraph) or b""
+        dump = Store(store, read_only=True).backend.store.dump(format=syntax("nq").oxigraph) or b""
         collected += triples(parsed(dump.decode("utf-8"), "nq", str(store)))
     for item in walk(_paths(paths)):
         if isinstance(item, DocumentError):
@@ -255,10 +264,9 @@ def validate(
 
 
 def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(str(path), f"cannot be read ({exc.strerror})") from exc
+    from pikg.reading.decode import read_bytes
+
+    return read_bytes(path)
 
 
 def _decimal(value: Decimal | float | None) -> Decimal | None:
@@ -292,11 +300,13 @@ class Table:
 class Store:
     """A persistent (or, without a path, in-memory) pyoxigraph store of pikg documents."""
 
-    def __init__(self, path: PathLike | None = None) -> None:
+    def __init__(self, path: PathLike | None = None, *, read_only: bool = False) -> None:
+        """``read_only`` opens an existing store for reading beside other readers and a
+        writer; otherwise the store is opened for writing, and created where there is none."""
         from pikg.storage.store import Store as Backend
 
         self.path = Path(path) if path is not None else None
-        self.backend = Backend(path)
+        self.backend = Backend(path, read_only=read_only)
 
     def load(
         self,
@@ -307,6 +317,7 @@ class Store:
         engine: str = DEFAULT_ENGINE,
         jobs: int | None = None,
         dask: str | None = None,
+        max_size: int = MAX_SIZE,
     ) -> list[Failure]:
         """Load extracted documents, or documents and RDF files by path (extracted, mapped and
         validated on ``jobs`` workers or a Dask cluster, written here one transaction per
@@ -320,7 +331,7 @@ class Store:
             self.backend.flush()
             return []
         loaded = batch.load(
-            _paths(what), self.backend, findings, _engine(engine), Parallel(jobs, dask)
+            _paths(what), self.backend, findings, _engine(engine), Parallel(jobs, dask), max_size
         )
         return [
             Failure(o.path, o.problem)
@@ -334,9 +345,9 @@ class Store:
 
         sparql = resolve(name).bind(params)
         if endpoint is not None:
-            from pikg.storage.endpoint import Endpoint
+            from pikg.storage.remote import query
 
-            variables, rows = Endpoint(endpoint).select(sparql)
+            variables, rows = query(endpoint, sparql)
         else:
             variables, rows = run_on_store(self.backend, sparql)
         return Table(variables, rows)
@@ -348,12 +359,31 @@ class Store:
         return self.backend.graphs()
 
     def publish(
-        self, endpoint: str, *, sparql: str | None = None, progress: Progress | None = None
-    ) -> int:
-        """Replace each named graph at a remote Graph Store; the triples it then reports."""
+        self,
+        endpoint: str,
+        *,
+        sparql: str | None = None,
+        progress: Progress | None = None,
+        prune: bool = False,
+        auth: Auth | None = None,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
+    ) -> Published:
+        """Replace each named graph at a remote store (its base URL or Graph Store URL);
+        what was published and the remote count for those graphs. Timeouts left out are
+        the client's defaults."""
         from pikg.storage.publish import publish
 
-        return publish(self.backend, endpoint, progress or (lambda _: None), sparql)
+        timeouts = {"connect_timeout": connect_timeout, "read_timeout": read_timeout}
+        return publish(
+            self.backend,
+            endpoint,
+            progress or (lambda _: None),
+            sparql,
+            prune,
+            auth,
+            **{k: v for k, v in timeouts.items() if v is not None},
+        )
 
     def release(self, out: PathLike, **options: Any) -> list[str]:
         """Write a linked-data release into ``out``; the files written."""

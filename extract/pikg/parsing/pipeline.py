@@ -11,7 +11,7 @@ from pikg.parsing import framework as framework_module
 from pikg.parsing.facts import form_projects, indicator_project, read_facts, titled_project
 from pikg.parsing.rows import BlockParser
 from pikg.parsing.sections import blocks, named_projects
-from pikg.reading.decode import Source, source_from_text
+from pikg.reading.decode import MAX_SIZE, Source, source_from_text
 from pikg.reading.formats import read_document
 from pikg.reading.sidecar import meta_for
 
@@ -84,12 +84,17 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
 
 
 def extract_file(
-    path: Path | str, meta: dict[str, DocumentMeta] | None = None, ocr: bool = False
+    path: Path | str,
+    meta: dict[str, DocumentMeta] | None = None,
+    max_size: int = MAX_SIZE,
+    ocr: bool = False,
 ) -> Extraction:
     """Extract one document of any supported format (sniffed from its content), with its row
     of ``meta`` (a ``--meta`` table) or its sidecar file; raises ``DocumentError`` with a
-    one-line message on bad input. ``ocr`` reads scanned PDF pages with tesseract."""
-    return extract_source(read_document(path, ocr=ocr), meta_for(Path(path), meta))
+    one-line message on bad input (a file over ``max_size`` bytes among them). ``ocr`` reads
+    scanned PDF pages with tesseract."""
+    source = read_document(path, ocr=ocr, max_size=max_size)
+    return extract_source(source, meta_for(Path(path), meta))
 
 
 def extract_text(text: str, path: str = "<text>") -> Extraction:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pikg.errors import DocumentError
 from pikg.reading import convert, docx, html, pdf, xls, xlsx
-from pikg.reading.decode import Source, read_source
+from pikg.reading.decode import MAX_SIZE, Source, read_bytes, read_source
 from pikg.reading.layout import Layout
 from pikg.reading.render import render
 from pikg.reading.sniff import sniff
@@ -33,24 +33,16 @@ _UNREAD = {
 }
 
 
-def read_document(path: Path | str, ocr: bool = False) -> Source:
-    """The decoded Source of a document of any supported format; one-line errors name the file."""
+def read_document(path: Path | str, ocr: bool = False, max_size: int = MAX_SIZE) -> Source:
+    """The decoded Source of a document of any supported format; one-line errors name the file
+    (one over ``max_size`` bytes among them)."""
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            head = handle.read()
-    except FileNotFoundError as exc:
-        raise DocumentError(str(path), "no such file") from exc
-    except IsADirectoryError as exc:
-        raise DocumentError(str(path), "is a directory") from exc
-    except OSError as exc:
-        raise DocumentError(str(path), f"cannot be read ({exc.strerror})") from exc
-    fmt = sniff(head)
+    fmt = sniff(read_bytes(path, max_size))
     if fmt in _UNREAD:
         raise DocumentError(str(path), _UNREAD[fmt])
     reader = _READERS.get(fmt)
     if reader is None:
-        return read_source(path)
+        return read_source(path, max_size)
     source = render(reader(path, ocr), str(path))
     if not source.original.strip():
         raise DocumentError(str(path), f"has no text (read as {fmt})")
