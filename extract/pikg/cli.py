@@ -192,7 +192,7 @@ def extract(
     except errors.PikgError as exc:
         raise _fail(exc) from exc
     _report_failures(result)
-    if len(result.documents) + len(result.failures) > 1:
+    if any(path.is_dir() for path in paths):  # a batch: say what it came to
         say(result.summary().line())
     if chosen in ("ttl", "nt", "nq", "trig", "jsonld"):
         from pikg.graph.mapping import extraction_time, map_extractions, serialize
@@ -328,7 +328,7 @@ def check(
                     records += document_records(done, least, language)
     except errors.PikgError as exc:
         raise _fail(exc) from exc
-    if read.documents + read.failed > 1:
+    if any(path.is_dir() for path in paths):  # a batch: say what it came to
         say(read.line())
     if not seen.documents:
         say("error: no document was read, so nothing was checked")
