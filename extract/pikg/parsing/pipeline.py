@@ -7,6 +7,7 @@ import unicodedata
 from pathlib import Path
 
 from pikg.model import Extraction, Project
+from pikg.parsing import concepts
 from pikg.parsing import framework as framework_module
 from pikg.parsing.facts import read_facts
 from pikg.parsing.rows import BlockParser
@@ -35,7 +36,7 @@ def extract_source(source: Source) -> Extraction:
             projects.setdefault(_key(block.project.name), block.project)
     for listed in named_projects(source):
         projects.setdefault(_key(listed), Project(name=listed))
-    return Extraction(
+    result = Extraction(
         doc=source.path,
         facts=facts,
         projects=list(projects.values()),
@@ -43,6 +44,8 @@ def extract_source(source: Source) -> Extraction:
         unparsed=unparsed,
         digest=source.digest,
     )
+    concepts.annotate(result)
+    return result
 
 
 def extract_file(path: Path | str) -> Extraction:
