@@ -21,14 +21,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-import jieba
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
 from pikg import resources
 from pikg.model import Extraction, IndicatorRow
 from pikg.parsing import framework as framework_module
-from pikg.parsing.names import bracket_unit, clean_name
+from pikg.parsing.names import bracket_unit, clean_name, simplified
 from pikg.parsing.targets import units
 
 CONCEPT = Namespace("https://w3id.org/pikg/concept/")
@@ -107,6 +106,8 @@ def normalise(clean: str) -> str:
 
 
 def tokens(normalised: str) -> frozenset[str]:
+    import jieba  # slow to load: only when names are compared by tokens
+
     return frozenset(t for t in jieba.lcut(normalised) if t.strip() and t not in _STOPWORDS)
 
 
@@ -123,7 +124,7 @@ def dimension(row: IndicatorRow) -> str:
         return "date"
     if row.kind in ("text", "empty"):
         return row.kind
-    unit = row.unit_normalized or row.unit or bracket_unit(row.name)
+    unit = simplified(row.unit_normalized or row.unit or bracket_unit(row.name) or "")
     if not unit:
         return "ratio" if _RATIO_NAME.search(clean_name(row.name)) else "number"
     info = units().get(unit)
