@@ -494,6 +494,119 @@ def serve(
     finally:
         httpd.server_close()
 
+# ---- comparison (issue 14): concepts, compare, stats, export -----------------------------
+
+concepts_app = typer.Typer(help="The indicator concept scheme (指标库).", no_args_is_help=True)
+app.add_typer(concepts_app, name="concepts")
+
+
+@concepts_app.command("build")
+def concepts_build(
+    paths: Annotated[list[Path], typer.Argument(help="The corpus: documents or folders.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the scheme (Turtle).")] = Path(
+        "ontology/concepts.ttl"
+    ),
+    review: Annotated[
+        Path | None,
+        typer.Option("--review", help="Merge/split decisions a person made (TSV)."),
+    ] = Path("ontology/concepts-review.tsv"),
+) -> None:
+    """Build the concept scheme from a corpus with the rules, a similarity graph and the review."""
+    from pikg.parsing.concept_build import build, read_review, write
+
+    results, failed = extract_all(paths)
+    graph = build(results, read_review(review))
+    write(graph, out)
+    err.print(f"{out}: {len(set(graph.subjects()))} concepts and schemes", markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: TableFormat) -> None:
+    if fmt is TableFormat.json:
+        for row in rows:
+            _print_json({c: row.get(c) for c in columns})
+        return
+    if fmt is TableFormat.csv:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([["" if row.get(c) is None else row.get(c) for c in columns] for row in rows])
+        return
+    table = Table(*columns, show_lines=False)
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    Console(highlight=False, width=max(200, Console().width)).print(table)
+
+
+@app.command()
+def compare(
+    paths: Annotated[list[Path], typer.Argument(help="Documents, or folders of documents.")],
+    concept: Annotated[str | None, typer.Option(help="Concept IRI, key or label.")] = None,
+    level: Annotated[str | None, typer.Option(help="A 一级 or 二级 indicator name.")] = None,
+    region: Annotated[str | None, typer.Option(help="A region at any level, or its code.")] = None,
+    year: Annotated[int | None, typer.Option(help="Budget year.")] = None,
+    department: Annotated[str | None, typer.Option(help="A word of the department's name.")] = None,
+    fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
+    chart: Annotated[Path | None, typer.Option(help="Also draw a chart (.png or .svg).")] = None,
+) -> None:
+    """Concept × region × year table of targets with peer median, min/max, previous year, outliers."""
+    from pikg.comparing.charts import chart as draw
+    from pikg.comparing.compare import COMPARE_COLUMNS, Filters
+    from pikg.comparing.compare import compare as run_compare
+    from pikg.comparing.table import records as tidy
+
+    results, failed = extract_all(paths)
+    rows = run_compare(tidy(results), Filters(concept, level, region, year, department))
+    _print_rows(rows, COMPARE_COLUMNS, fmt)
+    if chart is not None:
+        draw(rows, chart)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(
+    paths: Annotated[list[Path], typer.Argument(help="Documents, or folders of documents.")],
+    by: Annotated[str, typer.Option(help="doc, province, region or year.")] = "doc",
+    fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
+) -> None:
+    """Quality statistics with explicit denominators, per document, region or year."""
+    from pikg.comparing.stats import GROUPINGS, STATS_COLUMNS
+    from pikg.comparing.stats import stats as run_stats
+    from pikg.comparing.table import records as tidy
+
+    if by not in GROUPINGS:
+        raise typer.BadParameter(f"--by is one of {', '.join(GROUPINGS)}")
+    results, failed = extract_all(paths)
+    _print_rows(run_stats(tidy(results, run_check(results)), by), STATS_COLUMNS, fmt)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    paths: Annotated[list[Path], typer.Argument(help="Documents, or folders of documents.")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv, parquet or xlsx.")] = "csv",
+) -> None:
+    """One row per indicator with document facts, concept, target and findings; and a dictionary."""
+    from pikg.comparing.export import export as run_export
+    from pikg.comparing.table import records as tidy
+
+    results, failed = extract_all(paths)
+    dictionary = run_export(tidy(results, run_check(results)), out, fmt)
+    err.print(f"{out}: written; columns described in {dictionary}", markup=False)
+    if failed:
+        raise typer.Exit(1)
+
 
 def main() -> None:
     app(prog_name="pikg")
