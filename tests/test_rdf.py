@@ -17,10 +17,11 @@ from typer.testing import CliRunner
 from pikg import __version__, extract_file, extract_text, resources
 from pikg.cli import app
 from pikg.graph import vocab
+from pikg.graph.formats import sniff_rdf
 from pikg.graph.mapping import add_extraction, new_dataset, serialize
 from pikg.graph.namespace import PIK
 from pikg.model import Extraction
-from pikg.storage.store import Store, sniff_rdf
+from pikg.storage.store import Store
 
 from .conftest import EXAMPLES, ROOT
 
