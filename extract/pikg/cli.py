@@ -102,6 +102,8 @@ class Fmt(str, Enum):
     jsonld = "jsonld"
     csv = "csv"
     md = "md"
+    parquet = "parquet"
+    xlsx = "xlsx"
 
 
 def _choose(fmt: Fmt | None, allowed: tuple[str, ...]) -> str:
@@ -391,110 +393,124 @@ app.add_typer(concepts_app, name="concepts")
 
 @concepts_app.command("build")
 def concepts_build(
-    paths: Annotated[list[Path], typer.Argument(help="The corpus: documents or folders.")],
-    out: Annotated[Path, typer.Option("--out", help="Where to write the scheme (Turtle).")] = Path(
+    paths: Paths,
+    to: Annotated[Path, typer.Option("--out", help="The scheme to write (Turtle).")] = Path(
         "ontology/concepts.ttl"
     ),
     review: Annotated[
-        Path | None,
-        typer.Option("--review", help="Merge/split decisions a person made (TSV)."),
+        Path, typer.Option("--review", help="Merge/split decisions a person made (TSV).")
     ] = Path("ontology/concepts-review.tsv"),
 ) -> None:
-    """Build the concept scheme from a corpus with the rules, a similarity graph and the review."""
+    """Build the concept scheme from a corpus: rules, a similarity graph, the review file."""
     from pikg.parsing.concept_build import build, read_review, write
 
-    results, failed = extract_all(paths)
-    graph = build(results, read_review(review))
-    write(graph, out)
-    err.print(f"{out}: {len(set(graph.subjects()))} concepts and schemes", markup=False)
-    if failed:
-        raise typer.Exit(1)
+    try:
+        with progress("extracting") as step:
+            result = api.extract(paths, progress=step)
+        write(build(result.documents, read_review(review)), to)
+    except errors.PikgError as exc:
+        raise _fail(exc) from exc
+    _report_failures(result)
+    if result.failures:
+        raise typer.Exit(errors.UNREADABLE)
 
 
-class TableFormat(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-def _print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: TableFormat) -> None:
-    if fmt is TableFormat.json:
-        for row in rows:
-            _print_json({c: row.get(c) for c in columns})
+def _rows(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str) -> None:
+    if fmt in ("jsonl", "json"):
+        _dump([{c: row.get(c) for c in columns} for row in rows], fmt)
         return
-    if fmt is TableFormat.csv:
+    cells = [["" if row.get(c) is None else str(row.get(c)) for c in columns] for row in rows]
+    if fmt == "csv":
         import csv
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([["" if row.get(c) is None else row.get(c) for c in columns] for row in rows])
+        writer.writerows([list(columns), *cells])
         return
-    table = Table(*columns, show_lines=False)
-    for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    Console(highlight=False, width=max(200, Console().width)).print(table)
+    table = Table(*columns)
+    for line in cells:
+        table.add_row(*line)
+    out.print(table)
+
+
+def _tidy(paths: list[Path], checked: bool) -> tuple[api.Result, list[dict[str, Any]]]:
+    from pikg.comparing.table import records
+
+    with progress("extracting") as step:
+        result = (api.check if checked else api.extract)(paths, progress=step)
+    _report_failures(result)
+    return result, records(result.documents, result.findings)
 
 
 @app.command()
 def compare(
-    paths: Annotated[list[Path], typer.Argument(help="Documents, or folders of documents.")],
-    concept: Annotated[str | None, typer.Option(help="Concept IRI, key or label.")] = None,
-    level: Annotated[str | None, typer.Option(help="A 一级 or 二级 indicator name.")] = None,
-    region: Annotated[str | None, typer.Option(help="A region at any level, or its code.")] = None,
-    year: Annotated[int | None, typer.Option(help="Budget year.")] = None,
-    department: Annotated[str | None, typer.Option(help="A word of the department's name.")] = None,
-    fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
-    chart: Annotated[Path | None, typer.Option(help="Also draw a chart (.png or .svg).")] = None,
+    paths: Paths,
+    concept: Annotated[str | None, typer.Option("--concept", help="IRI, key or label.")] = None,
+    level: Annotated[str | None, typer.Option("--level", help="一级 or 二级 name.")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="Region, any level.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Budget year.")] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="A word of the department's name.")
+    ] = None,
+    fmt: Format = None,
+    chart: Annotated[Path | None, typer.Option("--chart", help="Also draw .png/.svg.")] = None,
 ) -> None:
-    """Concept × region × year table of targets with peer median, min/max, previous year, outliers."""
-    from pikg.comparing.charts import chart as draw
-    from pikg.comparing.compare import COMPARE_COLUMNS, Filters
-    from pikg.comparing.compare import compare as run_compare
-    from pikg.comparing.table import records as tidy
+    """Targets by concept × region × year with peers' median, min/max, previous year, outliers."""
+    from pikg.comparing.compare import COMPARE_COLUMNS, TABLE_COLUMNS, Filters
+    from pikg.comparing.compare import compare as run
 
-    results, failed = extract_all(paths)
-    rows = run_compare(tidy(results), Filters(concept, level, region, year, department))
-    _print_rows(rows, COMPARE_COLUMNS, fmt)
-    if chart is not None:
-        draw(rows, chart)
-    if failed:
-        raise typer.Exit(1)
+    try:
+        chosen = _choose(fmt, ("table", "csv", "jsonl", "json"))
+        result, tidy = _tidy(paths, checked=False)
+        rows = run(tidy, Filters(concept, level, region, year, department))
+        _rows(rows, TABLE_COLUMNS if chosen == "table" else COMPARE_COLUMNS, chosen)
+        if chart is not None:
+            from pikg.comparing.charts import chart as draw
+
+            draw(rows, chart)
+    except errors.PikgError as exc:
+        raise _fail(exc) from exc
+    if result.failures:
+        raise typer.Exit(errors.UNREADABLE)
 
 
 @app.command()
 def stats(
-    paths: Annotated[list[Path], typer.Argument(help="Documents, or folders of documents.")],
-    by: Annotated[str, typer.Option(help="doc, province, region or year.")] = "doc",
-    fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
+    paths: Paths,
+    by: Annotated[str, typer.Option("--by", help="doc, province, region or year.")] = "doc",
+    fmt: Format = None,
 ) -> None:
     """Quality statistics with explicit denominators, per document, region or year."""
-    from pikg.comparing.stats import GROUPINGS, STATS_COLUMNS
-    from pikg.comparing.stats import stats as run_stats
-    from pikg.comparing.table import records as tidy
+    from pikg.comparing.stats import STATS_COLUMNS
+    from pikg.comparing.stats import stats as run
 
-    if by not in GROUPINGS:
-        raise typer.BadParameter(f"--by is one of {', '.join(GROUPINGS)}")
-    results, failed = extract_all(paths)
-    _print_rows(run_stats(tidy(results, run_check(results)), by), STATS_COLUMNS, fmt)
-    if failed:
-        raise typer.Exit(1)
+    try:
+        chosen = _choose(fmt, ("table", "csv", "jsonl", "json"))
+        result, tidy = _tidy(paths, checked=True)
+        _rows(run(tidy, by), STATS_COLUMNS, chosen)
+    except errors.PikgError as exc:
+        raise _fail(exc) from exc
+    if result.failures:
+        raise typer.Exit(errors.UNREADABLE)
 
 
 @app.command()
 def export(
-    paths: Annotated[list[Path], typer.Argument(help="Documents, or folders of documents.")],
-    out: Annotated[Path, typer.Option("--out", help="The file to write.")],
-    fmt: Annotated[str, typer.Option("--format", help="csv, parquet or xlsx.")] = "csv",
+    paths: Paths,
+    to: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    fmt: Format = None,
 ) -> None:
-    """One row per indicator with document facts, concept, target and findings; and a dictionary."""
-    from pikg.comparing.export import export as run_export
-    from pikg.comparing.table import records as tidy
+    """One row per indicator with document facts, concept, target, findings; and a dictionary."""
+    from pikg.comparing.export import export as run
 
-    results, failed = extract_all(paths)
-    dictionary = run_export(tidy(results, run_check(results)), out, fmt)
-    err.print(f"{out}: written; columns described in {dictionary}", markup=False)
-    if failed:
-        raise typer.Exit(1)
+    try:
+        chosen = _choose(fmt, ("csv", "parquet", "xlsx"))
+        result, tidy = _tidy(paths, checked=True)
+        dictionary = run(tidy, to, chosen)
+    except errors.PikgError as exc:
+        raise _fail(exc) from exc
+    say(f"{to}: {len(tidy)} rows; columns described in {dictionary}")
+    if result.failures:
+        raise typer.Exit(errors.UNREADABLE)
 
 
 def main() -> None:

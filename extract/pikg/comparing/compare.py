@@ -41,6 +41,9 @@ COMPARE_COLUMNS = (
     "doc",
 )
 
+# What the terminal table shows: the rest (IRIs, paths) is for csv and json.
+TABLE_COLUMNS = tuple(c for c in COMPARE_COLUMNS if c not in ("concept", "doc"))
+
 
 @dataclass(frozen=True)
 class Filters:

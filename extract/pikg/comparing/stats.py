@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from pikg.comparing.compare import region_path
+from pikg.errors import UsageError
 
 GROUPINGS = ("doc", "province", "region", "year")
 STATS_COLUMNS = (
@@ -47,6 +48,8 @@ def _share(part: int, whole: int) -> float | None:
 
 def stats(records: list[dict[str, Any]], by: str = "doc") -> list[dict[str, Any]]:
     """One line per group; no_unit is out of the numeric rows, missed out of those with an actual."""
+    if by not in GROUPINGS:
+        raise UsageError(f"--by is one of {', '.join(GROUPINGS)}, not {by!r}")
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         groups[_key(r, by)].append(r)

@@ -6,11 +6,13 @@ and their types are declared once (``COLUMNS``), and the data dictionary is writ
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pikg.checking.run import Checked
+from pikg.checking.validate import RANK, Finding
 from pikg.graph import iris
 from pikg.graph.mapping import target_met
 from pikg.model import Extraction, IndicatorRow
@@ -108,11 +110,14 @@ def _region_cells(result: Extraction) -> dict[str, str | None]:
 
 
 def records(
-    results: list[Extraction], checked: Checked | None = None, min_severity: str = "Warning"
+    results: Iterable[Extraction], findings: Iterable[Finding] = (), min_severity: str = "Warning"
 ) -> list[dict[str, Any]]:
-    """Every indicator row of every document, with its document facts and (when checked)
-    the codes of its findings at ``min_severity`` or worse."""
-    found = checked.by_focus(min_severity) if checked is not None else {}
+    """Every indicator row of every document, with its document facts and the codes of its
+    findings at ``min_severity`` or worse."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for finding in findings:
+        if RANK[finding.severity] >= RANK[min_severity]:
+            found[finding.focus].add(finding.code)
     out = []
     for result in results:
         doc = iris.disclosure(result, result.digest)
@@ -121,7 +126,7 @@ def records(
         for row in result.rows:
             number = _decimal(row.value_normalized) if row.kind == "number" else None
             low, high = bounds(row.operator, number)
-            codes = sorted({f.code for f in found.get(iris.target(doc, row), [])})
+            codes = sorted(found.get(iris.target(doc, row), ()))
             out.append(
                 {
                     "doc": result.doc,

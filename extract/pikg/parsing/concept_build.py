@@ -31,7 +31,7 @@ from pikg.parsing.names import clean_name
 
 PIKFW = Namespace("https://w3id.org/pikg/framework/")
 # Token overlap (Jaccard) at which two names are an edge of the similarity graph.
-BUILD_SIMILARITY = 0.6
+BUILD_SIMILARITY = 0.75
 COMMUNITY_SEED = 0  # Louvain is randomised; a fixed seed keeps the build deterministic
 
 
@@ -108,15 +108,16 @@ def build(results: Iterable[Extraction], review: Review | None = None) -> Graph:
             key,
             _Concept(key, rule.zh if rule else label, rule.en if rule else None),
         )
-        if rule:
-            concept.rule = rule.match.pattern
-            concept.broader[str(PIKFW[rule.broader])] += 1
-        elif (iri := _level2_iri(row)) is not None:
+        if rule is None and (iri := _level2_iri(row)) is not None:
             concept.broader[iri] += 1
         concept.dims.add(dim)
         concept.variants.add(clean_name(row.name))
         by_name.setdefault(concepts.normalise(clean_name(row.name)), key)
 
+    for rule in rules.values():  # the whole library of stated concepts, seen or not
+        found[rule.key] = _Concept(rule.key, rule.zh, rule.en, rule=rule.match.pattern)
+        found[rule.key].broader[str(PIKFW[rule.broader])] += 1
+        found[rule.key].dims.update(rule.dims or ())
     merged: list[tuple[str, IndicatorRow, str]] = []
     for row, found_as in concepts.assignments(results):
         name = found_as.normalised

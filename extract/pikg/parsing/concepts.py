@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, cached_property
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
@@ -27,6 +27,7 @@ from rdflib.namespace import SKOS
 from pikg import resources
 from pikg.model import Extraction, IndicatorRow
 from pikg.parsing import framework as framework_module
+from pikg.parsing import segment
 from pikg.parsing.names import bracket_unit, clean_name, simplified
 from pikg.parsing.targets import units
 
@@ -106,9 +107,8 @@ def normalise(clean: str) -> str:
 
 
 def tokens(normalised: str) -> frozenset[str]:
-    import jieba  # slow to load: only when names are compared by tokens
-
-    return frozenset(t for t in jieba.lcut(normalised) if t.strip() and t not in _STOPWORDS)
+    words = segment.tokenizer().lcut(normalised)
+    return frozenset(t for t in words if t.strip() and t not in _STOPWORDS)
 
 
 def _number(text: str | None) -> Decimal | None:
@@ -174,7 +174,11 @@ class Recorded:
 class ConceptScheme:
     concepts: tuple[Recorded, ...]
     by_variant: dict[tuple[str, str], Recorded]
-    by_tokens: tuple[tuple[frozenset[str], str, Recorded], ...]
+
+    @cached_property
+    def by_tokens(self) -> tuple[tuple[frozenset[str], str, Recorded], ...]:
+        """Tokens of every recorded variant, cut only once a name needs comparing."""
+        return tuple((tokens(v), d, c) for (v, d), c in sorted(self.by_variant.items()))
 
     def exact(self, normalised: str, dim: str) -> Recorded | None:
         return self.by_variant.get((normalised, dim))
@@ -201,13 +205,11 @@ def scheme_from_graph(graph: Graph) -> ConceptScheme:
         variants = frozenset(normalise(clean_name(v)) for v in alts)
         concepts.append(Recorded(str(node), label, dims, variants))
     by_variant: dict[tuple[str, str], Recorded] = {}
-    by_tokens = []
     for concept in concepts:
         for variant in sorted(concept.variants):
             for dim in sorted(concept.dims):
                 by_variant.setdefault((variant, dim), concept)
-                by_tokens.append((tokens(variant), dim, concept))
-    return ConceptScheme(tuple(concepts), by_variant, tuple(by_tokens))
+    return ConceptScheme(tuple(concepts), by_variant)
 
 
 @cache
