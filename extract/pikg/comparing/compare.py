@@ -102,6 +102,14 @@ def _value(record: dict[str, Any]) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
+def _shown(record: dict[str, Any]) -> str:
+    """A target's value as compared: normalised number, ISO date, or the text as written."""
+    value = _value(record)
+    if value is not None:
+        return f"{value:g}"
+    return str(record.get("date_normalized") or record.get("value") or "")
+
+
 def _outlier(record: dict[str, Any], peers: list[dict[str, Any]], median: float | None) -> str:
     operators = [p.get("operator") for p in peers]
     floors = sum(op in FLOORS for op in operators)
@@ -134,7 +142,7 @@ def compare(records: list[dict[str, Any]], filters: Filters) -> list[dict[str, A
         year = r.get("year")
         previous = sorted(
             {
-                p.get("value") or ""
+                _shown(p)
                 for p in peers
                 if year is not None
                 and p.get("year") == year - 1
@@ -151,8 +159,7 @@ def compare(records: list[dict[str, Any]], filters: Filters) -> list[dict[str, A
                 "project": r.get("project"),
                 "name": r.get("name"),
                 "operator": r.get("operator"),
-                "value": _value(r) if _value(r) is not None else r.get("date_normalized")
-                or r.get("value"),
+                "value": _value(r) if _value(r) is not None else _shown(r),
                 "unit": r.get("unit_normalized"),
                 "peers": len(values),
                 "peer_median": median,
