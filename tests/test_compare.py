@@ -69,10 +69,14 @@ def test_issue14_compare_normalises_and_finds_outliers(tidy: list[dict[str, Any]
         ("甘肃省平凉市崆峒区", 2023, 12000000.0, "元"),
         ("甘肃省平凉市崆峒区", 2024, 9000000.0, "元"),
     ]
-    assert next(r for r in costs if r["year"] == 2024 and "崆峒" in r["region"])[
-        "previous_year"
-    ] == "1.2e+07"
-    low = [dict(tidy[0], concept="c", value_normalized=v, operator="≥", doc=str(v)) for v in (90, 92, 95, 60)]
+    assert (
+        next(r for r in costs if r["year"] == 2024 and "崆峒" in r["region"])["previous_year"]
+        == "1.2e+07"
+    )
+    low = [
+        dict(tidy[0], concept="c", value_normalized=v, operator="≥", doc=str(v))
+        for v in (90, 92, 95, 60)
+    ]
     flagged = {r["value"]: r["outlier"] for r in compare(low, Filters())}
     assert flagged == {90.0: "", 92.0: "", 95.0: "", 60.0: "far-below-peers"}
 
@@ -99,7 +103,9 @@ def test_issue14_stats_denominators(tidy: list[dict[str, Any]]) -> None:
     assert sum(s["rows"] for s in stats(tidy, "year")) == len(tidy)
     training = by_doc["shiyan_training_2024.txt"]
     assert "satisfaction-upper-bound:1" in (training["codes"] or "")
-    assert training["flagged"] >= 1 and training["flagged_share"] == round(training["flagged"] / 6, 4)
+    assert training["flagged"] >= 1 and training["flagged_share"] == round(
+        training["flagged"] / 6, 4
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])

@@ -96,8 +96,16 @@ def _built(review: Path | None = None) -> Graph:
 
 
 def _concept_of(graph: Graph, written: str) -> URIRef | None:
-    found = {s for s in graph.subjects(SKOS.altLabel, None) if written in map(str, graph.objects(s, SKOS.altLabel))}
-    found |= {s for s in graph.subjects(SKOS.prefLabel, None) if written in map(str, graph.objects(s, SKOS.prefLabel))}
+    found = {
+        s
+        for s in graph.subjects(SKOS.altLabel, None)
+        if written in map(str, graph.objects(s, SKOS.altLabel))
+    }
+    found |= {
+        s
+        for s in graph.subjects(SKOS.prefLabel, None)
+        if written in map(str, graph.objects(s, SKOS.prefLabel))
+    }
     assert len(found) <= 1, (written, found)
     return next(iter(found), None)  # type: ignore[return-value]
 
@@ -113,7 +121,9 @@ def test_issue14_build_joins_near_names_and_respects_the_review() -> None:
     assert _concept_of(reviewed, "城区绿化养护面积") != _concept_of(reviewed, "绿化养护面积")
     # the satisfaction of whoever is served is one concept, recorded with its variants
     sat = URIRef(concepts.concept_iri("satisfaction.beneficiaries"))
-    assert {"救助对象满意度", "受助群众满意度"} <= set(map(str, reviewed.objects(sat, SKOS.altLabel)))
+    assert {"救助对象满意度", "受助群众满意度"} <= set(
+        map(str, reviewed.objects(sat, SKOS.altLabel))
+    )
     assert str(reviewed.value(sat, SKOS.broader)).endswith("service-satisfaction")
 
 
@@ -127,7 +137,9 @@ def test_issue14_build_is_byte_identical_and_a_built_scheme_is_used() -> None:
 
 
 def test_issue14_rows_carry_clean_name_and_concept() -> None:
-    result = extract_file(Path(__file__).resolve().parent / "cases" / "issue14_compare" / "kongtong_water_2023.txt")
+    result = extract_file(
+        Path(__file__).resolve().parent / "cases" / "issue14_compare" / "kongtong_water_2023.txt"
+    )
     row = next(r for r in result.rows if "满意度" in r.name)
     assert row.clean_name == "受益群众满意度"
     assert row.concept == concepts.concept_iri("satisfaction.beneficiaries")

@@ -385,6 +385,7 @@ def serve(
     except errors.PikgError as exc:
         raise _fail(exc) from exc
 
+
 # ---- comparison (issue 14): concepts, compare, stats, export -----------------------------
 
 concepts_app = typer.Typer(help="The indicator concept scheme (指标库).", no_args_is_help=True)

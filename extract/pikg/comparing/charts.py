@@ -62,12 +62,17 @@ def chart(rows: list[dict[str, Any]], out: Path) -> None:
         raise UsageError("nothing to chart: no numeric targets in the comparison")
     panels = sorted(groups)[:MAX_PANELS]
     family = cjk_font()
-    with plt.rc_context({"font.family": family, "axes.unicode_minus": False, "svg.hashsalt": "pikg"}):
+    with plt.rc_context(
+        {"font.family": family, "axes.unicode_minus": False, "svg.hashsalt": "pikg"}
+    ):
         height = max(2.5, max(len(groups[p]) for p in panels) * 0.35 + 1.2)
         fig, axes = plt.subplots(len(panels), 1, figsize=(9, height * len(panels)), squeeze=False)
-        for ax, panel in zip(axes[:, 0], panels):
+        for ax, panel in zip(axes[:, 0], panels, strict=False):
             items = groups[panel]
-            labels = [f"{r.get('region') or '—'} {r.get('year') or ''} {r.get('name') or ''}" for r in items]
+            labels = [
+                f"{r.get('region') or '—'} {r.get('year') or ''} {r.get('name') or ''}"
+                for r in items
+            ]
             values = [r["value"] for r in items]
             colours = ["#c0392b" if r.get("outlier") else "#2e86c1" for r in items]
             ax.barh(range(len(items)), values, color=colours)
@@ -75,7 +80,12 @@ def chart(rows: list[dict[str, Any]], out: Path) -> None:
             ax.invert_yaxis()
             medians = [r["peer_median"] for r in items if r.get("peer_median") is not None]
             if medians:
-                ax.axvline(sorted(medians)[len(medians) // 2], color="#555", linestyle="--", label="同类中位数")
+                ax.axvline(
+                    sorted(medians)[len(medians) // 2],
+                    color="#555",
+                    linestyle="--",
+                    label="同类中位数",
+                )
                 ax.legend(loc="lower right", fontsize=8)
             ax.set_title(f"{panel[0]}（{panel[1] or '无单位'}）", fontsize=10)
             ax.set_xlabel(f"目标值 {panel[1]}")

@@ -35,7 +35,12 @@ COLUMNS = (
     Column("prefecture", "string", "地级地区", "Prefecture-level region"),
     Column("county", "string", "县级地区", "County-level region"),
     Column("township", "string", "乡级地区", "Township-level region"),
-    Column("adcode", "string", "最深一级地区的行政区划代码", "Administrative code of the deepest region"),
+    Column(
+        "adcode",
+        "string",
+        "最深一级地区的行政区划代码",
+        "Administrative code of the deepest region",
+    ),
     Column("department", "string", "部门（单位）", "Department or unit"),
     Column("year", "Int64", "预算年度", "Budget year"),
     Column("doc_kind", "string", "文件类型", "Kind of document (budget, self-evaluation …)"),
@@ -103,7 +108,7 @@ def _region_cells(result: Extraction) -> dict[str, str | None]:
     names = list(result.facts.region)[: len(REGION_LEVELS)]
     cells: dict[str, str | None] = dict.fromkeys(REGION_LEVELS)
     codes = result.facts.region_codes
-    for level, name in zip(REGION_LEVELS, names):
+    for level, name in zip(REGION_LEVELS, names, strict=False):
         cells[level] = name
     cells["adcode"] = codes[-1] if codes else None
     return cells

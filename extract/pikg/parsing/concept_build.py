@@ -140,8 +140,8 @@ def build(results: Iterable[Extraction], review: Review | None = None) -> Graph:
             for row in pending[member]:
                 add(key, name, row, member[1])
     for target, row, dim in merged:
-        key = target if target in rules or target in found else by_name.get(_norm(target))
-        add(key or concepts.minted_key(_norm(target), dim), _norm(target), row, dim)
+        known = target if target in rules or target in found else by_name.get(_norm(target))
+        add(known or concepts.minted_key(_norm(target), dim), _norm(target), row, dim)
     return _graph(found.values())
 
 

@@ -198,7 +198,9 @@ class ConceptScheme:
 def scheme_from_graph(graph: Graph) -> ConceptScheme:
     concepts = []
     for node in sorted(set(graph.subjects(SKOS.inScheme, SCHEME)), key=str):
-        pref = [o for o in graph.objects(node, SKOS.prefLabel) if getattr(o, "language", "") == "zh"]
+        pref = [
+            o for o in graph.objects(node, SKOS.prefLabel) if getattr(o, "language", "") == "zh"
+        ]
         alts = [str(o) for o in graph.objects(node, SKOS.altLabel) if isinstance(o, Literal)]
         dims = frozenset(str(o) for o in graph.objects(node, PIK.valueDimension))
         label = str(pref[0]) if pref else str(node)
@@ -286,9 +288,8 @@ def annotate(result: Extraction) -> None:
 def assignments(results: Iterable[Extraction]) -> list[tuple[IndicatorRow, Assignment]]:
     """Every row with its assignment under the rules alone (the scheme left out): the build's view."""
     empty = scheme_from_graph(Graph())
-    out = []
+    out: list[tuple[IndicatorRow, Assignment]] = []
     for result in results:
         doc_key = result.digest or result.doc
         out.extend((row, assign(row, doc_key, empty)) for row in result.rows)
     return out
-

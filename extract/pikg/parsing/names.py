@@ -20,7 +20,9 @@ from pikg.parsing.targets import units
 # A pinyin gloss a mirror site put after a character: 標(biāo), 執(zhí).
 _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
 _MARKS = re.compile(r"[★☆■□▲△●○◆◇※✔✓√]+")
-_NOTE = re.compile(r"[(（\[【]\s*(?:必填|选填|必选|可选|硬性|核心|共性|个性|定量|定性|正向|反向)[^)）\]】]*[)）\]】]")
+_NOTE = re.compile(
+    r"[(（\[【]\s*(?:必填|选填|必选|可选|硬性|核心|共性|个性|定量|定性|正向|反向)[^)）\]】]*[)）\]】]"
+)
 _NOTE_WORD = re.compile(r"(?:必填|选填)(?:硬性)?(?:指标)?")
 # Template placeholders: (≥**株), ××, XX, ……, ＿＿
 _PLACEHOLDER_GROUP = re.compile(r"[(（][^)）]*(?:\*|×|＊|XX|xx)[^)）]*[)）]")
