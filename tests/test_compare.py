@@ -18,7 +18,7 @@ from pikg.comparing.stats import stats
 from pikg.comparing.table import COLUMNS, records
 from pikg.parsing.concepts import concept_iri
 
-CASE = Path(__file__).resolve().parent / "cases" / "issue14_compare"
+CASE = Path(__file__).resolve().parent / "issue14" / "compare"
 SATISFACTION = "satisfaction.beneficiaries"
 
 

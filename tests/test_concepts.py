@@ -16,7 +16,7 @@ from pikg.parsing.names import clean_name
 from pikg.parsing.pipeline import extract_file
 from pikg.parsing.targets import parse_target
 
-CASES = Path(__file__).resolve().parent / "cases" / "issue14_concepts"
+CASES = Path(__file__).resolve().parent / "issue14" / "concepts"
 
 
 def _table(name: str) -> list[list[str]]:
@@ -138,7 +138,7 @@ def test_issue14_build_is_byte_identical_and_a_built_scheme_is_used() -> None:
 
 def test_issue14_rows_carry_clean_name_and_concept() -> None:
     result = extract_file(
-        Path(__file__).resolve().parent / "cases" / "issue14_compare" / "kongtong_water_2023.txt"
+        Path(__file__).resolve().parent / "issue14" / "compare" / "kongtong_water_2023.txt"
     )
     row = next(r for r in result.rows if "满意度" in r.name)
     assert row.clean_name == "受益群众满意度"

@@ -117,9 +117,9 @@ def test_issue14_satisfaction_floors_keep_rows_and_match_any_region_level() -> N
     stay two; a province matches its counties."""
     store = Store()
     store.load_vocabulary()
-    for path in sorted((HERE / "cases" / "issue14_compare").glob("*.txt")):
+    for path in sorted((HERE / "issue14" / "compare").glob("*.txt")):
         store.load_extraction(extract_file(path))
-    bare = HERE / "cases" / "issue14_queries" / "no_facts.txt"
+    bare = HERE / "issue14" / "queries" / "no_facts.txt"
     store.load_extraction(extract_file(bare))
     query = named()["satisfaction-floors"]
     _, everything = run_on_store(store, query.bind({}))

@@ -70,7 +70,7 @@ class _Concept:
     broader: Counter[str] = field(default_factory=Counter)
     dims: set[str] = field(default_factory=set)
     variants: set[str] = field(default_factory=set)
-    rule: str | None = None
+    rules: list[str] = field(default_factory=list)
 
 
 def _level2_iri(row: IndicatorRow) -> str | None:
@@ -114,10 +114,11 @@ def build(results: Iterable[Extraction], review: Review | None = None) -> Graph:
         concept.variants.add(clean_name(row.name))
         by_name.setdefault(concepts.normalise(clean_name(row.name)), key)
 
-    for rule in rules.values():  # the whole library of stated concepts, seen or not
-        found[rule.key] = _Concept(rule.key, rule.zh, rule.en, rule=rule.match.pattern)
-        found[rule.key].broader[str(PIKFW[rule.broader])] += 1
-        found[rule.key].dims.update(rule.dims or ())
+    for rule in concepts.rules():  # the whole library of stated concepts, seen or not
+        stated = found.setdefault(rule.key, _Concept(rule.key, rule.zh, rule.en))
+        stated.rules.append(rule.match.pattern)
+        stated.broader[str(PIKFW[rule.broader])] += 1
+        stated.dims.update(rule.dims or ())
     merged: list[tuple[str, IndicatorRow, str]] = []
     for row, found_as in concepts.assignments(results):
         name = found_as.normalised
@@ -174,8 +175,8 @@ def _graph(found: Iterable[_Concept]) -> Graph:
             graph.add((node, SKOS.broader, URIRef(top)))
         for dim in concept.dims:
             graph.add((node, concepts.PIK.valueDimension, Literal(dim)))
-        if concept.rule:
-            graph.add((node, SKOS.scopeNote, Literal(f"rule: {concept.rule}")))
+        for pattern in concept.rules:
+            graph.add((node, SKOS.scopeNote, Literal(f"rule: {pattern}")))
     return graph
 
 
