@@ -15,8 +15,9 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from typer.testing import CliRunner
 
 import pikg
-from pikg.checking.validate import SHAPES, shapes_graph, validate
+from pikg.checking.validate import shapes_graph, validate
 from pikg.cli import app
+from pikg.namespace import SHAPES
 
 from .conftest import EXAMPLES
 

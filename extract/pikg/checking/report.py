@@ -10,8 +10,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from pikg.checking.validate import RANK, Finding, Report
-from pikg.graph.namespace import PIK
 from pikg.model import Extraction
+from pikg.namespace import PIK
 
 MARKS = {"Violation": "✗", "Warning": "!", "Info": "·"}
 

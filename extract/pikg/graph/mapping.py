@@ -20,15 +20,12 @@ from rdflib.term import Node
 
 from pikg import __version__
 from pikg.graph import iris
-from pikg.graph.namespace import PIK
 from pikg.model import Extraction, IndicatorRow
+from pikg.namespace import CONCEPT, PIK, PIKCMP, PIKFW, PIKUNIT
 from pikg.parsing import framework as framework_module
 from pikg.parsing.concepts import SCHEME as CONCEPT_SCHEME
 from pikg.parsing.targets import Target, parse_target, units
 
-PIKFW = Namespace("https://w3id.org/pikg/framework/")
-PIKCMP = Namespace("https://w3id.org/pikg/comparator/")
-PIKUNIT = Namespace("https://w3id.org/pikg/unit/")
 QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 
@@ -50,7 +47,7 @@ LEVEL_SOURCES = {"stated": PIK.Stated, "inferred": PIK.Inferred, "unknown": PIK.
 ADMIN_LEVELS = (PIK.Province, PIK.Prefecture, PIK.County)
 PREFIXES = {
     "pik": str(PIK._NS),
-    "pikc": "https://w3id.org/pikg/concept/",
+    "pikc": CONCEPT,
     "skos": str(SKOS),
     "pikfw": str(PIKFW),
     "pikcmp": str(PIKCMP),

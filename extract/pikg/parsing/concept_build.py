@@ -20,16 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from pikg.errors import UsageError
 from pikg.model import Extraction, IndicatorRow
+from pikg.namespace import PIK, PIKFW
 from pikg.parsing import concepts
 from pikg.parsing import framework as framework_module
 from pikg.parsing.names import clean_name
 
-PIKFW = Namespace("https://w3id.org/pikg/framework/")
 # Token overlap (Jaccard) at which two names are an edge of the similarity graph.
 BUILD_SIMILARITY = 0.75
 COMMUNITY_SEED = 0  # Louvain is randomised; a fixed seed keeps the build deterministic
@@ -150,8 +150,8 @@ def _graph(found: Iterable[_Concept]) -> Graph:
     graph = Graph()
     graph.bind("skos", SKOS)
     graph.bind("pikc", concepts.CONCEPT)
-    graph.bind("pikfw", PIKFW)
-    graph.bind("pik", concepts.PIK)
+    graph.bind("pikfw", PIKFW._NS)
+    graph.bind("pik", PIK._NS)
     scheme = concepts.SCHEME
     graph.add((scheme, RDF.type, OWL.Ontology))
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
@@ -174,7 +174,7 @@ def _graph(found: Iterable[_Concept]) -> Graph:
             top = sorted(concept.broader.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
             graph.add((node, SKOS.broader, URIRef(top)))
         for dim in concept.dims:
-            graph.add((node, concepts.PIK.valueDimension, Literal(dim)))
+            graph.add((node, PIK.valueDimension, Literal(dim)))
         for pattern in concept.rules:
             graph.add((node, SKOS.scopeNote, Literal(f"rule: {pattern}")))
     return graph

@@ -24,16 +24,15 @@ from functools import cache, cached_property
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from pikg import resources
+from pikg import namespace, resources
 from pikg.model import Extraction, IndicatorRow
 from pikg.parsing import framework as framework_module
 from pikg.parsing import segment
 from pikg.parsing.names import bracket_unit, clean_name, simplified
 from pikg.parsing.targets import units
 
-CONCEPT = Namespace("https://w3id.org/pikg/concept/")
+CONCEPT = Namespace(namespace.CONCEPT)
 SCHEME = URIRef(str(CONCEPT))
-PIK = Namespace("https://w3id.org/pikg/ontology#")
 SCHEME_FILE = "concepts.ttl"
 # Jaccard overlap of jieba tokens above which an unseen name joins a recorded variant's concept.
 TOKEN_MATCH = 0.8
@@ -202,7 +201,7 @@ def scheme_from_graph(graph: Graph) -> ConceptScheme:
             o for o in graph.objects(node, SKOS.prefLabel) if getattr(o, "language", "") == "zh"
         ]
         alts = [str(o) for o in graph.objects(node, SKOS.altLabel) if isinstance(o, Literal)]
-        dims = frozenset(str(o) for o in graph.objects(node, PIK.valueDimension))
+        dims = frozenset(str(o) for o in graph.objects(node, namespace.PIK.valueDimension))
         label = str(pref[0]) if pref else str(node)
         variants = frozenset(normalise(clean_name(v)) for v in alts)
         concepts.append(Recorded(str(node), label, dims, variants))

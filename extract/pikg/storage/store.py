@@ -16,9 +16,10 @@ from pikg.graph import iris
 from pikg.graph.formats import sniff_rdf, syntax
 from pikg.graph.mapping import add_extraction, new_dataset, serialize
 from pikg.model import Extraction
+from pikg.namespace import ONTOLOGY, PIK
 from pikg.reading.decode import decode
 
-VOCABULARY = ox.NamedNode("https://w3id.org/pikg/ontology")
+VOCABULARY = ox.NamedNode(ONTOLOGY)
 
 
 def sniff_file(path: Path) -> str | None:
@@ -33,7 +34,7 @@ def sniff_file(path: Path) -> str | None:
         return None  # not text: a document format the readers handle
 
 
-_DISCLOSURE = ox.NamedNode("https://w3id.org/pikg/ontology#Disclosure")
+_DISCLOSURE = ox.NamedNode(str(PIK.Disclosure))
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 

@@ -15,8 +15,8 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from pikg.errors import UsageError
-from pikg.graph.iris import ID
 from pikg.graph.mapping import PREFIXES
+from pikg.namespace import ID
 from pikg.storage.store import Store
 from pikg.web import pages
 
