@@ -146,3 +146,17 @@ def test_issue14_rows_carry_clean_name_and_concept() -> None:
     assert row.concept_label == "服务对象（受益群众）满意度"
     assert [r.start for r in result.rows] == sorted(r.start for r in result.rows)
     assert all(a.concept and b.concept for a, b in pairwise(result.rows))
+
+
+def test_issue14_shipped_scheme_is_what_its_corpus_and_review_build() -> None:
+    root = Path(__file__).resolve().parents[1]
+    corpus = sorted((root / "examples").glob("*.txt")) + sorted(
+        (root / "tests" / "cases").rglob("*.txt")
+    )
+    graph = build(
+        [extract_file(p) for p in corpus], read_review(root / "ontology" / "concepts-review.tsv")
+    )
+    shipped = (root / "ontology" / "concepts.ttl").read_text(encoding="utf-8")
+    assert graph.serialize(format="turtle") == shipped, (
+        "run: pikg concepts build examples tests/cases"
+    )
