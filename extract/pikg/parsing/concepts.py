@@ -43,6 +43,8 @@ YEAR_DAYS = 360
 _PEOPLE = {"人", "人次", "名", "位"}
 _TIMES = {"次", "批次", "场", "期", "场次", "轮", "批"}
 _RATIO_NAME = re.compile(r"(率|比例|比重|占比|满意度|覆盖面)$")
+_PEOPLE_NAME = re.compile(r"(人数|人次|人口|名额)$")
+_TIMES_NAME = re.compile(r"(次数|场次|批次|期数)$")
 _YEAR = re.compile(r"(?:19|20)\d{2}(?:年度|年)?")
 _AS_OF = re.compile(r"^截至[^,，]*[,，]")
 _PUNCT = re.compile(r"[\s、，,。.;；:：()（）“”\"'‘’《》<>\-—_|/·]")
@@ -124,8 +126,15 @@ def dimension(row: IndicatorRow) -> str:
     if row.kind in ("text", "empty"):
         return row.kind
     unit = simplified(row.unit_normalized or row.unit or bracket_unit(row.name) or "")
-    if not unit:
-        return "ratio" if _RATIO_NAME.search(clean_name(row.name)) else "number"
+    if not unit:  # a bare number: the name's last word says what it counts
+        clean = clean_name(row.name)
+        if _RATIO_NAME.search(clean):
+            return "ratio"
+        if _PEOPLE_NAME.search(clean):
+            return "count:people"
+        if _TIMES_NAME.search(clean):
+            return "count:times"
+        return "number"
     info = units().get(unit)
     if info is None:
         if "元/" in unit or unit.startswith("元"):
