@@ -153,3 +153,33 @@ def test_issue14_devset_beneficiary_satisfaction_by_region_and_year(shared: Path
     got = sorted((os.path.basename(r["doc"]), r["name"], r["region"], r["year"]) for r in table)
     assert len(got) >= 16
     assert got == expected
+
+
+def test_issue14_cli_compare_stats_export(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pikg.cli import app
+
+    runner = CliRunner()
+    shown = runner.invoke(
+        app,
+        ["compare", str(CASE), "--concept", SATISFACTION, "--region", "湖北省", "--format", "csv"],
+    )
+    assert shown.exit_code == 0, shown.output
+    lines = list(csv.DictReader(shown.stdout.splitlines()))
+    assert sorted((r["region"], r["name"]) for r in lines) == [
+        ("湖北省十堰市", "参训学员满意度"),
+        ("湖北省十堰市竹山县", "学生家长满意度"),
+    ]
+    counted = runner.invoke(app, ["stats", str(CASE), "--by", "year", "--format", "jsonl"])
+    assert [json.loads(line)["rows"] for line in counted.stdout.splitlines()] == [7, 19]
+    out = tmp_path / "rows.csv"
+    written = runner.invoke(app, ["export", str(CASE), "--out", str(out)])
+    assert written.exit_code == 0, written.output
+    extracted = runner.invoke(app, ["extract", str(CASE), "--format", "jsonl"])
+    rows = [o for o in map(json.loads, extracted.stdout.splitlines()) if o["scope"] == "row"]
+    with out.open(encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == len(rows)
+    assert (tmp_path / "rows.dictionary.csv").is_file()
+    wrong = runner.invoke(app, ["stats", str(CASE), "--by", "colour"])
+    assert wrong.exit_code == 3
