@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
@@ -98,6 +98,7 @@ def _synonyms() -> tuple[tuple[str, str], ...]:
     return tuple((a, b) for a, b in resources.read_data_lines("concept_synonyms.tsv"))
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(clean: str) -> str:
     """The form names are compared in: synonyms applied, years and punctuation dropped."""
     text = _AS_OF.sub("", clean)
@@ -107,6 +108,7 @@ def normalise(clean: str) -> str:
     return _PUNCT.sub("", text) or _PUNCT.sub("", clean)
 
 
+@lru_cache(maxsize=1 << 16)
 def tokens(normalised: str) -> frozenset[str]:
     words = segment.tokenizer().lcut(normalised)
     return frozenset(t for t in words if t.strip() and t not in _STOPWORDS)

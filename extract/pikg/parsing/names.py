@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import zhconv
 
@@ -77,6 +77,7 @@ def _strip_level_prefix(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across projects and documents
 def clean_name(name: str) -> str:
     """The indicator's name without decoration; the written name if nothing would be left."""
     text = simplified(name)
