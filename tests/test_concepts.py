@@ -160,3 +160,10 @@ def test_issue14_shipped_scheme_is_what_its_corpus_and_review_build() -> None:
     assert graph.serialize(format="turtle") == shipped, (
         "run: pikg concepts build examples tests/cases"
     )
+
+
+def test_issue14_a_rule_can_need_the_level() -> None:
+    under = concepts.assign(_row("长期发挥作用", "≥10年", level2="可持续影响指标"), "d")
+    assert under.iri == concepts.concept_iri("sustainability.impact-duration")
+    alone = concepts.assign(_row("长期发挥作用", "≥10年"), "d")
+    assert alone.source == "minted"

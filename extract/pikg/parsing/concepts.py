@@ -64,9 +64,12 @@ class Rule:
     broader: str
     zh: str
     en: str
+    level: re.Pattern[str] | None = None  # on the row's 二级, where the name alone says too little
 
-    def fits(self, name: str, dim: str) -> bool:
+    def fits(self, name: str, dim: str, level2: str = "") -> bool:
         if self.dims is not None and dim not in self.dims:
+            return False
+        if self.level is not None and not self.level.search(level2):
             return False
         if not self.match.search(name):
             return False
@@ -76,9 +79,9 @@ class Rule:
 @cache
 def rules() -> tuple[Rule, ...]:
     out = []
-    for key, dims, match, exclude, broader, zh, en in resources.read_data_lines(
-        "concept_rules.tsv"
-    ):
+    for cells in resources.read_data_lines("concept_rules.tsv"):
+        key, dims, match, exclude, broader, zh, en = cells[:7]
+        level = cells[7] if len(cells) > 7 else ""
         out.append(
             Rule(
                 key=key,
@@ -88,6 +91,7 @@ def rules() -> tuple[Rule, ...]:
                 broader=broader,
                 zh=zh,
                 en=en,
+                level=re.compile(level) if level else None,
             )
         )
     return tuple(out)
@@ -247,8 +251,8 @@ def _is_level_label(clean: str) -> bool:
     return bool(framework_module.load().lookup(clean))
 
 
-def rule_for(normalised: str, dim: str) -> Rule | None:
-    return next((r for r in rules() if r.fits(normalised, dim)), None)
+def rule_for(normalised: str, dim: str, level2: str = "") -> Rule | None:
+    return next((r for r in rules() if r.fits(normalised, dim, level2)), None)
 
 
 def _level_reading(row: IndicatorRow, normalised: str) -> str:
@@ -271,7 +275,7 @@ def assign(row: IndicatorRow, doc_key: str, known: ConceptScheme | None = None) 
     if level_only and dim == "money" and _below(row.value_normalized, UNIT_COST_MAX_YUAN):
         dim = "money:unit"
     reading = _level_reading(row, normalised) if level_only else normalised
-    rule = rule_for(reading, dim)
+    rule = rule_for(reading, dim, simplified(row.level2 or ""))
     if rule is not None:
         return Assignment(clean, normalised, dim, concept_iri(rule.key), rule.zh, "rule")
     if level_only:
