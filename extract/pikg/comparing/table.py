@@ -104,12 +104,25 @@ def _met(row: IndicatorRow, year: int | None) -> bool | None:
     return target_met(target, parse_target(row.actual, row.name, year))
 
 
+def _depth(code: str) -> int:
+    """The level an administrative code names: 110000 province, 110100 prefecture, …"""
+    if len(code) > 6:
+        return 3
+    if code.endswith("0000"):
+        return 0
+    return 1 if code.endswith("00") else 2
+
+
 def _region_cells(result: Extraction) -> dict[str, str | None]:
-    names = list(result.facts.region)[: len(REGION_LEVELS)]
+    names = list(result.facts.region)
+    codes = list(result.facts.region_codes)
     cells: dict[str, str | None] = dict.fromkeys(REGION_LEVELS)
-    codes = result.facts.region_codes
-    for level, name in zip(REGION_LEVELS, names, strict=False):
-        cells[level] = name
+    if len(codes) == len(names):  # place each name by its code: 北京市朝阳区 has no prefecture
+        for name, code in zip(names, codes, strict=True):
+            cells[REGION_LEVELS[_depth(code)]] = name
+    else:
+        for level, name in zip(REGION_LEVELS, names, strict=False):
+            cells[level] = name
     cells["adcode"] = codes[-1] if codes else None
     return cells
 
@@ -139,7 +152,7 @@ def records(
                     "department": facts.department,
                     "year": facts.year,
                     "doc_kind": facts.kind,
-                    "source_url": getattr(facts, "source_url", None),
+                    "source_url": facts.source_url,
                     "project": row.project,
                     "level1": row.level1,
                     "level2": row.level2,

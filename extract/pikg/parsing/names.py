@@ -12,9 +12,8 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
-import zhconv
-
 from pikg.parsing import framework as framework_module
+from pikg.parsing import script
 from pikg.parsing.targets import units
 
 # A pinyin gloss a mirror site put after a character: 標(biāo), 執(zhí).
@@ -52,9 +51,8 @@ def _is_unit(text: str) -> bool:
 
 
 def simplified(text: str) -> str:
-    """NFKC, pinyin glosses dropped, Traditional characters folded to Simplified."""
-    text = _PINYIN.sub("", unicodedata.normalize("NFKC", text))
-    return str(zhconv.convert(text, "zh-cn"))
+    """NFKC, pinyin glosses dropped, Traditional characters folded to Simplified (OpenCC)."""
+    return script.simplified(_PINYIN.sub("", unicodedata.normalize("NFKC", text)))
 
 
 def bracket_unit(name: str) -> str | None:
