@@ -1,27 +1,31 @@
-"""Remote SPARQL 1.1 stores: queries (SPARQL Protocol) and graphs (Graph Store Protocol)
-through one HTTP client (requests): a User-Agent naming pikg, a connect timeout apart from
-the read timeout, basic or bearer authentication, retries with backoff on refused or reset
-connections and on 429/5xx, and a one-line ``EndpointError`` naming the URL otherwise."""
+"""Remote SPARQL 1.1 stores through one client: queries with SPARQLWrapper (SPARQL Protocol),
+graphs with requests (Graph Store Protocol, which SPARQLWrapper does not speak). Both send a
+User-Agent naming pikg and the same credentials (basic or bearer), retry with backoff on
+refused or reset connections and on 429/5xx, and fail with a one-line ``EndpointError``
+naming the URL. Graph transfers keep a connect timeout apart from the read timeout."""
 
 from __future__ import annotations
 
 import time
+import urllib.error
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import requests
+from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from pikg import __version__
 from pikg.errors import EndpointError
 from pikg.storage.values import typed
 
+SPARQL_JSON = "application/sparql-results+json"
 USER_AGENT = f"pikg/{__version__} (+https://w3id.org/pikg)"
 CONNECT_TIMEOUT = 5.0  # seconds to accept a connection: a dead host is known quickly
 READ_TIMEOUT = 60.0  # seconds for an answer: storing or counting a large graph takes a while
 RETRIES = 3
 BACKOFF = 0.5  # seconds before the first retry, doubled for each further one
-SPARQL_JSON = "application/sparql-results+json"
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,12 @@ class Auth:
         elif self.user is not None:
             session.auth = (self.user, self.password or "")
 
+    def apply_to_query(self, client: SPARQLWrapper) -> None:
+        if self.token:
+            client.addCustomHttpHeader("Authorization", f"Bearer {self.token}")
+        elif self.user is not None:
+            client.setCredentials(self.user, self.password or "")
+
 
 class Endpoint:
     def __init__(
@@ -55,9 +65,10 @@ class Endpoint:
         self.connect_timeout = connect_timeout
         self.retries = retries
         self.backoff = backoff
+        self.auth = auth or Auth()
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
-        (auth or Auth()).apply(self.session)
+        self.auth.apply(self.session)
 
     def request(
         self, method: str, url: str | None = None, ok: Sequence[int] = (), **kwargs: Any
@@ -116,25 +127,58 @@ class Endpoint:
         default graph work on a store that keeps its default graph apart (Oxigraph's default).
         ``url`` is the query service when this client's own URL is another service's.
         """
-        form: list[tuple[str, str]] = [("query", query)]
-        for graph in graphs or ():
-            form += [("default-graph-uri", graph), ("named-graph-uri", graph)]
         target = url or self.url
-        response = self.request("POST", target, data=form, headers={"Accept": SPARQL_JSON})
+        client = SPARQLWrapper(target, agent=USER_AGENT)
+        client.setQuery(query)
+        client.setMethod(POST)
+        client.setReturnFormat(JSON)
+        client.setTimeout(int(max(1, self.timeout)))
+        for graph in graphs or ():
+            client.addDefaultGraph(graph)
+            client.addNamedGraph(graph)
+        self.auth.apply_to_query(client)
+        result = self._query_with_retries(client, target)
         try:
-            result = response.json()
             variables = list(result["head"]["vars"])
             bindings = result["results"]["bindings"]
-        except (ValueError, KeyError, TypeError) as exc:
-            kind = response.headers.get("Content-Type", "no content type")
+        except (KeyError, TypeError) as exc:
             raise EndpointError(
-                f"{target}: the answer is not SPARQL JSON results ({kind}); is this the query URL?"
+                f"{target}: the answer is not SPARQL JSON results; is this the query URL?"
             ) from exc
         rows = [
             {v: typed(b[v]["value"], b[v].get("datatype")) if v in b else None for v in variables}
             for b in bindings
         ]
         return variables, rows
+
+    def _query_with_retries(self, client: SPARQLWrapper, target: str) -> Any:
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries
+            try:
+                return client.queryAndConvert()
+            except urllib.error.HTTPError as exc:
+                if (exc.code == 429 or exc.code >= 500) and not last:
+                    pass
+                else:
+                    raise EndpointError(f"{target}: HTTP {exc.code} {exc.reason}") from exc
+            except SPARQLWrapperException as exc:
+                first = str(exc).splitlines()[0]
+                if not (any(code in first for code in ("500", "503", "429")) and not last):
+                    raise EndpointError(f"{target}: {first}") from exc
+            except TimeoutError as exc:
+                raise EndpointError(
+                    f"{target}: no answer within {self.timeout:g} s (the read timeout)"
+                ) from exc
+            except (urllib.error.URLError, ConnectionError) as exc:
+                if last:
+                    reason = getattr(exc, "reason", exc)
+                    raise EndpointError(f"{target}: cannot reach the endpoint ({reason})") from exc
+            except ValueError as exc:  # the answer was not JSON
+                raise EndpointError(
+                    f"{target}: the answer is not SPARQL JSON results; is this the query URL?"
+                ) from exc
+            time.sleep(self.backoff * 2**attempt)
+        raise AssertionError("unreachable")
 
     def put_graph(self, graph: str, ntriples: str) -> None:
         """Replace one named graph (SPARQL 1.1 Graph Store Protocol, HTTP PUT)."""
