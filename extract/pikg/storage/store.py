@@ -70,6 +70,7 @@ def _into_document_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
 
 class Store:
     def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else None  # None: in memory
         self.store = ox.Store(str(path)) if path is not None else ox.Store()
 
     def load_extraction(self, result: Extraction, findings: bool = True) -> str:
