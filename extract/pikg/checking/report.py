@@ -10,7 +10,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from pikg.checking.validate import RANK, Finding, Report
-from pikg.graph.namespace import PIK
+from pikg.model import Extraction
+from pikg.namespace import PIK
 
 MARKS = {"Violation": "✗", "Warning": "!", "Info": "·"}
 
@@ -94,3 +95,14 @@ def as_json(report: Report, min_severity: str = "Info", lang: str = "zh") -> str
 def turtle(report: Report) -> str:
     out: str = report.graph.serialize(format="longturtle")
     return out
+
+
+def tally(documents: list[Extraction]) -> str:
+    """What the run read, so an empty or partial run is never mistaken for a clean one."""
+    projects = sum(len(d.projects) for d in documents)
+    rows = sum(len(d.rows) for d in documents)
+    unparsed = sum(len(d.unparsed) for d in documents)
+    return (
+        f"read {len(documents)} documents: {projects} projects, {rows} indicator rows, "
+        f"{unparsed} unparsed lines"
+    )

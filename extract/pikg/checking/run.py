@@ -1,11 +1,10 @@
-"""The main job: extract, map and validate, then put each finding where it belongs —
-on its indicator row, its project, or its document."""
+"""The main job's checking step, and the one place where findings are joined to what they are
+about: an indicator row, a project, or a document."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -15,46 +14,38 @@ from pikg.graph.mapping import map_extractions, triples
 from pikg.model import Extraction
 
 
-@dataclass
-class Checked:
-    results: list[Extraction]
-    report: Report
-
-    def by_focus(self, min_severity: str = "Info") -> dict[str, list[Finding]]:
-        found: dict[str, list[Finding]] = defaultdict(list)
-        for finding in self.report.findings:
-            if RANK[finding.severity] >= RANK[min_severity]:
-                found[finding.focus].append(finding)
-        return found
-
-
-def check(results: list[Extraction], satisfaction_floor: Decimal | None = None) -> Checked:
-    return Checked(results, validate(triples(map_extractions(results)), satisfaction_floor))
+def check(results: list[Extraction], satisfaction_floor: Decimal | None = None) -> Report:
+    return validate(triples(map_extractions(results)), satisfaction_floor)
 
 
 def records(
-    checked: Checked, min_severity: str = "Warning", lang: str = "zh"
+    results: Iterable[Extraction],
+    findings: Iterable[Finding],
+    min_severity: str = "Warning",
+    lang: str = "zh",
 ) -> Iterator[dict[str, Any]]:
-    """Row objects with their findings, then project and document objects that have any."""
-    found = checked.by_focus(min_severity)
+    """Row objects with their findings, then project, document and unparsed-line objects."""
+    found: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if RANK[finding.severity] >= RANK[min_severity]:
+            found[finding.focus].append(finding)
     claimed: set[str] = set()
 
     def take(focus: str) -> list[dict[str, str]]:
         claimed.add(focus)
         return [f.as_dict(lang) for f in found.get(focus, [])]
 
-    for result in checked.results:
+    for result in results:
         doc = iris.disclosure(result, result.digest)
         for row in result.rows:
             yield {"scope": "row", **row.to_dict(), "findings": take(iris.target(doc, row))}
         for project in result.projects:
-            findings = take(iris.project(doc, project.name))
-            if findings:
+            if project_findings := take(iris.project(doc, project.name)):
                 yield {
                     "scope": "project",
                     "doc": result.doc,
                     "project": project.name,
-                    "findings": findings,
+                    "findings": project_findings,
                 }
         rest = [
             f.as_dict(lang)
@@ -64,3 +55,11 @@ def records(
         ]
         if rest:
             yield {"scope": "document", "doc": result.doc, "findings": rest}
+        for item in result.unparsed:
+            yield {
+                "scope": "unparsed",
+                "doc": result.doc,
+                "start": item.start,
+                "end": item.end,
+                "text": item.text,
+            }

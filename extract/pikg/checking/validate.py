@@ -21,9 +21,8 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from pikg import resources
-from pikg.graph.namespace import PIK
+from pikg.namespace import PIK, SHAPES
 
-SHAPES = "https://w3id.org/pikg/shapes#"
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 RANK = {"Info": 0, "Warning": 1, "Violation": 2}
 _SETTINGS = URIRef("urn:pikg:validation-settings")

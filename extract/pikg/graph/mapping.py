@@ -20,14 +20,11 @@ from rdflib.term import Node
 
 from pikg import __version__
 from pikg.graph import iris
-from pikg.graph.namespace import PIK
 from pikg.model import Extraction, IndicatorRow
+from pikg.namespace import PIK, PIKCMP, PIKFW, PIKUNIT
 from pikg.parsing import framework as framework_module
 from pikg.parsing.targets import Target, parse_target, units
 
-PIKFW = Namespace("https://w3id.org/pikg/framework/")
-PIKCMP = Namespace("https://w3id.org/pikg/comparator/")
-PIKUNIT = Namespace("https://w3id.org/pikg/unit/")
 QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 

@@ -5,7 +5,6 @@ Loading a document again replaces its graph, so re-running adds no duplicates.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,41 +13,28 @@ from pikg import __version__, resources
 from pikg.checking.validate import add_findings, validate
 from pikg.errors import DocumentError
 from pikg.graph import iris
+from pikg.graph.formats import sniff_rdf, syntax
 from pikg.graph.mapping import add_extraction, new_dataset, serialize
 from pikg.model import Extraction
+from pikg.namespace import ONTOLOGY, PIK
 from pikg.reading.decode import decode
 
-VOCABULARY = ox.NamedNode("https://w3id.org/pikg/ontology")
-
-RDF_FORMATS = {
-    "nq": ox.RdfFormat.N_QUADS,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "trig": ox.RdfFormat.TRIG,
-    "ttl": ox.RdfFormat.TURTLE,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-_NQUAD = re.compile(r"^\s*(?:<[^>]*>|_:\S+)\s+<[^>]*>\s+.+\s+(?:<[^>]*>|_:\S+)\s*\.\s*$")
-_NTRIPLE = re.compile(r"^\s*(?:<[^>]*>|_:\S+)\s+<[^>]*>\s+.+\.\s*$")
+VOCABULARY = ox.NamedNode(ONTOLOGY)
 
 
-def sniff_rdf(text: str) -> str | None:
-    """The RDF syntax a text is in, from its content, or None when it is not RDF."""
-    body = text.lstrip()
-    head = body[:4000]
-    if head.startswith(("{", "[")):
-        return "jsonld"
-    lines = [ln for ln in head.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    if len(body) > len(head):
-        lines = lines[:-1]  # the window may end inside a line
-    if lines and all(_NTRIPLE.match(ln) for ln in lines[:20]):
-        return "nq" if any(_NQUAD.match(ln) for ln in lines[:20]) else "nt"
-    if re.search(r"^\s*(?:@prefix|PREFIX|@base|BASE)\b", head, re.MULTILINE | re.IGNORECASE):
-        graph_block = re.search(r"(?:^|\s)(?:GRAPH\s+)?(?:<[^>]*>|\w*:\S*)\s*\{", head)
-        return "trig" if graph_block else "ttl"
-    return None
+def sniff_file(path: Path) -> str | None:
+    """The RDF syntax of a file, or None when it is a document to extract."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(str(path), f"cannot be read ({exc.strerror})") from exc
+    try:
+        return sniff_rdf(decode(data, str(path)))
+    except DocumentError:
+        return None  # not text: a document format the readers handle
 
 
-_DISCLOSURE = ox.NamedNode("https://w3id.org/pikg/ontology#Disclosure")
+_DISCLOSURE = ox.NamedNode(str(PIK.Disclosure))
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
@@ -104,7 +90,7 @@ class Store:
         fmt = sniff_rdf(text)
         if fmt is None:
             raise DocumentError(str(path), "is not RDF in any syntax pikg reads")
-        return self._replace(text, RDF_FORMATS[fmt], str(path))
+        return self._replace(text, syntax(fmt).oxigraph, str(path))
 
     def _replace(self, text: str, fmt: ox.RdfFormat, path: str = "<mapping>") -> list[str]:
         try:

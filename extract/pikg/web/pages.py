@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from pikg.graph.docs import html_page
 from pikg.graph.docs import literal_text as _text
-from pikg.graph.namespace import PIK
+from pikg.namespace import PIK
 from pikg.web import fonts
 from pikg.web.query_workers import Answer
 

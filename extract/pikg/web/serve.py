@@ -30,7 +30,7 @@ from pikg import resources
 from pikg.errors import UsageError
 from pikg.graph import docs
 from pikg.graph.formats import SYNTAXES
-from pikg.graph.iris import ID
+from pikg.namespace import ID
 from pikg.graph.mapping import PREFIXES
 from pikg.storage.store import Store
 from pikg.web import fonts, pages
