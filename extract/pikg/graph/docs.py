@@ -19,9 +19,10 @@ from rdflib.term import Node
 # Fonts: the CJK web font when the page is served (``font``), then CJK fonts a system may
 # have, so a saved page still reads where they exist.
 FONT_STACK = "'pikg CJK','Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif"
-STYLE = f"""body{{font-family:{FONT_STACK};max-width:64rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.5}}
+# Form controls do not inherit the page's font by default: they would show CJK as boxes.
+STYLE = f"""body,code,pre{{font-family:{FONT_STACK}}}body{{max-width:64rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.5}}
 table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}}
-code,pre,textarea{{font-family:{FONT_STACK};background:#f4f4f4;padding:0 .2rem}}
+input,button,textarea,select{{font:inherit}}code,pre,textarea{{background:#f4f4f4;padding:0 .2rem}}
 .Violation{{color:#b00020}}.Warning{{color:#8a5a00}}.Info{{color:#555}}
 nav a{{margin-right:1rem}}.term{{border-top:1px solid #ccc;margin-top:1.5rem}}.muted{{color:#666}}
 textarea{{width:100%;min-height:12rem}}"""

@@ -49,7 +49,8 @@ def _label(graph: Graph, node: Node) -> str:
         text = _text(graph, node, prop)
         if text:
             return text
-    return str(node)
+    raw = _text(graph, node, PIK.rawText)  # an unparsed line is known by its text
+    return f"“{raw}”" if raw else str(node)
 
 
 def href(iri: str, link: Link) -> str | None:

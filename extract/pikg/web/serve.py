@@ -324,6 +324,7 @@ def _create(store: Store, port: int, limits: Limits) -> tuple[Any, QueryWorkers]
             backlog=limits.backlog,
             connection_limit=limits.connection_limit,
             channel_timeout=limits.idle_timeout,
+            cleanup_interval=max(1, limits.idle_timeout // 2),  # how often idle ones are found
             max_request_body_size=limits.max_body,
             ident="pikg",
             expose_tracebacks=False,
