@@ -81,7 +81,7 @@ def _not_acceptable(offered: list[str]) -> Answer:
 
 
 def main(argv: list[str]) -> None:  # pragma: no cover - runs in the worker process
-    """``python -m pikg.web.query_workers FD``: answer queries on the socket FD until it
+    """``python query_workers.py FD``: answer queries on the socket FD until it
     closes; the first message is the store's ``Source``."""
     conn = Connection(int(argv[1]))
     path, quads = conn.recv()
@@ -102,7 +102,9 @@ class _Worker:
     def __init__(self, source: Source) -> None:
         ours, theirs = socket.socketpair()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(theirs.fileno())], pass_fds=[theirs.fileno()]
+            # Run as a script, so the worker imports pyoxigraph only, not the pikg package.
+            [sys.executable, __file__, str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
         )
         theirs.close()
         self.conn = Connection(ours.detach())

@@ -139,11 +139,11 @@ RESOURCE_SYNTAXES = [s for s in SYNTAXES.values() if not s.quads]  # a page is o
 
 
 class App:
-    def __init__(self, store: Store, limits: Limits, workers: QueryWorkers) -> None:
+    def __init__(self, store: Store, limits: Limits) -> None:
         self.store = store
         self.limits = limits
-        self.workers = workers
         self.port = 0  # set once the socket is bound; a Host header may name it
+        self.workers: QueryWorkers  # started once the socket is bound
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
@@ -313,8 +313,7 @@ def _source(store: Store) -> Source:
 
 def _create(store: Store, port: int, limits: Limits) -> tuple[Any, QueryWorkers]:
     fonts.font_file()  # cut the font once, before the first page asks for it
-    workers = QueryWorkers(_source(store), limits.query_workers, limits.query_timeout)
-    app = App(store, limits, workers)
+    app = App(store, limits)
     try:
         httpd = waitress.create_server(
             app,
@@ -330,10 +329,10 @@ def _create(store: Store, port: int, limits: Limits) -> tuple[Any, QueryWorkers]
             expose_tracebacks=False,
         )
     except OSError as exc:
-        workers.close()
         raise UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}") from None
     app.port = httpd.effective_port
-    return httpd, workers
+    app.workers = QueryWorkers(_source(store), limits.query_workers, limits.query_timeout)
+    return httpd, app.workers
 
 
 def run(
