@@ -123,7 +123,9 @@ def test_pages_render_every_character_with_the_served_font(
         missing = sorted(c for c in _characters(dom) if ord(c) not in fonts[font_url])
         assert missing == [], f"{name}: no glyph for {missing}"
         if name == "project":
-            findings = unescape(dom).split("校验发现 · Findings", 1)[1].split("指标 · Indicators")[0]
+            findings = (
+                unescape(dom).split("校验发现 · Findings", 1)[1].split("指标 · Indicators")[0]
+            )
             assert "Violation" in findings and "satisfaction-upper-bound" in findings
             assert NAME in findings
     # Without web fonts the same page looks different: its CJK came from the served font.

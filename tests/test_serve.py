@@ -29,11 +29,15 @@ from .webfixtures import HOSTILE, NAME, PROJECT, SCRIPT_LABEL, Site, get, page, 
 
 __all__ = ["site"]  # the fixture, imported for pytest
 
-COUNT_TARGETS = "SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/pikg/ontology#IndicatorTarget> }"
+COUNT_TARGETS = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/pikg/ontology#IndicatorTarget> }"
+)
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-def _sparql(site: Site, query: str, accept: str = "application/sparql-results+json"):
+def _sparql(
+    site: Site, query: str, accept: str = "application/sparql-results+json"
+) -> tuple[int, str, str]:
     return get(f"{site.base}/sparql?query={urllib.parse.quote(query)}", accept)
 
 

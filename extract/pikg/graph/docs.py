@@ -176,7 +176,8 @@ class _Doc:
         for term in self.kinds["classes"]:
             parents = set(g.objects(term, RDFS.subClassOf))
             if not parents & classes:
-                for parent in sorted(parents, key=str) or [None]:
+                outside: list[Node | None] = [*sorted(parents, key=str)] or [None]
+                for parent in outside:
                     groups.setdefault(parent, []).append(term)
         items = []
         for parent in sorted(groups, key=lambda p: (p is not None, str(p))):

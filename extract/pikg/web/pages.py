@@ -152,7 +152,9 @@ def _typed(graph: Graph, nodes: Iterable[Node], kind: URIRef) -> list[Node]:
 
 
 def _indicator(graph: Graph, node: URIRef, link: Link) -> list[str]:
-    body = [f'<p class="target">目标 · Target: <b>{escape(target_text(graph, node))}</b></p><table>']
+    body = [
+        f'<p class="target">目标 · Target: <b>{escape(target_text(graph, node))}</b></p><table>'
+    ]
     for label, prop in (
         ("一级指标", PIK.level1),
         ("二级指标", PIK.level2),
@@ -255,12 +257,19 @@ def resource_page(graph: Graph, node: URIRef, link: Link) -> str:
     else:
         body.append("<table>")
         for p, o in sorted(graph.predicate_objects(node), key=lambda po: (str(po[0]), str(po[1]))):
-            body.append(f"<tr><th>{_a(graph, p, link, graph.qname(p))}</th><td>{_a(graph, o, link)}</td></tr>")
+            body.append(
+                f"<tr><th>{_a(graph, p, link, str(p))}</th><td>{_a(graph, o, link)}</td></tr>"
+            )
         body.append("</table>")
     here = href(str(node), link) or ""
     formats = " · ".join(
         f'<a href="{escape(here)}?format={key}">{name}</a>'
-        for key, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"), ("rdf", "RDF/XML"))
+        for key, name in (
+            ("ttl", "Turtle"),
+            ("jsonld", "JSON-LD"),
+            ("nt", "N-Triples"),
+            ("rdf", "RDF/XML"),
+        )
     )
     body.append(f"<p><small>{escape(str(node))} · {formats}</small></p>")
     return _page(title, "\n".join(body))
@@ -338,7 +347,9 @@ def results_table(answer: Answer, link: Link) -> str:
     """A SPARQL answer (results JSON, or Turtle for a graph) as an HTML table."""
     if answer.kind == "graph":
         rows = [
-            "<tr>" + "".join(f"<td>{escape(str(t))}</td>" for t in (q.subject, q.predicate, q.object)) + "</tr>"
+            "<tr>"
+            + "".join(f"<td>{escape(str(t))}</td>" for t in (q.subject, q.predicate, q.object))
+            + "</tr>"
             for q in ox.parse(answer.body, format=ox.RdfFormat.TURTLE)
         ]
         head = "<tr><th>subject</th><th>predicate</th><th>object</th></tr>"

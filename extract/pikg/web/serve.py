@@ -30,8 +30,8 @@ from pikg import resources
 from pikg.errors import UsageError
 from pikg.graph import docs
 from pikg.graph.formats import SYNTAXES
-from pikg.namespace import ID
 from pikg.graph.mapping import PREFIXES
+from pikg.namespace import ID
 from pikg.storage.store import Store
 from pikg.web import fonts, pages
 from pikg.web.query_workers import GRAPH_TYPES, RESULT_TYPES, QueryWorkers, Source
@@ -277,7 +277,7 @@ class App:
 def _prefers_html(request: Request) -> bool:
     """A browser (its Accept names text/html before any SPARQL result type)."""
     best = request.accept_mimetypes.best_match(["text/html", *RESULT_TYPES, *GRAPH_TYPES])
-    return best == "text/html" and "text/html" in request.accept_mimetypes
+    return best == "text/html" and any(m == "text/html" for m, _ in request.accept_mimetypes)
 
 
 def _text(status: int, message: str) -> Response:
