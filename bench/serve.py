@@ -1,7 +1,7 @@
 """``pikg serve`` under load on 127.0.0.1: 500 clients at once, then a runaway query.
 
-The store holds the seeds (or, without ../shared, the shipped examples) on disk, served with
-the default limits. Each round starts 500 requests together (a barrier), a mix of the index,
+The store holds the seeds (or, without ../shared, the shipped examples) on disk, served by
+``pikg serve`` in its own process with the default limits. Each round starts 500 requests together (a barrier), a mix of the index,
 a document page, its Turtle and a SPARQL query; the figures are errors, p50, p99 and the
 slowest. Then a cross-product query must be stopped by the query timeout, and the server must
 answer again after it. Traffic goes only to 127.0.0.1; rounds and requests are bounded.
@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -41,6 +44,12 @@ def request(port: int, path: str, accept: str, timeout: float = 120) -> tuple[in
         conn.close()
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def main() -> None:
     default = ROOT.parent / "shared" / "seeds"
     parser = argparse.ArgumentParser()
@@ -54,7 +63,7 @@ def main() -> None:
     from pikg import extract_file
     from pikg.graph import iris
     from pikg.storage.store import Store
-    from pikg.web.serve import Limits, local, server
+    from pikg.web.serve import Limits, local
 
     limits = Limits()
     with tempfile.TemporaryDirectory() as tmp:
@@ -65,16 +74,27 @@ def main() -> None:
         for result in results:
             store.load_extraction(result)
         store.flush()
-        doc = local(iris.disclosure(results[0], results[0].digest))
         print(f"{len(paths)} documents from {args.folder}, {store.count()} triples")
+        del store  # release the store's lock for the server
+        doc = local(iris.disclosure(results[0], results[0].digest))
         mix = [
             ("/", "text/html"),
             (doc, "text/html"),
             (doc, "text/turtle"),
             (f"/sparql?query={urllib.parse.quote(COUNT)}", "application/sparql-results+json"),
         ]
-        with server(store, 0, limits) as base:
-            port = int(base.rsplit(":", 1)[1])
+        # The real command in its own process, as a user runs it.
+        port = free_port()
+        command = [sys.executable, "-m", "pikg", "serve", "--store", str(Path(tmp) / "kg")]
+        served = subprocess.Popen(
+            [*command, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while request(port, "/", "text/html", timeout=5)[0] != 200:
+                if time.monotonic() > deadline or served.poll() is not None:
+                    raise SystemExit("pikg serve did not start")
+                time.sleep(0.5)
             latencies: list[float] = []
             errors = 0
             for _ in range(args.rounds):
@@ -102,6 +122,9 @@ def main() -> None:
             )
             status, took = request(port, f"/sparql?query={urllib.parse.quote(COUNT)}", "text/csv")
             print(f"next query: HTTP {status} in {took * 1000:.0f} ms")
+        finally:
+            served.terminate()
+            served.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from html import escape
 
 import pyoxigraph as ox
@@ -283,26 +284,32 @@ def _search_form(text: str) -> str:
     )
 
 
-def index_page(graph: Graph, link: Link) -> str:
-    """Every document, grouped by department and year, told apart by file name and size."""
-    docs = sorted(
-        graph.subjects(RDF.type, PIK.Disclosure),
-        key=lambda d: (
-            _label(graph, graph.value(d, PIK.department) or d),
-            str(graph.value(d, PIK.budgetYear) or ""),
-            _text(graph, d, PIK.fileName) or "",
-            str(d),
-        ),
-    )
-    rows = []
-    for doc in docs:
-        dept = graph.value(doc, PIK.department)
-        count = sum(1 for _ in graph.subjects(PIK.inDisclosure, doc))
-        rows.append(
-            f"<tr><td>{_a(graph, doc, link)}</td><td>{_a(graph, dept, link) if dept else '—'}</td>"
-            f"<td>{escape(str(graph.value(doc, PIK.budgetYear) or '—'))}</td>"
-            f"<td>{escape(_text(graph, doc, PIK.fileName) or '')}</td><td>{count}</td></tr>"
-        )
+@dataclass(frozen=True)
+class IndexRow:
+    """A document on the index (every field as text, "" where unknown)."""
+
+    iri: str
+    title: str
+    file: str
+    year: str
+    department: str
+    department_name: str
+    rows: str
+
+
+def _link(iri: str, text: str, link: Link) -> str:
+    target = href(iri, link) if iri else None
+    return f'<a href="{escape(target)}">{escape(text)}</a>' if target else escape(text)
+
+
+def index_page(docs: list[IndexRow], link: Link) -> str:
+    """Every document, by department and year, told apart by file name and size."""
+    rows = [
+        f"<tr><td>{_link(d.iri, d.title or d.file or d.iri, link)}</td>"
+        f"<td>{_link(d.department, d.department_name, link) if d.department else '—'}</td>"
+        f"<td>{escape(d.year or '—')}</td><td>{escape(d.file)}</td><td>{escape(d.rows)}</td></tr>"
+        for d in sorted(docs, key=lambda d: (d.department_name, d.year, d.file, d.iri))
+    ]
     table = (
         "<table><tr><th>文件 · Document</th><th>部门 · Department</th><th>年度 · Year</th>"
         f"<th>文件名 · File</th><th>指标 · Indicators</th></tr>{''.join(rows)}</table>"

@@ -12,17 +12,20 @@ web page elsewhere cannot use the server through DNS rebinding.
 
 from __future__ import annotations
 
+import logging
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from string import Template
 from typing import Any
 
 import pyoxigraph as ox
 import waitress
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
@@ -66,21 +69,22 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX sh: <http://www.w3.org/ns/shacl#>
 """
 
-# What a page shows about ?node: its own triples, what points at it as project, document or
-# department, their triples, and the findings on it and on what it contains.
-_DESCRIBE = (
+# What a page shows about $node: its own triples, what points at it as project, document or
+# department, their triples, and the findings on it and on what it contains. The IRI is
+# written into each branch (oxigraph would otherwise evaluate the branches for every node
+# and join afterwards); it is a checked ``ox.NamedNode``, so it cannot leave its <…>.
+_DESCRIBE = Template(
     _PREFIXES
     + """CONSTRUCT { ?s ?p ?o } WHERE {
-  VALUES ?node { %s }
-  { ?node ?p ?o BIND(?node AS ?s) }
-  UNION { ?s ?p ?o FILTER(?p IN (pik:project, pik:inDisclosure, pik:department) && ?o = ?node) }
-  UNION { { ?x pik:project ?node } UNION { ?x pik:inDisclosure ?node }
-          UNION { ?x pik:department ?node } UNION { ?node ?q ?x FILTER(ISIRI(?x)) }
+  { $node ?p ?o BIND($node AS ?s) }
+  UNION { VALUES ?p { pik:project pik:inDisclosure pik:department } ?s ?p $node BIND($node AS ?o) }
+  UNION { { ?x pik:project $node } UNION { ?x pik:inDisclosure $node }
+          UNION { ?x pik:department $node } UNION { $node ?q ?x FILTER(ISIRI(?x)) }
           ?x ?p ?o BIND(?x AS ?s) }
-  UNION { ?d pik:department ?node . ?x a pik:Project ; pik:inDisclosure ?d ; ?p ?o
+  UNION { ?d pik:department $node . ?x pik:inDisclosure ?d ; a pik:Project ; ?p ?o
           FILTER(?p IN (rdf:type, rdfs:label, pik:inDisclosure)) BIND(?x AS ?s) }
-  UNION { ?s sh:focusNode ?f ; ?p ?o .
-          { BIND(?node AS ?f) } UNION { ?f pik:project|pik:inDisclosure ?node } }
+  UNION { ?s sh:focusNode $node ; ?p ?o }
+  UNION { { ?f pik:project $node } UNION { ?f pik:inDisclosure $node } ?s sh:focusNode ?f ; ?p ?o }
 }"""
 )
 _LABELS = (
@@ -90,12 +94,13 @@ _LABELS = (
 )
 _INDEX = (
     _PREFIXES
-    + """CONSTRUCT { ?d ?p ?o . ?org rdfs:label ?n . ?r a pik:IndicatorTarget ; pik:inDisclosure ?d } WHERE {
+    + """SELECT ?d (SAMPLE(?t) AS ?title) (SAMPLE(?f) AS ?file) (SAMPLE(?y) AS ?year)
+       (SAMPLE(?o) AS ?org) (SAMPLE(?n) AS ?orgName) (COUNT(DISTINCT ?r) AS ?rows) WHERE {
   ?d a pik:Disclosure .
-  { ?d ?p ?o FILTER(?p IN (rdf:type, rdfs:label, pik:fileName, pik:budgetYear, pik:department)) }
-  UNION { ?d pik:department ?org . ?org rdfs:label ?n }
-  UNION { ?r a pik:IndicatorTarget ; pik:inDisclosure ?d }
-}"""
+  OPTIONAL { ?d rdfs:label ?t } OPTIONAL { ?d pik:fileName ?f } OPTIONAL { ?d pik:budgetYear ?y }
+  OPTIONAL { ?d pik:department ?o OPTIONAL { ?o rdfs:label ?n } }
+  OPTIONAL { ?r a pik:IndicatorTarget ; pik:inDisclosure ?d }
+} GROUP BY ?d"""
 )
 _SEARCH = (
     _PREFIXES
@@ -114,18 +119,31 @@ def _construct(store: Store, query: str) -> list[ox.Triple]:
     return list(result)
 
 
+def _term(term: Any) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return BNode(str(term.value))
+
+
 def _graph(triples: Iterable[ox.Triple]) -> Graph:
+    """An rdflib graph of the triples, for the page builders (converted term by term: a
+    round trip through N-Triples costs more than the query)."""
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
-    text = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
-    return graph.parse(data=text, format="nt")
+    for t in triples:
+        graph.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+    return graph
 
 
 def describe(store: Store, node: ox.NamedNode) -> list[ox.Triple]:
     """The triples of a resource's page, and the labels of every IRI they name. ``node`` is a
-    checked IRI, bound with VALUES: nothing a client sends is pasted into the query."""
-    triples = _construct(store, _DESCRIBE % node)
+    checked IRI, written in its N-Triples form: nothing else a client sends is in the query."""
+    triples = _construct(store, _DESCRIBE.substitute(node=str(node)))
     named = {t.object for t in triples if isinstance(t.object, ox.NamedNode)}
     if named:
         values = " ".join(str(n) for n in sorted(named, key=lambda n: n.value))
@@ -180,7 +198,7 @@ class App:
             response.headers["Allow"] = allow
             return response
         if path == "/":
-            return _html(pages.index_page(_graph(_construct(self.store, _INDEX)), local))
+            return _html(pages.index_page(self.documents(), local))
         if path == "/search":
             return self.search(request.args.get("q", ""))
         if path == "/sparql":
@@ -192,6 +210,20 @@ class App:
         if path.startswith("/id/"):
             return self.resource(request, path[len("/id/") :])
         return _text(404, "not found")
+
+    def documents(self) -> list[pages.IndexRow]:
+        solutions = self.store.store.query(_INDEX, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+
+        def text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+            return "" if term is None else str(getattr(term, "value", term))
+
+        return [
+            pages.IndexRow(
+                *(text(s[v]) for v in ("d", "title", "file", "year", "org", "orgName", "rows"))
+            )
+            for s in solutions
+        ]
 
     def search(self, text: str) -> Response:
         text = text.strip()
@@ -313,6 +345,9 @@ def _source(store: Store) -> Source:
 
 def _create(store: Store, port: int, limits: Limits) -> tuple[Any, QueryWorkers]:
     fonts.font_file()  # cut the font once, before the first page asks for it
+    # waitress warns on every request queued behind busy threads; a burst of clients is the
+    # normal case here, and they are served in turn.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     app = App(store, limits)
     try:
         httpd = waitress.create_server(
@@ -325,6 +360,7 @@ def _create(store: Store, port: int, limits: Limits) -> tuple[Any, QueryWorkers]
             channel_timeout=limits.idle_timeout,
             cleanup_interval=max(1, limits.idle_timeout // 2),  # how often idle ones are found
             max_request_body_size=limits.max_body,
+            asyncore_use_poll=True,  # select() fails on descriptors past 1024
             ident="pikg",
             expose_tracebacks=False,
         )
