@@ -19,7 +19,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pikg.checking.validate import Finding, Report
+from pikg import batch
+from pikg.batch import Outcome, Parallel
+from pikg.checking.validate import DEFAULT_ENGINE, Finding, Report
 from pikg.errors import DocumentError, UsageError
 from pikg.model import Extraction, IndicatorRow, Unparsed
 from pikg.reading.files import walk
@@ -91,27 +93,34 @@ def _paths(paths: PathLike | Iterable[PathLike]) -> list[Path]:
     return [Path(p) for p in paths]
 
 
-def extract(paths: PathLike | Iterable[PathLike], *, progress: Progress | None = None) -> Result:
-    """Extract every document (a folder stands for the documents below it)."""
-    from pikg.parsing.pipeline import extract_file
+def extract(
+    paths: PathLike | Iterable[PathLike],
+    *,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+    dask: str | None = None,
+) -> Result:
+    """Extract every document (a folder stands for the documents below it), on ``jobs``
+    worker processes (default: every core) or a Dask cluster (``dask``: its address, or
+    ``local``); the order is the documents' whatever the workers."""
+    result = Result([])
+    for outcome in _progressed(batch.extract(_paths(paths), Parallel(jobs, dask)), progress):
+        _collect(result, outcome)
+    return result
 
-    documents: list[Extraction] = []
-    failures: list[Failure] = []
-    for item in walk(_paths(paths)):
-        if isinstance(item, Failure | DocumentError):
-            failures.append(_failure(item))
-            continue
-        try:
-            documents.append(extract_file(item))
-        except DocumentError as exc:
-            failures.append(_failure(exc))
+
+def _progressed(outcomes: Iterable[Outcome], progress: Progress | None) -> Iterator[Outcome]:
+    for outcome in outcomes:
+        yield outcome
         if progress is not None:
-            progress(str(item))
-    return Result(documents, failures)
+            progress(outcome.path)
 
 
-def _failure(item: Failure | DocumentError) -> Failure:
-    return item if isinstance(item, Failure) else Failure(item.path, item.problem)
+def _collect(result: Result, outcome: Outcome) -> None:
+    if outcome.problem is not None:
+        result.failures.append(Failure(outcome.path, outcome.problem))
+    elif outcome.result is not None:
+        result.documents.append(outcome.result)
 
 
 def check(
@@ -119,13 +128,51 @@ def check(
     *,
     satisfaction_floor: Decimal | float | None = None,
     progress: Progress | None = None,
+    engine: str = DEFAULT_ENGINE,
+    jobs: int | None = None,
+    dask: str | None = None,
 ) -> Result:
-    """Extract, map to RDF and validate with pikg's SHACL shapes: the main job."""
-    from pikg.checking.run import check as validate_all
+    """Extract, map to RDF and validate with pikg's SHACL shapes: the main job. Each document
+    is validated on its own, with ``engine`` (``sparql``, the shapes compiled, or
+    ``pyshacl``, the reference); ``jobs`` and ``dask`` as for ``extract``."""
+    from pikg.checking.run import merged
 
-    result = extract(paths, progress=progress)
-    result.report = validate_all(result.documents, _decimal(satisfaction_floor))
+    result = Result([])
+    reports = []
+    for outcome in check_each(
+        paths, satisfaction_floor=satisfaction_floor, engine=engine, jobs=jobs, dask=dask
+    ):
+        _collect(result, outcome)
+        if outcome.check is not None:
+            reports.append(outcome.check.report)
+        if progress is not None:
+            progress(outcome.path)
+    result.report = merged(reports)
     return result
+
+
+def check_each(
+    paths: PathLike | Iterable[PathLike],
+    *,
+    satisfaction_floor: Decimal | float | None = None,
+    engine: str = DEFAULT_ENGINE,
+    jobs: int | None = None,
+    dask: str | None = None,
+) -> Iterator[Outcome]:
+    """``check`` as a stream: each document's outcome (``.check`` holds its findings, or
+    ``.problem`` why it could not be read) in document order, as soon as it is done, so
+    memory does not grow with the batch."""
+    return batch.check(
+        _paths(paths), _decimal(satisfaction_floor), _engine(engine), Parallel(jobs, dask)
+    )
+
+
+def _engine(engine: str) -> str:
+    from pikg.checking.validate import ENGINES
+
+    if engine not in ENGINES:
+        raise UsageError(f"--engine is one of {', '.join(ENGINES)}, not {engine!r}")
+    return engine
 
 
 def validate(
@@ -133,6 +180,7 @@ def validate(
     *,
     store: PathLike | None = None,
     satisfaction_floor: Decimal | float | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> Report:
     """Validate the union of RDF files (any syntax), documents and, with ``store``, a store."""
     from rdflib import Dataset
@@ -166,7 +214,7 @@ def validate(
             collected += triples(map_extractions([extract_file(item)]))
     if not collected:
         raise UsageError("nothing to validate: give RDF files, documents or --store")
-    return run_shapes(collected, _decimal(satisfaction_floor))
+    return run_shapes(collected, _decimal(satisfaction_floor), _engine(engine))
 
 
 def _read(path: Path) -> bytes:
@@ -219,36 +267,29 @@ class Store:
         *,
         findings: bool = True,
         progress: Progress | None = None,
+        engine: str = DEFAULT_ENGINE,
+        jobs: int | None = None,
+        dask: str | None = None,
     ) -> list[Failure]:
-        """Load extracted documents, or documents and RDF files by path; loading a document
-        again replaces its graphs. The files that could not be read."""
-        from pikg.storage.store import sniff_file
-
-        self.backend.load_vocabulary()
-        failures: list[Failure] = []
+        """Load extracted documents, or documents and RDF files by path (extracted, mapped and
+        validated on ``jobs`` workers or a Dask cluster, written here one transaction per
+        document); loading a document again replaces its graphs. The files that could not be
+        read."""
         if isinstance(what, Result | Extraction):
+            self.backend.load_vocabulary()
             docs = what.documents if isinstance(what, Result) else [what]
             for doc in docs:
-                self.backend.load_extraction(doc, findings)
-        else:
-            for item in walk(_paths(what)):
-                if isinstance(item, Failure | DocumentError):
-                    failures.append(_failure(item))
-                    continue
-                try:
-                    if sniff_file(item) is not None:
-                        self.backend.load_rdf(item)
-                    else:
-                        loaded = extract([item])
-                        failures += loaded.failures
-                        for doc in loaded.documents:
-                            self.backend.load_extraction(doc, findings)
-                except DocumentError as exc:
-                    failures.append(_failure(exc))
-                if progress is not None:
-                    progress(str(item))
-        self.backend.flush()
-        return failures
+                self.backend.load_extraction(doc, findings, _engine(engine))
+            self.backend.flush()
+            return []
+        loaded = batch.load(
+            _paths(what), self.backend, findings, _engine(engine), Parallel(jobs, dask)
+        )
+        return [
+            Failure(o.path, o.problem)
+            for o in _progressed(loaded, progress)
+            if o.problem is not None
+        ]
 
     def query(self, name: str, endpoint: str | None = None, **params: str) -> Table:
         """Run a named query (or a ``.rq`` file) here, or at a remote endpoint."""

@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pikg import __version__, api, errors
+from pikg import __version__, api, batch, errors
 
 app = typer.Typer(
     help="pikg: performance targets (绩效目标) of Chinese budget disclosures as linked data.",
@@ -121,6 +121,16 @@ Floor = Annotated[
 ]
 Lang = Annotated[str, typer.Option("--lang", help="Language of messages: zh or en.")]
 StoreDir = Annotated[Path, typer.Option("--store", help="Folder of the persistent store.")]
+Jobs = Annotated[
+    int | None, typer.Option("--jobs", min=1, help="Worker processes (default: every core).")
+]
+Dask = Annotated[
+    str | None,
+    typer.Option("--dask", help="Run on a Dask cluster: its scheduler address, or `local`."),
+]
+Engine = Annotated[
+    str, typer.Option("--engine", help="Validation engine: sparql (compiled) or pyshacl.")
+]
 _SEVERITIES = {"info": "Info", "warning": "Warning", "violation": "Violation"}
 
 
@@ -144,13 +154,26 @@ def extract(
     at: Annotated[
         str | None, typer.Option("--at", help="Extraction time for RDF: ISO time or `now`.")
     ] = None,
+    jobs: Jobs = None,
+    dask: Dask = None,
+    shards: Annotated[
+        Path | None,
+        typer.Option("--shards", help="Write each document's N-Quads as a file in this folder."),
+    ] = None,
+    findings: Annotated[
+        bool,
+        typer.Option("--findings", help="With nq or --shards: each document's findings too."),
+    ] = False,
 ) -> None:
     """Extract documents' facts, projects and indicator rows, as JSON or as RDF."""
     try:
         kinds = ("table", "jsonl", "json") if summary else ("jsonl", "json", "table")
         chosen = _choose(fmt, (*kinds, "ttl", "nt", "nq", "trig", "jsonld"))
+        if shards is not None or chosen == "nq":
+            _extract_nquads(paths, batch.Parallel(jobs, dask), at, shards, findings)
+            return
         with progress("extracting") as step:
-            result = api.extract(paths, progress=step)
+            result = api.extract(paths, progress=step, jobs=jobs, dask=dask)
     except errors.PikgError as exc:
         raise _fail(exc) from exc
     _report_failures(result)
@@ -166,6 +189,36 @@ def extract(
     else:
         _dump([r for r in result.records() if r["scope"] in ("row", "unparsed")], chosen)
     if result.failures:
+        raise typer.Exit(errors.UNREADABLE)
+
+
+def _extract_nquads(
+    paths: list[Path],
+    parallel: batch.Parallel,
+    at: str | None,
+    shards: Path | None,
+    findings: bool,
+) -> None:
+    """N-Quads made by the workers, document by document: on stdout as one sorted text, or
+    with ``shards`` as one file per document."""
+    from pikg.graph.mapping import extraction_time
+
+    with progress("extracting") as step:
+        outcomes = []
+        for outcome in batch.nquads(paths, parallel, extraction_time(at), shards, findings):
+            _report_failures(
+                api.Result(
+                    [outcome.result] if outcome.result else [],
+                    [api.Failure(outcome.path, outcome.problem)] if outcome.problem else [],
+                )
+            )
+            outcomes.append(
+                outcome if shards is None else batch.Outcome(outcome.path, outcome.problem)
+            )
+            step(outcome.path)
+    if shards is None:
+        sys.stdout.write(batch.merged_nquads(outcomes))
+    if any(o.problem for o in outcomes):
         raise typer.Exit(errors.UNREADABLE)
 
 
@@ -197,9 +250,14 @@ def check(
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 on a finding worse than Info.")
     ] = False,
+    engine: Engine = "sparql",
+    jobs: Jobs = None,
+    dask: Dask = None,
 ) -> None:
-    """The main job: extract, map to RDF and validate with the SHACL shapes."""
+    """The main job: extract, map to RDF and validate with the SHACL shapes. Each document is
+    validated on its own and printed when it is done, in document order."""
     from pikg.checking import report
+    from pikg.checking.run import document_records
 
     try:
         chosen, least, language = (
@@ -207,23 +265,43 @@ def check(
             _severity(severity),
             _lang(lang),
         )
+        outcomes = api.check_each(
+            paths, satisfaction_floor=satisfaction_floor, engine=engine, jobs=jobs, dask=dask
+        )
+        seen = report.Tally()
+        records: list[dict[str, Any]] = []
         with progress("checking") as step:
-            result = api.check(paths, satisfaction_floor=satisfaction_floor, progress=step)
+            for outcome in outcomes:
+                step(outcome.path)
+                done = outcome.check
+                _report_failures(
+                    api.Result(
+                        [done.result] if done else [],
+                        [api.Failure(outcome.path, outcome.problem)] if outcome.problem else [],
+                    )
+                )
+                if done is None:
+                    seen.failures += 1
+                    continue
+                seen.add(done.result, done.report.findings)
+                if chosen == "text":
+                    sys.stdout.write(report.blocks(done.report, least, language))
+                elif chosen == "jsonl":
+                    _dump(list(document_records(done, least, language)), chosen)
+                else:
+                    records += document_records(done, least, language)
     except errors.PikgError as exc:
         raise _fail(exc) from exc
-    _report_failures(result)
-    if not result.documents:
+    if not seen.documents:
         say("error: no document was read, so nothing was checked")
         raise typer.Exit(errors.UNREADABLE)
-    assert result.report is not None
     if chosen == "text":
-        sys.stdout.write(report.text(result.report, least, language))
-        sys.stdout.write(report.tally(result.documents) + "\n")
-    else:
-        _dump(list(result.records(least, language)), chosen)
-    if result.failures:
+        sys.stdout.write(report.totals(seen.findings) + seen.line() + "\n")
+    elif chosen == "json":
+        _dump(records, chosen)
+    if seen.failures:
         raise typer.Exit(errors.UNREADABLE)
-    if strict and not result.report.conforms:
+    if strict and not seen.conforms:
         raise typer.Exit(errors.FINDINGS)
 
 
@@ -235,8 +313,9 @@ def validate(
     severity: Severity = "warning",
     satisfaction_floor: Floor = None,
     lang: Lang = "zh",
+    engine: Engine = "sparql",
 ) -> None:
-    """Validate graphs with pySHACL: exit 0 conforms (nothing worse than Info), 1 does not."""
+    """Validate graphs with the shapes: exit 0 conforms (nothing worse than Info), 1 does not."""
     from pikg.checking import report
 
     try:
@@ -245,7 +324,9 @@ def validate(
             _severity(severity),
             _lang(lang),
         )
-        result = api.validate(paths or [], store=store, satisfaction_floor=satisfaction_floor)
+        result = api.validate(
+            paths or [], store=store, satisfaction_floor=satisfaction_floor, engine=engine
+        )
     except errors.PikgError as exc:
         raise _fail(exc) from exc
     render = {
@@ -263,13 +344,18 @@ def load(
     findings: Annotated[
         bool, typer.Option("--findings/--no-findings", help="Store findings.")
     ] = True,
+    engine: Engine = "sparql",
+    jobs: Jobs = None,
+    dask: Dask = None,
 ) -> None:
     """Load documents (extracted, mapped, validated) or RDF files; a document loaded again
     replaces its graphs."""
     try:
         db = api.Store(store)
         with progress("loading") as step:
-            failures = db.load(paths, findings=findings, progress=step)
+            failures = db.load(
+                paths, findings=findings, progress=step, engine=engine, jobs=jobs, dask=dask
+            )
     except errors.PikgError as exc:
         raise _fail(exc) from exc
     for failure in failures:
