@@ -97,6 +97,7 @@ def main() -> None:
                 time.sleep(0.5)
             latencies: list[float] = []
             errors = 0
+            failed: dict[str, int] = {}  # "status path" of each request that failed
             for _ in range(args.rounds):
                 barrier = threading.Barrier(args.clients, timeout=60)
 
@@ -106,7 +107,11 @@ def main() -> None:
 
                 with ThreadPoolExecutor(args.clients) as pool:
                     answers = list(pool.map(one, range(args.clients)))
-                errors += sum(1 for status, _ in answers if status != 200)
+                for i, (status, _) in enumerate(answers):
+                    if status != 200:
+                        errors += 1
+                        key = f"{status or 'no answer'} {mix[i % len(mix)][0][:20]}"
+                        failed[key] = failed.get(key, 0) + 1
                 latencies += [t for _, t in answers]
             latencies.sort()
             p99 = latencies[int(0.99 * (len(latencies) - 1))]
@@ -114,6 +119,7 @@ def main() -> None:
                 f"{len(latencies)} requests, {args.clients} at once: errors {errors}, "
                 f"p50 {statistics.median(latencies) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
                 f"max {latencies[-1] * 1000:.0f} ms (target: errors 0)"
+                + (f"; failed: {failed}" if failed else "")
             )
             status, took = request(port, f"/sparql?query={urllib.parse.quote(RUNAWAY)}", "text/csv")
             print(
