@@ -11,7 +11,7 @@ from pikg.parsing import framework as framework_module
 from pikg.parsing.facts import form_projects, indicator_project, read_facts, titled_project
 from pikg.parsing.rows import BlockParser
 from pikg.parsing.sections import blocks, named_projects
-from pikg.reading.decode import Source, read_source, source_from_text
+from pikg.reading.decode import MAX_SIZE, Source, read_source, source_from_text
 from pikg.reading.sidecar import meta_for
 
 
@@ -72,10 +72,15 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
     )
 
 
-def extract_file(path: Path | str, meta: dict[str, DocumentMeta] | None = None) -> Extraction:
+def extract_file(
+    path: Path | str,
+    meta: dict[str, DocumentMeta] | None = None,
+    max_size: int = MAX_SIZE,
+) -> Extraction:
     """Extract one document, with its row of ``meta`` (a ``--meta`` table) or its sidecar file;
-    raises ``DocumentError`` with a one-line message on bad input."""
-    return extract_source(read_source(path), meta_for(Path(path), meta))
+    raises ``DocumentError`` with a one-line message on bad input (a file over ``max_size``
+    bytes among them)."""
+    return extract_source(read_source(path, max_size), meta_for(Path(path), meta))
 
 
 def extract_text(text: str, path: str = "<text>") -> Extraction:
