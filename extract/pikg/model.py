@@ -46,6 +46,10 @@ class IndicatorRow:
     sheet: str | None = None
     cells: str | None = None  # the spreadsheet range, e.g. A5:D5
     table: int | None = None  # the table's number in the document, from 0
+    # Set by parsing.concepts.annotate once the rows are built (issue 14).
+    clean_name: str | None = None
+    concept: str | None = None  # IRI of a skos:Concept of the pikg concept scheme
+    concept_label: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -7,6 +7,7 @@ import unicodedata
 from pathlib import Path
 
 from pikg.model import DocumentMeta, Extraction, Project
+from pikg.parsing import concepts
 from pikg.parsing import framework as framework_module
 from pikg.parsing.facts import form_projects, indicator_project, read_facts, titled_project
 from pikg.parsing.rows import BlockParser
@@ -72,7 +73,7 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
                 where.cells,
                 where.table,
             )
-    return Extraction(
+    result = Extraction(
         doc=source.path,
         facts=facts,
         projects=list(projects.items.values()),
@@ -81,6 +82,8 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         digest=source.digest,
         format=source.format,
     )
+    concepts.annotate(result)
+    return result
 
 
 def extract_file(
