@@ -107,6 +107,7 @@ def extract_all(paths: list[Path]) -> tuple[list[Extraction], int]:
 def row_objects(result: Extraction) -> Iterator[dict[str, Any]]:
     for row in result.rows:
         yield {"scope": "row", **row.to_dict()}
+    yield from result.unparsed_records()
 
 
 def _print_json(obj: Any) -> None:

@@ -47,6 +47,7 @@ def records(
         doc = iris.disclosure(result, result.digest)
         for row in result.rows:
             yield {"scope": "row", **row.to_dict(), "findings": take(iris.target(doc, row))}
+        yield from result.unparsed_records()
         for project in result.projects:
             findings = take(iris.project(doc, project.name))
             if findings:

@@ -30,6 +30,7 @@ class PIK(DefinedNamespace):
     Prefecture: URIRef  # Prefecture level
     Project: URIRef  # Project
     Province: URIRef  # Province level
+    RangeValue: URIRef  # Range
     Region: URIRef  # Administrative region
     SelfEvaluation: URIRef  # Self-evaluation
     Stated: URIRef  # Stated
@@ -66,6 +67,7 @@ class PIK(DefinedNamespace):
     level1: URIRef  # first level
     level2: URIRef  # second level
     levelSource: URIRef  # level source
+    lowerBound: URIRef  # lower bound
     met: URIRef  # met
     normalizedUnit: URIRef  # normalised unit
     normalizedValue: URIRef  # normalised value
@@ -79,6 +81,7 @@ class PIK(DefinedNamespace):
     textValue: URIRef  # text value
     unit: URIRef  # unit
     unitWritten: URIRef  # unit as written
+    upperBound: URIRef  # upper bound
     valueKind: URIRef  # value kind
     valueWritten: URIRef  # value as written
     weight: URIRef  # weight

@@ -1,4 +1,9 @@
-"""Extraction: a document in, its facts, projects, indicator rows and unread lines out."""
+"""Extraction: a document in, its facts, projects, indicator rows and unread lines out.
+
+The text is folded once (``reading``), cut once into performance sections and project blocks
+(``sections``), and each block's lines are read once: tokens (``tokens``) → row candidates
+(``layouts``) → rows (``build``), with a ledger (``ledger``) accounting for every character.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +11,106 @@ import re
 import unicodedata
 from pathlib import Path
 
-from pikg.model import Extraction, Project
+from pikg.model import Extraction, IndicatorRow, Project, Skip, Unparsed
 from pikg.parsing import framework as framework_module
+from pikg.parsing.build import Context, from_candidate, from_prose
 from pikg.parsing.facts import read_facts
-from pikg.parsing.rows import BlockParser
-from pikg.parsing.sections import blocks, named_projects
+from pikg.parsing.layouts import Candidate, has_table, read_prose, read_table
+from pikg.parsing.ledger import Ledger
+from pikg.parsing.sections import Block, blocks, named_projects
+from pikg.parsing.targets import SYMBOL
+from pikg.parsing.tokens import Line
 from pikg.reading.decode import Source, read_source, source_from_text
+
+# Unclaimed text holding one of these looks like a target pikg failed to read: unparsed.
+# Anything else left over is the section's narrative.
+_TARGET_LIKE = re.compile(rf"(?:{SYMBOL})\s*\d|\d\s*(?:%|万元|元|人次|个|次|天|日前|月前)")
+_PAGE_LINE = re.compile(r"^\s*[-—－]*\s*(?:第\s*\d+\s*页.*|\d{1,3})\s*[-—－]*\s*$")
 
 
 def _key(name: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
 
 
+def _read_block(
+    source: Source, block: Block, scheme: str, year: int | None
+) -> tuple[list[IndicatorRow], list[Unparsed], list[Skip]]:
+    project = block.project.name if block.project else None
+    ctx = Context(source, scheme, year, project)
+    ledger = Ledger()
+    rows: list[IndicatorRow] = []
+    lines = [ln for ln in block.lines if ln.text.strip()]
+    if not lines:
+        return [], [], []
+    if has_table(block.lines):
+        candidates: list[Candidate] = []
+        read_table(block.lines, scheme, ledger, candidates.append)
+        for cand in candidates:
+            start, end = cand.extent
+            if cand.group == -1:
+                ledger.skip("restated", start, end)
+                continue
+            row = from_candidate(ctx, cand)
+            if row is None:
+                ledger.unparsed(start, end)
+            else:
+                rows.append(row)
+                ledger.row(start, end)
+    else:
+        spans = []
+        for ln in lines:
+            if _PAGE_LINE.match(ln.text):
+                ledger.skip("page-number", ln.start, ln.end)
+            else:
+                spans.append((ln.start, ln.end))
+        for item in read_prose(source.text, spans, scheme, ledger):
+            row = from_prose(ctx, item)
+            if row is not None:
+                rows.append(row)
+                ledger.row(item.start, item.end)
+            elif item.levels:
+                ledger.unparsed(item.start, item.end)
+    first, last = lines[0].start, lines[-1].end
+    unparsed: list[Unparsed] = []
+    skipped: list[Skip] = []
+    for entry in ledger.close(source.text, first, last):
+        if entry.fate == "row":
+            continue
+        a, b = source.span(entry.start, entry.end)
+        if entry.fate == "skip" and entry.reason is not None:
+            skipped.append(Skip(entry.reason, a, b))
+        elif entry.fate == "unparsed" and (
+            entry.start not in {e.start for e in ledger.entries}
+            and not _TARGET_LIKE.search(source.text[entry.start : entry.end])
+        ):
+            skipped.append(Skip("narrative", a, b))
+        elif source.original[a:b].strip():
+            unparsed.append(Unparsed(text=source.original[a:b], start=a, end=b, project=project))
+    return rows, unparsed, skipped
+
+
 def extract_source(source: Source) -> Extraction:
     framework = framework_module.load()
     scheme = framework.scheme_of(source.text)
     facts = read_facts(source)
-    rows = []
-    unparsed = []
+    rows: list[IndicatorRow] = []
+    unparsed: list[Unparsed] = []
+    skipped: list[Skip] = []
+    empty: list[tuple[int, int]] = []
     projects: dict[str, Project] = {}
-    for block in blocks(source):
-        name = block.project.name if block.project else None
-        parser = BlockParser(source, framework, scheme, facts.year, name)
-        parser.parse(block.lines)
-        rows.extend(parser.rows)
-        unparsed.extend(parser.unparsed)
-        if block.project is not None and (parser.rows or block.explicit):
+    found = blocks(source)
+    if not any(b.lines for b in found):
+        whole = [Line(ln.start, ln.end, ln.text) for ln in _all_lines(source)]
+        found = [Block(project=None, lines=whole)]
+    for block in found:
+        got, lost, skips = _read_block(source, block, scheme, facts.year)
+        rows.extend(got)
+        unparsed.extend(lost)
+        skipped.extend(skips)
+        if block.project is not None and (got or block.explicit):
             projects.setdefault(_key(block.project.name), block.project)
+        if not got and block.explicit and block.lines:
+            empty.append(source.span(block.lines[0].start, block.lines[-1].end))
     for listed in named_projects(source):
         projects.setdefault(_key(listed), Project(name=listed))
     return Extraction(
@@ -42,7 +120,15 @@ def extract_source(source: Source) -> Extraction:
         rows=rows,
         unparsed=unparsed,
         digest=source.digest,
+        skipped=skipped,
+        empty_sections=empty,
     )
+
+
+def _all_lines(source: Source) -> list[Line]:
+    from pikg.parsing.sections import lines_of
+
+    return lines_of(source)
 
 
 def extract_file(path: Path | str) -> Extraction:

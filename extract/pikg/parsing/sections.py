@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from pikg.model import Project
-from pikg.parsing.rows import Line
+from pikg.parsing.tokens import Line
 from pikg.parsing.targets import NUMBER, locate, normalise_amount
 from pikg.reading.decode import Source
 
