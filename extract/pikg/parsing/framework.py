@@ -19,7 +19,12 @@ from pikg import resources
 PIKFW = Namespace("https://w3id.org/pikg/framework/")
 SCHEME_2015 = "2015"
 SCHEME_2021 = "2021"
-_SCHEMES = {str(PIKFW["scheme-2015"]): SCHEME_2015, str(PIKFW["scheme-2021"]): SCHEME_2021}
+SCHEME_EVALUATION = "evaluation"
+_SCHEMES = {
+    str(PIKFW["scheme-2015"]): SCHEME_2015,
+    str(PIKFW["scheme-2021"]): SCHEME_2021,
+    str(PIKFW["scheme-evaluation"]): SCHEME_EVALUATION,
+}
 # A level cell may carry its weight: 产出指标（50分）.
 _WEIGHT_SUFFIX = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
 # An alternative name in brackets: 数量指标(或建筑规模指标), 时效指标(工期指标).
@@ -63,7 +68,7 @@ class Framework:
         """
         text = re.sub(r"\s+", "", _WEIGHT_SUFFIX.sub("", cell.strip()))
         text = _ALTERNATIVE.sub("", text)
-        if len(text) > MAX_LEVEL_CELL or not text.endswith(_LEVEL_SUFFIXES):
+        if len(text) > MAX_LEVEL_CELL or not text.endswith("指标"):
             return ()
         for stem in self.stems:
             if _subsequence(stem, text):

@@ -22,7 +22,7 @@ from pikg.parsing import framework as framework_module
 from pikg.parsing import lexicon as lexicon_module
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
-from pikg.parsing.targets import SYMBOL, locate
+from pikg.parsing.targets import PRE_WORD, SYMBOL, locate
 from pikg.parsing.tokens import Cell, Line, cells_of_line, classify, is_target
 
 # Which cell kinds each column takes.
@@ -41,6 +41,9 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "explain": frozenset({"text", "target", "op", "unit", "score"}),
 }
 DEFAULT_COLUMNS = (("name", None), ("value", None))
+EVALUATION = framework_module.SCHEME_EVALUATION
+# A row line of this many text cells with no target and no level is another table's header.
+FOREIGN_HEADER = 4
 # A line with more cells than this many times the columns is a stream of cells, not a row.
 STREAM_FACTOR = 2
 
@@ -106,6 +109,12 @@ class TableReader:
             return
         width = len(self._data_columns()) + 2
         as_row = 2 <= len(meaningful) <= width * STREAM_FACTOR
+        kinds = [c.kind for c in meaningful]
+        if as_row and kinds.count("text") >= FOREIGN_HEADER and not {"target", "level"} & set(kinds):
+            self.flush()
+            self.in_table = False  # another table (a list of schools, of funds) begins
+            self.columns = []
+            self.l1 = self.l2 = None
         if as_row:
             self.flush()
             self.line_candidates = []
@@ -219,6 +228,13 @@ class TableReader:
         fw = framework_module.load()
         on_line = self.l1 is not None and self.l1.cell is not None and self.l1.cell.line == cell.line
         level = fw.resolve(cell.levels, self.scheme, self.l1.level if self.l1 else None, on_line)
+        if EVALUATION in level.schemes and level.depth == 2 and (
+            self.l1 is None or self.l1.level.key != level.broader
+        ):
+            # 绩效目标, 资金管理 name a level only under their 决策/过程; elsewhere they are
+            # the form's own words.
+            self.feed(Cell(cell.start, cell.end, cell.text, "text", cell.line))
+            return
         if level.depth == 1:
             self.l1, self.l2 = LevelCell(cell, level), None
         else:
@@ -323,6 +339,13 @@ _ITEM_LABEL = re.compile(r"^\s*(?:[\u4e00-\u9fff]{0,8}(?:绩效)?目标|绩效�
 
 
 @cache
+def _path_after_colon() -> re.Pattern[str]:
+    fw = framework_module.load()
+    labels = "|".join(map(re.escape, sorted(fw.by_label, key=len, reverse=True)))
+    return re.compile(rf"[:：]\s*(?=(?:{labels})\s*[-—–－:：])")
+
+
+@cache
 def _level_prefix() -> re.Pattern[str]:
     fw = framework_module.load()
     labels = "|".join(map(re.escape, sorted(fw.by_label, key=len, reverse=True)))
@@ -333,7 +356,7 @@ def _level_prefix() -> re.Pattern[str]:
 
 
 def read_prose(
-    text: str, spans: list[tuple[int, int]], scheme: str, ledger: Ledger
+    text: str, spans: list[tuple[int, int]], scheme: str, ledger: Ledger, levels_only: bool = False
 ) -> list[ProseItem]:
     """Targets written as text over the given spans of the folded text.
 
@@ -348,9 +371,12 @@ def read_prose(
     fw = framework_module.load()
     current_l1: Level | None = None
     for m in re.finditer(r"[^;；。]+", joined):
-        for a, b in _comma_pieces(joined, m.start(), m.end()):
+        pieces = _comma_pieces(joined, m.start(), m.end())
+        for a, b in pieces:
             item = _item(joined, a, b, fw, scheme, current_l1)
             if item is None:
+                continue
+            if not item.levels and not _bare_item_reads(joined, item, len(pieces), levels_only):
                 continue
             for _, _, level in item.levels:
                 if level.depth == 1:
@@ -364,6 +390,19 @@ def read_prose(
                 item.target = (index[item.target[0]], index[item.target[1] - 1] + 1)
             items.append(item)
     return items
+
+
+def _bare_item_reads(joined: str, item: ProseItem, pieces: int, levels_only: bool) -> bool:
+    """An item with no level is a row only where it reads as one: a short name, and an
+    operator unless it stands in a list of several."""
+    if levels_only or item.name is None or item.target is None:
+        return False
+    name = joined[item.name[0] : item.name[1]]
+    if len(name) > 40 or re.search(r"[,，。:：]", name):
+        return False
+    target = joined[item.target[0] : item.target[1]]
+    sentence_list = pieces > 1 or bool(re.search(r"[;；]", joined[item.end : item.end + 1]))
+    return sentence_list or bool(re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", target))
 
 
 def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -389,6 +428,11 @@ def _item(
     label = _ITEM_LABEL.match(joined, pos, b)
     if label:
         pos = label.end()
+    elif not _level_prefix().match(joined, pos, b):
+        # `…项目预算绩效目标：产出指标-…`: a path after a label ending in a colon
+        path = _path_after_colon().search(joined, pos, b)
+        if path:
+            pos = path.end()
     levels: list[tuple[int, int, Level]] = []
     while pos < b:
         m = _level_prefix().match(joined, pos, b)
@@ -426,6 +470,46 @@ def _item(
     if not name.strip():
         return ProseItem(a, b, levels, None, (lead, end)) if levels else None
     return ProseItem(a, b, levels, (lead, lead + len(name)), (lead + at, end))
+
+
+@cache
+def _self_evaluation_sentence() -> re.Pattern[str]:
+    """`名称绩效目标值是10万元,实际完成值为0万元,目标完成率为0%`: a self-evaluation in prose."""
+    fw = framework_module.load()
+    labels = "|".join(map(re.escape, sorted(fw.by_label, key=len, reverse=True)))
+    stop = r",，。;；:："
+    return re.compile(
+        rf"(?:[(（]\d{{1,2}}[)）])?(?:(?P<level>{labels})[:：])?"
+        rf"(?P<name>[^{stop}()（）]{{2,40}}?)(?:绩效)?目标值(?:是|为|[:：])\s*(?P<target>[^{stop}]+?)\s*[,，]\s*"
+        rf"实际完成值(?:是|为|[:：])?\s*(?P<actual>[^{stop}]+?)\s*"
+        rf"(?:[,，]\s*(?:目标)?完成率(?:是|为)?\s*(?P<rate>\d+(?:\.\d+)?%))?(?=[{stop}]|$)"
+    )
+
+
+def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> list[Candidate]:
+    """Self-evaluation sentences anywhere in the block, as candidates with named columns."""
+    fw = framework_module.load()
+    found: list[Candidate] = []
+    for i, line in enumerate(lines):
+        for m in _self_evaluation_sentence().finditer(text, line.start, line.end):
+            l1 = l2 = None
+            if m.group("level"):
+                level = fw.resolve(fw.lookup(m.group("level")), scheme, None, False)
+                cell = Cell(m.start("level"), m.end("level"), m.group("level"), "level", i, (level,))
+                if level.depth == 2:
+                    l2 = LevelCell(cell, level)
+                    parent = fw.parent(level)
+                    l1 = LevelCell(None, parent) if parent else None
+                else:
+                    l1 = LevelCell(cell, level)
+            cand = Candidate(l1, l2, line=i)
+            for role in ("name", "target", "actual", "rate"):
+                if m.group(role) is not None:
+                    column = {"target": "value", "rate": "completion"}.get(role, role)
+                    a, b = m.start(role), m.end(role)
+                    cand.cells.append((column, None, Cell(a, b, text[a:b], "text", i)))
+            found.append(cand)
+    return found
 
 
 def _nature_split(text: str) -> tuple[int, int] | None:

@@ -15,7 +15,13 @@ from pikg.model import Extraction, IndicatorRow, Project, Skip, Unparsed
 from pikg.parsing import framework as framework_module
 from pikg.parsing.build import Context, from_candidate, from_prose
 from pikg.parsing.facts import read_facts
-from pikg.parsing.layouts import Candidate, has_table, read_prose, read_table
+from pikg.parsing.layouts import (
+    Candidate,
+    has_table,
+    read_prose,
+    read_self_evaluation_prose,
+    read_table,
+)
 from pikg.parsing.ledger import Ledger
 from pikg.parsing.sections import Block, blocks, named_projects
 from pikg.parsing.targets import SYMBOL
@@ -33,7 +39,7 @@ def _key(name: str) -> str:
 
 
 def _read_block(
-    source: Source, block: Block, scheme: str, year: int | None
+    source: Source, block: Block, scheme: str, year: int | None, whole: bool = False
 ) -> tuple[list[IndicatorRow], list[Unparsed], list[Skip]]:
     project = block.project.name if block.project else None
     ctx = Context(source, scheme, year, project)
@@ -42,6 +48,14 @@ def _read_block(
     lines = [ln for ln in block.lines if ln.text.strip()]
     if not lines:
         return [], [], []
+    prose_rows: list[IndicatorRow] = []
+    told = read_self_evaluation_prose(source.text, block.lines, scheme)
+    if told:
+        block = Block(block.project, [_blank_out(ln, told) for ln in block.lines], block.explicit)
+        for cand in told:
+            row = from_candidate(ctx, cand)
+            if row is not None:
+                prose_rows.append(row)
     if has_table(block.lines):
         candidates: list[Candidate] = []
         read_table(block.lines, scheme, ledger, candidates.append)
@@ -50,6 +64,9 @@ def _read_block(
             if cand.group == -1:
                 ledger.skip("restated", start, end)
                 continue
+            if any(t.extent[0] < end and start < t.extent[1] for t in told):
+                continue  # pieces left between prose sentences: the ledger keeps them
+            
             row = from_candidate(ctx, cand)
             if row is None:
                 ledger.unparsed(start, end)
@@ -63,13 +80,22 @@ def _read_block(
                 ledger.skip("page-number", ln.start, ln.end)
             else:
                 spans.append((ln.start, ln.end))
-        for item in read_prose(source.text, spans, scheme, ledger):
+        for item in read_prose(source.text, spans, scheme, ledger, levels_only=whole):
             row = from_prose(ctx, item)
             if row is not None:
                 rows.append(row)
                 ledger.row(item.start, item.end)
             elif item.levels:
                 ledger.unparsed(item.start, item.end)
+    names = {_key(r.name) for r in rows}
+    for cand, row in zip(told, prose_rows, strict=False):
+        start, end = cand.extent
+        if _key(row.name) in names:
+            ledger.skip("restated", start, end)  # the prose restates a table row
+        else:
+            rows.append(row)
+            ledger.row(start, end)
+    rows.sort(key=lambda r: r.start)
     first, last = lines[0].start, lines[-1].end
     unparsed: list[Unparsed] = []
     skipped: list[Skip] = []
@@ -81,7 +107,7 @@ def _read_block(
             skipped.append(Skip(entry.reason, a, b))
         elif entry.fate == "unparsed" and (
             entry.start not in {e.start for e in ledger.entries}
-            and not _TARGET_LIKE.search(source.text[entry.start : entry.end])
+            and (whole or not _TARGET_LIKE.search(source.text[entry.start : entry.end]))
         ):
             skipped.append(Skip("narrative", a, b))
         elif source.original[a:b].strip():
@@ -99,11 +125,13 @@ def extract_source(source: Source) -> Extraction:
     empty: list[tuple[int, int]] = []
     projects: dict[str, Project] = {}
     found = blocks(source)
-    if not any(b.lines for b in found):
-        whole = [Line(ln.start, ln.end, ln.text) for ln in _all_lines(source)]
-        found = [Block(project=None, lines=whole)]
+    whole = not any(b.lines for b in found)
+    if whole:
+        # No heading marks a performance part: the whole text is searched, and only what
+        # reads as a table or a level path counts.
+        found = [Block(project=None, lines=list(_all_lines(source)))]
     for block in found:
-        got, lost, skips = _read_block(source, block, scheme, facts.year)
+        got, lost, skips = _read_block(source, block, scheme, facts.year, whole)
         rows.extend(got)
         unparsed.extend(lost)
         skipped.extend(skips)
@@ -123,6 +151,16 @@ def extract_source(source: Source) -> Extraction:
         skipped=skipped,
         empty_sections=empty,
     )
+
+
+def _blank_out(line: Line, claimed: list[Candidate]) -> Line:
+    """The line with what another segmenter read turned to spaces: offsets stay put."""
+    chars = list(line.text)
+    for cand in claimed:
+        a, b = cand.extent
+        for i in range(max(a, line.start), min(b, line.end)):
+            chars[i - line.start] = " "
+    return Line(line.start, line.end, "".join(chars))
 
 
 def _all_lines(source: Source) -> list[Line]:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from pikg.model import Project
+from pikg.parsing import framework as framework_module
 from pikg.parsing.tokens import Line
 from pikg.parsing.targets import NUMBER, locate, normalise_amount
 from pikg.reading.decode import Source
@@ -69,6 +70,10 @@ def _parts(lines: list[Line]) -> list[list[Line]]:
             and not re.search(r"[。,，;；]|指标\s*[-—–－]", text)
             and locate(text) is None
         )
+        if current is None and re.fullmatch(r"\s*一级\s*指标\s*[|]?\s*", text):
+            opens = True  # a table header cut one cell a line
+        if opens and current is not None and framework_module.load().lookup(text.strip(" |")):
+            opens = False  # 绩效目标 as a level cell of the table under way
         if opens and (current is None or not _header_row(text)):
             current = []
             parts.append(current)
