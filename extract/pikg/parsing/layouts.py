@@ -94,6 +94,8 @@ class TableReader:
     after_level: bool = False
     level_names: bool = False  # rows here are named by their 二级 alone (unnamed rows)
     skip_next: bool = False
+    wrapped: str | bool = False  # the pending row's name may run on into the next line
+    header_line: bool = False  # the previous line was a header
     line_candidates: list[Candidate] = field(default_factory=list)
 
     # ---- lines --------------------------------------------------------------------------
@@ -106,7 +108,13 @@ class TableReader:
                 self._place(cells[0])  # a blank cell line holds an empty column
             return
         if self._header_line(meaningful):
+            self.header_line = True
             return
+        if self.header_line and _header_tail(meaningful):
+            self.header_line = False
+            self.ledger.skip("header", meaningful[0].start, meaningful[-1].end)
+            return
+        self.header_line = False
         width = len(self._data_columns()) + 2
         as_row = 2 <= len(meaningful) <= width * STREAM_FACTOR
         kinds = [c.kind for c in meaningful]
@@ -115,11 +123,33 @@ class TableReader:
             self.in_table = False  # another table (a list of schools, of funds) begins
             self.columns = []
             self.l1 = self.l2 = None
-        if as_row:
+        wrapped, self.wrapped = self.wrapped, False
+        if wrapped == "open-name" or (
+            wrapped and meaningful[0].kind == "text" and len(meaningful) <= 2
+            and not any(c.kind == "level" for c in meaningful)
+        ):
+            wrapped = True
+        elif wrapped:
+            wrapped = False
+            self.flush()
+        if as_row and not wrapped:
             self.flush()
             self.line_candidates = []
         for cell in meaningful:
+            if wrapped and self.pending is not None and cell.kind == "text":
+                self.pending.cells.append(("name", None, cell))  # the rest of a wrapped name
+                wrapped = False
+                continue
+            wrapped = False
             self.feed(cell)
+        pending = self.pending
+        if as_row and pending is not None and pending.roles() == ["name"] and not pending.unnamed:
+            name = pending.cells[0][2].text
+            if name.count("(") + name.count("（") > name.count(")") + name.count("）"):
+                self.wrapped = "open-name"  # `名称（按抽查` with nothing after it: wrapped mid-cell
+            else:
+                self.wrapped = "maybe"  # a name alone: the next short line may finish it
+            return
         if as_row:
             self.flush()
             self._restated_groups()
@@ -197,7 +227,8 @@ class TableReader:
         pending = self.pending
         assert pending is not None
         columns = self._data_columns()
-        done = len(pending.cells) + (1 if pending.unnamed else 0)
+        roles = pending.roles()
+        done = len([r for r in roles if r != "name"]) + (1 if "name" in roles or pending.unnamed else 0)
         for j in range(done, len(columns)):
             role, period = columns[j]
             if cell.kind == "empty" or cell.kind in ACCEPTS.get(role, frozenset()):
@@ -293,6 +324,12 @@ class TableReader:
                     seen[name].group = -1  # marks the earlier one as restated
                 seen[name] = cand
         self.line_candidates = []
+
+
+def _header_tail(cells: list[Cell]) -> bool:
+    """`字描述）`: the end of a header cell wrapped onto the next line."""
+    text = "".join(c.text for c in cells)
+    return len(cells) == 1 and text.endswith((")", "）")) and not re.search(r"[(（]", text)
 
 
 def _blank(cell: Cell) -> Cell:

@@ -51,6 +51,9 @@ class Lexicon:
         bare = _BRACKETS.sub("", text)
         if bare != text and bare in self.headers:
             return self.headers[bare], None
+        cut = re.match(r"([^(（]+)[(（][^)）]*$", text)  # 指标值（包含数字及文 — wrapped
+        if cut and cut.group(1) in self.headers:
+            return self.headers[cut.group(1)], None
         return None
 
     def is_total(self, cell: str) -> bool:

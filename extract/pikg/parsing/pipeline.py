@@ -30,7 +30,7 @@ from pikg.reading.decode import Source, read_source, source_from_text
 
 # Unclaimed text holding one of these looks like a target pikg failed to read: unparsed.
 # Anything else left over is the section's narrative.
-_TARGET_LIKE = re.compile(rf"(?:{SYMBOL})\s*\d|\d\s*(?:%|万元|元|人次|个|次|天|日前|月前)")
+_TARGET_LIKE = re.compile(rf"(?:{SYMBOL})\s*\d")
 _PAGE_LINE = re.compile(r"^\s*[-—－]*\s*(?:第\s*\d+\s*页.*|\d{1,3})\s*[-—－]*\s*$")
 
 

@@ -133,7 +133,11 @@ def cells_of_line(line: Line, index: int, in_header: bool = False) -> list[Cell]
         lead = len(raw) - len(raw.lstrip())
         body = raw.strip()
         s = line.start + a + lead
-        if len(squeeze(body)) > GLUED_CELL:
+        inner = _glued_pattern().search(body)
+        glued = len(squeeze(body)) > GLUED_CELL or bool(
+            inner and inner.start() == 0 and inner.group() != squeeze(body)
+        )
+        if glued and not lexicon_module.load().header_role(body):
             cells.extend(glued_cells(body, s, index, in_header))
         else:
             cells.append(classify(body, s, s + len(body), index, in_header))
