@@ -148,10 +148,11 @@ def _row(g: _Graph, doc: URIRef, row: IndicatorRow) -> None:
     if target.operator_written:
         g.add(node, PIK.comparatorWritten, Literal(target.operator_written))
     _value(g, node, target)
-    if target.lower is not None:
-        g.add(node, PIK.lowerBound, decimal_literal(format(target.lower, "f")))
-    if target.upper is not None:
-        g.add(node, PIK.upperBound, decimal_literal(format(target.upper, "f")))
+    if target.kind == "range":  # a one-sided target's bound is its value already
+        if target.lower is not None:
+            g.add(node, PIK.lowerBound, decimal_literal(format(target.lower, "f")))
+        if target.upper is not None:
+            g.add(node, PIK.upperBound, decimal_literal(format(target.upper, "f")))
     if row.actual is not None:
         achieved = URIRef(f"{node}/achieved")
         g.add(node, PIK.achievedValue, achieved)

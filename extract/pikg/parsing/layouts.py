@@ -481,6 +481,8 @@ def _item(
         candidates = fw.lookup(m.group("label"))
         on_line = any(lv.depth == 1 for _, _, lv in levels)
         level = fw.resolve(candidates, scheme, l1, on_line)
+        if EVALUATION in level.schemes and (l1 is None or level.broader != l1.key):
+            break  # 绩效目标： as a label, not the 二级 of 决策
         levels.append((m.start("label"), m.end("label"), level))
         if level.depth == 1:
             l1 = level
