@@ -15,6 +15,11 @@ from pikg import extract_text
 
 CASES = Path(__file__).parent / "cases"
 LAYOUT_CASES = sorted(p.name for p in CASES.iterdir() if (p / "rows.jsonl").exists())
+PENDING = {
+    line.strip()
+    for line in (CASES / "PENDING").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+}
 
 
 def _expected(case: str) -> list[dict[str, object]]:
@@ -26,7 +31,13 @@ def test_there_are_enough_layout_cases() -> None:
     assert len(LAYOUT_CASES) >= 25
 
 
-@pytest.mark.parametrize("case", LAYOUT_CASES)
+def _param(case: str) -> object:
+    if case in PENDING:
+        return pytest.param(case, marks=pytest.mark.xfail(strict=True, reason="issue 10: pending"))
+    return case
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in LAYOUT_CASES])
 def test_case_rows(case: str) -> None:
     text = (CASES / case / "input.txt").read_bytes().decode("utf-8")
     result = extract_text(text, f"{case}/input.txt")

@@ -22,6 +22,8 @@ from pikg.reading.decode import Source
 _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
 _LEADING_ENUM = re.compile(r"^(?:\d+[、.．)）]|[(（]\d+[)）]|[①-⑳])\s*")
 _NAME_TRIM = " :：、,，;；。-—|*"
+_LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
+_NAMED_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # a name says something: not `≥≥≥`
 _UNIT_IN_NAME = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
 # A name longer than this, or holding a full stop, is prose, not an indicator.
 MAX_NAME = 60
@@ -54,6 +56,7 @@ def _ref(ctx: Context, cell: LevelCell | None) -> LevelRef | None:
         return None
     level = cell.level
     label = written(ctx.source, cell.cell.start, cell.cell.end) if cell.cell else level.label
+    label = _LEVEL_WEIGHT.sub("", label) or level.label  # 产出指标（50分）: the weight is apart
     return LevelRef(label=label, iri=level.iri, canonical=level.label)
 
 
@@ -82,7 +85,7 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
     if values:
         best = max(values, key=lambda v: _PERIOD_RANK.get(v[0], 2 if v[0] else 1))
         period, a, b = best
-        value_text = text[a:b].strip()
+        value_text = _flat(text[a:b])
     elif names:
         # No value column filled: the target may be glued to the name (`设备使用年限5年`).
         _, a, b = names[-1]
@@ -103,7 +106,7 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
     if cand.unnamed:
         level = cand.l2 or cand.l1
         name = _ref(ctx, level).label if level else ""  # type: ignore[union-attr]
-    if not name or len(name) > MAX_NAME or "。" in name:
+    if not _NAMED_LIKE.search(name) or len(name) > MAX_NAME or "。" in name:
         return None
     if values and _prose(value_text) and not re.search(r"\d", value_text):
         return None
@@ -151,10 +154,15 @@ def from_prose(ctx: Context, item: ProseItem) -> IndicatorRow | None:
         name = _ref(ctx, level).label if level else ""  # type: ignore[union-attr]
     if not name or len(name) > MAX_NAME:
         return None
-    value_text = src.text[item.target[0] : item.target[1]] if item.target else ""
+    value_text = _flat(src.text[item.target[0] : item.target[1]]) if item.target else ""
     target = _target(value_text, name, ctx.year)
     a, b = src.span(item.start, item.end)
     return _row(ctx, l1, l2, name, target, (a, b))
+
+
+def _flat(text: str) -> str:
+    """A value read across a line break, as one."""
+    return re.sub(r"\s*\n\s*", "", text).strip()
 
 
 def _located(level: Level, span: tuple[int, int]) -> LevelCell:

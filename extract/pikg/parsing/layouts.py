@@ -470,6 +470,8 @@ def _item(
         path = _path_after_colon().search(joined, pos, b)
         if path:
             pos = path.end()
+    # The row starts where its path (or its name) does: a label before it is narrative.
+    a = pos + len(joined[pos:b]) - len(joined[pos:b].lstrip())
     levels: list[tuple[int, int, Level]] = []
     while pos < b:
         m = _level_prefix().match(joined, pos, b)

@@ -227,9 +227,8 @@ def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
     if date and (date.group("y") or date.group("iy") or _month_is_date(date, name)):
         before = date.group("before")
         effective = "≤" if before else operator
-        return Target(
-            effective, written or before, rest, None, "date", _iso_date(date, year), "date"
-        )
+        # 前 belongs to the date as written (2021年12月31日前): it is meant, not written, as ≤.
+        return Target(effective, written, rest, None, "date", _iso_date(date, year), "date")
 
     number = _NUMBER_TARGET.fullmatch(rest)
     if number:

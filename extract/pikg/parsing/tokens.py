@@ -137,7 +137,8 @@ def cells_of_line(line: Line, index: int, in_header: bool = False) -> list[Cell]
         glued = len(squeeze(body)) > GLUED_CELL or bool(
             inner and inner.start() == 0 and inner.group() != squeeze(body)
         )
-        if glued and not lexicon_module.load().header_role(body):
+        whole_cell = lexicon_module.load().header_role(body) or framework_module.load().lookup(body)
+        if glued and not whole_cell:
             cells.extend(glued_cells(body, s, index, in_header))
         else:
             cells.append(classify(body, s, s + len(body), index, in_header))
