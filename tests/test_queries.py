@@ -108,5 +108,5 @@ def test_query_cli_formats_and_list(tmp_path: Path) -> None:
     own = runner.invoke(app, ["query", str(rq), path, "--format", "csv"])
     assert own.stdout == "n\n11\n"
     missing = runner.invoke(app, ["query", "no-such-query", path])
-    assert missing.exit_code == 2 and "no query named" in missing.stderr
+    assert missing.exit_code == 3 and "no query named" in missing.stderr
     assert resolve("documents").name == "documents"

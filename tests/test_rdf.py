@@ -17,10 +17,11 @@ from typer.testing import CliRunner
 from pikg import __version__, extract_file, extract_text, resources
 from pikg.cli import app
 from pikg.graph import vocab
+from pikg.graph.formats import sniff_rdf
 from pikg.graph.mapping import add_extraction, new_dataset, serialize
-from pikg.graph.namespace import PIK
 from pikg.model import Extraction
-from pikg.storage.store import Store, sniff_rdf
+from pikg.namespace import PIK
+from pikg.storage.store import Store
 
 from .conftest import EXAMPLES, ROOT
 
@@ -38,8 +39,18 @@ def _graph(results: list[Extraction]) -> Graph:
 # ---- ontology ---------------------------------------------------------------------------
 
 
+def test_a_misspelt_term_of_any_pikg_namespace_fails() -> None:
+    from pikg.namespace import PIKCMP, PIKFW
+
+    assert str(PIKFW["scheme-2021"]).endswith("/framework/scheme-2021")
+    with pytest.raises(AttributeError):
+        PIKFW["scheme-2016"]
+    with pytest.raises(AttributeError):
+        PIKCMP.greaterOrEqual  # noqa: B018
+
+
 def test_namespace_module_is_generated_from_the_ontology() -> None:
-    assert (ROOT / "extract" / "pikg" / "graph" / "namespace.py").read_text(
+    assert (ROOT / "extract" / "pikg" / "namespace.py").read_text(
         encoding="utf-8"
     ) == vocab.render()
 

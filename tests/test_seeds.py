@@ -9,14 +9,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pikg
 from pikg import extract_file
-from pikg.cli import row_objects
 
 
 def test_seed_rows_meet_the_bar(shared: Path, scorer: ModuleType) -> None:
     predicted: list[dict[str, Any]] = []
     for path in sorted((shared / "seeds").glob("*.txt")):
-        predicted.extend(row_objects(extract_file(path)))
+        predicted.extend(r for r in pikg.extract(path).records() if r["scope"] == "row")
     gold = scorer.load(str(shared / "gold" / "seeds_gold.jsonl"))
     result = scorer.score(gold, predicted)
     assert result["row_f1"] >= 0.99, result["misses"]

@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 
 from pikg import extract_file
 from pikg.graph import iris
-from pikg.graph.namespace import PIK
+from pikg.namespace import PIK
 from pikg.storage.store import Store
 from pikg.web.serve import local, server
 

@@ -170,13 +170,6 @@ class Extraction:
     skipped: list[Skip] = field(default_factory=list)
     empty_sections: list[tuple[int, int]] = field(default_factory=list)  # sections with no row  # SHA-256 of the decoded text: the document's identity
 
-    def unparsed_records(self) -> list[dict[str, Any]]:
-        """Each unparsed record as the jsonl output prints it."""
-        return [
-            {"scope": "unparsed", "doc": self.doc, "start": u.start, "end": u.end, "text": u.text}
-            for u in self.unparsed
-        ]
-
     def summary(self) -> dict[str, Any]:
         return {
             "doc": self.doc,

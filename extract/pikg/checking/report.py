@@ -4,38 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS
-
 from pikg.checking.validate import RANK, Finding, Report
-from pikg.graph.namespace import PIK
+from pikg.model import Extraction
 
 MARKS = {"Violation": "✗", "Warning": "!", "Info": "·"}
-
-
-def _where(data: Graph, focus: URIRef) -> tuple[str, str | None, str | None]:
-    """(document, project, row name) a finding's focus node belongs to."""
-    doc = data.value(focus, PIK.inDisclosure)
-    if doc is None and (focus, RDF.type, PIK.Disclosure) in data:
-        doc = focus
-    if doc is None:
-        doc = next(
-            (d for d in data.subjects(RDF.type, PIK.Disclosure) if str(focus).startswith(f"{d}/")),
-            None,
-        )
-    project = focus if (focus, RDF.type, PIK.Project) in data else data.value(focus, PIK.project)
-    name = data.value(focus, PIK.indicatorName)
-    doc_label = "?"
-    if doc is not None:
-        file_name, label = data.value(doc, PIK.fileName), data.value(doc, RDFS.label)
-        doc_label = " — ".join(str(x) for x in (file_name, label) if x is not None) or str(doc)
-    return (
-        doc_label,
-        str(data.value(project, RDFS.label)) if project is not None else None,
-        str(name) if name is not None else None,
-    )
 
 
 def grouped(
@@ -46,12 +22,17 @@ def grouped(
     )
     for finding in report.findings:
         if RANK[finding.severity] >= RANK[min_severity]:
-            doc, project, name = _where(report.data, URIRef(finding.focus))
-            groups[doc][project].append((name, finding))
+            place = report.place(finding.focus)
+            groups[place.document][place.project].append((place.name, finding))
     return groups
 
 
 def text(report: Report, min_severity: str = "Info", lang: str = "zh") -> str:
+    return blocks(report, min_severity, lang) + totals(report.findings)
+
+
+def blocks(report: Report, min_severity: str = "Info", lang: str = "zh") -> str:
+    """The findings grouped by document and project, without the closing count."""
     lines = []
     for doc, projects in sorted(grouped(report, min_severity).items()):
         lines.append(doc)
@@ -63,34 +44,88 @@ def text(report: Report, min_severity: str = "Info", lang: str = "zh") -> str:
                 lines.append(
                     f"    {MARKS[f.severity]} {f.severity:<9} {f.code:<26} {f.message(lang)}"
                 )
-    counts = {s: sum(1 for f in report.findings if f.severity == s) for s in RANK}
-    lines.append(
+    return "".join(f"{line}\n" for line in lines)
+
+
+def totals(findings: Iterable[Finding]) -> str:
+    """The closing line: how many findings of each severity, and whether that conforms."""
+    counts = dict.fromkeys(RANK, 0)
+    for f in findings:
+        counts[f.severity] += 1
+    return (
         f"{counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} notes; "
-        + ("conforms" if report.conforms else "does not conform")
+        + ("does not conform" if counts["Violation"] or counts["Warning"] else "conforms")
+        + "\n"
     )
-    return "\n".join(lines) + "\n"
 
 
-def as_json(report: Report, min_severity: str = "Info", lang: str = "zh") -> str:
+def json_items(
+    report: Report, min_severity: str = "Info", lang: str = "zh"
+) -> list[dict[str, Any]]:
+    """The findings as the objects of the JSON report."""
     items: list[dict[str, Any]] = []
     for finding in report.findings:
         if RANK[finding.severity] >= RANK[min_severity]:
-            doc, project, name = _where(report.data, URIRef(finding.focus))
+            place = report.place(finding.focus)
             items.append(
                 {
-                    "document": doc,
-                    "project": project,
-                    "indicator": name,
+                    "document": place.document,
+                    "project": place.project,
+                    "indicator": place.name,
                     "focus": finding.focus,
                     **finding.as_dict(lang),
                 }
             )
+    return items
+
+
+def as_json(report: Report, min_severity: str = "Info", lang: str = "zh") -> str:
+    return json_document(report.conforms, json_items(report, min_severity, lang))
+
+
+def json_document(conforms: bool, items: list[dict[str, Any]]) -> str:
     return (
-        json.dumps({"conforms": report.conforms, "findings": items}, ensure_ascii=False, indent=1)
-        + "\n"
+        json.dumps({"conforms": conforms, "findings": items}, ensure_ascii=False, indent=1) + "\n"
     )
 
 
 def turtle(report: Report) -> str:
     out: str = report.graph.serialize(format="longturtle")
     return out
+
+
+@dataclass
+class Tally:
+    """What a run read, counted as it streams by, and the findings it made."""
+
+    documents: int = 0
+    projects: int = 0
+    rows: int = 0
+    unparsed: int = 0
+    failures: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, document: Extraction, findings: Iterable[Finding] = ()) -> None:
+        self.documents += 1
+        self.projects += len(document.projects)
+        self.rows += len(document.rows)
+        self.unparsed += len(document.unparsed)
+        self.findings += findings
+
+    @property
+    def conforms(self) -> bool:
+        return Report(self.findings).conforms
+
+    def line(self) -> str:
+        return (
+            f"read {self.documents} documents: {self.projects} projects, {self.rows} indicator "
+            f"rows, {self.unparsed} unparsed lines"
+        )
+
+
+def tally(documents: list[Extraction]) -> str:
+    """What the run read, so an empty or partial run is never mistaken for a clean one."""
+    seen = Tally()
+    for document in documents:
+        seen.add(document)
+    return seen.line()

@@ -1,31 +1,40 @@
-"""SHACL validation with pySHACL: data, ontology and shapes kept as three inputs.
+"""SHACL validation of one graph: data, ontology and shapes kept as three inputs.
 
-The data and the ontology are copied into a throw-away graph backed by pyoxigraph (oxrdflib),
-so that the shapes' SPARQL targets and constraints run on oxigraph's engine; validation never
-writes into what pikg publishes. The whole ontology goes in, not only its axioms (pySHACL's
-``ont_graph`` inoculates just those): the rules read level labels, ``skos:broader`` and the
-declarations of terms. No inference: the shapes need none.
+Two engines read the same shapes. ``sparql`` (the default) runs them compiled to SPARQL on
+pyoxigraph (``checking.compiled``); ``pyshacl`` runs pySHACL, the reference, over the same
+pyoxigraph store through oxrdflib. Shapes the compiler cannot translate go to pySHACL in
+either case. The data and the whole ontology (not only its axioms: the rules read level
+labels, ``skos:broader`` and the declarations of terms) are copied into a throw-away store,
+so validation never writes into what pikg publishes. No inference: the shapes need none.
+
+Validate one document's graph at a time (``checking.run``): the cost of a finding then does
+not grow with the batch.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import cast
 
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from pikg import resources
-from pikg.graph.namespace import PIK
+from pikg.checking import compiled as compiler
+from pikg.namespace import PIK, SHAPES
 
-SHAPES = "https://w3id.org/pikg/shapes#"
-SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+SEVERITIES = compiler.SEVERITY_NAMES
 RANK = {"Info": 0, "Warning": 1, "Violation": 2}
+ENGINES = ("sparql", "pyshacl")
+DEFAULT_ENGINE = "sparql"
 _SETTINGS = URIRef("urn:pikg:validation-settings")
 
 
@@ -44,16 +53,32 @@ class Finding:
         return {"code": self.code, "severity": self.severity, "message": self.message(lang)}
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a finding's focus node belongs: document label, project label, row name."""
+
+    document: str
+    project: str | None
+    name: str | None
+
+
 @dataclass
 class Report:
     findings: list[Finding]
-    graph: Graph  # pySHACL's validation report
-    data: Graph  # the working copy that was validated: data and ontology
+    places: dict[str, Place] = field(default_factory=dict)  # focus -> where it belongs
 
     @property
     def conforms(self) -> bool:
         """True when nothing is worse than Info."""
         return all(f.severity == "Info" for f in self.findings)
+
+    def place(self, focus: str) -> Place:
+        return self.places.get(focus, Place("?", None, None))
+
+    @property
+    def graph(self) -> Graph:
+        """The findings as a SHACL validation report graph."""
+        return report_graph(self.findings)
 
 
 RULE_FILES = ("prefixes.ttl", "rows.ttl", "projects.ttl", "documents.ttl")
@@ -79,28 +104,175 @@ def release_shapes() -> Graph:
     return _shapes(RELEASE_FILES)
 
 
-def validate(
+_log = logging.getLogger("pikg.checking")
+
+
+@cache
+def compiled_rules() -> compiler.Compiled:
+    """The rules compiled to SPARQL; says on stderr which shapes fall back to pySHACL."""
+    return _compile(shapes_graph())
+
+
+def _compile(shapes: Graph) -> compiler.Compiled:
+    rules = compiler.compile_shapes(shapes)
+    for shape, why in sorted(rules.fallback.items()):
+        _log.warning("shape %s runs on pySHACL, not compiled: %s", shape, why)
+    return rules
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as pyoxigraph's, without a text round trip."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+        return ox.Literal(str(term), datatype=datatype)
+    raise ValueError(f"not an RDF term: {term!r}")
+
+
+def ox_quad(s: Node, p: Node, o: Node, graph: ox.NamedNode | None = None) -> ox.Quad:
+    """An rdflib triple as a pyoxigraph quad (in ``graph``, else the default graph)."""
+    subject = cast(ox.NamedNode | ox.BlankNode, to_ox(s))
+    return ox.Quad(subject, cast(ox.NamedNode, to_ox(p)), to_ox(o), graph)
+
+
+@cache
+def _ontology_quads() -> tuple[ox.Quad, ...]:
+    return tuple(ox_quad(s, p, o) for s, p, o in resources.ontology_graph())
+
+
+def working_store(
     triples: Iterable[tuple[Node, Node, Node]], satisfaction_floor: Decimal | None = None
-) -> Report:
-    data = Graph(store="Oxigraph")
-    data.addN((s, p, o, data) for s, p, o in triples)
-    data.addN((s, p, o, data) for s, p, o in resources.ontology_graph())
+) -> ox.Store:
+    """A throw-away in-memory store of the data, the ontology and the settings."""
+    store = ox.Store()
+    store.extend(_ontology_quads())
+    store.extend(ox_quad(s, p, o) for s, p, o in triples)
     if satisfaction_floor is not None:
-        data.add(
-            (_SETTINGS, PIK.satisfactionFloor, Literal(satisfaction_floor, datatype=XSD.decimal))
-        )
-    import pyshacl  # loaded only when a graph is validated: it is slow to import
+        floor = Literal(satisfaction_floor, datatype=XSD.decimal)
+        store.add(ox_quad(_SETTINGS, PIK.satisfactionFloor, floor))
+    return store
+
+
+def validate(
+    triples: Iterable[tuple[Node, Node, Node]],
+    satisfaction_floor: Decimal | None = None,
+    engine: str = DEFAULT_ENGINE,
+    shapes: Graph | None = None,
+) -> Report:
+    """Validate a graph with pikg's rules (or ``shapes``) on ``engine``."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown validation engine {engine!r}; one of {', '.join(ENGINES)}")
+    store = working_store(triples, satisfaction_floor)
+    if engine == "pyshacl":
+        findings = _pyshacl(store, shapes if shapes is not None else shapes_graph())
+    else:
+        rules = compiled_rules() if shapes is None else _compile(shapes)
+        findings = [_finding(hit) for hit in compiler.run(rules, store)]
+        if rules.fallback_graph is not None:
+            findings += _pyshacl(store, rules.fallback_graph)
+    return Report(sorted(findings, key=_order), _places(store, {f.focus for f in findings}))
+
+
+def _finding(hit: compiler.Hit) -> Finding:
+    messages = dict(hit.messages)
+    return Finding(
+        code=hit.shape.code.removeprefix(SHAPES),
+        severity=hit.shape.severity,
+        focus=hit.focus,
+        message_zh=messages.get("zh", ""),
+        message_en=messages.get("en", ""),
+    )
+
+
+def _pyshacl(store: ox.Store, shapes: Graph) -> list[Finding]:
+    import pyshacl  # loaded only when a graph is validated with it: it is slow to import
+    from oxrdflib.store import OxigraphStore
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     _, report, _ = pyshacl.validate(
-        data,
-        shacl_graph=shapes_graph(),
+        Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID),
+        shacl_graph=shapes,
         inference="none",
         advanced=True,
         inplace=True,
         allow_infos=True,
     )
     assert isinstance(report, Graph)
-    return Report(findings=sorted(_findings(report), key=_order), graph=report, data=data)
+    return list(_findings(report))
+
+
+_PIK = "https://w3id.org/pikg/ontology#"
+_TYPE = ox.NamedNode(str(RDF.type))
+
+
+def _places(store: ox.Store, focuses: Iterable[str]) -> dict[str, Place]:
+    """Document, project and row of each focus node, read from the validated data."""
+
+    def value(
+        subject: ox.NamedNode, predicate: str
+    ) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None:
+        found = sorted(
+            (q.object for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None)),
+            key=str,
+        )
+        return found[0] if found else None
+
+    def typed(node: ox.NamedNode, cls: str) -> bool:
+        return any(store.quads_for_pattern(node, _TYPE, ox.NamedNode(_PIK + cls)))
+
+    disclosures = sorted(
+        q.subject.value
+        for q in store.quads_for_pattern(None, _TYPE, ox.NamedNode(_PIK + "Disclosure"))
+        if isinstance(q.subject, ox.NamedNode)
+    )
+    places = {}
+    for focus in sorted(focuses):
+        node = ox.NamedNode(focus)
+        doc = value(node, _PIK + "inDisclosure")
+        if doc is None and typed(node, "Disclosure"):
+            doc = node
+        if doc is None:
+            doc = next((ox.NamedNode(d) for d in disclosures if focus.startswith(f"{d}/")), None)
+        project = node if typed(node, "Project") else value(node, _PIK + "project")
+        label = None
+        if isinstance(doc, ox.NamedNode):
+            parts = [value(doc, _PIK + "fileName"), value(doc, str(RDFS.label))]
+            label = " — ".join(p.value for p in parts if isinstance(p, ox.Literal)) or doc.value
+        project_label = (
+            value(project, str(RDFS.label)) if isinstance(project, ox.NamedNode) else None
+        )
+        name = value(node, _PIK + "indicatorName")
+        places[focus] = Place(
+            label or "?",
+            project_label.value if isinstance(project_label, ox.Literal) else None,
+            name.value if isinstance(name, ox.Literal) else None,
+        )
+    return places
+
+
+def report_graph(findings: Iterable[Finding]) -> Graph:
+    """A SHACL validation report of these findings (blank nodes, as SHACL engines write)."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    report = BNode()
+    found = list(findings)
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(all(f.severity == "Info" for f in found))))
+    for f in found:
+        node = BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, URIRef(f.focus)))
+        graph.add((node, SH.resultSeverity, SH[f.severity]))
+        graph.add((node, SH.sourceShape, URIRef(f"{SHAPES}{f.code}")))
+        graph.add((node, SH.resultMessage, Literal(f.message_zh, lang="zh")))
+        graph.add((node, SH.resultMessage, Literal(f.message_en, lang="en")))
+    return graph
 
 
 def release_problems(description: Graph) -> str | None:

@@ -10,8 +10,8 @@ import re
 from urllib.parse import quote
 
 from pikg.model import Extraction, IndicatorRow, Unparsed
+from pikg.namespace import ID
 
-ID = "https://w3id.org/pikg/id/"
 _UNRESERVED_ASCII = re.compile(r"[A-Za-z0-9\-._~]")
 
 

@@ -1,5 +1,9 @@
 """Map an extraction to RDF under the pik: ontology: one named graph per source document.
 
+Departments and regions are shared by many documents: they live once, in the graph
+``SHARED`` (the same triples from every document, so loading merges rather than copies them),
+and a join over the union of the graphs returns each department or region once.
+
 Every resource has an IRI minted from content (``iris``); no blank nodes. Values keep their
 written form as text (``pik:valueWritten``) beside the typed literal, since stores rewrite
 numbers ("95.0" → "95").
@@ -20,14 +24,11 @@ from rdflib.term import Node
 
 from pikg import __version__
 from pikg.graph import iris
-from pikg.graph.namespace import PIK
 from pikg.model import Extraction, IndicatorRow, Target
+from pikg.namespace import ID, PIK, PIKCMP, PIKFW, PIKUNIT
 from pikg.parsing import framework as framework_module
 from pikg.parsing.targets import units
 
-PIKFW = Namespace("https://w3id.org/pikg/framework/")
-PIKCMP = Namespace("https://w3id.org/pikg/comparator/")
-PIKUNIT = Namespace("https://w3id.org/pikg/unit/")
 QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 
@@ -48,6 +49,12 @@ VALUE_KINDS = {
 }
 LEVEL_SOURCES = {"stated": PIK.Stated, "inferred": PIK.Inferred, "unknown": PIK.Unknown}
 ADMIN_LEVELS = (PIK.Province, PIK.Prefecture, PIK.County)
+SHARED: URIRef = URIRef(f"{ID}shared")  # the graph of departments and regions
+SHARED_CLASSES: tuple[URIRef, ...] = (
+    PIK.Department,
+    PIK.Region,
+    ORG.Organization,
+)  # what lives in SHARED
 PREFIXES = {
     "pik": str(PIK._NS),
     "pikfw": str(PIKFW),
@@ -182,6 +189,7 @@ def add_extraction(
     doc = URIRef(iris.disclosure(result, digest))
     name = URIRef(iris.graph(str(doc)))
     g = _Graph(dataset, name)
+    shared = _Graph(dataset, SHARED)
     facts = result.facts
 
     g.add(doc, RDF.type, PIK.Disclosure)
@@ -194,19 +202,19 @@ def add_extraction(
         org = URIRef(iris.department(result))
         g.add(doc, PIK.department, org)
         g.add(doc, RDFS.label, _zh(f"{facts.department}{facts.year or ''}年{_KIND_ZH[facts.kind]}"))
-        g.add(org, RDF.type, PIK.Department)
-        g.add(org, RDF.type, ORG.Organization)  # stated, for readers that do no inference
-        g.add(org, RDFS.label, _zh(facts.department))
+        shared.add(org, RDF.type, PIK.Department)
+        shared.add(org, RDF.type, ORG.Organization)  # stated, for readers that do no inference
+        shared.add(org, RDFS.label, _zh(facts.department))
         if facts.region_codes:
-            g.add(org, PIK.region, URIRef(iris.region(facts.region_codes[-1])))
+            shared.add(org, PIK.region, URIRef(iris.region(facts.region_codes[-1])))
     parent: URIRef | None = None
     for code, region_name in zip(facts.region_codes, facts.region, strict=True):
         node = URIRef(iris.region(code))
-        g.add(node, RDF.type, PIK.Region)
-        g.add(node, RDFS.label, _zh(region_name))
-        g.add(node, PIK.adminCode, Literal(code))
-        g.add(node, PIK.adminLevel, ADMIN_LEVELS[_admin_depth(code)])
-        g.add(node, PIK.withinRegion, parent)
+        shared.add(node, RDF.type, PIK.Region)
+        shared.add(node, RDFS.label, _zh(region_name))
+        shared.add(node, PIK.adminCode, Literal(code))
+        shared.add(node, PIK.adminLevel, ADMIN_LEVELS[_admin_depth(code)])
+        shared.add(node, PIK.withinRegion, parent)
         parent = node
 
     for project in result.projects:

@@ -11,12 +11,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from rdflib import Namespace, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 
 from pikg import resources
+from pikg.namespace import PIKFW
 
-PIKFW = Namespace("https://w3id.org/pikg/framework/")
 SCHEME_2015 = "2015"
 SCHEME_2021 = "2021"
 SCHEME_EVALUATION = "evaluation"

@@ -66,7 +66,8 @@ def units() -> dict[str, UnitInfo]:
     from rdflib.namespace import SKOS
     from rdflib.term import Node
 
-    pik = Namespace("https://w3id.org/pikg/ontology#")
+    from pikg.namespace import PIK as pik
+
     qudt = Namespace("http://qudt.org/schema/qudt/")
     graph = resources.ontology_graph("units.ttl")
 

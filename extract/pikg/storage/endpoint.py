@@ -16,6 +16,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from pikg import __version__
 from pikg.errors import EndpointError
+from pikg.storage.values import typed
 
 USER_AGENT = f"pikg/{__version__} (+https://w3id.org/pikg)"
 T = TypeVar("T")
@@ -50,8 +51,8 @@ class Endpoint:
                 raise EndpointError(f"{self.url}: cannot reach the endpoint ({reason})") from exc
         raise AssertionError("unreachable")
 
-    def select(self, query: str) -> tuple[list[str], list[dict[str, str | None]]]:
-        """Run a SELECT; the variables and one dict per solution (values as strings)."""
+    def select(self, query: str) -> tuple[list[str], list[dict[str, Any]]]:
+        """Run a SELECT; the variables and one dict per solution (values typed)."""
 
         def run() -> Any:
             client = SPARQLWrapper(self.url, agent=USER_AGENT)
@@ -64,7 +65,7 @@ class Endpoint:
         result = self._with_retries(run)
         variables = result["head"]["vars"]
         rows = [
-            {v: b[v]["value"] if v in b else None for v in variables}
+            {v: typed(b[v]["value"], b[v].get("datatype")) if v in b else None for v in variables}
             for b in result["results"]["bindings"]
         ]
         return variables, rows

@@ -18,6 +18,7 @@ from pikg import __version__, resources
 from pikg.checking.validate import release_problems
 from pikg.graph import docs
 from pikg.graph.mapping import PREFIXES, decimal_literal, graph_name
+from pikg.namespace import ONTOLOGY, SHAPES
 from pikg.storage.store import VOCABULARY, Store
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -154,8 +155,8 @@ def describe(
     g.add((agent, RDF.type, FOAF.Agent))
     g.add((agent, FOAF.name, Literal(publisher)))
     g.add((dataset, DCTERMS.license, URIRef(license_url)))
-    g.add((dataset, DCTERMS.conformsTo, URIRef("https://w3id.org/pikg/shapes")))
-    g.add((dataset, DCTERMS.conformsTo, URIRef("https://w3id.org/pikg/ontology")))
+    g.add((dataset, DCTERMS.conformsTo, URIRef(SHAPES.rstrip("#"))))
+    g.add((dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY)))
     g.add((dataset, VOID.vocabulary, URIRef(PREFIXES["pik"])))
     g.add((dataset, VOID.triples, Literal(triples, datatype=XSD.integer)))
     g.add((dataset, DCTERMS.hasVersion, Literal(__version__)))

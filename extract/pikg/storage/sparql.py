@@ -19,17 +19,35 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
 
 from pikg import resources
 from pikg.errors import QueryError
 from pikg.storage.store import Store
+from pikg.storage.values import lexical, typed
 
 
 @dataclass(frozen=True)
 class Param:
     name: str
-    type: str
+    type: str  # string, integer, gYear, or the allowed values joined by | (matched ignoring case)
     optional: bool
+
+    def check(self, value: str) -> str:
+        """The value as the query needs it; a value of the wrong kind is a QueryError."""
+        if "|" in self.type:
+            allowed = self.type.split("|")
+            for choice in allowed:
+                if choice.casefold() == value.strip().casefold():
+                    return choice
+            raise QueryError(f"--param {self.name} is one of {', '.join(allowed)}, not {value!r}")
+        if self.type in ("integer", "gYear"):
+            if not value.strip().isdigit() or (self.type == "gYear" and len(value.strip()) != 4):
+                raise QueryError(f"--param {self.name} takes a {self.type}, not {value!r}")
+            return value.strip()
+        return value
 
 
 @dataclass(frozen=True)
@@ -54,7 +72,7 @@ class NamedQuery:
         if not given:
             return self.text
         names = " ".join(f"?__{p.name}" for p in given)
-        row = " ".join(json.dumps(values[p.name], ensure_ascii=False) for p in given)
+        row = " ".join(json.dumps(p.check(values[p.name]), ensure_ascii=False) for p in given)
         where = re.search(r"\bWHERE\s*\{", self.text, re.IGNORECASE)
         if where is None:
             raise QueryError(f"query {self.name} has no WHERE clause to bind parameters in")
@@ -109,36 +127,55 @@ def resolve(name_or_path: str) -> NamedQuery:
     raise QueryError(f"no query named {name_or_path!r}: see pikg query --list")
 
 
-Rows = list[dict[str, str | None]]
+Rows = list[dict[str, Any]]
+
+
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        return typed(term.value, term.datatype.value if term.datatype else None)
+    return term.value if isinstance(term, ox.NamedNode | ox.BlankNode) else str(term)
 
 
 def run_on_store(store: Store, sparql: str) -> tuple[list[str], Rows]:
+    """The variables and one dict per solution, values typed (see ``values.typed``)."""
     solutions = store.query(sparql)
     variables = [v.value for v in solutions.variables]
-    rows: Rows = []
-    for solution in solutions:
-        rows.append(
-            {v: (term.value if (term := solution[v]) is not None else None) for v in variables}
-        )
+    rows: Rows = [{v: _value(solution[v]) for v in variables} for solution in solutions]
     return variables, rows
 
 
 def render(variables: list[str], rows: Rows, fmt: str) -> str:
     """csv, json (a list of objects), md (a Markdown table); `table` is drawn by the CLI."""
     if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+        return (
+            json.dumps(
+                [{k: _json(v) for k, v in row.items()} for row in rows],
+                ensure_ascii=False,
+                indent=1,
+            )
+            + "\n"
+        )
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(variables)
-        writer.writerows([[row[v] or "" for v in variables] for row in rows])
+        writer.writerows([[lexical(row[v]) for v in variables] for row in rows])
         return out.getvalue()
     if fmt == "md":
 
-        def cell(value: str | None) -> str:
-            return (value or "").replace("|", "\\|").replace("\n", " ")
+        def cell(value: Any) -> str:
+            return lexical(value).replace("|", "\\|").replace("\n", " ")
 
         lines = ["| " + " | ".join(variables) + " |", "|" + " --- |" * len(variables)]
         lines += ["| " + " | ".join(cell(row[v]) for v in variables) + " |" for row in rows]
         return "\n".join(lines) + "\n"
     raise QueryError(f"unknown result format {fmt!r}")
+
+
+def _json(value: Any) -> Any:
+    """JSON keeps numbers and booleans; dates and decimals as their lexical form."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return lexical(value)

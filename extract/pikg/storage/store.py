@@ -1,54 +1,49 @@
 """The embedded store: a persistent pyoxigraph store with one named graph per document.
 
-Loading a document again replaces its graph, so re-running adds no duplicates.
+Loading a document again replaces its graphs, so re-running adds no duplicates; the graph of
+shared departments and regions (``mapping.SHARED``) is merged into, not replaced. A document
+goes in as pyoxigraph quads, with no text round trip, and atomically: a document none of
+whose graphs is stored yet is one transaction; one that replaces stored graphs is written
+into staging graphs first (one transaction) and then moved over the old ones by one SPARQL
+update (another), so an interruption leaves either the old document or the new one, and at
+worst a staging graph that the next load removes. The vocabulary is replaced the same way.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Dataset
 
 from pikg import __version__, resources
-from pikg.checking.validate import add_findings, validate
+from pikg.checking.validate import DEFAULT_ENGINE, add_findings, ox_quad, validate
 from pikg.errors import DocumentError
 from pikg.graph import iris
-from pikg.graph.mapping import add_extraction, new_dataset, serialize
+from pikg.graph.formats import sniff_rdf, syntax
+from pikg.graph.mapping import SHARED, SHARED_CLASSES, add_extraction, graph_name, new_dataset
 from pikg.model import Extraction
+from pikg.namespace import ONTOLOGY, PIK
 from pikg.reading.decode import decode
 
-VOCABULARY = ox.NamedNode("https://w3id.org/pikg/ontology")
-
-RDF_FORMATS = {
-    "nq": ox.RdfFormat.N_QUADS,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "trig": ox.RdfFormat.TRIG,
-    "ttl": ox.RdfFormat.TURTLE,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-_NQUAD = re.compile(r"^\s*(?:<[^>]*>|_:\S+)\s+<[^>]*>\s+.+\s+(?:<[^>]*>|_:\S+)\s*\.\s*$")
-_NTRIPLE = re.compile(r"^\s*(?:<[^>]*>|_:\S+)\s+<[^>]*>\s+.+\.\s*$")
+VOCABULARY = ox.NamedNode(ONTOLOGY)
+SHARED_GRAPH = ox.NamedNode(str(SHARED))
+STAGING = "urn:pikg:staging:"  # prefix of the graphs a replacement is written into first
 
 
-def sniff_rdf(text: str) -> str | None:
-    """The RDF syntax a text is in, from its content, or None when it is not RDF."""
-    body = text.lstrip()
-    head = body[:4000]
-    if head.startswith(("{", "[")):
-        return "jsonld"
-    lines = [ln for ln in head.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    if len(body) > len(head):
-        lines = lines[:-1]  # the window may end inside a line
-    if lines and all(_NTRIPLE.match(ln) for ln in lines[:20]):
-        return "nq" if any(_NQUAD.match(ln) for ln in lines[:20]) else "nt"
-    if re.search(r"^\s*(?:@prefix|PREFIX|@base|BASE)\b", head, re.MULTILINE | re.IGNORECASE):
-        graph_block = re.search(r"(?:^|\s)(?:GRAPH\s+)?(?:<[^>]*>|\w*:\S*)\s*\{", head)
-        return "trig" if graph_block else "ttl"
-    return None
+def sniff_file(path: Path) -> str | None:
+    """The RDF syntax of a file, or None when it is a document to extract."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(str(path), f"cannot be read ({exc.strerror})") from exc
+    try:
+        return sniff_rdf(decode(data, str(path)))
+    except DocumentError:
+        return None  # not text: a document format the readers handle
 
 
-_DISCLOSURE = ox.NamedNode("https://w3id.org/pikg/ontology#Disclosure")
+_DISCLOSURE = ox.NamedNode(str(PIK.Disclosure))
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
@@ -65,37 +60,74 @@ def _into_document_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
         return quads
     [doc] = docs
     graph = ox.NamedNode(f"{doc.value}/graph")
-    return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
+    shared = {
+        q.subject
+        for q in quads
+        if q.predicate == _TYPE and q.object in _SHARED_CLASSES and q.subject != doc
+    }
+    return [
+        ox.Quad(q.subject, q.predicate, q.object, SHARED_GRAPH if q.subject in shared else graph)
+        for q in quads
+    ]
+
+
+_SHARED_CLASSES = {ox.NamedNode(str(c)) for c in SHARED_CLASSES}
+
+
+def document_dataset(
+    result: Extraction, findings: bool = True, engine: str = DEFAULT_ENGINE
+) -> Dataset:
+    """A document's graphs: its own, the shared entities it names and, with ``findings``,
+    the findings of a fresh validation in ``{document}/findings``."""
+    dataset = new_dataset()
+    add_extraction(dataset, result, __version__)
+    if findings:
+        triples = [(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))]
+        report = validate(triples, engine=engine)
+        add_findings(dataset, report.findings, iris.disclosure(result, result.digest))
+    return dataset
+
+
+def document_quads(
+    result: Extraction, findings: bool = True, engine: str = DEFAULT_ENGINE
+) -> list[ox.Quad]:
+    """``document_dataset`` as pyoxigraph quads, ready to store."""
+    return [
+        ox_quad(s, p, o, ox.NamedNode(str(graph_name(g))))
+        for s, p, o, g in document_dataset(result, findings, engine).quads((None, None, None, None))
+    ]
+
+
+def vocabulary_quads() -> list[ox.Quad]:
+    """The ontology, framework, comparators and units, in the graph named by the ontology's
+    IRI."""
+    return [ox_quad(s, p, o, VOCABULARY) for s, p, o in resources.ontology_graph()]
 
 
 class Store:
     def __init__(self, path: Path | str | None = None) -> None:
         self.store = ox.Store(str(path)) if path is not None else ox.Store()
 
-    def load_extraction(self, result: Extraction, findings: bool = True) -> str:
+    def load_extraction(
+        self,
+        result: Extraction,
+        findings: bool = True,
+        engine: str = DEFAULT_ENGINE,
+        quads: list[ox.Quad] | None = None,
+    ) -> str:
         """Replace the document's named graph with a fresh mapping, and with ``findings`` its
-        findings graph with a fresh validation; the data graph's IRI."""
-        dataset = new_dataset()
-        name = add_extraction(dataset, result, __version__)
-        if findings:
-            triples = [(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))]
-            add_findings(
-                dataset, validate(triples).findings, iris.disclosure(result, result.digest)
-            )
-        self._replace(serialize(dataset, "nq"), ox.RdfFormat.N_QUADS)
-        return str(name)
+        findings graph with a fresh validation (or both with ``quads``, its
+        ``document_quads`` made elsewhere); the data graph's IRI."""
+        doc = iris.disclosure(result, result.digest)
+        if quads is None:
+            quads = document_quads(result, findings, engine)
+        self.replace(quads, (f"{doc}/findings",))
+        return iris.graph(doc)
 
     def load_vocabulary(self) -> None:
         """The ontology, framework, comparators and units, as the graph named by the
         ontology's IRI, so queries can read labels and notations."""
-        text = resources.ontology_graph().serialize(format="nt")
-        quads = [
-            ox.Quad(q.subject, q.predicate, q.object, VOCABULARY)
-            for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
-        ]
-        if self.store.contains_named_graph(VOCABULARY):
-            self.store.remove_graph(VOCABULARY)
-        self.store.extend(quads)
+        self.replace([ox_quad(s, p, o, VOCABULARY) for s, p, o in resources.ontology_graph()])
 
     def load_rdf(self, path: Path) -> list[str]:
         """Load an RDF file, replacing each named graph it holds; the graphs' IRIs."""
@@ -103,29 +135,54 @@ class Store:
         fmt = sniff_rdf(text)
         if fmt is None:
             raise DocumentError(str(path), "is not RDF in any syntax pikg reads")
-        return self._replace(text, RDF_FORMATS[fmt], str(path))
-
-    def _replace(self, text: str, fmt: ox.RdfFormat, path: str = "<mapping>") -> list[str]:
         try:
-            quads = list(ox.parse(text, format=fmt))
+            quads = list(ox.parse(text, format=syntax(fmt).oxigraph))
         except SyntaxError as exc:
-            raise DocumentError(path, f"RDF syntax error: {exc}") from exc
-        quads = _into_document_graph(quads)
+            raise DocumentError(str(path), f"RDF syntax error: {exc}") from exc
+        return self.replace(_into_document_graph(quads))
+
+    def replace(self, quads: list[ox.Quad], drop: tuple[str, ...] = ()) -> list[str]:
+        """Replace the named graphs these quads are in, merging into the shared graph, and
+        drop the graphs ``drop`` names that they have no quads for, as one document:
+        atomically. The names of the replaced graphs, sorted."""
         graphs = {q.graph_name for q in quads if isinstance(q.graph_name, ox.NamedNode)}
-        for graph in graphs:
-            if self.store.contains_named_graph(graph):
+        graphs.discard(SHARED_GRAPH)
+        gone = {ox.NamedNode(g) for g in drop} - graphs
+        stored = {g for g in graphs | gone if self.store.contains_named_graph(g)}
+        if not stored:
+            self.store.extend(quads)  # one transaction: nothing is replaced
+            return sorted(g.value for g in graphs)
+        staged = {g.value: ox.NamedNode(STAGING + g.value) for g in graphs}
+
+        def staging(
+            graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph,
+        ) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+            return staged.get(graph.value, graph) if isinstance(graph, ox.NamedNode) else graph
+
+        self.store.extend(
+            ox.Quad(q.subject, q.predicate, q.object, staging(q.graph_name)) for q in quads
+        )
+        moves = [f"MOVE SILENT GRAPH <{s.value}> TO GRAPH <{g}>" for g, s in staged.items()]
+        drops = [f"DROP SILENT GRAPH <{g.value}>" for g in gone]
+        self.store.update(" ;\n".join(sorted(moves) + sorted(drops)))  # one transaction
+        return sorted(g.value for g in graphs)
+
+    def drop_staging(self) -> None:
+        """Remove staging graphs an interrupted replacement left behind."""
+        for graph in list(self.store.named_graphs()):
+            if isinstance(graph, ox.NamedNode) and graph.value.startswith(STAGING):
                 self.store.remove_graph(graph)
-        self.store.extend(quads)
-        return sorted(g.value for g in graphs if isinstance(g, ox.NamedNode))
 
     def flush(self) -> None:
         self.store.flush()
 
     def count(self) -> int:
-        """Triples in the named graphs of documents and findings (the vocabulary apart)."""
+        """Triples in the named graphs of documents, findings and shared entities (the
+        vocabulary apart)."""
         [solution] = list(
             self.query(
-                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{VOCABULARY.value}>) }}"
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                f'FILTER(?g != <{VOCABULARY.value}> && !STRSTARTS(STR(?g), "{STAGING}")) }}'
             )
         )
         count = solution["n"]
@@ -136,7 +193,9 @@ class Store:
         return sorted(
             g.value
             for g in self.store.named_graphs()
-            if isinstance(g, ox.NamedNode) and g != VOCABULARY
+            if isinstance(g, ox.NamedNode)
+            and g not in (VOCABULARY, SHARED_GRAPH)
+            and not g.value.startswith(STAGING)
         )
 
     def query(self, sparql: str) -> ox.QuerySolutions:

@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from pikg.graph.docs import html_page as _page
 from pikg.graph.docs import literal_text as _text
-from pikg.graph.namespace import PIK
+from pikg.namespace import PIK
 
 Link = Callable[[str], str]
 

@@ -7,14 +7,16 @@ IRI dereferenced with content negotiation (HTML for browsers, Turtle and JSON-LD
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from pikg.graph.iris import ID
+from pikg.errors import UsageError
 from pikg.graph.mapping import PREFIXES
+from pikg.namespace import ID
 from pikg.storage.store import Store
 from pikg.web import pages
 
@@ -173,3 +175,18 @@ CONSTRUCT {{ ?d a pik:Disclosure ; rdfs:label ?l }} WHERE {{ ?d a pik:Disclosure
 
 def server(store: Store, port: int) -> ThreadingHTTPServer:
     return ThreadingHTTPServer(("127.0.0.1", port), make_handler(store))
+
+
+def run(store: Store, port: int, announce: Callable[[str], None]) -> None:
+    """Serve until interrupted; a port that cannot be bound is a one-line UsageError."""
+    try:
+        httpd = server(store, port)
+    except OSError as exc:
+        raise UsageError(f"127.0.0.1:{port} cannot be served on ({exc.strerror})") from exc
+    announce(f"http://127.0.0.1:{port}/ (SPARQL at /sparql)")
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()

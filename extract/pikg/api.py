@@ -1,0 +1,325 @@
+"""pikg's public API: one entry point per job, shared by the CLI and by notebooks.
+
+    import pikg
+    result = pikg.check(["examples"])          # extract, map and validate
+    result.rows[0].name, result.findings       # typed records
+    result.to_frame()                          # a pandas DataFrame (pikg[compare])
+    store = pikg.Store("kg")                   # a persistent pyoxigraph store
+    store.load(result)
+    store.query("documents").to_frame()
+
+Every error raised on purpose is a ``pikg.PikgError`` with a one-line message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pikg import batch
+from pikg.batch import Outcome, Parallel
+from pikg.checking.validate import DEFAULT_ENGINE, Finding, Report
+from pikg.errors import DocumentError, UsageError
+from pikg.model import Extraction, IndicatorRow, Unparsed
+from pikg.reading.files import walk
+
+if TYPE_CHECKING:
+    import pandas
+
+PathLike = str | Path
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file that could not be read, and why; the batch went on without it."""
+
+    path: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.problem}"
+
+
+@dataclass
+class Result:
+    """What ``extract`` or ``check`` found in a batch of documents."""
+
+    documents: list[Extraction]
+    failures: list[Failure] = field(default_factory=list)
+    report: Report | None = None  # the validation, for ``check``
+
+    @property
+    def rows(self) -> list[IndicatorRow]:
+        return [row for doc in self.documents for row in doc.rows]
+
+    @property
+    def unparsed(self) -> list[Unparsed]:
+        return [item for doc in self.documents for item in doc.unparsed]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.report.findings if self.report is not None else []
+
+    def records(self, min_severity: str = "Info", lang: str = "zh") -> Iterator[dict[str, Any]]:
+        """Row objects with their findings, then project, document and unparsed objects."""
+        from pikg.checking.run import records
+
+        yield from records(self.documents, self.findings, min_severity, lang)
+
+    def to_frame(self) -> pandas.DataFrame:
+        """One row per indicator row (and its finding codes), for pandas."""
+        pandas = _pandas()
+        rows = [r for r in self.records() if r["scope"] == "row"]
+        for row in rows:
+            row["findings"] = [f["code"] for f in row["findings"]]
+        return pandas.DataFrame(rows)
+
+
+def _pandas() -> Any:
+    try:
+        import pandas
+    except ImportError as exc:
+        raise UsageError("tables as DataFrames need pandas: pip install 'pikg[compare]'") from exc
+    return pandas
+
+
+def _paths(paths: PathLike | Iterable[PathLike]) -> list[Path]:
+    if isinstance(paths, str | Path):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+def extract(
+    paths: PathLike | Iterable[PathLike],
+    *,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+    dask: str | None = None,
+) -> Result:
+    """Extract every document (a folder stands for the documents below it), on ``jobs``
+    worker processes (default: every core) or a Dask cluster (``dask``: its address, or
+    ``local``); the order is the documents' whatever the workers."""
+    result = Result([])
+    for outcome in _progressed(batch.extract(_paths(paths), Parallel(jobs, dask)), progress):
+        _collect(result, outcome)
+    return result
+
+
+def _progressed(outcomes: Iterable[Outcome], progress: Progress | None) -> Iterator[Outcome]:
+    for outcome in outcomes:
+        yield outcome
+        if progress is not None:
+            progress(outcome.path)
+
+
+def _collect(result: Result, outcome: Outcome) -> None:
+    if outcome.problem is not None:
+        result.failures.append(Failure(outcome.path, outcome.problem))
+    elif outcome.result is not None:
+        result.documents.append(outcome.result)
+
+
+def check(
+    paths: PathLike | Iterable[PathLike],
+    *,
+    satisfaction_floor: Decimal | float | None = None,
+    progress: Progress | None = None,
+    engine: str = DEFAULT_ENGINE,
+    jobs: int | None = None,
+    dask: str | None = None,
+) -> Result:
+    """Extract, map to RDF and validate with pikg's SHACL shapes: the main job. Each document
+    is validated on its own, with ``engine`` (``sparql``, the shapes compiled, or
+    ``pyshacl``, the reference); ``jobs`` and ``dask`` as for ``extract``."""
+    from pikg.checking.run import merged
+
+    result = Result([])
+    reports = []
+    for outcome in check_each(
+        paths, satisfaction_floor=satisfaction_floor, engine=engine, jobs=jobs, dask=dask
+    ):
+        _collect(result, outcome)
+        if outcome.check is not None:
+            reports.append(outcome.check.report)
+        if progress is not None:
+            progress(outcome.path)
+    result.report = merged(reports)
+    return result
+
+
+def check_each(
+    paths: PathLike | Iterable[PathLike],
+    *,
+    satisfaction_floor: Decimal | float | None = None,
+    engine: str = DEFAULT_ENGINE,
+    jobs: int | None = None,
+    dask: str | None = None,
+) -> Iterator[Outcome]:
+    """``check`` as a stream: each document's outcome (``.check`` holds its findings, or
+    ``.problem`` why it could not be read) in document order, as soon as it is done, so
+    memory does not grow with the batch."""
+    return batch.check(
+        _paths(paths), _decimal(satisfaction_floor), _engine(engine), Parallel(jobs, dask)
+    )
+
+
+def _engine(engine: str) -> str:
+    from pikg.checking.validate import ENGINES
+
+    if engine not in ENGINES:
+        raise UsageError(f"--engine is one of {', '.join(ENGINES)}, not {engine!r}")
+    return engine
+
+
+def validate(
+    paths: PathLike | Iterable[PathLike] = (),
+    *,
+    store: PathLike | None = None,
+    satisfaction_floor: Decimal | float | None = None,
+    engine: str = DEFAULT_ENGINE,
+) -> Report:
+    """Validate the union of RDF files (any syntax), documents and, with ``store``, a store."""
+    from rdflib import Dataset
+
+    from pikg.checking.validate import validate as run_shapes
+    from pikg.graph.formats import sniff_rdf, syntax
+    from pikg.graph.mapping import map_extractions, triples
+    from pikg.parsing.pipeline import extract_file
+    from pikg.reading.decode import decode
+
+    def parsed(text: str, fmt: str, path: str) -> Dataset:
+        dataset = Dataset()
+        try:
+            dataset.parse(data=text, format=syntax(fmt).rdflib)
+        except Exception as exc:  # rdflib raises many kinds; each means the file is not RDF
+            raise DocumentError(path, f"RDF syntax error: {exc}") from exc
+        return dataset
+
+    collected: list[Any] = []
+    if store is not None:
+        dump = Store(store).backend.store.dump(format=syntax("nq").oxigraph) or b""
+        collected += triples(parsed(dump.decode("utf-8"), "nq", str(store)))
+    for item in walk(_paths(paths)):
+        if isinstance(item, DocumentError):
+            raise item
+        text = decode(_read(item), str(item))
+        rdf = sniff_rdf(text)
+        if rdf is not None:
+            collected += triples(parsed(text, rdf, str(item)))
+        else:
+            collected += triples(map_extractions([extract_file(item)]))
+    if not collected:
+        raise UsageError("nothing to validate: give RDF files, documents or --store")
+    return run_shapes(collected, _decimal(satisfaction_floor), _engine(engine))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(str(path), f"cannot be read ({exc.strerror})") from exc
+
+
+def _decimal(value: Decimal | float | None) -> Decimal | None:
+    return Decimal(str(value)) if value is not None else None
+
+
+@dataclass
+class Table:
+    """The solutions of a query: variables, and rows of typed values (Decimal, int, date, bool,
+    str for IRIs and text, None for unbound)."""
+
+    variables: list[str]
+    rows: list[dict[str, Any]]
+
+    def to_frame(self) -> pandas.DataFrame:
+        return _pandas().DataFrame(self.rows, columns=self.variables)
+
+    def render(self, fmt: str) -> str:
+        """csv, json or md text."""
+        from pikg.storage.sparql import render
+
+        return render(self.variables, self.rows, fmt)
+
+    @staticmethod
+    def render_cell(value: Any) -> str:
+        from pikg.storage.values import lexical
+
+        return lexical(value)
+
+
+class Store:
+    """A persistent (or, without a path, in-memory) pyoxigraph store of pikg documents."""
+
+    def __init__(self, path: PathLike | None = None) -> None:
+        from pikg.storage.store import Store as Backend
+
+        self.path = Path(path) if path is not None else None
+        self.backend = Backend(path)
+
+    def load(
+        self,
+        what: Result | Extraction | PathLike | Iterable[PathLike],
+        *,
+        findings: bool = True,
+        progress: Progress | None = None,
+        engine: str = DEFAULT_ENGINE,
+        jobs: int | None = None,
+        dask: str | None = None,
+    ) -> list[Failure]:
+        """Load extracted documents, or documents and RDF files by path (extracted, mapped and
+        validated on ``jobs`` workers or a Dask cluster, written here one transaction per
+        document); loading a document again replaces its graphs. The files that could not be
+        read."""
+        if isinstance(what, Result | Extraction):
+            self.backend.load_vocabulary()
+            docs = what.documents if isinstance(what, Result) else [what]
+            for doc in docs:
+                self.backend.load_extraction(doc, findings, _engine(engine))
+            self.backend.flush()
+            return []
+        loaded = batch.load(
+            _paths(what), self.backend, findings, _engine(engine), Parallel(jobs, dask)
+        )
+        return [
+            Failure(o.path, o.problem)
+            for o in _progressed(loaded, progress)
+            if o.problem is not None
+        ]
+
+    def query(self, name: str, endpoint: str | None = None, **params: str) -> Table:
+        """Run a named query (or a ``.rq`` file) here, or at a remote endpoint."""
+        from pikg.storage.sparql import resolve, run_on_store
+
+        sparql = resolve(name).bind(params)
+        if endpoint is not None:
+            from pikg.storage.endpoint import Endpoint
+
+            variables, rows = Endpoint(endpoint).select(sparql)
+        else:
+            variables, rows = run_on_store(self.backend, sparql)
+        return Table(variables, rows)
+
+    def count(self) -> int:
+        return self.backend.count()
+
+    def graphs(self) -> list[str]:
+        return self.backend.graphs()
+
+    def publish(
+        self, endpoint: str, *, sparql: str | None = None, progress: Progress | None = None
+    ) -> int:
+        """Replace each named graph at a remote Graph Store; the triples it then reports."""
+        from pikg.storage.publish import publish
+
+        return publish(self.backend, endpoint, progress or (lambda _: None), sparql)
+
+    def release(self, out: PathLike, **options: Any) -> list[str]:
+        """Write a linked-data release into ``out``; the files written."""
+        from pikg.storage.release import release
+
+        return release(self.backend, Path(out), **options).files

@@ -1,0 +1,266 @@
+"""Batches of documents over every core, or over a Dask cluster: the one parallel map that
+extract, check and load use.
+
+Each document is a task (extract it; map it; validate it), run by process workers
+(``jobs``) or by a Dask cluster (``dask``: a scheduler address, or ``local`` for a
+LocalCluster on this machine). Results come back in document order whatever finishes first,
+so the output of any number of workers is byte-identical to ``jobs=1``; at most
+``WINDOW_PER_WORKER`` tasks per worker are in flight, so memory does not grow with the
+batch. Writing to the store stays in the calling process (a store has one writer).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from functools import partial
+from pathlib import Path, PurePath
+from typing import Any, TypeVar
+
+import pyoxigraph as ox
+
+from pikg.checking.run import DocumentCheck, check_document
+from pikg.checking.validate import DEFAULT_ENGINE
+from pikg.errors import DocumentError
+from pikg.graph.mapping import map_extractions, serialize
+from pikg.model import Extraction
+from pikg.parsing.pipeline import extract_file
+from pikg.reading.files import walk
+from pikg.storage.store import (
+    Store,
+    document_dataset,
+    document_quads,
+    sniff_file,
+    vocabulary_quads,
+)
+
+T = TypeVar("T")
+R = TypeVar("R")
+WINDOW_PER_WORKER = 4  # tasks in flight per worker: enough to keep it busy, few to hold
+LOCAL = "local"  # --dask local: a LocalCluster on this machine
+
+
+@dataclass(frozen=True)
+class Parallel:
+    """How to spread a batch: ``jobs`` workers (None: every core), or a Dask cluster."""
+
+    jobs: int | None = None
+    dask: str | None = None
+
+    @property
+    def workers(self) -> int:
+        return max(1, self.jobs or os.cpu_count() or 1)
+
+
+Item = Path | tuple[str, str]  # a file to read, or (path, problem) for one that cannot be
+
+
+def items(paths: Iterable[Path]) -> Iterator[Item]:
+    """The files a batch reads, in name order; a path that cannot be read as (path, problem),
+    which a task passes through, so failures keep their place in the order."""
+    for item in walk(paths):
+        yield (item.path, item.problem) if isinstance(item, DocumentError) else item
+
+
+def ordered_map(fn: Callable[[T], R], items: Iterable[T], parallel: Parallel) -> Iterator[R]:
+    """``map(fn, items)`` on the workers ``parallel`` names, in the order of ``items``."""
+    if parallel.dask is not None:
+        yield from _dask_map(fn, items, parallel)
+    elif parallel.workers == 1:
+        yield from map(fn, items)
+    else:
+        _warm()
+        with ProcessPoolExecutor(parallel.workers) as pool:
+            yield from _windowed(pool.submit, fn, items, parallel.workers)
+
+
+def _warm() -> None:
+    """Load the tokenizer's dictionary, the ontology and the compiled shapes here, once:
+    forked workers inherit them instead of each loading its own."""
+    from pikg.checking.validate import compiled_rules, working_store
+    from pikg.parsing.segment import tokenizer
+
+    tokenizer()
+    compiled_rules()
+    working_store([])
+
+
+def _windowed(
+    submit: Callable[..., Any], fn: Callable[[T], R], items: Iterable[T], workers: int
+) -> Iterator[R]:
+    pending: deque[Future[R]] = deque()
+    for item in items:
+        pending.append(submit(fn, item))
+        if len(pending) >= workers * WINDOW_PER_WORKER:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _dask_map(fn: Callable[[T], R], items: Iterable[T], parallel: Parallel) -> Iterator[R]:
+    from distributed import Client, LocalCluster  # optional: only a cluster run needs it
+
+    if parallel.dask == LOCAL:
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=parallel.workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)  # type: ignore[no-untyped-call]
+    else:
+        cluster, client = None, Client(parallel.dask)  # type: ignore[no-untyped-call]
+    try:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        yield from _windowed(partial(client.submit, pure=False), fn, items, workers)
+    finally:
+        client.close()  # type: ignore[no-untyped-call]
+        if cluster is not None:
+            cluster.close()
+
+
+@dataclass
+class Outcome:
+    """One document of a batch: its path, and its result or why it could not be read."""
+
+    path: str
+    problem: str | None = None
+    result: Extraction | None = None
+    check: DocumentCheck | None = None
+    quads: list[ox.Quad] | None = None  # load: the document's quads
+    nquads: str | None = None  # its N-Quads, sorted
+    rdf: bool = False  # load: the file is RDF, for the store to read itself
+
+    @property
+    def failed(self) -> bool:
+        return self.problem is not None
+
+
+def _extracted(item: Item) -> Outcome:
+    if isinstance(item, tuple):
+        return Outcome(item[0], problem=item[1])
+    try:
+        return Outcome(str(item), result=extract_file(item))
+    except DocumentError as exc:
+        return Outcome(exc.path, problem=exc.problem)
+
+
+def extract_task(item: Item) -> Outcome:
+    return _extracted(item)
+
+
+def check_task(item: Item, satisfaction_floor: Decimal | None, engine: str) -> Outcome:
+    outcome = _extracted(item)
+    if outcome.result is not None:
+        outcome.check = check_document(outcome.result, satisfaction_floor, engine)
+    return outcome
+
+
+def nquads_task(
+    item: Item,
+    at: datetime | None = None,
+    shards: Path | None = None,
+    findings: bool = False,
+    engine: str = DEFAULT_ENGINE,
+) -> Outcome:
+    """A document as sorted N-Quads (with ``findings``, its findings graph too); with
+    ``shards``, also written as one file there (a folder every worker can reach), named by
+    its file and content."""
+    outcome = _extracted(item)
+    if outcome.result is not None:
+        dataset = (
+            document_dataset(outcome.result, engine=engine)
+            if findings
+            else map_extractions([outcome.result], at)
+        )
+        text = serialize(dataset, "nq")
+        if shards is not None:
+            name = f"{PurePath(outcome.result.doc).stem}-{outcome.result.digest[:12]}.nq"
+            (shards / name).write_text(text, encoding="utf-8")
+        outcome.nquads = text
+    return outcome
+
+
+def load_task(item: Item, findings: bool, engine: str) -> Outcome:
+    if not isinstance(item, tuple):
+        try:
+            if sniff_file(item) is not None:
+                return Outcome(str(item), rdf=True)
+        except DocumentError as exc:
+            return Outcome(exc.path, problem=exc.problem)
+    outcome = _extracted(item)
+    if outcome.result is not None:
+        outcome.quads = document_quads(outcome.result, findings, engine)
+    return outcome
+
+
+def extract(paths: Iterable[Path], parallel: Parallel = Parallel()) -> Iterator[Outcome]:
+    """Every document extracted, in order."""
+    return ordered_map(extract_task, items(paths), parallel)
+
+
+def check(
+    paths: Iterable[Path],
+    satisfaction_floor: Decimal | None = None,
+    engine: str = DEFAULT_ENGINE,
+    parallel: Parallel = Parallel(),
+) -> Iterator[Outcome]:
+    """Every document extracted, mapped and validated on its own, in order."""
+    task = partial(check_task, satisfaction_floor=satisfaction_floor, engine=engine)
+    return ordered_map(task, items(paths), parallel)
+
+
+def nquads(
+    paths: Iterable[Path],
+    parallel: Parallel = Parallel(),
+    at: datetime | None = None,
+    shards: Path | None = None,
+    findings: bool = False,
+    engine: str = DEFAULT_ENGINE,
+) -> Iterator[Outcome]:
+    """Every document as N-Quads, in order; with ``shards``, also one file per document there,
+    and ``vocabulary.nq``, so that bulk-loading the folder gives what ``load`` stores."""
+    if shards is not None:
+        shards.mkdir(parents=True, exist_ok=True)
+        text = ox.serialize(vocabulary_quads(), format=ox.RdfFormat.N_QUADS) or b""
+        (shards / "vocabulary.nq").write_bytes(b"\n".join(sorted(text.splitlines())) + b"\n")
+    task = partial(nquads_task, at=at, shards=shards, findings=findings, engine=engine)
+    return ordered_map(task, items(paths), parallel)
+
+
+def merged_nquads(outcomes: Iterable[Outcome]) -> str:
+    """The N-Quads of many documents as one sorted text without repeated lines: what
+    mapping them all at once writes (shared entities appear once)."""
+    lines: set[str] = set()
+    for outcome in outcomes:
+        if outcome.nquads:
+            lines.update(outcome.nquads.splitlines())
+    return "".join(f"{line}\n" for line in sorted(lines))
+
+
+def load(
+    paths: Iterable[Path],
+    store: Store,
+    findings: bool = True,
+    engine: str = DEFAULT_ENGINE,
+    parallel: Parallel = Parallel(),
+) -> Iterator[Outcome]:
+    """Load every document (extracted, mapped and validated by the workers) or RDF file
+    into ``store``, one transaction per document, in order; yields each outcome once it is
+    stored (failures included, for the caller to report)."""
+    store.drop_staging()
+    store.load_vocabulary()
+    task = partial(load_task, findings=findings, engine=engine)
+    for outcome in ordered_map(task, items(paths), parallel):
+        try:
+            if outcome.rdf:
+                store.load_rdf(Path(outcome.path))
+            elif outcome.quads is not None and outcome.result is not None:
+                store.load_extraction(outcome.result, quads=outcome.quads)
+        except DocumentError as exc:
+            outcome.path, outcome.problem = exc.path, exc.problem
+        outcome.quads = None  # stored: not kept
+        yield outcome
+    store.flush()
