@@ -24,6 +24,7 @@ _LEADING_ENUM = re.compile(r"^(?:\d+[、.．)）]|[(（]\d+[)）]|[①-⑳])\s*"
 _NAME_TRIM = " :：、,，;；。-—|*"
 _LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 _NAMED_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # a name says something: not `≥≥≥`
+_HEADING_END = re.compile(r"[。,，]|(?:[(（]\d{1,2}[)）]|\d{1,2}[.．、])$")
 _UNIT_IN_NAME = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
 # A name longer than this, or holding a full stop, is prose, not an indicator.
 MAX_NAME = 60
@@ -111,8 +112,8 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
     if values and _prose(value_text) and not re.search(r"\d", value_text):
         return None
     target = _target(f"{op_text}{value_text}{unit_text}", name, ctx.year)
-    if target.kind == "empty" and (len(name) > 40 or re.search(r"[。,，]", name)):
-        return None
+    if target.kind == "empty" and (len(name) > 40 or _HEADING_END.search(name)):
+        return None  # prose, or a heading with its enumeration (完成情况(1)), not a name
     actual_cells = by_role.get("actual", [])
     actual_text = None
     if actual_cells:

@@ -179,6 +179,18 @@ class TableReader:
         if kind == "boilerplate":
             self.ledger.skip("boilerplate", cell.start, cell.end)
             return
+        if kind == "text" and self.header_open and self.columns:
+            # A header cell the lexicon does not know (a township, a recipient): one more
+            # value column, named by it.
+            self.columns.append(("value", None))
+            self.ledger.skip("header", cell.start, cell.end)
+            return
+        if kind == "footer":
+            self.flush()
+            self.in_table = False  # the page's footer: the table is over
+            self.columns, self.l1, self.l2 = [], None, None
+            self.ledger.skip("boilerplate", cell.start, cell.end)
+            return
         self._close_header()
         if kind == "contact" or self.skip_next:
             self.ledger.skip("contact", cell.start, cell.end)
@@ -264,7 +276,7 @@ class TableReader:
         ):
             # 绩效目标, 资金管理 name a level only under their 决策/过程; elsewhere they are
             # the form's own words.
-            self.feed(Cell(cell.start, cell.end, cell.text, "text", cell.line))
+            self.feed(Cell(cell.start, cell.end, cell.text, "boilerplate", cell.line))
             return
         if level.depth == 1:
             self.l1, self.l2 = LevelCell(cell, level), None
@@ -387,7 +399,7 @@ def _level_prefix() -> re.Pattern[str]:
     fw = framework_module.load()
     labels = "|".join(map(re.escape, sorted(fw.by_label, key=len, reverse=True)))
     return re.compile(
-        rf"\s*{_ENUM}?\s*(?:设\s*\d*\s*条)?\s*[【\[(（]?\s*(?P<label>{labels})\s*"
+        rf"\s*{_ENUM}?\s*(?P<count>设?\s*\d+\s*条)?\s*[【\[(（]?\s*(?P<label>{labels})\s*"
         rf"(?:(?P<sep>[】\])）]\s*[:：]?|[-—–－:：]+)|(?P<glued>))\s*"
     )
 
@@ -481,7 +493,8 @@ def _item(
         if glued and not m.group("label").endswith("指标"):
             break
         candidates = fw.lookup(m.group("label"))
-        on_line = any(lv.depth == 1 for _, _, lv in levels)
+        # `设1条满意度指标`: counted indicators are listed by their 二级
+        on_line = any(lv.depth == 1 for _, _, lv in levels) or m.group("count") is not None
         level = fw.resolve(candidates, scheme, l1, on_line)
         if EVALUATION in level.schemes and (l1 is None or level.broader != l1.key):
             break  # 绩效目标： as a label, not the 二级 of 决策

@@ -32,6 +32,7 @@ class Lexicon:
     boilerplate: frozenset[str]
     contacts: frozenset[str]
     natures: dict[str, str]
+    footers: tuple[str, ...]
     explain_starts: tuple[str, ...]
 
     def header_role(self, cell: str) -> tuple[str, str | None] | None:
@@ -63,6 +64,11 @@ class Lexicon:
         text = squeeze(cell)
         return text in self.boilerplate or (bool(text) and set(text) <= {"□", "☐", "■", "√"})
 
+    def is_footer(self, cell: str) -> bool:
+        """A web page's footer (ICP备, 主办): wherever it appears in a cell."""
+        text = squeeze(cell)
+        return any(word in text for word in self.footers)
+
     def is_contact(self, cell: str) -> bool:
         return squeeze(cell) in self.contacts
 
@@ -81,5 +87,6 @@ def load() -> Lexicon:
         boilerplate=frozenset(tables["boilerplate"]),
         contacts=frozenset(tables["contact"]),
         natures=tables["nature"],
+        footers=tuple(tables["footer"]),
         explain_starts=tuple(tables["explain-start"]),
     )

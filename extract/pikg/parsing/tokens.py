@@ -21,7 +21,7 @@ from pikg.parsing.targets import NUMBER, POST_WORD, PRE_WORD, SYMBOL, parse_targ
 
 CellKind = Literal[
     "level", "header", "target", "op", "unit", "score", "text", "empty",
-    "total", "boilerplate", "contact", "page",
+    "total", "boilerplate", "contact", "page", "footer",
 ]  # fmt: skip
 
 # 第3页, 第3页共9页, - 3 -: a page mark. A bare 3 may be a value; the segmenter decides.
@@ -63,6 +63,8 @@ def classify(text: str, start: int, end: int, line: int, in_header: bool = False
     key = squeeze(text)
     if not key:
         return Cell(start, end, text, "empty", line)
+    if lex.is_footer(key):
+        return Cell(start, end, text, "footer", line)
     if lex.is_contact(key):
         return Cell(start, end, text, "contact", line)
     if _PHONE.fullmatch(key) or re.fullmatch(r"[\u4e00-\u9fff]{2,4}\d{7,12}", key):
@@ -90,7 +92,7 @@ def classify(text: str, start: int, end: int, line: int, in_header: bool = False
     return Cell(start, end, text, "text", line)
 
 
-_UNIT_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,3}(?:[/·][\u4e00-\u9fffA-Za-z]{1,3}){0,2}")
+_UNIT_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,4}(?:[/·][\u4e00-\u9fffA-Za-z]{1,3}){0,2}")
 
 
 def is_target(text: str) -> bool:
