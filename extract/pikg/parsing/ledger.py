@@ -7,7 +7,6 @@ silently, and asserts that no span is claimed twice.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -44,11 +43,10 @@ class Ledger:
     def close(self, text: str, start: int, end: int) -> list[Entry]:
         """Entries sorted, with every unclaimed non-blank run of [start, end) as unparsed.
 
-        Spans of rows may nest skips (a level cell carried into its rows) but two rows, or two
-        skips, never share a character.
+        A row's span may hold skips (the level cells carried into it), but two rows never
+        share a character.
         """
         entries = sorted(self.entries, key=lambda e: (e.start, e.end))
-        starts = [e.start for e in entries]
         covered = bytearray(end - start)
         for e in entries:
             a, b = max(e.start, start) - start, min(e.end, end) - start
@@ -68,10 +66,8 @@ class Ledger:
             if piece.strip(" \t|"):
                 gaps.append(Entry(start + i, start + i + len(piece), "unparsed"))
             i = j
-        for gap in gaps:
-            bisect.insort(starts, gap.start)
         out = sorted(entries + gaps, key=lambda e: (e.start, e.end))
         rows = [e for e in out if e.fate == "row"]
         for a, b in zip(rows, rows[1:], strict=False):
-            assert a.end <= b.start or a.start == b.start, f"rows overlap at {b.start}"
+            assert a.end <= b.start, f"two rows claim the text at {b.start}"
         return out
