@@ -44,6 +44,7 @@ DEFAULT_COLUMNS = (("name", None), ("value", None))
 EVALUATION = framework_module.SCHEME_EVALUATION
 # A row line of this many text cells with no target and no level is another table's header.
 FOREIGN_HEADER = 4
+_PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-—－]+\d{1,3}[-—－]+")
 # A line with more cells than this many times the columns is a stream of cells, not a row.
 STREAM_FACTOR = 2
 
@@ -103,6 +104,10 @@ class TableReader:
     def line(self, cells: list[Cell]) -> None:
         cells = [c for c in cells if c.kind != "empty" or not c.text]
         meaningful = [c for c in cells if c.kind != "empty"]
+        if meaningful and _PAGE_LINE.fullmatch("".join(c.text for c in meaningful)):
+            for c in meaningful:
+                self.ledger.skip("page-number", c.start, c.end)
+            return
         if not meaningful:
             if cells and self.pending is not None and not self.header_open:
                 self._place(cells[0])  # a blank cell line holds an empty column

@@ -70,7 +70,13 @@ class Lexicon:
         return any(word in text for word in self.footers)
 
     def is_contact(self, cell: str) -> bool:
-        return squeeze(cell) in self.contacts
+        """A contact or signature label, alone or with what follows its colon."""
+        text = squeeze(cell)
+        if text in self.contacts:
+            return True
+        head = re.split(r"[:：]", re.sub(r"\s+", "", cell).lstrip("*"), maxsplit=1)[0]
+        head = _BRACKETS.sub("", head)
+        return head != re.sub(r"\s+", "", cell) and head in self.contacts
 
 
 @cache

@@ -70,9 +70,8 @@ def _read_block(
             row = from_candidate(ctx, cand)
             if row is None:
                 ledger.unparsed(start, end)
-            else:
+            elif _claim_row(ledger, start, end):
                 rows.append(row)
-                ledger.row(start, end)
     else:
         spans = []
         for ln in lines:
@@ -82,9 +81,8 @@ def _read_block(
                 spans.append((ln.start, ln.end))
         for item in read_prose(source.text, spans, scheme, ledger, levels_only=whole):
             row = from_prose(ctx, item)
-            if row is not None:
+            if row is not None and _claim_row(ledger, item.start, item.end):
                 rows.append(row)
-                ledger.row(item.start, item.end)
             elif item.levels:
                 ledger.unparsed(item.start, item.end)
     names = {_key(r.name) for r in rows}
@@ -92,9 +90,8 @@ def _read_block(
         start, end = cand.extent
         if _key(row.name) in names:
             ledger.skip("restated", start, end)  # the prose restates a table row
-        else:
+        elif _claim_row(ledger, start, end):
             rows.append(row)
-            ledger.row(start, end)
     rows.sort(key=lambda r: r.start)
     first, last = lines[0].start, lines[-1].end
     unparsed: list[Unparsed] = []
@@ -151,6 +148,14 @@ def extract_source(source: Source) -> Extraction:
         skipped=skipped,
         empty_sections=empty,
     )
+
+
+def _claim_row(ledger: Ledger, start: int, end: int) -> bool:
+    """Enter a row unless its text is already another row's (a cell read twice)."""
+    if any(e.fate == "row" and e.start < end and start < e.end for e in ledger.entries):
+        return False
+    ledger.row(start, end)
+    return True
 
 
 def _blank_out(line: Line, claimed: list[Candidate]) -> Line:

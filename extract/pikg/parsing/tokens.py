@@ -77,7 +77,8 @@ def classify(text: str, start: int, end: int, line: int, in_header: bool = False
     levels = fw.lookup(key) or fw.lookup_loose(key)
     if levels:
         return Cell(start, end, text, "level", line, levels=levels)
-    if lex.is_boilerplate(key):
+    if lex.is_boilerplate(key) or re.fullmatch(r"[(（][^()（）]*[)）]", key):
+        # a note in brackets standing alone (（公开日期：…）) is the form's, never a row
         return Cell(start, end, text, "boilerplate", line)
     if _PAGE.fullmatch(key):
         return Cell(start, end, text, "page", line)
