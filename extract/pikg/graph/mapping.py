@@ -27,7 +27,7 @@ from pikg.graph import iris
 from pikg.model import Extraction, IndicatorRow, Target
 from pikg.namespace import ID, PIK, PIKCMP, PIKFW, PIKUNIT
 from pikg.parsing import framework as framework_module
-from pikg.parsing.targets import units
+from pikg.parsing.targets import unit_info, units
 
 QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -124,7 +124,7 @@ def _value(g: _Graph, node: URIRef, target: Target) -> None:
         g.add(node, PIK.textValue, _zh(target.value))
     if target.unit:
         g.add(node, PIK.unitWritten, Literal(target.unit))
-        info = units().get(target.unit)
+        info = unit_info(target.unit)
         if info is not None:
             g.add(node, PIK.unit, URIRef(info.iri))
             if target.value_normalized:

@@ -8,7 +8,7 @@ self-evaluations its achieved value and whether it meets the target.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from pikg.model import EMPTY_TARGET, IndicatorRow, LevelRef, Target
@@ -16,7 +16,7 @@ from pikg.parsing import framework as framework_module
 from pikg.parsing.framework import Level
 from pikg.parsing.layouts import Candidate, LevelCell, ProseItem
 from pikg.parsing.segment import infer_levels
-from pikg.parsing.targets import SYMBOL, locate, parse_target, split_value, units
+from pikg.parsing.targets import SYMBOL, locate, parse_target, split_value, unit_info
 from pikg.reading.decode import Source
 
 _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
@@ -112,6 +112,8 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
     if values and _prose(value_text) and not re.search(r"\d", value_text):
         return None
     target = _target(f"{op_text}{value_text}{unit_text}", name, ctx.year)
+    spans = [(a, b) for _, a, b in values + unit_cells] or [(x, y) for _, x, y in names[-1:]]
+    target = as_written(src, spans, target)
     if target.kind == "empty" and (len(name) > 40 or _HEADING_END.search(name)):
         return None  # prose, or a heading with its enumeration (完成情况(1)), not a name
     actual_cells = by_role.get("actual", [])
@@ -157,8 +159,30 @@ def from_prose(ctx: Context, item: ProseItem) -> IndicatorRow | None:
         return None
     value_text = _flat(src.text[item.target[0] : item.target[1]]) if item.target else ""
     target = _target(value_text, name, ctx.year)
+    if item.target:
+        target = as_written(src, [item.target], target)
     a, b = src.span(item.start, item.end)
     return _row(ctx, l1, l2, name, target, (a, b))
+
+
+def as_written(source: Source, spans: list[tuple[int, int]], target: Target) -> Target:
+    """The target's unit (and a text or range value) as the source writes them: `萬小時`, `～`.
+
+    The grammar reads folded text; what the row reports is the publisher's own characters.
+    """
+    changes: dict[str, str] = {}
+    fields = [("unit", target.unit)]
+    if target.kind in ("text", "range"):
+        fields.append(("value", target.value))
+    for field_name, folded in fields:
+        if not folded:
+            continue
+        for a, b in reversed(spans):
+            at = source.text.rfind(folded, a, b)
+            if at >= 0:
+                changes[field_name] = re.sub(r"\s*\n\s*", "", source.raw(at, at + len(folded)))
+                break
+    return replace(target, **changes) if changes else target
 
 
 def _flat(text: str) -> str:
@@ -185,7 +209,7 @@ def _target(text: str, name: str, year: int | None) -> Target:
             target = head  # `100%(历史标准)`: the target, then its basis
     if target.kind == "number" and target.unit is None:
         unit = _UNIT_IN_NAME.search(name)
-        if unit and (unit.group(1) in units() or unit.group(1) in ("%", "‰")):
+        if unit and (unit_info(unit.group(1)) or unit.group(1) in ("%", "‰")):
             target = parse_target(f"{text}{unit.group(1)}", name, year)
     return target
 

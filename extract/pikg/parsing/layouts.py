@@ -389,6 +389,7 @@ class ProseItem:
 
 
 _ENUM = r"(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．)）](?!\d))"
+_NEW_ITEM = re.compile(rf"\s*(?:{_ENUM}|设\s*\d+\s*条)")
 _ITEM_LABEL = re.compile(r"^\s*(?:[\u4e00-\u9fff]{0,8}(?:绩效)?目标|绩效指标)\s*[:：]\s*")
 
 
@@ -418,18 +419,34 @@ def read_prose(
     list, split on `;；。` and on `，,` where every piece holds a target, is one row.
     """
     index: list[int] = []
+    chars: list[str] = []
     for a, b in spans:
+        piece = text[a:b]
+        if chars and _NEW_ITEM.match(piece):
+            chars.append("；")  # a line opening with a number or a level starts an item
+            index.append(index[-1])
+        chars.extend(piece)
         index.extend(range(a, b))
-    joined = "".join(text[i] for i in index)
+    joined = "".join(chars)
     items: list[ProseItem] = []
     fw = framework_module.load()
     current_l1: Level | None = None
+    heading: list[tuple[int, int, Level]] = []  # levels of a heading line, for the items below
     for m in re.finditer(r"[^;；。]+", joined):
         pieces = _comma_pieces(joined, m.start(), m.end())
         for a, b in pieces:
             item = _item(joined, a, b, fw, scheme, current_l1)
             if item is None:
                 continue
+            if item.levels and item.name is None and item.target is None:
+                heading = item.levels  # `（一）数量指标`: a heading over the items that follow
+                for x, y, _ in item.levels:
+                    ledger.skip("level", index[x], index[y - 1] + 1)
+                continue
+            if not item.levels and heading and item.target is not None:
+                item.levels = [(x, x, lv) for x, _, lv in heading]
+            elif item.levels:
+                heading = []
             if not item.levels and not _bare_item_reads(joined, item, len(pieces), levels_only):
                 continue
             for _, _, level in item.levels:
@@ -437,7 +454,9 @@ def read_prose(
                     current_l1 = level
             # back to folded-text offsets
             item.start, item.end = index[item.start], index[item.end - 1] + 1
-            item.levels = [(index[x], index[y - 1] + 1, lv) for x, y, lv in item.levels]
+            item.levels = [
+                (index[x], index[y - 1] + 1 if y > x else index[x], lv) for x, y, lv in item.levels
+            ]
             if item.name:
                 item.name = (index[item.name[0]], index[item.name[1] - 1] + 1)
             if item.target:

@@ -50,6 +50,15 @@ _NUMBER_TARGET = re.compile(
 _TIME_NAME = re.compile(r"时间|日期|期限|时限|到位|截止|完成时")
 
 
+def unit_info(written: str | None) -> UnitInfo | None:
+    """The unit a written form names, whatever its characters (萬人, ％ are 万人, %)."""
+    if not written:
+        return None
+    from pikg.reading.decode import normalise
+
+    return units().get(written) or units().get(normalise(written)[0])
+
+
 @dataclass(frozen=True)
 class UnitInfo:
     iri: str
