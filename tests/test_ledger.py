@@ -20,6 +20,7 @@ HEADS = ["改造长度", "维护台数", "覆盖户数", "合格率", "完成次
 UNITS = ["公里", "台", "户", "%", "次"]
 OPS = ["≥", "≤", "=", "不低于", "不超过"]
 
+Row = tuple[tuple[str, str], str, str, str, int, str]
 row = st.tuples(
     st.sampled_from(LEVELS),
     st.sampled_from(STEMS),
@@ -30,7 +31,7 @@ row = st.tuples(
 )
 
 
-def _write(layout: str, rows: list[tuple[object, ...]]) -> str:
+def _write(layout: str, rows: list[Row]) -> str:
     lines: list[str] = []
     if layout == "pipes":
         lines.append("| 一级指标 | 二级指标 | 三级指标 | 指标值 |")
@@ -45,7 +46,9 @@ def _write(layout: str, rows: list[tuple[object, ...]]) -> str:
         for (l1, l2), stem, head, op, n, unit in rows:
             lines += [l1, "", l2, "", f"{stem}{head}", "", f"{op}{n}{unit}", ""]
     else:  # a prose path list
-        items = [f"{l1}-{l2}-{stem}{head}（{op}{n}{unit}）" for (l1, l2), stem, head, op, n, unit in rows]
+        items = [
+            f"{l1}-{l2}-{stem}{head}（{op}{n}{unit}）" for (l1, l2), stem, head, op, n, unit in rows
+        ]
         lines.append("项目绩效目标：" + "；".join(items) + "。")
     return HEAD + "\n".join(lines) + "\n"
 
@@ -56,7 +59,7 @@ def _write(layout: str, rows: list[tuple[object, ...]]) -> str:
     st.sampled_from(["pipes", "spaces", "cells", "prose"]),
 )
 def test_issue10_every_generated_row_is_read_and_nothing_is_lost(
-    rows: list[tuple[object, ...]], layout: str
+    rows: list[Row], layout: str
 ) -> None:
     result = extract_text(_write(layout, rows))
     got = [(r.name, r.target.value, r.target.unit) for r in result.rows]

@@ -114,7 +114,9 @@ def test_closure_every_pik_term_in_use_is_declared() -> None:
 # ---- mapping ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if (p / "expected.ttl").exists()))
+@pytest.mark.parametrize(
+    "case", sorted(p.name for p in CASES.iterdir() if (p / "expected.ttl").exists())
+)
 def test_golden_turtle(case: str) -> None:
     result = extract_file(CASES / case / "input.txt")
     got = _graph([result])

@@ -168,7 +168,9 @@ class Extraction:
     unparsed: list[Unparsed]
     digest: str = ""  # SHA-256 of the decoded text: the document's identity
     skipped: list[Skip] = field(default_factory=list)
-    empty_sections: list[tuple[int, int]] = field(default_factory=list)  # sections with no row  # SHA-256 of the decoded text: the document's identity
+    empty_sections: list[tuple[int, int]] = field(
+        default_factory=list
+    )  # sections with no row  # SHA-256 of the decoded text: the document's identity
 
     def summary(self) -> dict[str, Any]:
         return {

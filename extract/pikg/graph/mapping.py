@@ -26,7 +26,6 @@ from pikg import __version__
 from pikg.graph import iris
 from pikg.model import Extraction, IndicatorRow, Target
 from pikg.namespace import ID, PIK, PIKCMP, PIKFW, PIKUNIT
-from pikg.parsing import framework as framework_module
 from pikg.parsing.targets import unit_info, units
 
 QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")

@@ -170,19 +170,18 @@ def as_written(source: Source, spans: list[tuple[int, int]], target: Target) -> 
 
     The grammar reads folded text; what the row reports is the publisher's own characters.
     """
-    changes: dict[str, str] = {}
-    fields = [("unit", target.unit)]
-    if target.kind in ("text", "range"):
-        fields.append(("value", target.value))
-    for field_name, folded in fields:
+
+    def original(folded: str | None) -> str | None:
         if not folded:
-            continue
+            return folded
         for a, b in reversed(spans):
             at = source.text.rfind(folded, a, b)
             if at >= 0:
-                changes[field_name] = re.sub(r"\s*\n\s*", "", source.raw(at, at + len(folded)))
-                break
-    return replace(target, **changes) if changes else target
+                return re.sub(r"\s*\n\s*", "", source.raw(at, at + len(folded)))
+        return folded
+
+    value = original(target.value) if target.kind in ("text", "range") else target.value
+    return replace(target, unit=original(target.unit), value=value)
 
 
 def _flat(text: str) -> str:

@@ -123,14 +123,20 @@ class TableReader:
         width = len(self._data_columns()) + 2
         as_row = 2 <= len(meaningful) <= width * STREAM_FACTOR
         kinds = [c.kind for c in meaningful]
-        if as_row and kinds.count("text") >= FOREIGN_HEADER and not {"target", "level"} & set(kinds):
+        if (
+            as_row
+            and kinds.count("text") >= FOREIGN_HEADER
+            and not {"target", "level"} & set(kinds)
+        ):
             self.flush()
             self.in_table = False  # another table (a list of schools, of funds) begins
             self.columns = []
             self.l1 = self.l2 = None
         wrapped, self.wrapped = self.wrapped, False
         if wrapped == "open-name" or (
-            wrapped and meaningful[0].kind == "text" and len(meaningful) <= 2
+            wrapped
+            and meaningful[0].kind == "text"
+            and len(meaningful) <= 2
             and not any(c.kind == "level" for c in meaningful)
         ):
             wrapped = True
@@ -171,7 +177,9 @@ class TableReader:
             if cell.kind == "header":
                 self._header_cell(cell)
             else:
-                self.ledger.skip("boilerplate" if cell.kind == "boilerplate" else "header", cell.start, cell.end)
+                self.ledger.skip(
+                    "boilerplate" if cell.kind == "boilerplate" else "header", cell.start, cell.end
+                )
         return True
 
     # ---- cells --------------------------------------------------------------------------
@@ -245,7 +253,9 @@ class TableReader:
         assert pending is not None
         columns = self._data_columns()
         roles = pending.roles()
-        done = len([r for r in roles if r != "name"]) + (1 if "name" in roles or pending.unnamed else 0)
+        done = len([r for r in roles if r != "name"]) + (
+            1 if "name" in roles or pending.unnamed else 0
+        )
         for j in range(done, len(columns)):
             role, period = columns[j]
             if cell.kind == "empty" or cell.kind in ACCEPTS.get(role, frozenset()):
@@ -274,10 +284,14 @@ class TableReader:
             self.flush()
             self.pending = None
         fw = framework_module.load()
-        on_line = self.l1 is not None and self.l1.cell is not None and self.l1.cell.line == cell.line
+        on_line = (
+            self.l1 is not None and self.l1.cell is not None and self.l1.cell.line == cell.line
+        )
         level = fw.resolve(cell.levels, self.scheme, self.l1.level if self.l1 else None, on_line)
-        if EVALUATION in level.schemes and level.depth == 2 and (
-            self.l1 is None or self.l1.level.key != level.broader
+        if (
+            EVALUATION in level.schemes
+            and level.depth == 2
+            and (self.l1 is None or self.l1.level.key != level.broader)
         ):
             # 绩效目标, 资金管理 name a level only under their 决策/过程; elsewhere they are
             # the form's own words.
@@ -535,7 +549,9 @@ def _item(
     bracket = re.search(r"[(（]([^()（）]*)[)）]\s*$", stripped)
     if bracket and is_target(bracket.group(1).strip()):
         name_end = lead + bracket.start()
-        return ProseItem(a, b, levels, (lead, name_end), (lead + bracket.start(1), lead + bracket.end(1)))
+        return ProseItem(
+            a, b, levels, (lead, name_end), (lead + bracket.start(1), lead + bracket.end(1))
+        )
     at = locate(stripped)
     if at is None:
         nature = _nature_split(stripped)
@@ -573,7 +589,9 @@ def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> lis
             l1 = l2 = None
             if m.group("level"):
                 level = fw.resolve(fw.lookup(m.group("level")), scheme, None, False)
-                cell = Cell(m.start("level"), m.end("level"), m.group("level"), "level", i, (level,))
+                cell = Cell(
+                    m.start("level"), m.end("level"), m.group("level"), "level", i, (level,)
+                )
                 if level.depth == 2:
                     l2 = LevelCell(cell, level)
                     parent = fw.parent(level)
@@ -594,7 +612,7 @@ def _nature_split(text: str) -> tuple[int, int] | None:
     """`维护单位日常运转定性有效`: the name, then 定性/定量, then a qualitative target."""
     for word in lexicon_module.load().natures:
         i = text.rfind(word)
-        if 0 < i and i + len(word) < len(text) and len(text) - i - len(word) <= 8:
+        if i > 0 and i + len(word) < len(text) and len(text) - i - len(word) <= 8:
             return i, i + len(word)
     return None
 

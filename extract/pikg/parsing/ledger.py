@@ -8,6 +8,7 @@ silently, and asserts that no span is claimed twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 from pikg.model import SkipReason
@@ -68,6 +69,6 @@ class Ledger:
             i = j
         out = sorted(entries + gaps, key=lambda e: (e.start, e.end))
         rows = [e for e in out if e.fate == "row"]
-        for a, b in zip(rows, rows[1:], strict=False):
-            assert a.end <= b.start, f"two rows claim the text at {b.start}"
+        for first, second in pairwise(rows):
+            assert first.end <= second.start, f"two rows claim the text at {second.start}"
         return out

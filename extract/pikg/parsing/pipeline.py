@@ -66,7 +66,7 @@ def _read_block(
                 continue
             if any(t.extent[0] < end and start < t.extent[1] for t in told):
                 continue  # pieces left between prose sentences: the ledger keeps them
-            
+
             row = from_candidate(ctx, cand)
             if row is None:
                 ledger.unparsed(start, end)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from pikg.model import Project
 from pikg.parsing import framework as framework_module
-from pikg.parsing.tokens import Line
 from pikg.parsing.targets import NUMBER, locate, normalise_amount
+from pikg.parsing.tokens import Line
 from pikg.reading.decode import Source
 
 _PART_START = re.compile(r"绩效目标|绩效指标|绩效自评|一级指标.*二级指标")

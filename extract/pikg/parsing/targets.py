@@ -156,7 +156,9 @@ _BOUNDS = re.compile(
     rf"(?P<o1>{SYMBOL})\s*(?P<a>{NUMBER})\s*(?P<ua>[^\s\d;,。、()且和并]{{0,6}}?)\s*(?:且|并且|和|,|，)\s*"
     rf"(?P<o2>{SYMBOL})\s*(?P<b>{NUMBER})\s*(?P<unit>[^\s\d;,。、()]{{0,8}}?)"
 )
-_PLUS_MINUS = re.compile(rf"±\s*(?P<num>{NUMBER})\s*(?P<unit>%|‰|[^\s\d;,。、()]{{0,6}}?)\s*(?P<post>{POST_WORD})?")
+_PLUS_MINUS = re.compile(
+    rf"±\s*(?P<num>{NUMBER})\s*(?P<unit>%|‰|[^\s\d;,。、()]{{0,6}}?)\s*(?P<post>{POST_WORD})?"
+)
 
 
 def _decimal(value: str | None) -> Decimal | None:
@@ -188,12 +190,16 @@ def _range(body: str, name: str, year: int | None) -> Target | None:
     m = _RANGE.fullmatch(body)
     if m:
         unit = m.group("unit") or m.group("ua") or None
-        if unit is not None and unit not in units() and unit not in ("%", "‰"):
-            if not re.fullmatch(r"[\u4e00-\u9fff/]{1,6}", unit):
-                return None
+        known = unit is None or unit in units() or unit in ("%", "‰")
+        if not known and not re.fullmatch(r"[\u4e00-\u9fff/]{1,6}", unit or ""):
+            return None
         lo = normalise_amount(m.group("a").replace(",", ""), unit)
         hi = normalise_amount(m.group("b").replace(",", ""), unit)
-        if _decimal(lo[0]) is not None and _decimal(hi[0]) is not None and Decimal(lo[0] or 0) <= Decimal(hi[0] or 0):
+        if (
+            _decimal(lo[0]) is not None
+            and _decimal(hi[0]) is not None
+            and Decimal(lo[0] or 0) <= Decimal(hi[0] or 0)
+        ):
             return Target(
                 None, None, body, unit, "range", None, hi[1], _decimal(lo[0]), _decimal(hi[0])
             )

@@ -106,8 +106,11 @@ def is_target(text: str) -> bool:
         return True
     if target.kind == "number":
         unit = target.unit
-        return unit is None or unit in units() or unit in ("%", "‰", "%%") or bool(
-            _UNIT_LIKE.fullmatch(unit)
+        return (
+            unit is None
+            or unit in units()
+            or unit in ("%", "‰", "%%")
+            or bool(_UNIT_LIKE.fullmatch(unit))
         )
     return False
 
@@ -197,9 +200,7 @@ def _unit_alternation() -> str:
 @cache
 def _one_target() -> re.Pattern[str]:
     unit = "|".join(map(re.escape, sorted([*units(), "%", "‰"], key=len, reverse=True)))
-    return re.compile(
-        rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?"
-    )
+    return re.compile(rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?")
 
 
 def glued_cells(text: str, start: int, index: int, in_header: bool) -> list[Cell]:
@@ -263,5 +264,7 @@ def _split_tail(text: str, a: int, b: int) -> list[tuple[int, int]]:
         for t in _one_target().finditer(run):
             out.append((at + t.start(), at + t.end()))
     elif m and m.start() == 0 and not head:
-        out = [(a + t.start(), a + t.start() + len(t.group())) for t in _one_target().finditer(piece)]
+        out = [
+            (a + t.start(), a + t.start() + len(t.group())) for t in _one_target().finditer(piece)
+        ]
     return [(x, y) for x, y in out if y > x]
