@@ -16,7 +16,11 @@ _HINT = re.compile(r"(?:年度|项目)?绩效(?:指标|目标)\s*[:：]?")
 _TOP_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]+部分)"
 )
-_NAMED = re.compile(r"^[\s|]*项目\s*名称\s*[:：|]?\s*(?P<name>.*)$")
+_NAMED = re.compile(
+    r"^[\s|#*]*(?:[一二三四五六七八九十]{1,3}[、.．]\s*)?\**项目\s*名称\**\s*[:：|]?\s*(?P<name>.*)$"
+)
+# Labels of the form that follow a project's name on the same line, where cells are glued.
+_FORM_LABEL = re.compile(r"主管部门|实施单位|预算单位|项目属性|项目类型|项目负责人|项目编号|资金情况|项目金额")
 _ENUMERATED = re.compile(
     r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d))"
     r"\s*(?P<name>[^:：;；。]{2,60}?)\s*(?P<colon>[:：]|$)"
@@ -92,6 +96,10 @@ def _first_cell(source: Source, line: Line, offset: int = 0) -> str:
     text = line.text[offset:]
     lead = len(text) - len(text.lstrip())
     cell = re.split(r"\s{2,}|[|\t]", text.strip())[0].strip()
+    label = _FORM_LABEL.search(cell)
+    if label and label.start() > 0:
+        cell = cell[: label.start()]  # 项目名称X主管部门Y: glued cells
+    cell = cell.strip("*# ")
     start = line.start + offset + lead
     return source.raw(start, start + len(cell)).strip() if cell else ""
 
@@ -99,9 +107,18 @@ def _first_cell(source: Source, line: Line, offset: int = 0) -> str:
 def blocks(source: Source) -> list[Block]:
     """Project blocks of every performance part, with the project each belongs to."""
     found: list[Block] = []
-    for part in _parts(lines_of(source)):
+    lines = lines_of(source)
+    # 项目名称 lines anywhere: a part opening below one belongs to that project.
+    stated = [(ln.start, m) for ln in lines if (m := _NAMED.match(ln.text)) and m.group("name")]
+    for part in _parts(lines):
         named = any(_NAMED.match(ln.text) for ln in part)
+        before = [(at, ln_m) for at, ln_m in stated if at < part[0].start]
         block = Block(project=None)
+        if before and not named:
+            at, m = before[-1]
+            line = next(ln for ln in lines if ln.start == at)
+            name = _first_cell(source, line, m.start("name"))
+            block = Block(project=Project(name=name), explicit=True)
         found.append(block)
         waiting_for_name = False
         for line in part:
