@@ -495,7 +495,7 @@ def _bare_item_reads(joined: str, item: ProseItem, pieces: int, levels_only: boo
 def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
     pieces = [(m.start(), m.end()) for m in re.finditer(r"[^,，]+", text[a:b])]
     pieces = [(a + x, a + y) for x, y in pieces]
-    if len(pieces) > 1 and all(locate(_strip_prefixes(text[x:y])) is not None for x, y in pieces):
+    if len(pieces) > 1 and all(_split_at_target(_strip_prefixes(text[x:y])) for x, y in pieces):
         return pieces
     return [(a, b)]
 
@@ -552,7 +552,7 @@ def _item(
         return ProseItem(
             a, b, levels, (lead, name_end), (lead + bracket.start(1), lead + bracket.end(1))
         )
-    at = locate(stripped)
+    at = _split_at_target(stripped)
     if at is None:
         nature = _nature_split(stripped)
         if nature is not None and levels:
@@ -606,6 +606,21 @@ def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> lis
                     cand.cells.append((column, None, Cell(a, b, text[a:b], "text", i)))
             found.append(cand)
     return found
+
+
+_TRAILING_NUMBER = re.compile(r"(?<=[^\d.,])\d+(?:\.\d+)?\s*(?:[%‰]|[\u4e00-\u9fff/·]{1,6})?$")
+
+
+def _split_at_target(text: str) -> int | None:
+    """Where the target starts in `name target`: `locate`, or a number and a unit-like word
+    closing the text (`学前教育资助标准1000元/生·年`)."""
+    at = locate(text)
+    if at is not None:
+        return at
+    m = _TRAILING_NUMBER.search(text)
+    if m and re.search(r"[\u4e00-\u9fffA-Za-z]", text[: m.start()]) and is_target(m.group()):
+        return m.start()
+    return None
 
 
 def _nature_split(text: str) -> tuple[int, int] | None:

@@ -62,6 +62,8 @@ class Lexicon:
 
     def is_boilerplate(self, cell: str) -> bool:
         text = squeeze(cell)
+        if re.match(r"(?:注|备注|说明|注释)\d?[:：]", re.sub(r"\s+", "", cell)):
+            return True  # a note under the table (注：…)
         return text in self.boilerplate or (bool(text) and set(text) <= {"□", "☐", "■", "√"})
 
     def is_footer(self, cell: str) -> bool:
@@ -72,7 +74,7 @@ class Lexicon:
     def is_contact(self, cell: str) -> bool:
         """A contact or signature label, alone or with what follows its colon."""
         text = squeeze(cell)
-        if text in self.contacts:
+        if text in self.contacts or any(w in text for w in ("盖章", "签字", "签章")):
             return True
         head = re.split(r"[:：]", re.sub(r"\s+", "", cell).lstrip("*"), maxsplit=1)[0]
         head = _BRACKETS.sub("", head)
