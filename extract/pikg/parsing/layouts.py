@@ -65,6 +65,7 @@ class Candidate:
     unnamed: bool = False
     line: int = -1
     group: int = 0
+    next_column: int = 0  # the first data column not yet filled or passed over
 
     def roles(self) -> list[str]:
         return [role for role, _, _ in self.cells]
@@ -111,6 +112,13 @@ class TableReader:
         if not meaningful:
             if cells and self.pending is not None and not self.header_open:
                 self._place(cells[0])  # a blank cell line holds an empty column
+            return
+        if any(c.kind == "footer" for c in meaningful):
+            self.flush()
+            self.in_table = False  # the page's footer: the table is over
+            self.columns, self.l1, self.l2 = [], None, None
+            for c in meaningful:
+                self.ledger.skip("boilerplate", c.start, c.end)
             return
         if self._header_line(meaningful):
             self.header_line = True
@@ -234,9 +242,11 @@ class TableReader:
         )
         if cell.kind == "text" and not unnamed:
             self.pending = Candidate(self.l1, self.l2, [("name", None, cell)], line=cell.line)
+            self.pending.next_column = 1
         elif unnamed and self.after_level and (self.l2 or self.l1):
             self.level_names = True
             self.pending = Candidate(self.l1, self.l2, [], unnamed=True, line=cell.line)
+            self.pending.next_column = 1
             self._place(cell)
             return
         elif cell.kind == "score":
@@ -252,10 +262,7 @@ class TableReader:
         pending = self.pending
         assert pending is not None
         columns = self._data_columns()
-        roles = pending.roles()
-        done = len([r for r in roles if r != "name"]) + (
-            1 if "name" in roles or pending.unnamed else 0
-        )
+        done = pending.next_column
         for j in range(done, len(columns)):
             role, period = columns[j]
             if cell.kind == "empty" or cell.kind in ACCEPTS.get(role, frozenset()):
@@ -265,6 +272,7 @@ class TableReader:
                     for k in range(done, j):
                         pending.cells.append((columns[k][0], columns[k][1], _blank(cell)))
                 pending.cells.append((role, period, cell))
+                pending.next_column = j + 1
                 if j == len(columns) - 1:
                     self.flush()
                 return

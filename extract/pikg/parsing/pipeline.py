@@ -78,7 +78,7 @@ def _read_block(
             if _PAGE_LINE.match(ln.text):
                 ledger.skip("page-number", ln.start, ln.end)
             else:
-                spans.append((ln.start, ln.end))
+                spans.extend(_outside(ln.start, ln.end, [t.extent for t in told]))
         for item in read_prose(source.text, spans, scheme, ledger, levels_only=whole):
             row = from_prose(ctx, item)
             if row is not None and _claim_row(ledger, item.start, item.end):
@@ -148,6 +148,19 @@ def extract_source(source: Source) -> Extraction:
         skipped=skipped,
         empty_sections=empty,
     )
+
+
+def _outside(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of [start, end) that no span in ``taken`` covers."""
+    pieces = [(start, end)]
+    for a, b in taken:
+        pieces = [
+            part
+            for x, y in pieces
+            for part in ((x, min(y, a)), (max(x, b), y))
+            if part[1] > part[0]
+        ]
+    return pieces
 
 
 def _claim_row(ledger: Ledger, start: int, end: int) -> bool:

@@ -76,14 +76,26 @@ def _parts(lines: list[Line]) -> list[list[Line]]:
         )
         if current is None and re.fullmatch(r"\s*一级\s*指标\s*[|]?\s*", text):
             opens = True  # a table header cut one cell a line
-        if opens and current is not None and framework_module.load().lookup(text.strip(" |")):
-            opens = False  # 绩效目标 as a level cell of the table under way
+        if opens and current is not None and _table_cell(text):
+            opens = False  # 绩效目标, 绩效指标明确性: cells of the table under way
         if opens and (current is None or not _header_row(text)):
             current = []
             parts.append(current)
         if current is not None:
             current.append(line)
     return parts
+
+
+# A cell this short that opens with 绩效目标/绩效指标 names an evaluation row (绩效目标合理性).
+_SHORT_CELL = 8
+
+
+def _table_cell(text: str) -> bool:
+    """A level cell, or an evaluation row's name, one a line inside a table under way."""
+    cell = text.strip(" |")
+    return bool(framework_module.load().lookup(cell)) or (
+        len(cell) <= _SHORT_CELL and cell.startswith(("绩效目标", "绩效指标"))
+    )
 
 
 def _header_row(text: str) -> bool:
@@ -109,16 +121,23 @@ def blocks(source: Source) -> list[Block]:
     found: list[Block] = []
     lines = lines_of(source)
     # 项目名称 lines anywhere: a part opening below one belongs to that project.
-    stated = [(ln.start, m) for ln in lines if (m := _NAMED.match(ln.text)) and m.group("name")]
+    stated: list[tuple[int, str]] = []
+    for i, ln in enumerate(lines):
+        m = _NAMED.match(ln.text)
+        if m is None:
+            continue
+        if m.group("name").strip():
+            stated.append((ln.start, _first_cell(source, ln, m.start("name"))))
+            continue
+        following = next((x for x in lines[i + 1 : i + 4] if x.text.strip()), None)
+        if following is not None:  # 项目名称 alone, the name on the next line
+            stated.append((ln.start, _first_cell(source, following)))
     for part in _parts(lines):
         named = any(_NAMED.match(ln.text) for ln in part)
-        before = [(at, ln_m) for at, ln_m in stated if at < part[0].start]
+        before = [name for at, name in stated if at < part[0].start and name]
         block = Block(project=None)
         if before and not named:
-            at, m = before[-1]
-            line = next(ln for ln in lines if ln.start == at)
-            name = _first_cell(source, line, m.start("name"))
-            block = Block(project=Project(name=name), explicit=True)
+            block = Block(project=Project(name=before[-1]), explicit=True)
         found.append(block)
         waiting_for_name = False
         for line in part:

@@ -29,6 +29,7 @@ _PAGE = re.compile(r"第\d+页(?:[,，/共]\d+页)?|[-—－]+\d{1,3}[-—－]+"
 _PHONE = re.compile(r"(?:\d{3,4}[-—]?)?\d{7,8}|1[3-9]\d{9}|\d{3,4}-\d?x+")
 _SCORE = re.compile(rf"(?:{NUMBER})\s*分")
 _SPLIT = re.compile(r"[|\t]")
+_DIGIT = re.compile(r"\d")
 # A glued cell longer than this is searched for level names and header words inside it.
 GLUED_CELL = 24
 
@@ -140,8 +141,9 @@ def cells_of_line(line: Line, index: int, in_header: bool = False) -> list[Cell]
         body = raw.strip()
         s = line.start + a + lead
         inner = _glued_pattern().search(body)
+        # A short cell is cut only where a level name opens it and a target follows.
         glued = len(squeeze(body)) > GLUED_CELL or bool(
-            inner and inner.start() == 0 and inner.group() != squeeze(body)
+            inner and inner.start() == 0 and inner.group() != squeeze(body) and _DIGIT.search(body)
         )
         whole_cell = lexicon_module.load().header_role(body) or framework_module.load().lookup(body)
         if glued and not whole_cell:
