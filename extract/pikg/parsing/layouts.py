@@ -593,6 +593,8 @@ def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> lis
     fw = framework_module.load()
     found: list[Candidate] = []
     for i, line in enumerate(lines):
+        if "实际完成值" not in line.text:
+            continue  # the sentence's own words; most lines have none
         for m in _self_evaluation_sentence().finditer(text, line.start, line.end):
             l1 = l2 = None
             if m.group("level"):

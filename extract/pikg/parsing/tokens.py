@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from pikg.parsing import framework as framework_module
@@ -118,7 +118,27 @@ def is_target(text: str) -> bool:
 
 def cells_of_line(line: Line, index: int, in_header: bool = False) -> list[Cell]:
     """The cells of one line: split on pipes and tabs, else on white space, else glued."""
-    text = line.text
+    return [
+        Cell(
+            line.start + c.start,
+            line.start + c.end,
+            c.text,
+            c.kind,
+            index,
+            c.levels,
+            c.role,
+            c.period,
+        )
+        for c in _cells_of_text(line.text, in_header)
+    ]
+
+
+@lru_cache(maxsize=65536)
+def _cells_of_text(text: str, in_header: bool) -> tuple[Cell, ...]:
+    """A line's cells with offsets from the line's start: forms repeat the same lines (level
+    names, headers, units) over and over, so each distinct line is read once."""
+    line = Line(0, len(text), text)
+    index = -1
     pieces: list[tuple[int, int]] = []
     if _SPLIT.search(text):
         pos = 0
@@ -150,7 +170,7 @@ def cells_of_line(line: Line, index: int, in_header: bool = False) -> list[Cell]
             cells.extend(glued_cells(body, s, index, in_header))
         else:
             cells.append(classify(body, s, s + len(body), index, in_header))
-    return cells
+    return tuple(cells)
 
 
 def _merge_split_names(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
