@@ -140,6 +140,9 @@ class TableReader:
             self.in_table = False  # another table (a list of schools, of funds) begins
             self.columns = []
             self.l1 = self.l2 = None
+            for c in meaningful:
+                self.ledger.skip("narrative", c.start, c.end)
+            return
         wrapped, self.wrapped = self.wrapped, False
         if wrapped == "open-name" or (
             wrapped

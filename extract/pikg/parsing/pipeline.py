@@ -68,8 +68,10 @@ def _read_block(
                 continue  # pieces left between prose sentences: the ledger keeps them
 
             row = from_candidate(ctx, cand)
-            if row is None:
-                ledger.unparsed(start, end)
+            if row is None and any(c.kind in ("target", "op") for _, _, c in cand.cells):
+                ledger.unparsed(start, end)  # a target pikg could not attach to a name
+            elif row is None:
+                ledger.skip("narrative", start, end)  # words of the form or prose, no target
             elif _claim_row(ledger, start, end):
                 rows.append(row)
     else:
