@@ -31,6 +31,7 @@ from pikg.reading.decode import Source, read_source, source_from_text
 # Unclaimed text holding one of these looks like a target pikg failed to read: unparsed.
 # Anything else left over is the section's narrative.
 _TARGET_LIKE = re.compile(rf"(?:{SYMBOL})\s*\d")
+_COMPARISON = re.compile(SYMBOL)
 _PAGE_LINE = re.compile(r"^\s*[-—－]*\s*(?:第\s*\d+\s*页.*|\d{1,3})\s*[-—－]*\s*$")
 
 
@@ -68,7 +69,9 @@ def _read_block(
                 continue  # pieces left between prose sentences: the ledger keeps them
 
             row = from_candidate(ctx, cand)
-            if row is None and any(c.kind in ("target", "op") for _, _, c in cand.cells):
+            if row is None and any(
+                c.kind in ("target", "op") or _COMPARISON.search(c.text) for _, _, c in cand.cells
+            ):
                 ledger.unparsed(start, end)  # a target pikg could not attach to a name
             elif row is None:
                 ledger.skip("narrative", start, end)  # words of the form or prose, no target
