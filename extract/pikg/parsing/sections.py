@@ -20,7 +20,9 @@ _NAMED = re.compile(
     r"^[\s|#*]*(?:[一二三四五六七八九十]{1,3}[、.．]\s*)?\**项目\s*名称\**\s*[:：|]?\s*(?P<name>.*)$"
 )
 # Labels of the form that follow a project's name on the same line, where cells are glued.
-_FORM_LABEL = re.compile(r"主管部门|实施单位|预算单位|项目属性|项目类型|项目负责人|项目编号|资金情况|项目金额")
+_FORM_LABEL = re.compile(
+    r"主管部门|实施单位|预算单位|项目属性|项目类型|项目负责人|项目编号|资金情况|项目金额"
+)
 _ENUMERATED = re.compile(
     r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d))"
     r"\s*(?P<name>[^:：;；。]{2,60}?)\s*(?P<colon>[:：]|$)"
