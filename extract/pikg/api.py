@@ -99,14 +99,24 @@ def extract(
     progress: Progress | None = None,
     jobs: int | None = None,
     dask: str | None = None,
+    meta: PathLike | None = None,
 ) -> Result:
     """Extract every document (a folder stands for the documents below it), on ``jobs``
     worker processes (default: every core) or a Dask cluster (``dask``: its address, or
-    ``local``); the order is the documents' whatever the workers."""
+    ``local``); the order is the documents' whatever the workers. ``meta`` is a CSV with a
+    row per document whose facts override the text's; without a row, a document's
+    ``DOC.meta.json`` beside it does."""
     result = Result([])
-    for outcome in _progressed(batch.extract(_paths(paths), Parallel(jobs, dask)), progress):
+    outcomes = batch.extract(_paths(paths), Parallel(jobs, dask), _meta(meta))
+    for outcome in _progressed(outcomes, progress):
         _collect(result, outcome)
     return result
+
+
+def _meta(meta: PathLike | None) -> batch.Meta:
+    from pikg.reading.sidecar import read_meta_csv
+
+    return read_meta_csv(Path(meta)) if meta is not None else None
 
 
 def _progressed(outcomes: Iterable[Outcome], progress: Progress | None) -> Iterator[Outcome]:
@@ -131,6 +141,7 @@ def check(
     engine: str = DEFAULT_ENGINE,
     jobs: int | None = None,
     dask: str | None = None,
+    meta: PathLike | None = None,
 ) -> Result:
     """Extract, map to RDF and validate with pikg's SHACL shapes: the main job. Each document
     is validated on its own, with ``engine`` (``sparql``, the shapes compiled, or
@@ -140,7 +151,12 @@ def check(
     result = Result([])
     reports = []
     for outcome in check_each(
-        paths, satisfaction_floor=satisfaction_floor, engine=engine, jobs=jobs, dask=dask
+        paths,
+        satisfaction_floor=satisfaction_floor,
+        engine=engine,
+        jobs=jobs,
+        dask=dask,
+        meta=meta,
     ):
         _collect(result, outcome)
         if outcome.check is not None:
@@ -158,12 +174,17 @@ def check_each(
     engine: str = DEFAULT_ENGINE,
     jobs: int | None = None,
     dask: str | None = None,
+    meta: PathLike | None = None,
 ) -> Iterator[Outcome]:
     """``check`` as a stream: each document's outcome (``.check`` holds its findings, or
     ``.problem`` why it could not be read) in document order, as soon as it is done, so
     memory does not grow with the batch."""
     return batch.check(
-        _paths(paths), _decimal(satisfaction_floor), _engine(engine), Parallel(jobs, dask)
+        _paths(paths),
+        _decimal(satisfaction_floor),
+        _engine(engine),
+        Parallel(jobs, dask),
+        _meta(meta),
     )
 
 

@@ -28,7 +28,7 @@ from pikg.checking.run import DocumentCheck, check_document
 from pikg.checking.validate import DEFAULT_ENGINE
 from pikg.errors import DocumentError
 from pikg.graph.mapping import map_extractions, serialize
-from pikg.model import Extraction
+from pikg.model import DocumentMeta, Extraction
 from pikg.parsing.pipeline import extract_file
 from pikg.reading.files import walk
 from pikg.storage.store import (
@@ -138,21 +138,26 @@ class Outcome:
         return self.problem is not None
 
 
-def _extracted(item: Item) -> Outcome:
+Meta = dict[str, DocumentMeta] | None  # --meta: a document's facts by its path or file name
+
+
+def _extracted(item: Item, meta: Meta = None) -> Outcome:
     if isinstance(item, tuple):
         return Outcome(item[0], problem=item[1])
     try:
-        return Outcome(str(item), result=extract_file(item))
+        return Outcome(str(item), result=extract_file(item, meta))
     except DocumentError as exc:
         return Outcome(exc.path, problem=exc.problem)
 
 
-def extract_task(item: Item) -> Outcome:
-    return _extracted(item)
+def extract_task(item: Item, meta: Meta = None) -> Outcome:
+    return _extracted(item, meta)
 
 
-def check_task(item: Item, satisfaction_floor: Decimal | None, engine: str) -> Outcome:
-    outcome = _extracted(item)
+def check_task(
+    item: Item, satisfaction_floor: Decimal | None, engine: str, meta: Meta = None
+) -> Outcome:
+    outcome = _extracted(item, meta)
     if outcome.result is not None:
         outcome.check = check_document(outcome.result, satisfaction_floor, engine)
     return outcome
@@ -164,11 +169,12 @@ def nquads_task(
     shards: Path | None = None,
     findings: bool = False,
     engine: str = DEFAULT_ENGINE,
+    meta: Meta = None,
 ) -> Outcome:
     """A document as sorted N-Quads (with ``findings``, its findings graph too); with
     ``shards``, also written as one file there (a folder every worker can reach), named by
     its file and content."""
-    outcome = _extracted(item)
+    outcome = _extracted(item, meta)
     if outcome.result is not None:
         dataset = (
             document_dataset(outcome.result, engine=engine)
@@ -196,9 +202,11 @@ def load_task(item: Item, findings: bool, engine: str) -> Outcome:
     return outcome
 
 
-def extract(paths: Iterable[Path], parallel: Parallel = Parallel()) -> Iterator[Outcome]:
+def extract(
+    paths: Iterable[Path], parallel: Parallel = Parallel(), meta: Meta = None
+) -> Iterator[Outcome]:
     """Every document extracted, in order."""
-    return ordered_map(extract_task, items(paths), parallel)
+    return ordered_map(partial(extract_task, meta=meta), items(paths), parallel)
 
 
 def check(
@@ -206,9 +214,10 @@ def check(
     satisfaction_floor: Decimal | None = None,
     engine: str = DEFAULT_ENGINE,
     parallel: Parallel = Parallel(),
+    meta: Meta = None,
 ) -> Iterator[Outcome]:
     """Every document extracted, mapped and validated on its own, in order."""
-    task = partial(check_task, satisfaction_floor=satisfaction_floor, engine=engine)
+    task = partial(check_task, satisfaction_floor=satisfaction_floor, engine=engine, meta=meta)
     return ordered_map(task, items(paths), parallel)
 
 
@@ -219,6 +228,7 @@ def nquads(
     shards: Path | None = None,
     findings: bool = False,
     engine: str = DEFAULT_ENGINE,
+    meta: Meta = None,
 ) -> Iterator[Outcome]:
     """Every document as N-Quads, in order; with ``shards``, also one file per document there,
     and ``vocabulary.nq``, so that bulk-loading the folder gives what ``load`` stores."""
@@ -226,7 +236,7 @@ def nquads(
         shards.mkdir(parents=True, exist_ok=True)
         text = ox.serialize(vocabulary_quads(), format=ox.RdfFormat.N_QUADS) or b""
         (shards / "vocabulary.nq").write_bytes(b"\n".join(sorted(text.splitlines())) + b"\n")
-    task = partial(nquads_task, at=at, shards=shards, findings=findings, engine=engine)
+    task = partial(nquads_task, at=at, shards=shards, findings=findings, engine=engine, meta=meta)
     return ordered_map(task, items(paths), parallel)
 
 

@@ -128,6 +128,10 @@ Dask = Annotated[
     str | None,
     typer.Option("--dask", help="Run on a Dask cluster: its scheduler address, or `local`."),
 ]
+Meta = Annotated[
+    Path | None,
+    typer.Option("--meta", help="CSV of document facts (doc, source_url, region, …) to apply."),
+]
 Engine = Annotated[
     str, typer.Option("--engine", help="Validation engine: sparql (compiled) or pyshacl.")
 ]
@@ -164,16 +168,17 @@ def extract(
         bool,
         typer.Option("--findings", help="With nq or --shards: each document's findings too."),
     ] = False,
+    meta: Meta = None,
 ) -> None:
     """Extract documents' facts, projects and indicator rows, as JSON or as RDF."""
     try:
         kinds = ("table", "jsonl", "json") if summary else ("jsonl", "json", "table")
         chosen = _choose(fmt, (*kinds, "ttl", "nt", "nq", "trig", "jsonld"))
         if shards is not None or chosen == "nq":
-            _extract_nquads(paths, batch.Parallel(jobs, dask), at, shards, findings)
+            _extract_nquads(paths, batch.Parallel(jobs, dask), at, shards, findings, meta)
             return
         with progress("extracting") as step:
-            result = api.extract(paths, progress=step, jobs=jobs, dask=dask)
+            result = api.extract(paths, progress=step, jobs=jobs, dask=dask, meta=meta)
     except errors.PikgError as exc:
         raise _fail(exc) from exc
     _report_failures(result)
@@ -198,14 +203,19 @@ def _extract_nquads(
     at: str | None,
     shards: Path | None,
     findings: bool,
+    meta: Path | None = None,
 ) -> None:
     """N-Quads made by the workers, document by document: on stdout as one sorted text, or
     with ``shards`` as one file per document."""
     from pikg.graph.mapping import extraction_time
+    from pikg.reading.sidecar import read_meta_csv
 
+    table = read_meta_csv(meta) if meta is not None else None
     with progress("extracting") as step:
         outcomes = []
-        for outcome in batch.nquads(paths, parallel, extraction_time(at), shards, findings):
+        for outcome in batch.nquads(
+            paths, parallel, extraction_time(at), shards, findings, meta=table
+        ):
             _report_failures(
                 api.Result(
                     [outcome.result] if outcome.result else [],
@@ -229,7 +239,7 @@ def _summary_table(result: api.Result) -> None:
         table.add_row("department", facts.department or "—")
         table.add_row("region", " / ".join(facts.region) or "—")
         table.add_row("year", str(facts.year or "—"))
-        table.add_row("kind", facts.kind)
+        table.add_row("kind", facts.kind or "—")
         table.add_row("projects", str(len(doc.projects)))
         table.add_row("rows", str(len(doc.rows)))
         table.add_row("unparsed lines", str(len(doc.unparsed)))
@@ -253,6 +263,7 @@ def check(
     engine: Engine = "sparql",
     jobs: Jobs = None,
     dask: Dask = None,
+    meta: Meta = None,
 ) -> None:
     """The main job: extract, map to RDF and validate with the SHACL shapes. Each document is
     validated on its own and printed when it is done, in document order."""
@@ -266,7 +277,12 @@ def check(
             _lang(lang),
         )
         outcomes = api.check_each(
-            paths, satisfaction_floor=satisfaction_floor, engine=engine, jobs=jobs, dask=dask
+            paths,
+            satisfaction_floor=satisfaction_floor,
+            engine=engine,
+            jobs=jobs,
+            dask=dask,
+            meta=meta,
         )
         seen = report.Tally()
         records: list[dict[str, Any]] = []

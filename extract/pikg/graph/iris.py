@@ -30,15 +30,20 @@ def region(code: str) -> str:
 
 
 def department(result: Extraction) -> str:
+    """A department of a known region is one node however many documents name it; one whose
+    region is unknown is minted inside its document's namespace, so that two bodies with the
+    same name (主管部门, 财政局) in different places are never merged."""
     facts = result.facts
-    place = facts.region_codes[-1] if facts.region_codes else "cn"
-    return f"{ID}org/{place}/{slug(facts.department or 'unknown')}"
+    name = slug(facts.department or "unknown")
+    if facts.region_codes:
+        return f"{ID}org/{facts.region_codes[-1]}/{name}"
+    return f"{ID}doc/{result.digest[:12]}/org/{name}"
 
 
 def disclosure(result: Extraction, digest: str) -> str:
     """Department, year and kind, and the first 12 hex digits of the text's SHA-256."""
     year = result.facts.year or "unknown"
-    return f"{department(result)}/{year}/{result.facts.kind}/{digest[:12]}"
+    return f"{department(result)}/{year}/{result.facts.kind or 'unknown'}/{digest[:12]}"
 
 
 def graph(doc: str) -> str:

@@ -38,6 +38,7 @@ KINDS = {
     "target-table": PIK.TargetTable,
     "self-evaluation": PIK.SelfEvaluation,
     "approval": PIK.Approval,
+    "department-overall": PIK.DepartmentOverall,
 }
 VALUE_KINDS = {
     "number": PIK.NumberValue,
@@ -47,7 +48,7 @@ VALUE_KINDS = {
     "empty": PIK.EmptyValue,
 }
 LEVEL_SOURCES = {"stated": PIK.Stated, "inferred": PIK.Inferred, "unknown": PIK.Unknown}
-ADMIN_LEVELS = (PIK.Province, PIK.Prefecture, PIK.County)
+ADMIN_LEVELS = (PIK.Province, PIK.Prefecture, PIK.County, PIK.Township)
 SHARED: URIRef = URIRef(f"{ID}shared")  # the graph of departments and regions
 SHARED_CLASSES: tuple[URIRef, ...] = (
     PIK.Department,
@@ -192,7 +193,7 @@ def add_extraction(
     facts = result.facts
 
     g.add(doc, RDF.type, PIK.Disclosure)
-    g.add(doc, PIK.disclosureKind, KINDS[facts.kind])
+    g.add(doc, PIK.disclosureKind, KINDS[facts.kind] if facts.kind else None)
     g.add(doc, PIK.contentHash, Literal(f"sha256:{digest}"))
     g.add(doc, PIK.fileName, Literal(PurePath(result.doc).name))
     if facts.year:
@@ -200,14 +201,25 @@ def add_extraction(
     if facts.department:
         org = URIRef(iris.department(result))
         g.add(doc, PIK.department, org)
-        g.add(doc, RDFS.label, _zh(f"{facts.department}{facts.year or ''}年{_KIND_ZH[facts.kind]}"))
+        kind = _KIND_ZH[facts.kind] if facts.kind else "文件"
+        g.add(doc, RDFS.label, _zh(f"{facts.department}{facts.year or ''}年{kind}"))
         shared.add(org, RDF.type, PIK.Department)
         shared.add(org, RDF.type, ORG.Organization)  # stated, for readers that do no inference
         shared.add(org, RDFS.label, _zh(facts.department))
         if facts.region_codes:
             shared.add(org, PIK.region, URIRef(iris.region(facts.region_codes[-1])))
+    if facts.region_codes:
+        # The region the document is about, also where no department is named.
+        g.add(doc, DCTERMS.spatial, URIRef(iris.region(facts.region_codes[-1])))
+    if facts.source_url:
+        g.add(doc, PROV.wasDerivedFrom, URIRef(facts.source_url))
+        g.add(name, DCAT.landingPage, URIRef(facts.source_url))
+    if facts.published:
+        g.add(doc, DCTERMS.issued, Literal(facts.published, datatype=XSD.date))
     parent: URIRef | None = None
-    for code, region_name in zip(facts.region_codes, facts.region, strict=True):
+    # A sidecar's region the gazetteer does not know has names but no codes: no nodes.
+    named = facts.region[: len(facts.region_codes)]
+    for code, region_name in zip(facts.region_codes, named, strict=True):
         node = URIRef(iris.region(code))
         shared.add(node, RDF.type, PIK.Region)
         shared.add(node, RDFS.label, _zh(region_name))
@@ -264,10 +276,13 @@ _KIND_ZH = {
     "target-table": "项目支出绩效目标表",
     "self-evaluation": "项目支出绩效自评表",
     "approval": "预算批复",
+    "department-overall": "部门整体支出绩效目标表",
 }
 
 
 def _admin_depth(code: str) -> int:
+    if len(code) > 6:
+        return 3
     if code.endswith("0000"):
         return 0
     return 1 if code.endswith("00") else 2

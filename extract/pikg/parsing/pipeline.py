@@ -11,10 +11,10 @@ import re
 import unicodedata
 from pathlib import Path
 
-from pikg.model import Extraction, IndicatorRow, Project, Skip, Unparsed
+from pikg.model import DocumentMeta, Extraction, IndicatorRow, Project, Skip, Unparsed
 from pikg.parsing import framework as framework_module
 from pikg.parsing.build import Context, from_candidate, from_prose
-from pikg.parsing.facts import read_facts
+from pikg.parsing.facts import form_projects, indicator_project, read_facts, titled_project
 from pikg.parsing.layouts import (
     Candidate,
     has_table,
@@ -27,6 +27,7 @@ from pikg.parsing.sections import Block, blocks, named_projects
 from pikg.parsing.targets import SYMBOL
 from pikg.parsing.tokens import Line
 from pikg.reading.decode import Source, read_source, source_from_text
+from pikg.reading.sidecar import meta_for
 
 # Unclaimed text holding one of these looks like a target pikg failed to read: unparsed.
 # Anything else left over is the section's narrative.
@@ -37,6 +38,26 @@ _PAGE_LINE = re.compile(r"^\s*[-—－]*\s*(?:第\s*\d+\s*页.*|\d{1,3})\s*[-—
 
 def _key(name: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+class _Projects:
+    """Projects in the order they are first named, one per name: a name that contains or is
+    contained in one already known (库房消防设备改造安装工程 in 濮阳市档案馆库房…) is the same
+    project."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, Project] = {}
+
+    def add(self, project: Project) -> None:
+        key = _key(project.name)
+        for known in self.items:
+            if key in known or known in key:
+                held = self.items[known]
+                if held.amount is None and project.amount is not None:
+                    held.amount, held.amount_unit = project.amount, project.amount_unit
+                    held.amount_yuan = project.amount_yuan
+                return
+        self.items[key] = project
 
 
 def _read_block(
@@ -117,15 +138,15 @@ def _read_block(
     return rows, unparsed, skipped
 
 
-def extract_source(source: Source) -> Extraction:
+def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extraction:
     framework = framework_module.load()
     scheme = framework.scheme_of(source.text)
-    facts = read_facts(source)
+    facts = read_facts(source, meta)
     rows: list[IndicatorRow] = []
     unparsed: list[Unparsed] = []
     skipped: list[Skip] = []
     empty: list[tuple[int, int]] = []
-    projects: dict[str, Project] = {}
+    projects = _Projects()
     found = blocks(source)
     whole = not any(b.lines for b in found)
     if whole:
@@ -138,15 +159,21 @@ def extract_source(source: Source) -> Extraction:
         unparsed.extend(lost)
         skipped.extend(skips)
         if block.project is not None and (got or block.explicit):
-            projects.setdefault(_key(block.project.name), block.project)
+            projects.add(block.project)
         if not got and block.explicit and block.lines:
             empty.append(source.span(block.lines[0].start, block.lines[-1].end))
+    # After the blocks, whose names the rows carry: a form's 项目名称 only adds its funds to
+    # the project of the same name.
+    for from_form in form_projects(source):
+        projects.add(from_form)
     for listed in named_projects(source):
-        projects.setdefault(_key(listed), Project(name=listed))
+        projects.add(Project(name=listed))
+    if not projects.items and (named := titled_project(source) or indicator_project(source)):
+        projects.add(Project(name=named))
     return Extraction(
         doc=source.path,
         facts=facts,
-        projects=list(projects.values()),
+        projects=list(projects.items.values()),
         rows=rows,
         unparsed=unparsed,
         digest=source.digest,
@@ -192,9 +219,10 @@ def _all_lines(source: Source) -> list[Line]:
     return lines_of(source)
 
 
-def extract_file(path: Path | str) -> Extraction:
-    """Extract one document; raises ``DocumentError`` with a one-line message on bad input."""
-    return extract_source(read_source(path))
+def extract_file(path: Path | str, meta: dict[str, DocumentMeta] | None = None) -> Extraction:
+    """Extract one document, with its row of ``meta`` (a ``--meta`` table) or its sidecar file;
+    raises ``DocumentError`` with a one-line message on bad input."""
+    return extract_source(read_source(path), meta_for(Path(path), meta))
 
 
 def extract_text(text: str, path: str = "<text>") -> Extraction:

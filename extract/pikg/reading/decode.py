@@ -16,8 +16,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charset_normalizer import from_bytes
+
+if TYPE_CHECKING:
+    from opencc import OpenCC
 
 from pikg.errors import DocumentError
 
@@ -135,16 +139,22 @@ _CR = re.compile(r"\r\n?")
 
 @cache
 def _fold_char(ch: str) -> str:
-    """One character folded: look-alikes, NFKC, then Traditional → Simplified (zhconv)."""
+    """One character folded: look-alikes, NFKC, then Traditional → Simplified (OpenCC)."""
     out = LOOKALIKES.get(ch)
     if out is not None:
         return out
     out = unicodedata.normalize("NFKC", ch)
     if len(out) == 1 and "\u3400" <= out <= "\u9fff":
-        import zhconv  # only documents with CJK text pay for loading its tables
-
-        out = zhconv.convert(out, "zh-hans")
+        out = _t2s().convert(out)
     return out
+
+
+@cache
+def _t2s() -> OpenCC:
+    """OpenCC's Traditional → Simplified tables, loaded by the first document that has CJK."""
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
 
 
 def normalise(original: str) -> tuple[str, Origin]:
