@@ -44,6 +44,7 @@ DEFAULT_COLUMNS = (("name", None), ("value", None))
 EVALUATION = framework_module.SCHEME_EVALUATION
 # A row line of this many text cells with no target and no level is another table's header.
 FOREIGN_HEADER = 4
+_UNIT_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,4}(?:/[\u4e00-\u9fffA-Za-z]{1,3})?")
 _PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-—－]+\d{1,3}[-—－]+")
 # A line with more cells than this many times the columns is a stream of cells, not a row.
 STREAM_FACTOR = 2
@@ -268,7 +269,12 @@ class TableReader:
         done = pending.next_column
         for j in range(done, len(columns)):
             role, period = columns[j]
-            if cell.kind == "empty" or cell.kind in ACCEPTS.get(role, frozenset()):
+            takes = cell.kind in ACCEPTS.get(role, frozenset()) or (
+                role == "unit"
+                and cell.kind == "text"
+                and _UNIT_WORD.fullmatch(cell.text) is not None
+            )  # a unit pikg does not list (万立方米, 单) in a unit column is still the unit
+            if cell.kind == "empty" or takes:
                 if role == "value" and cell.kind == "text" and _value_is_prose(cell.text):
                     break
                 if j > done:  # columns skipped over stay empty
