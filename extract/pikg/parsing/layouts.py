@@ -22,7 +22,7 @@ from pikg.parsing import framework as framework_module
 from pikg.parsing import lexicon as lexicon_module
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
-from pikg.parsing.targets import PRE_WORD, SYMBOL, locate
+from pikg.parsing.targets import POST_WORD, PRE_WORD, SYMBOL, locate
 from pikg.parsing.tokens import Cell, Line, cells_of_line, classify, is_target
 
 # Which cell kinds each column takes.
@@ -478,7 +478,10 @@ def read_prose(
                 item.levels = [(x, x, lv) for x, _, lv in heading]
             elif item.levels:
                 heading = []
-            if not item.levels and not _bare_item_reads(joined, item, len(pieces), levels_only):
+            segment = (m.start(), m.end())
+            if not item.levels and not _bare_item_reads(
+                joined, item, len(pieces), levels_only, segment
+            ):
                 continue
             for _, _, level in item.levels:
                 if level.depth == 1:
@@ -496,7 +499,9 @@ def read_prose(
     return items
 
 
-def _bare_item_reads(joined: str, item: ProseItem, pieces: int, levels_only: bool) -> bool:
+def _bare_item_reads(
+    joined: str, item: ProseItem, pieces: int, levels_only: bool, segment: tuple[int, int]
+) -> bool:
     """An item with no level is a row only where it reads as one: a short name, and an
     operator unless it stands in a list of several."""
     if levels_only or item.name is None or item.target is None:
@@ -505,8 +510,16 @@ def _bare_item_reads(joined: str, item: ProseItem, pieces: int, levels_only: boo
     if len(name) > 40 or re.search(r"[,，。:：]", name):
         return False
     target = joined[item.target[0] : item.target[1]]
-    sentence_list = pieces > 1 or bool(re.search(r"[;；]", joined[item.end : item.end + 1]))
-    return sentence_list or bool(re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", target))
+    if re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", target) or re.search(rf"(?:{POST_WORD})$", target):
+        return True
+    # No comparison: a row only in a list of targets — `;`-separated, or commas in a
+    # sentence that says it lists targets (绩效目标：…) or compares somewhere.
+    if re.search(r"[;；]", joined[item.end : item.end + 1]):
+        return True
+    sentence = joined[segment[0] : segment[1]]
+    return pieces > 1 and bool(
+        _ITEM_LABEL.match(sentence) or re.search(rf"(?:{SYMBOL}|{PRE_WORD})\s*\d", sentence)
+    )
 
 
 def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
