@@ -163,8 +163,14 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         if not got and block.explicit and block.lines:
             empty.append(source.span(block.lines[0].start, block.lines[-1].end))
     # After the blocks, whose names the rows carry: a form's 项目名称 only adds its funds to
-    # the project of the same name.
+    # the project of the same name — or completes a name the form wrapped over two lines.
     for from_form in form_projects(source):
+        for row in rows:
+            if row.project and from_form.name.startswith(row.project):
+                row.project = from_form.name
+        for held in projects.items.values():
+            if from_form.name.startswith(held.name):
+                held.name = from_form.name
         projects.add(from_form)
     for listed in named_projects(source):
         projects.add(Project(name=listed))

@@ -17,7 +17,7 @@ _TOP_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]+部分)"
 )
 _NAMED = re.compile(
-    r"^[\s|#*]*(?:[一二三四五六七八九十]{1,3}[、.．]\s*)?\**项目\s*名称\**\s*[:：|]?\s*(?P<name>.*)$"
+    r"^[\s|#*]*(?:[一二三四五六七八九十\d]{1,3}[、.．]\s*)?\**项目\s*名称\**\s*[:：|]?\s*(?P<name>.*)$"
 )
 # Labels of the form that follow a project's name on the same line, where cells are glued.
 _FORM_LABEL = re.compile(
