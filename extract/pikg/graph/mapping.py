@@ -18,7 +18,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import PurePath
 
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
@@ -316,6 +317,38 @@ def graph_name(graph: object) -> URIRef:
     return name
 
 
+def oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph form of an rdflib term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise ValueError(f"not an RDF term: {term!r}")
+
+
+def sorted_ntriples(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> str:
+    """N-Triples (or, with graph names, N-Quads) written by pyoxigraph's serializer, one
+    statement per line, lines sorted and unique: canonical text that strict parsers accept
+    whatever the literals hold (line breaks, quotes, control characters)."""
+    out = [
+        ox.Quad(
+            oxigraph_term(s),  # type: ignore[arg-type]
+            oxigraph_term(p),  # type: ignore[arg-type]
+            oxigraph_term(o),
+            oxigraph_term(g) if g is not None else ox.DefaultGraph(),  # type: ignore[arg-type]
+        )
+        for s, p, o, g in quads
+    ]
+    text = (ox.serialize(out, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
+    return "".join(f"{line}\n" for line in sorted(set(text.split("\n")) - {""}))
+
+
 def serialize(dataset: Dataset, fmt: str) -> str:
     """Canonical text of a dataset: sorted N-Triples/N-Quads, or rdflib's writers.
 
@@ -323,20 +356,17 @@ def serialize(dataset: Dataset, fmt: str) -> str:
     per document.
     """
     if fmt in ("nt", "nq"):
-        lines = set()
-        for s, p, o, g in dataset.quads((None, None, None, None)):
-            terms = [s.n3(), p.n3(), o.n3()]
-            if fmt == "nq" and g is not None:
-                terms.append(graph_name(g).n3())
-            lines.add(" ".join(terms) + " .")
-        return "".join(f"{line}\n" for line in sorted(lines))
+        quads = dataset.quads((None, None, None, None))
+        if fmt == "nt":
+            return sorted_ntriples((s, p, o, None) for s, p, o, _ in quads)
+        return sorted_ntriples((s, p, o, graph_name(g)) for s, p, o, g in quads)
     if fmt == "trig":
         return _trig(dataset)
     union = _graph_of(triples(dataset))
     if fmt == "ttl":
         return union.serialize(format="longturtle")
     if fmt == "jsonld":
-        return _jsonld(union)
+        return jsonld_text(union, PREFIXES)
     raise ValueError(f"unknown RDF format {fmt!r}")
 
 
@@ -358,13 +388,15 @@ def _trig(dataset: Dataset) -> str:
     blocks = []
     for name in names:
         body = _graph_of(dataset.graph(URIRef(name))).serialize(format="longturtle")
-        body = "\n".join(line for line in body.splitlines() if not line.startswith("PREFIX "))
+        body = "\n".join(line for line in body.split("\n") if not line.startswith("PREFIX "))
         blocks.append(f"<{name}> {{\n{body.strip()}\n}}\n")
     return head + "\n" + "\n".join(blocks)
 
 
-def _jsonld(graph: Graph) -> str:
-    """JSON-LD with nodes in IRI order and multiple values sorted."""
+def jsonld_text(graph: Graph, context: object) -> str:
+    """JSON-LD with nodes in IRI order and multiple values sorted, so the same graph always
+    gives the same bytes; ``context`` is written as the document's ``@context`` (the prefixes,
+    or the address of a context file holding them)."""
     doc = json.loads(graph.serialize(format="json-ld", context=PREFIXES))
     nodes = doc.get("@graph", [doc])
     for node in nodes:
@@ -376,7 +408,7 @@ def _jsonld(graph: Graph) -> str:
     nodes.sort(key=lambda n: n.get("@id", ""))
     return (
         json.dumps(
-            {"@context": PREFIXES, "@graph": nodes}, ensure_ascii=False, indent=1, sort_keys=True
+            {"@context": context, "@graph": nodes}, ensure_ascii=False, indent=1, sort_keys=True
         )
         + "\n"
     )

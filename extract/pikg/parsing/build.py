@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from pikg.model import EMPTY_TARGET, IndicatorRow, LevelRef, Target
 from pikg.parsing import framework as framework_module
+from pikg.parsing import values
 from pikg.parsing.framework import Level
 from pikg.parsing.layouts import Candidate, LevelCell, ProseItem
 from pikg.parsing.segment import infer_levels
@@ -166,7 +167,7 @@ def from_prose(ctx: Context, item: ProseItem) -> IndicatorRow | None:
 
 
 def as_written(source: Source, spans: list[tuple[int, int]], target: Target) -> Target:
-    """The target's unit (and a text or range value) as the source writes them: `萬小時`, `～`.
+    """The target's unit (and a range) as the source writes them: `萬小時`, `500～600人次`.
 
     The grammar reads folded text; what the row reports is the publisher's own characters.
     """
@@ -180,7 +181,7 @@ def as_written(source: Source, spans: list[tuple[int, int]], target: Target) -> 
                 return re.sub(r"\s*\n\s*", "", source.raw(at, at + len(folded)))
         return folded
 
-    value = original(target.value) if target.kind in ("text", "range") else target.value
+    value = original(target.value) if target.kind == "range" else target.value
     return replace(target, unit=original(target.unit), value=value)
 
 
@@ -201,11 +202,13 @@ def _target(text: str, name: str, year: int | None) -> Target:
     if not text:
         return EMPTY_TARGET
     target = parse_target(text, name, year)
+    cut = len(text)
     if target.kind == "text" and re.match(rf"\s*(?:{SYMBOL})?\s*\d", text):
-        _, cut = split_value(text)
-        head = parse_target(text[:cut], name, year)
+        _, head_cut = split_value(text)
+        head = parse_target(text[:head_cut], name, year)
         if head.kind in ("number", "date"):
-            target = head  # `100%(历史标准)`: the target, then its basis
+            target, cut = head, head_cut  # `100%(历史标准)`: the target, then its basis
+    _, target = values.checked(text, cut, target)  # impossible dates, 1/2, 1e3: text
     if target.kind == "number" and target.unit is None:
         unit = _UNIT_IN_NAME.search(name)
         if unit and (unit_info(unit.group(1)) or unit.group(1) in ("%", "‰")):

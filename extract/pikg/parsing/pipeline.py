@@ -26,7 +26,7 @@ from pikg.parsing.ledger import Ledger
 from pikg.parsing.sections import Block, blocks, named_projects
 from pikg.parsing.targets import SYMBOL
 from pikg.parsing.tokens import Line
-from pikg.reading.decode import Source, read_source, source_from_text
+from pikg.reading.decode import MAX_SIZE, Source, read_source, source_from_text
 from pikg.reading.sidecar import meta_for
 
 # Unclaimed text holding one of these looks like a target pikg failed to read: unparsed.
@@ -225,10 +225,15 @@ def _all_lines(source: Source) -> list[Line]:
     return lines_of(source)
 
 
-def extract_file(path: Path | str, meta: dict[str, DocumentMeta] | None = None) -> Extraction:
+def extract_file(
+    path: Path | str,
+    meta: dict[str, DocumentMeta] | None = None,
+    max_size: int = MAX_SIZE,
+) -> Extraction:
     """Extract one document, with its row of ``meta`` (a ``--meta`` table) or its sidecar file;
-    raises ``DocumentError`` with a one-line message on bad input."""
-    return extract_source(read_source(path), meta_for(Path(path), meta))
+    raises ``DocumentError`` with a one-line message on bad input (a file over ``max_size``
+    bytes among them)."""
+    return extract_source(read_source(path, max_size), meta_for(Path(path), meta))
 
 
 def extract_text(text: str, path: str = "<text>") -> Extraction:
