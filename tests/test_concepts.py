@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from pikg.model import IndicatorRow
-from pikg.parsing import concepts
+from pikg.model import IndicatorRow, LevelRef
+from pikg.parsing import concepts, framework
 from pikg.parsing.concept_build import build, read_review
 from pikg.parsing.names import clean_name
 from pikg.parsing.pipeline import extract_file
@@ -24,23 +24,22 @@ def _table(name: str) -> list[list[str]]:
     return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
 
 
+def _level(name: str | None) -> LevelRef | None:
+    if name is None:
+        return None
+    known = framework.load().lookup(name)
+    return LevelRef(name, known[0].iri if known else None, known[0].label if known else None)
+
+
 def _row(name: str, written: str, level2: str | None = None) -> IndicatorRow:
-    t = parse_target(written, name, 2024)
     return IndicatorRow(
         doc="t.txt",
         project="p",
         level1=None,
-        level2=level2,
+        level2=_level(level2),
         level_source="stated",
         name=name,
-        operator=t.operator,
-        operator_written=t.operator_written,
-        value=t.value,
-        unit=t.unit,
-        value_normalized=t.value_normalized,
-        unit_normalized=t.unit_normalized,
-        kind=t.kind,  # type: ignore[arg-type]
-        actual=None,
+        target=parse_target(written, name, 2024),
         raw=f"{name} {written}",
         start=0,
         end=0,

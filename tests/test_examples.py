@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ def test_every_example_has_expected_rows() -> None:
 @pytest.mark.parametrize("stem", CASES)
 def test_example_rows(stem: str) -> None:
     result = extract_file(EXAMPLES / f"{stem}.txt")
-    got = [{f: getattr(row, f) for f in FIELDS} for row in result.rows]
+    got = [{f: row.to_dict()[f] for f in FIELDS} for row in result.rows]
     assert got == expected_rows(stem)
     assert result.unparsed == []
 
@@ -86,11 +87,11 @@ def test_example_projects_with_funds() -> None:
 def test_self_evaluation_columns() -> None:
     rows = extract_file(EXAMPLES / "nantong_transport_2022_selfeval.txt").rows
     quality = rows[1]
-    assert (quality.weight, quality.score) == ("15", "13")
+    assert (quality.weight, quality.score) == (Decimal("15"), Decimal("13"))
     assert quality.deviation_reason == "部分路段基层病害未彻底处治，已列入下年度整改"
 
 
 def test_direction_column() -> None:
     rows = extract_file(EXAMPLES / "luoyang_civil_affairs_2023_pipes.txt").rows
     assert [r.direction for r in rows[:5]] == ["正向", "正向", "正向", "正向", "反向"]
-    assert rows[0].weight == "10"
+    assert rows[0].weight == Decimal("10")

@@ -14,7 +14,7 @@ def test_every_concept_has_zh_and_en_labels_and_definitions() -> None:
     concepts = set(graph.subjects(RDF.type, SKOS.Concept)) | set(
         graph.subjects(RDF.type, SKOS.ConceptScheme)
     )
-    assert len(concepts) == 18
+    assert len(concepts) == 26
     for concept in concepts:
         for prop in (SKOS.prefLabel, SKOS.definition):
             langs = {getattr(o, "language", None) for o in graph.objects(concept, prop)}

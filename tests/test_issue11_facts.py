@@ -21,6 +21,8 @@ from pikg.namespace import ID
 from pikg.parsing import regions
 from pikg.parsing.pipeline import extract_text
 
+from .devset import devset_with_sidecars
+
 # Two districts called 鼓楼区 (福州, 南京): the other names in each page place them.
 GULOU_FUZHOU = """福州市鼓楼区财政局2023年部门预算
 部门名称：鼓楼区财政局
@@ -139,23 +141,6 @@ def test_issue11_check_reports_missing_facts_on_the_document(tmp_path: Path) -> 
     assert len(missing) == 1 and "地区" in missing[0]  # department and year are stated
 
 
-# The facts the devset's gold takes from outside each excerpt (its notes say where): the
-# page's address, the platform it is on, the publication date in the URL.
-DEVSET_SIDECARS: dict[str, dict[str, object]] = {
-    "07_lvliang_nursing-training_2021_selfeval.txt": {"department": "gold"},
-    "08_ningde_talent-station_2023_selfeval.txt": {"department": "gold"},
-    "12_taizhou-linhai_greening_2024_target.txt": {
-        "source_url": "https://www.linhai.gov.cn/art/2024/6/7/art_1229304929_3933549.html",
-        "region": "浙江省台州市临海市",
-        "published": "2024-06-07",
-        "department": "gold",
-    },
-    "13_wuzhou_unit-budget_2024_prose.txt": {
-        "region": "广西壮族自治区梧州市",
-        "year": 2024,
-        "department": "gold",
-    },
-}
 TARGETS = {
     "department": 0.85,
     "year": 0.90,
@@ -170,18 +155,10 @@ def test_issue11_devset_with_sidecars_meets_the_targets(shared: Path, tmp_path: 
     devset = shared / "devset"
     if not (devset / "raw").is_dir():
         pytest.skip("../shared/devset is not beside this checkout")
-    gold = json.loads((devset / "docs_gold.json").read_text(encoding="utf-8"))
-    for name in sorted(p.name for p in (devset / "raw").iterdir()):
-        (tmp_path / name).write_bytes((devset / "raw" / name).read_bytes())
-        if name in DEVSET_SIDECARS:
-            meta = {
-                k: gold[name]["department"] if v == "gold" else v
-                for k, v in DEVSET_SIDECARS[name].items()
-            }
-            _write(tmp_path, name.removesuffix(".txt") + ".meta.json", json.dumps(meta))
+    docs = devset_with_sidecars(shared, tmp_path / "docs")
     out = tmp_path / "pred.jsonl"
     with out.open("w", encoding="utf-8") as f:
-        for doc in pikg.extract(tmp_path).documents:
+        for doc in pikg.extract(docs).documents:
             f.write(json.dumps(doc.summary(), ensure_ascii=False) + "\n")
     run = subprocess.run(
         [

@@ -265,7 +265,7 @@ def test_issue15_impossible_values_are_a_finding_not_a_wrong_number(
 ) -> None:
     result = extract_text(DOC.replace("≥30台", written), "values.txt")
     row = result.rows[0]
-    assert (row.name, row.kind, row.value, row.value_normalized) == (
+    assert (row.name, row.target.kind, row.target.value, row.target.value_normalized) == (
         "购置设备数量",
         "text",
         value,
@@ -279,7 +279,7 @@ def test_issue15_impossible_values_are_a_finding_not_a_wrong_number(
 @pytest.mark.parametrize("written", ["≥30台", "2023年2月28日前", "2024-02-29前", "≥1,500台"])
 def test_issue15_possible_values_stay_as_they_were(written: str) -> None:
     row = extract_text(DOC.replace("≥30台", written), "values.txt").rows[0]
-    assert row.kind in ("number", "date") and row.value_normalized is not None
+    assert row.target.kind in ("number", "date") and row.target.value_normalized is not None
 
 
 def test_issue15_glued_tail_and_impossible_date_checks() -> None:

@@ -50,6 +50,36 @@ def test_parse_target(text: str, name: str, expected: tuple[object, ...]) -> Non
     assert got == expected
 
 
+# text → (operator, operator_written, kind, unit, lower, upper): both bounds kept.
+ISSUE10_BOUNDS = [
+    ("80%-90%", (None, None, "range", "%", "80", "90")),
+    ("500～600人次", (None, None, "range", "人次", "500", "600")),
+    ("≥95%且≤100%", (None, None, "range", "%", "95", "100")),
+    ("±3%以内", ("≤", "以内", "number", "%", "-3", "3")),
+    ("8-12元/餐", (None, None, "range", "元/餐", "8", "12")),
+    ("不少于1600人", ("≥", "不少于", "number", "人", "1600", None)),
+    ("控制在1.5万元以内", ("≤", "控制在…以内", "number", "万元", None, "15000")),
+    ("小于等于3%", ("≤", "小于等于", "number", "%", None, "3")),
+    ("至少2次", ("≥", "至少", "number", "次", "2", None)),
+    ("=100%", ("=", "=", "number", "%", "100", "100")),
+    ("≤0%", ("≤", "≤", "number", "%", None, "0")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ISSUE10_BOUNDS)
+def test_issue10_target_grammar_keeps_both_bounds(text: str, expected: tuple[object, ...]) -> None:
+    t = parse_target(text)
+    lower = None if t.lower is None else format(t.lower.normalize(), "f")
+    upper = None if t.upper is None else format(t.upper.normalize(), "f")
+    assert (t.operator, t.operator_written, t.kind, t.unit, lower, upper) == expected
+
+
+def test_issue10_deadline_words_mean_at_most() -> None:
+    for text in ("2023年11月30日之前", "2023年底前", "2019年12月底前"):
+        t = parse_target(text)
+        assert (t.operator, t.kind) == ("≤", "date"), text
+
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
-Kind = Literal["number", "date", "text", "empty"]
+Kind = Literal["number", "date", "text", "range", "empty"]
 LevelSource = Literal["stated", "inferred", "unknown"]
 DocKind = Literal[
     "budget", "final-accounts", "target-table", "self-evaluation", "approval", "department-overall"
@@ -15,32 +16,64 @@ DocKind = Literal[
 FactSource = Literal["stated", "inferred", "published", "sidecar"]
 
 
+@dataclass(frozen=True)
+class Target:
+    """A target (or an achieved value) as written and as meant.
+
+    ``operator`` is what the target means (a deadline `…前` means ≤ with nothing written),
+    ``operator_written`` what the source wrote. ``lower``/``upper`` are the bounds in the
+    normalised unit: an interval `80%-90%` has both, `≥95%` only ``lower``, `±3%以内` is
+    [-3, 3]. ``value_normalized`` is a decimal string in the base unit, or an ISO date.
+    """
+
+    operator: str | None
+    operator_written: str | None
+    value: str | None
+    unit: str | None
+    kind: Kind
+    value_normalized: str | None
+    unit_normalized: str | None
+    lower: Decimal | None = None
+    upper: Decimal | None = None
+
+
+EMPTY_TARGET = Target(None, None, None, None, "empty", None, None)
+
+
+@dataclass(frozen=True)
+class LevelRef:
+    """A level cell: its name as the source wrote it, and the framework concept it names."""
+
+    label: str
+    iri: str | None  # None where the name is in no framework pikg knows
+    canonical: str | None = None
+
+
 @dataclass
 class IndicatorRow:
     """One 三级指标 row with its target, located in the source text."""
 
     doc: str
     project: str | None
-    level1: str | None
-    level2: str | None
+    level1: LevelRef | None
+    level2: LevelRef | None
     level_source: LevelSource
     name: str
-    operator: str | None
-    operator_written: str | None
-    value: str | None
-    unit: str | None
-    value_normalized: str | None
-    unit_normalized: str | None
-    kind: Kind
-    actual: str | None
+    target: Target
     raw: str
     start: int
     end: int
     scheme: str | None = None
+    actual: Target | None = None
+    actual_written: str | None = None
+    met: bool | None = None  # whether the achieved value meets the target, where comparable
+    completion: str | None = None  # a completion rate as written (累计完成率 103%)
     direction: str | None = None
-    weight: str | None = None
-    score: str | None = None
+    weight: Decimal | None = None
+    score: Decimal | None = None
     deviation_reason: str | None = None
+    period: str | None = None  # the column's period where a table has several (全年, 年度)
+    column: str | None = None  # the value column's own header (a recipient, a period)
     # Where in the file the row was read (documents read from tables: PDF, office, web pages).
     page: int | None = None
     sheet: str | None = None
@@ -52,7 +85,51 @@ class IndicatorRow:
     concept_label: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The row as JSON-ready strings, keys in the published order."""
+        t = self.target
+        return {
+            "doc": self.doc,
+            "project": self.project,
+            "level1": self.level1.label if self.level1 else None,
+            "level2": self.level2.label if self.level2 else None,
+            "level_source": self.level_source,
+            "name": self.name,
+            "operator": t.operator,
+            "operator_written": t.operator_written,
+            "value": t.value,
+            "unit": t.unit,
+            "value_normalized": t.value_normalized,
+            "unit_normalized": t.unit_normalized,
+            "kind": t.kind,
+            "actual": self.actual_written,
+            "raw": self.raw,
+            "start": self.start,
+            "end": self.end,
+            "scheme": self.scheme,
+            "direction": self.direction,
+            "weight": _text(self.weight),
+            "score": _text(self.score),
+            "deviation_reason": self.deviation_reason,
+            "lower": _text(t.lower),
+            "upper": _text(t.upper),
+            "met": self.met,
+            "completion": self.completion,
+            "period": self.period,
+            "column": self.column,
+            "level1_iri": self.level1.iri if self.level1 else None,
+            "level2_iri": self.level2.iri if self.level2 else None,
+            "page": self.page,
+            "sheet": self.sheet,
+            "cells": self.cells,
+            "table": self.table,
+            "clean_name": self.clean_name,
+            "concept": self.concept,
+            "concept_label": self.concept_label,
+        }
+
+
+def _text(number: Decimal | None) -> str | None:
+    return None if number is None else format(number, "f")
 
 
 @dataclass
@@ -78,6 +155,20 @@ class Unparsed:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+SkipReason = Literal[
+    "header", "page-number", "total", "boilerplate", "contact", "narrative", "level", "restated"
+]
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A span of a performance section that is deliberately not a row, and why."""
+
+    reason: SkipReason
+    start: int
+    end: int
 
 
 @dataclass
@@ -119,6 +210,8 @@ class Extraction:
     unparsed: list[Unparsed]
     digest: str = ""  # SHA-256 of the decoded text: the document's identity
     format: str = "text"  # what the file was read as: text, pdf, xlsx, xls, docx, doc, html
+    skipped: list[Skip] = field(default_factory=list)
+    empty_sections: list[tuple[int, int]] = field(default_factory=list)  # sections with no row
 
     def summary(self) -> dict[str, Any]:
         return {

@@ -38,6 +38,7 @@ class PIK(DefinedNamespace):
     Prefecture: URIRef  # Prefecture level
     Project: URIRef  # Project
     Province: URIRef  # Province level
+    RangeValue: URIRef  # Range
     Region: URIRef  # Administrative region
     SelfEvaluation: URIRef  # Self-evaluation
     Stated: URIRef  # Stated
@@ -77,6 +78,7 @@ class PIK(DefinedNamespace):
     level1: URIRef  # first level
     level2: URIRef  # second level
     levelSource: URIRef  # level source
+    lowerBound: URIRef  # lower bound
     met: URIRef  # met
     normalizedUnit: URIRef  # normalised unit
     normalizedValue: URIRef  # normalised value
@@ -94,6 +96,7 @@ class PIK(DefinedNamespace):
     textValue: URIRef  # text value
     unit: URIRef  # unit
     unitWritten: URIRef  # unit as written
+    upperBound: URIRef  # upper bound
     valueDimension: URIRef  # value dimension
     valueKind: URIRef  # value kind
     valueWritten: URIRef  # value as written
@@ -109,18 +112,26 @@ class PIKFW(DefinedNamespace):
         "ecological-cost",
         "economic-benefit",
         "economic-cost",
+        "funding-input",
+        "funds-management",
         "output-cost",
+        "project-approval",
         "scheme-2015",
         "scheme-2021",
+        "scheme-evaluation",
         "service-satisfaction",
         "social-benefit",
         "social-cost",
         "sustainable-impact",
+        "target-setting",
     ]
 
     benefit: URIRef  # Benefit
     cost: URIRef  # Cost
+    decision: URIRef  # Decision
+    implementation: URIRef  # Implementation
     output: URIRef  # Output
+    process: URIRef  # Process
     quality: URIRef  # Quality
     quantity: URIRef  # Quantity
     satisfaction: URIRef  # Satisfaction

@@ -14,9 +14,7 @@ from typing import Any
 
 from pikg.checking.validate import RANK, Finding
 from pikg.graph import iris
-from pikg.graph.mapping import target_met
-from pikg.model import Extraction, IndicatorRow
-from pikg.parsing.targets import Target, parse_target
+from pikg.model import Extraction
 
 REGION_LEVELS = ("province", "prefecture", "county", "township")
 
@@ -59,7 +57,7 @@ COLUMNS = (
     Column("value_normalized", "Float64", "换算值", "Number in its base unit (numbers only)"),
     Column("unit_normalized", "string", "换算单位", "Base unit of the normalised value"),
     Column("date_normalized", "string", "日期目标（ISO）", "A deadline as an ISO date"),
-    Column("kind", "string", "目标类型", "number, date, text or empty"),
+    Column("kind", "string", "目标类型", "number, date, range, text or empty"),
     Column("lower_bound", "Float64", "下限", "Least value the target allows (≥, >, =)"),
     Column("upper_bound", "Float64", "上限", "Greatest value the target allows (≤, <, =)"),
     Column("actual", "string", "实际完成值", "Achieved value (self-evaluations)"),
@@ -87,21 +85,6 @@ def bounds(operator: str | None, number: Decimal | None) -> tuple[Decimal | None
     if operator == "=":
         return number, number
     return None, None
-
-
-def _met(row: IndicatorRow, year: int | None) -> bool | None:
-    if not row.actual:
-        return None
-    target = Target(
-        row.operator,
-        row.operator_written,
-        row.value,
-        row.unit,
-        row.kind,
-        row.value_normalized,
-        row.unit_normalized,
-    )
-    return target_met(target, parse_target(row.actual, row.name, year))
 
 
 def _depth(code: str) -> int:
@@ -142,8 +125,13 @@ def records(
         facts = result.facts
         place = _region_cells(result)
         for row in result.rows:
-            number = _decimal(row.value_normalized) if row.kind == "number" else None
-            low, high = bounds(row.operator, number)
+            target = row.target
+            number = _decimal(target.value_normalized) if target.kind == "number" else None
+            low, high = (
+                (target.lower, target.upper)
+                if target.kind == "range"
+                else bounds(target.operator, number)
+            )
             codes = sorted(found.get(iris.target(doc, row), ()))
             out.append(
                 {
@@ -154,24 +142,24 @@ def records(
                     "doc_kind": facts.kind,
                     "source_url": facts.source_url,
                     "project": row.project,
-                    "level1": row.level1,
-                    "level2": row.level2,
+                    "level1": row.level1.label if row.level1 else None,
+                    "level2": row.level2.label if row.level2 else None,
                     "name": row.name,
                     "clean_name": row.clean_name,
                     "concept": row.concept,
                     "concept_label": row.concept_label,
-                    "operator": row.operator,
-                    "operator_written": row.operator_written,
-                    "value": row.value,
-                    "unit": row.unit,
+                    "operator": target.operator,
+                    "operator_written": target.operator_written,
+                    "value": target.value,
+                    "unit": target.unit,
                     "value_normalized": float(number) if number is not None else None,
-                    "unit_normalized": row.unit_normalized,
-                    "date_normalized": row.value_normalized if row.kind == "date" else None,
-                    "kind": row.kind,
+                    "unit_normalized": target.unit_normalized,
+                    "date_normalized": target.value_normalized if target.kind == "date" else None,
+                    "kind": target.kind,
                     "lower_bound": float(low) if low is not None else None,
                     "upper_bound": float(high) if high is not None else None,
-                    "actual": row.actual,
-                    "met": _met(row, facts.year),
+                    "actual": row.actual_written,
+                    "met": row.met,
                     "deviation_reason": row.deviation_reason,
                     "finding_codes": " ".join(codes) or None,
                     "start": row.start,

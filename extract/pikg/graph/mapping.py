@@ -25,11 +25,10 @@ from rdflib.term import Node
 
 from pikg import __version__
 from pikg.graph import iris
-from pikg.model import Extraction, IndicatorRow
+from pikg.model import Extraction, IndicatorRow, Target
 from pikg.namespace import CONCEPT, ID, PIK, PIKCMP, PIKFW, PIKUNIT
-from pikg.parsing import framework as framework_module
 from pikg.parsing.concepts import SCHEME as CONCEPT_SCHEME
-from pikg.parsing.targets import Target, parse_target, units
+from pikg.parsing.targets import unit_info, units
 
 QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -47,6 +46,7 @@ VALUE_KINDS = {
     "number": PIK.NumberValue,
     "date": PIK.DateValue,
     "text": PIK.TextValue,
+    "range": PIK.RangeValue,
     "empty": PIK.EmptyValue,
 }
 LEVEL_SOURCES = {"stated": PIK.Stated, "inferred": PIK.Inferred, "unknown": PIK.Unknown}
@@ -128,7 +128,7 @@ def _value(g: _Graph, node: URIRef, target: Target) -> None:
         g.add(node, PIK.textValue, _zh(target.value))
     if target.unit:
         g.add(node, PIK.unitWritten, Literal(target.unit))
-        info = units().get(target.unit)
+        info = unit_info(target.unit)
         if info is not None:
             g.add(node, PIK.unit, URIRef(info.iri))
             if target.value_normalized:
@@ -136,9 +136,9 @@ def _value(g: _Graph, node: URIRef, target: Target) -> None:
                 g.add(node, PIK.normalizedUnit, URIRef(info.base_iri))
 
 
-def _row(g: _Graph, doc: URIRef, row: IndicatorRow, year: int | None) -> None:
+def _row(g: _Graph, doc: URIRef, row: IndicatorRow) -> None:
     node = URIRef(iris.target(str(doc), row))
-    labels = framework_module.load().by_scheme.get(row.scheme or "", {})
+    target = row.target
     g.add(node, RDF.type, PIK.IndicatorTarget)
     g.add(node, RDFS.label, _zh(row.name))
     g.add(node, PIK.indicatorName, _zh(row.name))
@@ -146,30 +146,33 @@ def _row(g: _Graph, doc: URIRef, row: IndicatorRow, year: int | None) -> None:
     g.add(node, PROV.wasDerivedFrom, doc)
     if row.project:
         g.add(node, PIK.project, URIRef(iris.project(str(doc), row.project)))
-    for prop, label in ((PIK.level1, row.level1), (PIK.level2, row.level2)):
-        if label in labels:
-            g.add(node, prop, URIRef(labels[label].iri))
+    for prop, level in ((PIK.level1, row.level1), (PIK.level2, row.level2)):
+        if level is not None and level.iri:
+            g.add(node, prop, URIRef(level.iri))
     g.add(node, PIK.levelSource, LEVEL_SOURCES[row.level_source])
     _concept(g, node, row)
     if row.scheme:
         g.add(node, PIK.framework, PIKFW[f"scheme-{row.scheme}"])
-    if row.operator in COMPARATORS:
-        g.add(node, PIK.comparator, COMPARATORS[row.operator])
-    elif row.kind == "text":
+    if target.operator in COMPARATORS:
+        g.add(node, PIK.comparator, COMPARATORS[target.operator])
+    elif target.kind == "text":
         g.add(node, PIK.comparator, PIKCMP.qualitative)
-    if row.operator_written:
-        g.add(node, PIK.comparatorWritten, Literal(row.operator_written))
-    _value(g, node, _as_target(row))
-    if row.actual:
+    if target.operator_written:
+        g.add(node, PIK.comparatorWritten, Literal(target.operator_written))
+    _value(g, node, target)
+    if target.kind == "range":  # a one-sided target's bound is its value already
+        if target.lower is not None:
+            g.add(node, PIK.lowerBound, decimal_literal(format(target.lower, "f")))
+        if target.upper is not None:
+            g.add(node, PIK.upperBound, decimal_literal(format(target.upper, "f")))
+    if row.actual is not None:
         achieved = URIRef(f"{node}/achieved")
         g.add(node, PIK.achievedValue, achieved)
         g.add(achieved, RDF.type, PIK.AchievedValue)
         g.add(achieved, PROV.wasDerivedFrom, doc)
-        actual = parse_target(row.actual, row.name, year)
-        _value(g, achieved, actual)
-        met = target_met(_as_target(row), actual)
-        if met is not None:
-            g.add(achieved, PIK.met, Literal(met))
+        _value(g, achieved, row.actual)
+        if row.met is not None:
+            g.add(achieved, PIK.met, Literal(row.met))
     g.add(node, PIK.rawText, Literal(row.raw))
     g.add(node, PIK.startOffset, Literal(row.start, datatype=XSD.nonNegativeInteger))
     g.add(node, PIK.endOffset, Literal(row.end, datatype=XSD.nonNegativeInteger))
@@ -183,10 +186,10 @@ def _row(g: _Graph, doc: URIRef, row: IndicatorRow, year: int | None) -> None:
         g.add(node, PIK.sourceTable, Literal(row.table, datatype=XSD.nonNegativeInteger))
     if row.direction:
         g.add(node, PIK.direction, Literal(row.direction))
-    if row.weight:
-        g.add(node, PIK.weight, decimal_literal(row.weight))
-    if row.score:
-        g.add(node, PIK.score, decimal_literal(row.score))
+    if row.weight is not None:
+        g.add(node, PIK.weight, decimal_literal(format(row.weight, "f")))
+    if row.score is not None:
+        g.add(node, PIK.score, decimal_literal(format(row.score, "f")))
     if row.deviation_reason:
         g.add(node, PIK.deviationReason, _zh(row.deviation_reason))
 
@@ -203,43 +206,6 @@ def _concept(g: _Graph, node: URIRef, row: IndicatorRow) -> None:
     g.add(concept, SKOS.inScheme, CONCEPT_SCHEME)
     if row.concept_label:
         g.add(concept, SKOS.prefLabel, _zh(row.concept_label))
-
-
-_COMPARE = {
-    "≥": lambda a, t: a >= t,
-    "≤": lambda a, t: a <= t,
-    "=": lambda a, t: a == t,
-    ">": lambda a, t: a > t,
-    "<": lambda a, t: a < t,
-}
-
-
-def target_met(target: Target, actual: Target) -> bool | None:
-    """Whether an achieved value meets its target; None where the two cannot be compared."""
-    if target.operator not in _COMPARE or target.value_normalized is None:
-        return None
-    if actual.value_normalized is None or actual.kind != target.kind:
-        return None
-    if target.kind == "number":
-        if actual.unit_normalized != target.unit_normalized:
-            return None
-        a, t = Decimal(actual.value_normalized), Decimal(target.value_normalized)
-        return bool(_COMPARE[target.operator](a, t))
-    if target.kind == "date" and len(actual.value_normalized) == len(target.value_normalized):
-        return bool(_COMPARE[target.operator](actual.value_normalized, target.value_normalized))
-    return None
-
-
-def _as_target(row: IndicatorRow) -> Target:
-    return Target(
-        row.operator,
-        row.operator_written,
-        row.value,
-        row.unit,
-        row.kind,
-        row.value_normalized,
-        row.unit_normalized,
-    )
 
 
 def add_extraction(
@@ -305,7 +271,7 @@ def add_extraction(
             g.add(node, PIK.goal, _zh(project.goal))
 
     for row in result.rows:
-        _row(g, doc, row, facts.year)
+        _row(g, doc, row)
     for item in result.unparsed:
         node = URIRef(iris.unparsed(str(doc), item))
         g.add(node, RDF.type, PIK.UnparsedLine)

@@ -27,7 +27,6 @@ from pikg.errors import UsageError
 from pikg.model import Extraction, IndicatorRow
 from pikg.namespace import PIK, PIKFW
 from pikg.parsing import concepts
-from pikg.parsing import framework as framework_module
 from pikg.parsing.names import clean_name
 
 # Token overlap (Jaccard) at which two names are an edge of the similarity graph.
@@ -74,8 +73,7 @@ class _Concept:
 
 
 def _level2_iri(row: IndicatorRow) -> str | None:
-    levels = framework_module.load().lookup(row.level2 or "")
-    return levels[0].iri if levels else None
+    return row.level2.iri if row.level2 is not None else None
 
 
 def _community_graph(nodes: dict[tuple[str, str], list[IndicatorRow]]) -> nx.Graph:

@@ -127,11 +127,11 @@ def _number(text: str | None) -> Decimal | None:
 
 def dimension(row: IndicatorRow) -> str:
     """What the target measures, coarse enough that two rows of one dimension can be compared."""
-    if row.kind == "date":
+    if row.target.kind == "date":
         return "date"
-    if row.kind in ("text", "empty"):
-        return row.kind
-    unit = simplified(row.unit_normalized or row.unit or bracket_unit(row.name) or "")
+    if row.target.kind in ("text", "empty"):
+        return row.target.kind
+    unit = simplified(row.target.unit_normalized or row.target.unit or bracket_unit(row.name) or "")
     if not unit:  # a bare number: the name's last word says what it counts
         clean = clean_name(row.name)
         if _RATIO_NAME.search(clean):
@@ -153,7 +153,7 @@ def dimension(row: IndicatorRow) -> str:
             return "count:times"
         return f"count:{info.base}"
     if info.dimension == "time" and info.base in ("天", "日"):
-        days = _number(row.value_normalized)
+        days = _number(row.target.value_normalized)
         return "time:year" if days is not None and days >= YEAR_DAYS else "time:day"
     if info.dimension == "measure":
         return f"measure:{info.base}"
@@ -247,6 +247,13 @@ class Assignment:
     source: str  # scheme, rule, similar, minted, document
 
 
+def level2_name(row: IndicatorRow) -> str:
+    """The row's 二级 by its framework name where pikg knows it, else as written."""
+    if row.level2 is None:
+        return ""
+    return row.level2.canonical or row.level2.label
+
+
 def _is_level_label(clean: str) -> bool:
     return bool(framework_module.load().lookup(clean))
 
@@ -257,7 +264,7 @@ def rule_for(normalised: str, dim: str, level2: str = "") -> Rule | None:
 
 def _level_reading(row: IndicatorRow, normalised: str) -> str:
     """A name that is only a level label is read with its level: 满意度 under 满意度指标."""
-    if normalised.startswith("满意") or "满意" in (row.level2 or ""):
+    if normalised.startswith("满意") or "满意" in level2_name(row):
         return f"服务对象{normalised}" if "满意" in normalised else normalised
     return normalised
 
@@ -272,10 +279,10 @@ def assign(row: IndicatorRow, doc_key: str, known: ConceptScheme | None = None) 
     if recorded is not None:
         return Assignment(clean, normalised, dim, recorded.iri, recorded.label, "scheme")
     level_only = _is_level_label(clean)
-    if level_only and dim == "money" and _below(row.value_normalized, UNIT_COST_MAX_YUAN):
+    if level_only and dim == "money" and _below(row.target.value_normalized, UNIT_COST_MAX_YUAN):
         dim = "money:unit"
     reading = _level_reading(row, normalised) if level_only else normalised
-    rule = rule_for(reading, dim, simplified(row.level2 or ""))
+    rule = rule_for(reading, dim, simplified(level2_name(row)))
     if rule is not None:
         return Assignment(clean, normalised, dim, concept_iri(rule.key), rule.zh, "rule")
     if level_only:

@@ -19,9 +19,20 @@ from pikg.namespace import PIKFW
 
 SCHEME_2015 = "2015"
 SCHEME_2021 = "2021"
-_SCHEMES = {str(PIKFW["scheme-2015"]): SCHEME_2015, str(PIKFW["scheme-2021"]): SCHEME_2021}
+SCHEME_EVALUATION = "evaluation"
+_SCHEMES = {
+    str(PIKFW["scheme-2015"]): SCHEME_2015,
+    str(PIKFW["scheme-2021"]): SCHEME_2021,
+    str(PIKFW["scheme-evaluation"]): SCHEME_EVALUATION,
+}
 # A level cell may carry its weight: 产出指标（50分）.
 _WEIGHT_SUFFIX = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
+# An alternative name in brackets: 数量指标(或建筑规模指标), 时效指标(工期指标).
+_ALTERNATIVE = re.compile(r"[(（][^()（）]{0,16}[)）]")
+# Suffixes a level name takes besides 指标: 数量值 (a 数量指标), 数量目标.
+_LEVEL_SUFFIXES = ("指标", "值", "目标")
+# A cell longer than this is an indicator's name or prose, never a level's name.
+MAX_LEVEL_CELL = 20
 
 
 @dataclass(frozen=True)
@@ -42,8 +53,38 @@ class Framework:
 
     def lookup(self, cell: str) -> tuple[Level, ...]:
         """The levels a whole cell names, or () when it names none."""
-        text = _WEIGHT_SUFFIX.sub("", cell.strip())
-        return self.by_label.get(re.sub(r"\s+", "", text), ())
+        text = re.sub(r"\s+", "", _WEIGHT_SUFFIX.sub("", cell.strip()))
+        found = self.by_label.get(text, ())
+        if not found and len(text) <= MAX_LEVEL_CELL:
+            text = _ALTERNATIVE.sub("", text)
+            found = self.by_label.get(text, ()) or self.by_label.get(f"{text}指标", ())
+        return found
+
+    def lookup_loose(self, cell: str) -> tuple[Level, ...]:
+        """Levels of a cell that reads as a level name the framework does not list.
+
+        `可持续性发展影响指标`, `服务对象或受益者满意度指标`, `社会、经济、生态效益指标`: a short
+        cell ending in a level suffix that contains a known level's stem names that level.
+        """
+        text = re.sub(r"\s+", "", _WEIGHT_SUFFIX.sub("", cell.strip()))
+        text = _ALTERNATIVE.sub("", text)
+        if len(text) > MAX_LEVEL_CELL or not text.endswith("指标"):
+            return ()
+        for stem in self.stems:
+            if _subsequence(stem, text):
+                return self.by_label[stem]
+        return ()
+
+    @cached_property
+    def stems(self) -> tuple[str, ...]:
+        """Level names without their suffix, longest first: 可持续影响, 满意度, 效益."""
+        found = {
+            label
+            for label in self.by_label
+            if len(label) >= 2 and not label.endswith(_LEVEL_SUFFIXES)
+        }
+        found.discard("绩效目标")  # a 二级 of 决策, and the word of every form's heading
+        return tuple(sorted(found, key=len, reverse=True))
 
     def resolve(
         self,
@@ -93,6 +134,12 @@ class Framework:
         return [label for label, levels in self.by_label.items() if level in levels]
 
 
+def _subsequence(short: str, long: str) -> bool:
+    """`可持续影响` in `可持续性发展影响指标`: each character in order, gaps allowed."""
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
 def _key(iri: URIRef) -> str:
     return str(iri).removeprefix(str(PIKFW))
 
@@ -127,6 +174,12 @@ def load() -> Framework:
                 if getattr(lit, "language", None) == "zh":
                     text = unicodedata.normalize("NFKC", str(lit))
                     labels.setdefault(text, []).append(level)
+    # 数量值, 数量目标: the same level under another suffix, read but never shown.
+    for label in list(labels):
+        if label.endswith("指标") and len(label) > 2:
+            for suffix in _LEVEL_SUFFIXES[1:]:
+                variant = label[: -len("指标")] + suffix
+                labels.setdefault(variant, list(labels[label]))
     # First-level readings first, so a bare 满意度指标 reads as the 一级 by default.
     by_label = {k: tuple(sorted(v, key=lambda lv: lv.depth)) for k, v in labels.items()}
     glued = tuple(sorted((k for k in by_label if k.endswith("指标")), key=len, reverse=True))

@@ -1,4 +1,9 @@
-"""Extraction: a document in, its facts, projects, indicator rows and unread lines out."""
+"""Extraction: a document in, its facts, projects, indicator rows and unread lines out.
+
+The text is folded once (``reading``), cut once into performance sections and project blocks
+(``sections``), and each block's lines are read once: tokens (``tokens``) → row candidates
+(``layouts``) → rows (``build``), with a ledger (``ledger``) accounting for every character.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,31 @@ import re
 import unicodedata
 from pathlib import Path
 
-from pikg.model import DocumentMeta, Extraction, Project
+from pikg.model import DocumentMeta, Extraction, IndicatorRow, Project, Skip, Unparsed
 from pikg.parsing import concepts
 from pikg.parsing import framework as framework_module
+from pikg.parsing.build import Context, from_candidate, from_prose
 from pikg.parsing.facts import form_projects, indicator_project, read_facts, titled_project
-from pikg.parsing.rows import BlockParser
-from pikg.parsing.sections import blocks, named_projects
+from pikg.parsing.layouts import (
+    Candidate,
+    has_table,
+    read_prose,
+    read_self_evaluation_prose,
+    read_table,
+)
+from pikg.parsing.ledger import Ledger
+from pikg.parsing.sections import Block, blocks, named_projects
+from pikg.parsing.targets import SYMBOL
+from pikg.parsing.tokens import Line
 from pikg.reading.decode import MAX_SIZE, Source, source_from_text
 from pikg.reading.formats import read_document
 from pikg.reading.sidecar import meta_for
+
+# Unclaimed text holding one of these looks like a target pikg failed to read: unparsed.
+# Anything else left over is the section's narrative.
+_TARGET_LIKE = re.compile(rf"(?:{SYMBOL})\s*\d")
+_COMPARISON = re.compile(SYMBOL)
+_PAGE_LINE = re.compile(r"^\s*[-—－]*\s*(?:第\s*\d+\s*页.*|\d{1,3})\s*[-—－]*\s*$")
 
 
 def _key(name: str) -> str:
@@ -41,24 +62,117 @@ class _Projects:
         self.items[key] = project
 
 
+def _read_block(
+    source: Source, block: Block, scheme: str, year: int | None, whole: bool = False
+) -> tuple[list[IndicatorRow], list[Unparsed], list[Skip]]:
+    project = block.project.name if block.project else None
+    ctx = Context(source, scheme, year, project)
+    ledger = Ledger()
+    rows: list[IndicatorRow] = []
+    lines = [ln for ln in block.lines if ln.text.strip()]
+    if not lines:
+        return [], [], []
+    prose_rows: list[IndicatorRow] = []
+    told = read_self_evaluation_prose(source.text, block.lines, scheme)
+    if told:
+        block = Block(block.project, [_blank_out(ln, told) for ln in block.lines], block.explicit)
+        for cand in told:
+            row = from_candidate(ctx, cand)
+            if row is not None:
+                prose_rows.append(row)
+    if has_table(block.lines):
+        candidates: list[Candidate] = []
+        read_table(block.lines, scheme, ledger, candidates.append)
+        for cand in candidates:
+            start, end = cand.extent
+            if cand.group == -1:
+                ledger.skip("restated", start, end)
+                continue
+            if any(t.extent[0] < end and start < t.extent[1] for t in told):
+                continue  # pieces left between prose sentences: the ledger keeps them
+
+            row = from_candidate(ctx, cand)
+            if row is None and any(
+                c.kind in ("target", "op") or _COMPARISON.search(c.text) for _, _, c in cand.cells
+            ):
+                ledger.unparsed(start, end)  # a target pikg could not attach to a name
+            elif row is None:
+                ledger.skip("narrative", start, end)  # words of the form or prose, no target
+            elif _claim_row(ledger, start, end):
+                rows.append(row)
+    else:
+        spans = []
+        for ln in lines:
+            if _PAGE_LINE.match(ln.text):
+                ledger.skip("page-number", ln.start, ln.end)
+            else:
+                spans.extend(_outside(ln.start, ln.end, [t.extent for t in told]))
+        for item in read_prose(source.text, spans, scheme, ledger, levels_only=whole):
+            row = from_prose(ctx, item)
+            if row is not None and _claim_row(ledger, item.start, item.end):
+                rows.append(row)
+            elif item.levels:
+                ledger.unparsed(item.start, item.end)
+    names = {_key(r.name) for r in rows}
+    for cand, row in zip(told, prose_rows, strict=False):
+        start, end = cand.extent
+        if _key(row.name) in names:
+            ledger.skip("restated", start, end)  # the prose restates a table row
+        elif _claim_row(ledger, start, end):
+            rows.append(row)
+    rows.sort(key=lambda r: r.start)
+    first, last = lines[0].start, lines[-1].end
+    unparsed: list[Unparsed] = []
+    skipped: list[Skip] = []
+    for entry in ledger.close(source.text, first, last):
+        if entry.fate == "row":
+            continue
+        a, b = source.span(entry.start, entry.end)
+        if entry.fate == "skip" and entry.reason is not None:
+            skipped.append(Skip(entry.reason, a, b))
+        elif entry.fate == "unparsed" and (
+            entry.start not in {e.start for e in ledger.entries}
+            and (whole or not _TARGET_LIKE.search(source.text[entry.start : entry.end]))
+        ):
+            skipped.append(Skip("narrative", a, b))
+        elif source.original[a:b].strip():
+            unparsed.append(Unparsed(text=source.original[a:b], start=a, end=b, project=project))
+    return rows, unparsed, skipped
+
+
 def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extraction:
     framework = framework_module.load()
     scheme = framework.scheme_of(source.text)
     facts = read_facts(source, meta)
-    rows = []
-    unparsed = []
+    rows: list[IndicatorRow] = []
+    unparsed: list[Unparsed] = []
+    skipped: list[Skip] = []
+    empty: list[tuple[int, int]] = []
     projects = _Projects()
-    for block in blocks(source):
-        name = block.project.name if block.project else None
-        parser = BlockParser(source, framework, scheme, facts.year, name)
-        parser.parse(block.lines)
-        rows.extend(parser.rows)
-        unparsed.extend(parser.unparsed)
-        if block.project is not None and (parser.rows or block.explicit):
+    found = blocks(source)
+    whole = not any(b.lines for b in found)
+    if whole:
+        # No heading marks a performance part: the whole text is searched, and only what
+        # reads as a table or a level path counts.
+        found = [Block(project=None, lines=list(_all_lines(source)))]
+    for block in found:
+        got, lost, skips = _read_block(source, block, scheme, facts.year, whole)
+        rows.extend(got)
+        unparsed.extend(lost)
+        skipped.extend(skips)
+        if block.project is not None and (got or block.explicit):
             projects.add(block.project)
+        if not got and block.explicit and block.lines:
+            empty.append(source.span(block.lines[0].start, block.lines[-1].end))
     # After the blocks, whose names the rows carry: a form's 项目名称 only adds its funds to
-    # the project of the same name.
+    # the project of the same name — or completes a name the form wrapped over two lines.
     for from_form in form_projects(source):
+        for row in rows:
+            if row.project and from_form.name.startswith(row.project):
+                row.project = from_form.name
+        for held in projects.items.values():
+            if from_form.name.startswith(held.name):
+                held.name = from_form.name
         projects.add(from_form)
     for listed in named_projects(source):
         projects.add(Project(name=listed))
@@ -81,9 +195,48 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         unparsed=unparsed,
         digest=source.digest,
         format=source.format,
+        skipped=skipped,
+        empty_sections=empty,
     )
     concepts.annotate(result)
     return result
+
+
+def _outside(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of [start, end) that no span in ``taken`` covers."""
+    pieces = [(start, end)]
+    for a, b in taken:
+        pieces = [
+            part
+            for x, y in pieces
+            for part in ((x, min(y, a)), (max(x, b), y))
+            if part[1] > part[0]
+        ]
+    return pieces
+
+
+def _claim_row(ledger: Ledger, start: int, end: int) -> bool:
+    """Enter a row unless its text is already another row's (a cell read twice)."""
+    if any(e.fate == "row" and e.start < end and start < e.end for e in ledger.entries):
+        return False
+    ledger.row(start, end)
+    return True
+
+
+def _blank_out(line: Line, claimed: list[Candidate]) -> Line:
+    """The line with what another segmenter read turned to spaces: offsets stay put."""
+    chars = list(line.text)
+    for cand in claimed:
+        a, b = cand.extent
+        for i in range(max(a, line.start), min(b, line.end)):
+            chars[i - line.start] = " "
+    return Line(line.start, line.end, "".join(chars))
+
+
+def _all_lines(source: Source) -> list[Line]:
+    from pikg.parsing.sections import lines_of
+
+    return lines_of(source)
 
 
 def extract_file(

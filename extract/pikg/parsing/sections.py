@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass, field
 
 from pikg.model import Project
-from pikg.parsing.rows import Line
+from pikg.parsing import framework as framework_module
 from pikg.parsing.targets import NUMBER, locate, normalise_amount
+from pikg.parsing.tokens import Line
 from pikg.reading.decode import Source
 
 _PART_START = re.compile(r"绩效目标|绩效指标|绩效自评|一级指标.*二级指标")
@@ -15,7 +16,13 @@ _HINT = re.compile(r"(?:年度|项目)?绩效(?:指标|目标)\s*[:：]?")
 _TOP_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]+部分)"
 )
-_NAMED = re.compile(r"^\s*项目名称\s*[:：|]?\s*(?P<name>.*)$")
+_NAMED = re.compile(
+    r"^[\s|#*]*(?:[一二三四五六七八九十\d]{1,3}[、.．]\s*)?\**项目\s*名称\**\s*[:：|]?\s*(?P<name>.*)$"
+)
+# Labels of the form that follow a project's name on the same line, where cells are glued.
+_FORM_LABEL = re.compile(
+    r"主管部门|实施单位|预算单位|项目属性|项目类型|项目负责人|项目编号|资金情况|项目金额"
+)
 _ENUMERATED = re.compile(
     r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d))"
     r"\s*(?P<name>[^:：;；。]{2,60}?)\s*(?P<colon>[:：]|$)"
@@ -69,12 +76,28 @@ def _parts(lines: list[Line]) -> list[list[Line]]:
             and not re.search(r"[。,，;；]|指标\s*[-—–－]", text)
             and locate(text) is None
         )
+        if current is None and re.fullmatch(r"\s*一级\s*指标\s*[|]?\s*", text):
+            opens = True  # a table header cut one cell a line
+        if opens and current is not None and _table_cell(text):
+            opens = False  # 绩效目标, 绩效指标明确性: cells of the table under way
         if opens and (current is None or not _header_row(text)):
             current = []
             parts.append(current)
         if current is not None:
             current.append(line)
     return parts
+
+
+# A cell this short that opens with 绩效目标/绩效指标 names an evaluation row (绩效目标合理性).
+_SHORT_CELL = 8
+
+
+def _table_cell(text: str) -> bool:
+    """A level cell, or an evaluation row's name, one a line inside a table under way."""
+    cell = text.strip(" |")
+    return bool(framework_module.load().lookup(cell)) or (
+        len(cell) <= _SHORT_CELL and cell.startswith(("绩效目标", "绩效指标"))
+    )
 
 
 def _header_row(text: str) -> bool:
@@ -87,6 +110,10 @@ def _first_cell(source: Source, line: Line, offset: int = 0) -> str:
     text = line.text[offset:]
     lead = len(text) - len(text.lstrip())
     cell = re.split(r"\s{2,}|[|\t]", text.strip())[0].strip()
+    label = _FORM_LABEL.search(cell)
+    if label and label.start() > 0:
+        cell = cell[: label.start()]  # 项目名称X主管部门Y: glued cells
+    cell = cell.strip("*# ")
     start = line.start + offset + lead
     return source.raw(start, start + len(cell)).strip() if cell else ""
 
@@ -94,9 +121,25 @@ def _first_cell(source: Source, line: Line, offset: int = 0) -> str:
 def blocks(source: Source) -> list[Block]:
     """Project blocks of every performance part, with the project each belongs to."""
     found: list[Block] = []
-    for part in _parts(lines_of(source)):
+    lines = lines_of(source)
+    # 项目名称 lines anywhere: a part opening below one belongs to that project.
+    stated: list[tuple[int, str]] = []
+    for i, ln in enumerate(lines):
+        m = _NAMED.match(ln.text)
+        if m is None:
+            continue
+        if m.group("name").strip():
+            stated.append((ln.start, _first_cell(source, ln, m.start("name"))))
+            continue
+        following = next((x for x in lines[i + 1 : i + 4] if x.text.strip()), None)
+        if following is not None:  # 项目名称 alone, the name on the next line
+            stated.append((ln.start, _first_cell(source, following)))
+    for part in _parts(lines):
         named = any(_NAMED.match(ln.text) for ln in part)
+        before = [name for at, name in stated if at < part[0].start and name]
         block = Block(project=None)
+        if before and not named:
+            block = Block(project=Project(name=before[-1]), explicit=True)
         found.append(block)
         waiting_for_name = False
         for line in part:

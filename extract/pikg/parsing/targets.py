@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from pikg import resources
+from pikg.model import Target
+from pikg.parsing import lexicon
 
 # Longest forms first, so ">=" is never read as ">".
 _SYMBOLS = {
@@ -20,19 +22,8 @@ _SYMBOLS = {
     "≤": "≤", "<=": "≤", "=<": "≤",
     "==": "=", "=": "=", ">": ">", "<": "<",
 }  # fmt: skip
-_PRE_WORDS = {
-    "大于或等于": "≥", "大于等于": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥",
-    "至少": "≥", "最少": "≥", "达到": "≥",
-    "小于或等于": "≤", "小于等于": "≤", "不高于": "≤", "不超过": "≤", "不多于": "≤",
-    "不大于": "≤", "不超出": "≤", "最多": "≤", "控制在": "≤",
-    "高于": ">", "大于": ">", "多于": ">", "超过": ">",
-    "低于": "<", "小于": "<", "少于": "<",
-    "等于": "=",
-}  # fmt: skip
-_POST_WORDS = {
-    "及以上": "≥", "或以上": "≥", "以上": "≥",
-    "及以下": "≤", "或以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤", "内": "≤",
-}  # fmt: skip
+_PRE_WORDS = lexicon.load().pre
+_POST_WORDS = lexicon.load().post
 
 
 def _alternation(words: object) -> str:
@@ -40,7 +31,8 @@ def _alternation(words: object) -> str:
 
 
 SYMBOL = _alternation(_SYMBOLS)
-PRE_WORD = _alternation(_PRE_WORDS)
+# 为 means = only before a number (为100%), never inside a name (作为, 认定为).
+PRE_WORD = _alternation(w for w in _PRE_WORDS if w != "为")
 POST_WORD = _alternation(_POST_WORDS)
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _DATE = (
@@ -50,12 +42,21 @@ _DATE = (
     r"\s*(?P<end>年底|年末|月底|月末|底|末)?\s*(?P<before>之前|以前|前)?\s*(?:完成|完工|到位|办结|结束)?"
 )
 DATE_RE = re.compile(_DATE)
-_HEAD = re.compile(rf"\s*(?P<sym>{SYMBOL})?\s*(?P<word>{PRE_WORD})?\s*")
+_HEAD = re.compile(rf"\s*(?P<sym>{SYMBOL})?\s*(?P<word>{PRE_WORD}|为(?=\s*\d))?\s*")
 _NUMBER_TARGET = re.compile(
     rf"(?P<num>{NUMBER})\s*(?P<unit>[^\s\d;,。、()]{{0,8}}?)\s*(?P<post>{POST_WORD})?\s*"
 )
 # Names that say the target is a point in time, for month-only dates and Excel serials.
 _TIME_NAME = re.compile(r"时间|日期|期限|时限|到位|截止|完成时")
+
+
+def unit_info(written: str | None) -> UnitInfo | None:
+    """The unit a written form names, whatever its characters (萬人, ％ are 万人, %)."""
+    if not written:
+        return None
+    from pikg.reading.decode import normalise
+
+    return units().get(written) or units().get(normalise(written)[0])
 
 
 @dataclass(frozen=True)
@@ -100,17 +101,6 @@ def units() -> dict[str, UnitInfo]:
         for written in zh(unit, SKOS.prefLabel) + zh(unit, SKOS.altLabel):
             table[written] = info
     return table
-
-
-@dataclass(frozen=True)
-class Target:
-    operator: str | None
-    operator_written: str | None
-    value: str | None
-    unit: str | None
-    kind: str
-    value_normalized: str | None
-    unit_normalized: str | None
 
 
 def _plain(number: Decimal) -> str:
@@ -158,9 +148,88 @@ def _excel_serial(number: str) -> str | None:
     return day.isoformat()
 
 
+_RANGE_SEP = r"\s*(?:-|—|–|－|~|～|至|到)+\s*"
+_RANGE = re.compile(
+    rf"(?P<a>{NUMBER})\s*(?P<ua>%|‰)?{_RANGE_SEP}(?P<b>{NUMBER})\s*(?P<unit>[^\s\d;,。、()]{{0,8}}?)"
+)
+_BOUNDS = re.compile(
+    rf"(?P<o1>{SYMBOL})\s*(?P<a>{NUMBER})\s*(?P<ua>[^\s\d;,。、()且和并]{{0,6}}?)\s*(?:且|并且|和|,|，)\s*"
+    rf"(?P<o2>{SYMBOL})\s*(?P<b>{NUMBER})\s*(?P<unit>[^\s\d;,。、()]{{0,8}}?)"
+)
+_PLUS_MINUS = re.compile(
+    rf"±\s*(?P<num>{NUMBER})\s*(?P<unit>%|‰|[^\s\d;,。、()]{{0,6}}?)\s*(?P<post>{POST_WORD})?"
+)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    try:
+        return Decimal(value) if value is not None else None
+    except InvalidOperation:
+        return None
+
+
+def _bounds(operator: str | None, normalized: str | None) -> tuple[Decimal | None, Decimal | None]:
+    number = _decimal(normalized)
+    if number is None or operator is None:
+        return None, None
+    lower = number if operator in ("≥", ">", "=") else None
+    upper = number if operator in ("≤", "<", "=") else None
+    return lower, upper
+
+
+def _range(body: str, name: str, year: int | None) -> Target | None:
+    """Both bounds: `80%-90%`, `500～600人次`, `≥95%且≤100%`, or a period of two dates."""
+    m = _BOUNDS.fullmatch(body)
+    if m and _SYMBOLS[m.group("o1")] in ("≥", ">") and _SYMBOLS[m.group("o2")] in ("≤", "<"):
+        unit = m.group("unit") or m.group("ua") or None
+        lo = normalise_amount(m.group("a").replace(",", ""), unit)
+        hi = normalise_amount(m.group("b").replace(",", ""), unit)
+        return Target(
+            None, None, body, unit, "range", None, hi[1], _decimal(lo[0]), _decimal(hi[0])
+        )
+    m = _RANGE.fullmatch(body)
+    if m:
+        unit = m.group("unit") or m.group("ua") or None
+        known = unit is None or unit in units() or unit in ("%", "‰")
+        if not known and not re.fullmatch(r"[\u4e00-\u9fff/]{1,6}", unit or ""):
+            return None
+        lo = normalise_amount(m.group("a").replace(",", ""), unit)
+        hi = normalise_amount(m.group("b").replace(",", ""), unit)
+        if (
+            _decimal(lo[0]) is not None
+            and _decimal(hi[0]) is not None
+            and Decimal(lo[0] or 0) <= Decimal(hi[0] or 0)
+        ):
+            return Target(
+                None, None, body, unit, "range", None, hi[1], _decimal(lo[0]), _decimal(hi[0])
+            )
+    parts = re.split(_RANGE_SEP, body)
+    if len(parts) == 2 and all(DATE_RE.fullmatch(p.strip()) for p in parts):
+        first = DATE_RE.fullmatch(parts[0].strip())
+        if first is not None and (first.group("y") or first.group("iy")):
+            return Target(None, None, body, None, "range", None, "date")
+    if re.fullmatch(r"\d{4}\.\d{1,2}\.\d{1,2}" + _RANGE_SEP + r"\d{1,2}\.\d{1,2}", body):
+        return Target(None, None, body, None, "range", None, "date")
+    return None
+
+
 def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
-    """Read a target as written: `≥7225 人`, `<=80%`, `2021年12月31日前完成`, `=成效明显`."""
+    """Read a target as written: `≥7225 人`, `<=80%`, `2021年12月31日前完成`, `80%-90%`, `=成效明显`."""
     body = text.strip().strip("。;；,，")
+    ranged = _range(body, name, year)
+    if ranged is not None:
+        return ranged
+    pm = _PLUS_MINUS.fullmatch(body)
+    if pm:
+        unit = pm.group("unit") or None
+        value = pm.group("num").replace(",", "")
+        normalized, base = normalise_amount(value, unit)
+        bound = _decimal(normalized)
+        written = pm.group("post")
+        return Target(
+            "≤", written, value, unit, "number", normalized, base,
+            -bound if bound is not None else None, bound,
+        )  # fmt: skip
     head = _HEAD.match(body)
     assert head is not None  # every part of it is optional
     sym, word = head.group("sym"), head.group("word")
@@ -172,7 +241,9 @@ def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
 
     date = DATE_RE.fullmatch(rest)
     if date and (date.group("y") or date.group("iy") or _month_is_date(date, name)):
-        effective = "≤" if date.group("before") else operator
+        before = date.group("before")
+        effective = "≤" if before else operator
+        # 前 belongs to the date as written (2021年12月31日前): it is meant, not written, as ≤.
         return Target(effective, written, rest, None, "date", _iso_date(date, year), "date")
 
     number = _NUMBER_TARGET.fullmatch(rest)
@@ -183,12 +254,15 @@ def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
         if post and (operator is None or operator == "="):
             operator = _POST_WORDS[post]
             written = written or post
+        elif post and word and not sym:
+            written = f"{word}…{post}"  # 控制在…以内: one operator written in two words
         if unit is None and _TIME_NAME.search(name):
             serial = _excel_serial(value)
             if serial is not None:
                 return Target(operator, written, value, None, "date", serial, "date")
         normalized, base = normalise_amount(value, unit)
-        return Target(operator, written, value, unit, "number", normalized, base)
+        lower, upper = _bounds(operator, normalized)
+        return Target(operator, written, value, unit, "number", normalized, base, lower, upper)
 
     if not rest:
         return Target(operator, written, None, None, "empty", None, None)

@@ -12,7 +12,8 @@ import calendar
 import re
 from dataclasses import replace
 
-from pikg.parsing.targets import PRE_WORD, SYMBOL, Target
+from pikg.model import Target
+from pikg.parsing.targets import PRE_WORD, SYMBOL
 
 # What may follow the digits a number reader took and still belong to the same number: a
 # fraction slash and denominator, or an exponent.

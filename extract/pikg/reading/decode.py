@@ -1,10 +1,11 @@
 """Read a document: bytes to text, with full-width and look-alike characters normalised.
 
-The parser works on the normalised text; every offset it reports is translated back to the
-decoded source text through ``Source.origin`` so that ``raw``/``start``/``end`` point at what
-the publisher wrote. Normalising also gives every line end as ``\n`` (CRLF, CR-only and the
-other Unicode line separators) and drops NUL and other control characters, so a document's
-rows do not depend on how its lines end or what padding a converter left in it.
+The parser matches on folded text (full-width forms, look-alike comparators, Traditional
+characters, pinyin glosses and CR line ends folded away); every offset it reports is
+translated back to the decoded text through ``Source.origin``, so ``raw``/``start``/``end``
+point at what the publisher wrote.
+Folding also gives every line end as ``\n`` (CRLF, CR-only and the other Unicode line
+separators) and drops NUL and other control characters.
 """
 
 from __future__ import annotations
@@ -17,9 +18,14 @@ import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charset_normalizer import from_bytes
+
+if TYPE_CHECKING:
+    from opencc import OpenCC
 
 from pikg.errors import DocumentError
 from pikg.reading.layout import LineOrigin, Table
@@ -54,8 +60,10 @@ _CHINESE_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp936
 
 @dataclass(frozen=True)
 class Source:
-    """A decoded document: the text as published and its normalised form.
+    """A decoded document: the text as published and its folded form for matching.
 
+    ``text`` is what the parser matches on; ``origin`` translates its offsets back to
+    ``original`` so that every span pikg reports points at what the publisher wrote.
     Documents read from tables (PDF, spreadsheets, Word, web pages) are rendered one table
     row a line of ``|``-separated cells; ``lines`` then says where each line came from and
     ``tables`` keeps the cells themselves with their grid positions.
@@ -64,7 +72,7 @@ class Source:
     path: str
     original: str
     text: str
-    origin: tuple[int, ...]  # origin[i] = index in ``original`` of normalised char i
+    origin: Origin
     format: str = "text"
     lines: tuple[LineOrigin, ...] = ()  # in order of ``start``; empty for plain text
     tables: tuple[Table, ...] = ()
@@ -94,11 +102,11 @@ class Source:
         return first
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """Offsets in the original text of the normalised span [start, end)."""
-        if start >= len(self.origin):
+        """Offsets in the original text of the folded span [start, end)."""
+        if start >= len(self.text):
             return len(self.original), len(self.original)
-        last = self.origin[end - 1] + 1 if end > start else self.origin[start]
-        return self.origin[start], last
+        last = self.origin.at(end - 1) + 1 if end > start else self.origin.at(start)
+        return self.origin.at(start), last
 
     @property
     def digest(self) -> str:
@@ -109,6 +117,22 @@ class Source:
     def raw(self, start: int, end: int) -> str:
         a, b = self.span(start, end)
         return self.original[a:b]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Folded offset → original offset, stored as the points where the two drift apart.
+
+    Most characters fold to one character, so the map is a handful of breakpoints (folded
+    offset, shift) searched by bisection: linear to build, whatever the document's size.
+    """
+
+    folded: tuple[int, ...]
+    shift: tuple[int, ...]
+
+    def at(self, i: int) -> int:
+        k = bisect.bisect_right(self.folded, i) - 1
+        return i + (self.shift[k] if k >= 0 else 0)
 
 
 def decode(data: bytes, path: str) -> str:
@@ -161,30 +185,81 @@ def decode(data: bytes, path: str) -> str:
         raise DocumentError(path, f"undecodable bytes ({exc.__class__.__name__})") from exc
 
 
-def _normal_char(ch: str, following: str) -> str:
-    """The normalised form of one character (``following`` is the next one, or "")."""
+# Pinyin that mirror sites leave after a character: 執(zhí), 區(qū).
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüḿńňǹ]{1,6}[)）]")
+_CR = re.compile(r"\r\n?")
+
+
+@cache
+def _fold_char(ch: str) -> str:
+    """One character folded: line ends to \n, controls dropped, look-alikes, NFKC, then
+    Traditional → Simplified (OpenCC)."""
     if ch in _LINE_ENDS:
-        return "" if ch == "\r" and following == "\n" else "\n"
-    if ch in "\t\n":
-        return ch
-    if unicodedata.category(ch) == "Cc":
+        return "\n"
+    if unicodedata.category(ch) == "Cc" and ch not in "\t\n":
         return ""  # NUL padding, escape sequences' ESC and other controls carry no text
     out = LOOKALIKES.get(ch)
-    if out is None:
-        out = unicodedata.normalize("NFKC", ch) if ord(ch) > 0x7F else ch
+    if out is not None:
+        return out
+    out = unicodedata.normalize("NFKC", ch)
+    if len(out) == 1 and "\u3400" <= out <= "\u9fff":
+        out = _t2s().convert(out)
     return out
 
 
-def normalise(original: str) -> tuple[str, tuple[int, ...]]:
-    """Line ends as \n, controls dropped, NFKC plus comparison look-alikes, character by
-    character, with an offset map."""
+@cache
+def _t2s() -> OpenCC:
+    """OpenCC's Traditional → Simplified tables, loaded by the first document that has CJK."""
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def normalise(original: str) -> tuple[str, Origin]:
+    """The text folded for matching, with the map back to ``original``.
+
+    CR and CRLF become LF; pinyin glosses are dropped; each other character folds on its own
+    (so a folded offset always has one original character behind it).
+    """
+    table = {
+        ord(ch): _fold_char(ch)
+        for ch in set(original)
+        if (ord(ch) > 0x7F or unicodedata.category(ch) == "Cc") and ch not in "\t\n\r"
+    }
+    table = {k: v for k, v in table.items() if v != chr(k)}
+    # Pieces whose folded length differs from the original's: where offsets drift.
+    odd = [chr(k) for k, v in table.items() if len(v) != 1]
+    pattern = "|".join(
+        [_PINYIN.pattern, _CR.pattern] + ([f"[{re.escape(''.join(odd))}]"] if odd else [])
+    )
     pieces: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(original):
-        out = _normal_char(ch, original[i + 1 : i + 2])
+    folded_at: list[int] = []
+    shifts: list[int] = []
+    pos = 0
+    length = 0
+    for m in re.finditer(pattern, original):
+        pieces.append(original[pos : m.start()])
+        length += m.start() - pos
+        piece = m.group()
+        if piece.startswith("\r"):
+            out = "\n"
+        elif len(piece) == 1:
+            out = table[ord(piece)]
+        else:
+            out = ""
         pieces.append(out)
-        origin.extend([i] * len(out))
-    return "".join(pieces), tuple(origin)
+        # Every folded character of this piece points at the piece's first character,
+        # and what follows points past it.
+        for j in range(len(out)):
+            folded_at.append(length + j)
+            shifts.append(m.start() - (length + j))
+        length += len(out)
+        folded_at.append(length)
+        shifts.append(m.end() - length)
+        pos = m.end()
+    pieces.append(original[pos:])
+    text = "".join(pieces).translate({k: v for k, v in table.items() if len(v) == 1})
+    return text, Origin(tuple(folded_at), tuple(shifts))
 
 
 def source_from_text(

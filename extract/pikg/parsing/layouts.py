@@ -1,0 +1,671 @@
+"""Layout segmenters: typed cells (or prose) into row candidates with named columns.
+
+Two segmenters cover the layouts disclosures use:
+
+- ``read_table``: any table — one row a line or one cell a line, pipes, tabs, spaces or
+  glued cells, columns in any order. The header's roles give the column model; level cells
+  are carried down; each data cell goes to the next column that accepts its kind.
+- ``read_prose``: targets in running text — level paths (`产出指标-数量指标-名称（≥7225人）`),
+  `设1条数量指标:名称≥1个月;`, numbered headings, and lists split on `;；。，`.
+
+A new layout is one more segmenter here and one more folder in ``tests/cases/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+from pikg.parsing import framework as framework_module
+from pikg.parsing import lexicon as lexicon_module
+from pikg.parsing.framework import Level
+from pikg.parsing.ledger import Ledger
+from pikg.parsing.targets import POST_WORD, PRE_WORD, SYMBOL, locate
+from pikg.parsing.tokens import Cell, Line, cells_of_line, classify, is_target
+
+# Which cell kinds each column takes.
+ACCEPTS: dict[str, frozenset[str]] = {
+    "name": frozenset({"text"}),
+    "value": frozenset({"target", "text"}),
+    "actual": frozenset({"target", "text"}),
+    "op": frozenset({"op"}),
+    "unit": frozenset({"unit"}),
+    "weight": frozenset({"target", "score"}),
+    "score": frozenset({"target", "score"}),
+    "completion": frozenset({"target"}),
+    "direction": frozenset({"text", "op"}),
+    "nature": frozenset({"text"}),
+    "reason": frozenset({"text", "target"}),
+    "explain": frozenset({"text", "target", "op", "unit", "score"}),
+}
+DEFAULT_COLUMNS = (("name", None), ("value", None))
+EVALUATION = framework_module.SCHEME_EVALUATION
+# A row line of this many text cells with no target and no level is another table's header.
+FOREIGN_HEADER = 4
+_UNIT_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,4}(?:/[\u4e00-\u9fffA-Za-z]{1,3})?")
+_PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-—－]+\d{1,3}[-—－]+")
+# A line with more cells than this many times the columns is a stream of cells, not a row.
+STREAM_FACTOR = 2
+
+
+@dataclass
+class LevelCell:
+    cell: Cell | None  # None for a level inferred from its 二级
+    level: Level
+
+
+@dataclass
+class Candidate:
+    """A row being read: its levels and the cells of each column."""
+
+    l1: LevelCell | None
+    l2: LevelCell | None
+    cells: list[tuple[str, str | None, Cell]] = field(default_factory=list)  # role, period
+    unnamed: bool = False
+    line: int = -1
+    group: int = 0
+    next_column: int = 0  # the first data column not yet filled or passed over
+
+    def roles(self) -> list[str]:
+        return [role for role, _, _ in self.cells]
+
+    @property
+    def extent(self) -> tuple[int, int]:
+        spans = [(c.start, c.end) for _, _, c in self.cells]
+        return min(a for a, _ in spans), max(b for _, b in spans)
+
+
+Emit = Callable[[Candidate], None]
+
+
+@dataclass
+class TableReader:
+    """One table's state while its cells stream past."""
+
+    scheme: str
+    ledger: Ledger
+    emit: Emit
+    columns: list[tuple[str, str | None]] = field(default_factory=list)
+    header_open: bool = False
+    saved: list[tuple[str, str | None]] = field(default_factory=list)
+    in_table: bool = False
+    l1: LevelCell | None = None
+    l2: LevelCell | None = None
+    pending: Candidate | None = None
+    after_level: bool = False
+    level_names: bool = False  # rows here are named by their 二级 alone (unnamed rows)
+    skip_next: bool = False
+    wrapped: str | bool = False  # the pending row's name may run on into the next line
+    header_line: bool = False  # the previous line was a header
+    line_candidates: list[Candidate] = field(default_factory=list)
+
+    # ---- lines --------------------------------------------------------------------------
+
+    def line(self, cells: list[Cell]) -> None:
+        cells = [c for c in cells if c.kind != "empty" or not c.text]
+        meaningful = [c for c in cells if c.kind != "empty"]
+        if meaningful and _PAGE_LINE.fullmatch("".join(c.text for c in meaningful)):
+            for c in meaningful:
+                self.ledger.skip("page-number", c.start, c.end)
+            return
+        if not meaningful:
+            if cells and self.pending is not None and not self.header_open:
+                self._place(cells[0])  # a blank cell line holds an empty column
+            return
+        if any(c.kind == "footer" for c in meaningful):
+            self.flush()
+            self.in_table = False  # the page's footer: the table is over
+            self.columns, self.l1, self.l2 = [], None, None
+            for c in meaningful:
+                self.ledger.skip("boilerplate", c.start, c.end)
+            return
+        if self._header_line(meaningful):
+            self.header_line = True
+            return
+        if self.header_line and _header_tail(meaningful):
+            self.header_line = False
+            self.ledger.skip("header", meaningful[0].start, meaningful[-1].end)
+            return
+        self.header_line = False
+        width = len(self._data_columns()) + 2
+        as_row = 2 <= len(meaningful) <= width * STREAM_FACTOR
+        kinds = [c.kind for c in meaningful]
+        if (
+            as_row
+            and kinds.count("text") >= FOREIGN_HEADER
+            and not {"target", "level"} & set(kinds)
+        ):
+            self.flush()
+            self.in_table = False  # another table (a list of schools, of funds) begins
+            self.columns = []
+            self.l1 = self.l2 = None
+            for c in meaningful:
+                self.ledger.skip("narrative", c.start, c.end)
+            return
+        wrapped, self.wrapped = self.wrapped, False
+        if wrapped == "open-name" or (
+            wrapped
+            and meaningful[0].kind == "text"
+            and len(meaningful) <= 2
+            and not any(c.kind == "level" for c in meaningful)
+        ):
+            wrapped = True
+        elif wrapped:
+            wrapped = False
+            self.flush()
+        if as_row and not wrapped:
+            self.flush()
+            self.line_candidates = []
+        for cell in meaningful:
+            if wrapped and self.pending is not None and cell.kind == "text":
+                self.pending.cells.append(("name", None, cell))  # the rest of a wrapped name
+                wrapped = False
+                continue
+            wrapped = False
+            self.feed(cell)
+        pending = self.pending
+        if as_row and pending is not None and pending.roles() == ["name"] and not pending.unnamed:
+            name = pending.cells[0][2].text
+            if name.count("(") + name.count("（") > name.count(")") + name.count("）"):
+                self.wrapped = "open-name"  # `名称（按抽查` with nothing after it: wrapped mid-cell
+            else:
+                self.wrapped = "maybe"  # a name alone: the next short line may finish it
+            return
+        if as_row:
+            self.flush()
+            self._restated_groups()
+        self.skip_next = False
+
+    def _header_line(self, cells: list[Cell]) -> bool:
+        heads = [c for c in cells if c.kind == "header"]
+        others = [c for c in cells if c.kind not in ("header", "boilerplate")]
+        if not heads:
+            return False
+        if others and not (len(heads) >= 2 and len(others) == 1 and others[0] is cells[0]):
+            return False
+        for cell in cells:
+            if cell.kind == "header":
+                self._header_cell(cell)
+            else:
+                self.ledger.skip(
+                    "boilerplate" if cell.kind == "boilerplate" else "header", cell.start, cell.end
+                )
+        return True
+
+    # ---- cells --------------------------------------------------------------------------
+
+    def feed(self, cell: Cell) -> None:
+        kind = cell.kind
+        if kind == "header":
+            self._header_cell(cell)
+            return
+        if kind == "boilerplate":
+            self.ledger.skip("boilerplate", cell.start, cell.end)
+            return
+        if kind == "text" and self.header_open and self.columns:
+            # A header cell the lexicon does not know (a township, a recipient): one more
+            # value column, named by it.
+            self.columns.append(("value", None))
+            self.ledger.skip("header", cell.start, cell.end)
+            return
+        if kind == "footer":
+            self.flush()
+            self.in_table = False  # the page's footer: the table is over
+            self.columns, self.l1, self.l2 = [], None, None
+            self.ledger.skip("boilerplate", cell.start, cell.end)
+            return
+        self._close_header()
+        if kind == "contact" or self.skip_next:
+            self.ledger.skip("contact", cell.start, cell.end)
+            self.skip_next = kind == "contact" and not self.skip_next
+            return
+        if kind == "total":
+            self.flush()
+            self.ledger.skip("total", cell.start, cell.end)
+            self.skip_next = True  # the total's own figure
+            return
+        if kind == "page":
+            self.ledger.skip("page-number", cell.start, cell.end)
+            return
+        if kind == "level":
+            self._level(cell)
+            return
+        if not self.in_table:
+            self.ledger.skip("narrative", cell.start, cell.end)
+            return
+        if self.pending is None:
+            self._start(cell)
+            return
+        self._place(cell)
+
+    def _start(self, cell: Cell) -> None:
+        unnamed = cell.kind in ("target", "op") or (
+            self.level_names and self.after_level and self.l2 is not None and cell.kind == "text"
+        )
+        if cell.kind == "text" and not unnamed:
+            self.pending = Candidate(self.l1, self.l2, [("name", None, cell)], line=cell.line)
+            self.pending.next_column = 1
+        elif unnamed and self.after_level and (self.l2 or self.l1):
+            self.level_names = True
+            self.pending = Candidate(self.l1, self.l2, [], unnamed=True, line=cell.line)
+            self.pending.next_column = 1
+            self._place(cell)
+            return
+        elif cell.kind == "score":
+            self.ledger.skip("narrative", cell.start, cell.end)
+        elif cell.kind == "target" and re.fullmatch(r"\d{1,3}", cell.text):
+            self.ledger.skip("page-number", cell.start, cell.end)
+        else:
+            self.ledger.unparsed(cell.start, cell.end)
+        self.after_level = False
+
+    def _place(self, cell: Cell) -> None:
+        """Put a cell in the next column of the pending row that takes its kind."""
+        pending = self.pending
+        assert pending is not None
+        columns = self._data_columns()
+        done = pending.next_column
+        for j in range(done, len(columns)):
+            role, period = columns[j]
+            takes = cell.kind in ACCEPTS.get(role, frozenset()) or (
+                role == "unit"
+                and cell.kind == "text"
+                and _UNIT_WORD.fullmatch(cell.text) is not None
+            )  # a unit pikg does not list (万立方米, 单) in a unit column is still the unit
+            if cell.kind == "empty" or takes:
+                if role == "value" and cell.kind == "text" and _value_is_prose(cell.text):
+                    break
+                if j > done:  # columns skipped over stay empty
+                    for k in range(done, j):
+                        pending.cells.append((columns[k][0], columns[k][1], _blank(cell)))
+                pending.cells.append((role, period, cell))
+                pending.next_column = j + 1
+                if j == len(columns) - 1:
+                    self.flush()
+                return
+        # No column left takes it: a text cell opens the next row, anything else is extra.
+        if cell.kind == "text":
+            self.flush()
+            self._start(cell)
+        elif cell.kind == "empty":
+            return
+        elif "value" not in pending.roles() and cell.kind == "target":
+            pending.cells.append(("value", None, cell))
+        else:
+            pending.cells.append(("extra", None, cell))
+
+    def _level(self, cell: Cell) -> None:
+        if self.pending is not None and self.pending.cells:
+            self.flush()
+            self.pending = None
+        fw = framework_module.load()
+        on_line = (
+            self.l1 is not None and self.l1.cell is not None and self.l1.cell.line == cell.line
+        )
+        level = fw.resolve(cell.levels, self.scheme, self.l1.level if self.l1 else None, on_line)
+        if (
+            EVALUATION in level.schemes
+            and level.depth == 2
+            and (self.l1 is None or self.l1.level.key != level.broader)
+        ):
+            # 绩效目标, 资金管理 name a level only under their 决策/过程; elsewhere they are
+            # the form's own words.
+            self.feed(Cell(cell.start, cell.end, cell.text, "boilerplate", cell.line))
+            return
+        if level.depth == 1:
+            self.l1, self.l2 = LevelCell(cell, level), None
+        else:
+            self.l2 = LevelCell(cell, level)
+            if self.l1 is None or level.broader != self.l1.level.key:
+                parent = fw.parent(level)
+                self.l1 = LevelCell(None, parent) if parent else None
+        self.ledger.skip("level", cell.start, cell.end)
+        self.in_table = True
+        self.after_level = True
+
+    def _header_cell(self, cell: Cell) -> None:
+        if not self.header_open:
+            self.flush()
+            self.saved, self.columns = self.columns, []
+            self.header_open = True
+        assert cell.role is not None
+        self.columns.append((cell.role, cell.period))
+        self.ledger.skip("header", cell.start, cell.end)
+
+    def _close_header(self) -> None:
+        if not self.header_open:
+            return
+        self.header_open = False
+        roles = {role for role, _ in self.columns}
+        if not roles & {"name", "value"} and self.saved:
+            self.columns = self.saved  # a stray header word inside a table changes nothing
+            return
+        self.in_table = True
+        self.l1 = self.l2 = None
+        self.level_names = False
+
+    def _data_columns(self) -> list[tuple[str, str | None]]:
+        columns = [c for c in self.columns if c[0] not in ("l1", "l2")] or list(DEFAULT_COLUMNS)
+        if columns[0][0] != "name" and ("name", None) not in columns:
+            columns.insert(0, ("name", None))
+        return columns
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return
+        if pending.cells:
+            pending.group = len(self.line_candidates)
+            self.line_candidates.append(pending)
+            self.emit(pending)
+        self.after_level = False
+
+    def _restated_groups(self) -> None:
+        """A line holding the same indicator twice (中期 and 年度 side by side) keeps the last."""
+        seen: dict[str, Candidate] = {}
+        for cand in self.line_candidates:
+            name = next((c.text for r, _, c in cand.cells if r == "name"), None)
+            if name is not None:
+                if name in seen:
+                    seen[name].group = -1  # marks the earlier one as restated
+                seen[name] = cand
+        self.line_candidates = []
+
+
+def _header_tail(cells: list[Cell]) -> bool:
+    """`字描述）`: the end of a header cell wrapped onto the next line."""
+    text = "".join(c.text for c in cells)
+    return len(cells) == 1 and text.endswith((")", "）")) and not re.search(r"[(（]", text)
+
+
+def _blank(cell: Cell) -> Cell:
+    return Cell(cell.start, cell.start, "", "empty", cell.line)
+
+
+def _value_is_prose(text: str) -> bool:
+    """A sentence, not a qualitative target (`稳步提高`, `有效`, `是`)."""
+    return len(text) > 24 or bool(re.search(r"[。;；]", text)) or text.count("、") >= 2
+
+
+def read_table(lines: list[Line], scheme: str, ledger: Ledger, emit: Emit) -> None:
+    reader = TableReader(scheme, ledger, emit)
+    for i, line in enumerate(lines):
+        reader.line(cells_of_line(line, i))
+    reader.flush()
+
+
+def has_table(lines: list[Line]) -> bool:
+    """A block is a table when a line holds a header cell or a row of level cells."""
+    for i, line in enumerate(lines):
+        cells = cells_of_line(line, i)
+        if any(c.kind == "header" and c.role in ("l1", "l2", "name", "value") for c in cells):
+            return True
+        if ("|" in line.text or "\t" in line.text) and any(c.kind == "level" for c in cells):
+            return True
+    return False
+
+
+# ---- prose ---------------------------------------------------------------------------
+
+
+@dataclass
+class ProseItem:
+    start: int
+    end: int
+    levels: list[tuple[int, int, Level]]  # span of each level named before the item
+    name: tuple[int, int] | None
+    target: tuple[int, int] | None
+
+
+_ENUM = r"(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．)）](?!\d))"
+_NEW_ITEM = re.compile(rf"\s*(?:{_ENUM}|设\s*\d+\s*条)")
+_ITEM_LABEL = re.compile(r"^\s*(?:[\u4e00-\u9fff]{0,8}(?:绩效)?目标|绩效指标)\s*[:：]\s*")
+
+
+@cache
+def _path_after_colon() -> re.Pattern[str]:
+    fw = framework_module.load()
+    labels = "|".join(map(re.escape, sorted(fw.by_label, key=len, reverse=True)))
+    return re.compile(rf"[:：]\s*(?=(?:{labels})\s*[-—–－:：])")
+
+
+@cache
+def _level_prefix() -> re.Pattern[str]:
+    fw = framework_module.load()
+    labels = "|".join(map(re.escape, sorted(fw.by_label, key=len, reverse=True)))
+    return re.compile(
+        rf"\s*{_ENUM}?\s*(?P<count>设?\s*\d+\s*条)?\s*[【\[(（]?\s*(?P<label>{labels})\s*"
+        rf"(?:(?P<sep>[】\])）]\s*[:：]?|[-—–－:：]+)|(?P<glued>))\s*"
+    )
+
+
+def read_prose(
+    text: str, spans: list[tuple[int, int]], scheme: str, ledger: Ledger, levels_only: bool = False
+) -> list[ProseItem]:
+    """Targets written as text over the given spans of the folded text.
+
+    The spans' text is read as one (a target wrapped mid-word reads whole); each item of a
+    list, split on `;；。` and on `，,` where every piece holds a target, is one row.
+    """
+    index: list[int] = []
+    chars: list[str] = []
+    for a, b in spans:
+        piece = text[a:b]
+        if chars and _NEW_ITEM.match(piece):
+            chars.append("；")  # a line opening with a number or a level starts an item
+            index.append(index[-1])
+        chars.extend(piece)
+        index.extend(range(a, b))
+    joined = "".join(chars)
+    items: list[ProseItem] = []
+    fw = framework_module.load()
+    current_l1: Level | None = None
+    heading: list[tuple[int, int, Level]] = []  # levels of a heading line, for the items below
+    for m in re.finditer(r"[^;；。]+", joined):
+        pieces = _comma_pieces(joined, m.start(), m.end())
+        for a, b in pieces:
+            item = _item(joined, a, b, fw, scheme, current_l1)
+            if item is None:
+                continue
+            if item.levels and item.name is None and item.target is None:
+                heading = item.levels  # `（一）数量指标`: a heading over the items that follow
+                for x, y, _ in item.levels:
+                    ledger.skip("level", index[x], index[y - 1] + 1)
+                continue
+            if not item.levels and heading and item.target is not None:
+                item.levels = [(x, x, lv) for x, _, lv in heading]
+            elif item.levels:
+                heading = []
+            segment = (m.start(), m.end())
+            if not item.levels and not _bare_item_reads(
+                joined, item, len(pieces), levels_only, segment
+            ):
+                continue
+            for _, _, level in item.levels:
+                if level.depth == 1:
+                    current_l1 = level
+            # back to folded-text offsets
+            item.start, item.end = index[item.start], index[item.end - 1] + 1
+            item.levels = [
+                (index[x], index[y - 1] + 1 if y > x else index[x], lv) for x, y, lv in item.levels
+            ]
+            if item.name:
+                item.name = (index[item.name[0]], index[item.name[1] - 1] + 1)
+            if item.target:
+                item.target = (index[item.target[0]], index[item.target[1] - 1] + 1)
+            items.append(item)
+    return items
+
+
+def _bare_item_reads(
+    joined: str, item: ProseItem, pieces: int, levels_only: bool, segment: tuple[int, int]
+) -> bool:
+    """An item with no level is a row only where it reads as one: a short name, and an
+    operator unless it stands in a list of several."""
+    if levels_only or item.name is None or item.target is None:
+        return False
+    name = joined[item.name[0] : item.name[1]]
+    if len(name) > 40 or re.search(r"[,，。:：]", name):
+        return False
+    target = joined[item.target[0] : item.target[1]]
+    if re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", target) or re.search(rf"(?:{POST_WORD})$", target):
+        return True
+    # No comparison: a row only in a list of targets — `;`-separated, or commas in a
+    # sentence that says it lists targets (绩效目标：…) or compares somewhere.
+    if re.search(r"[;；]", joined[item.end : item.end + 1]):
+        return True
+    sentence = joined[segment[0] : segment[1]]
+    return pieces > 1 and bool(
+        _ITEM_LABEL.match(sentence) or re.search(rf"(?:{SYMBOL}|{PRE_WORD})\s*\d", sentence)
+    )
+
+
+def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    pieces = [(m.start(), m.end()) for m in re.finditer(r"[^,，]+", text[a:b])]
+    pieces = [(a + x, a + y) for x, y in pieces]
+    if len(pieces) > 1 and all(_split_at_target(_strip_prefixes(text[x:y])) for x, y in pieces):
+        return pieces
+    return [(a, b)]
+
+
+def _strip_prefixes(text: str) -> str:
+    while True:
+        m = _level_prefix().match(text)
+        if not m or not (m.group("sep") is not None or m.group("label").endswith("指标")):
+            return text
+        text = text[m.end() :]
+
+
+def _item(
+    joined: str, a: int, b: int, fw: framework_module.Framework, scheme: str, l1: Level | None
+) -> ProseItem | None:
+    pos = a
+    label = _ITEM_LABEL.match(joined, pos, b)
+    if label:
+        pos = label.end()
+    elif not _level_prefix().match(joined, pos, b):
+        # `…项目预算绩效目标：产出指标-…`: a path after a label ending in a colon
+        path = _path_after_colon().search(joined, pos, b)
+        if path:
+            pos = path.end()
+    # The row starts where its path (or its name) does: a label before it is narrative.
+    a = pos + len(joined[pos:b]) - len(joined[pos:b].lstrip())
+    levels: list[tuple[int, int, Level]] = []
+    while pos < b:
+        m = _level_prefix().match(joined, pos, b)
+        if not m:
+            break
+        glued = m.group("glued") is not None and m.group("sep") is None
+        if glued and not m.group("label").endswith("指标"):
+            break
+        candidates = fw.lookup(m.group("label"))
+        # `设1条满意度指标`: counted indicators are listed by their 二级
+        on_line = any(lv.depth == 1 for _, _, lv in levels) or m.group("count") is not None
+        level = fw.resolve(candidates, scheme, l1, on_line)
+        if EVALUATION in level.schemes and (l1 is None or level.broader != l1.key):
+            break  # 绩效目标： as a label, not the 二级 of 决策
+        levels.append((m.start("label"), m.end("label"), level))
+        if level.depth == 1:
+            l1 = level
+        pos = m.end()
+    body = joined[pos:b]
+    stripped = body.strip(" :：")
+    if not stripped:
+        return ProseItem(a, b, levels, None, None) if levels else None
+    lead = pos + body.index(stripped)
+    end = lead + len(stripped)
+    bracket = re.search(r"[(（]([^()（）]*)[)）]\s*$", stripped)
+    if bracket and is_target(bracket.group(1).strip()):
+        name_end = lead + bracket.start()
+        return ProseItem(
+            a, b, levels, (lead, name_end), (lead + bracket.start(1), lead + bracket.end(1))
+        )
+    at = _split_at_target(stripped)
+    if at is None:
+        nature = _nature_split(stripped)
+        if nature is not None and levels:
+            return ProseItem(a, b, levels, (lead, lead + nature[0]), (lead + nature[1], end))
+        if is_target(stripped) and levels:
+            return ProseItem(a, b, levels, None, (lead, end))
+        return ProseItem(a, b, levels, None, None) if levels else None
+    name = stripped[:at].rstrip(" :：")
+    if not name.strip():
+        return ProseItem(a, b, levels, None, (lead, end)) if levels else None
+    return ProseItem(a, b, levels, (lead, lead + len(name)), (lead + at, end))
+
+
+@cache
+def _self_evaluation_sentence() -> re.Pattern[str]:
+    """`名称绩效目标值是10万元,实际完成值为0万元,目标完成率为0%`: a self-evaluation in prose."""
+    fw = framework_module.load()
+    labels = "|".join(map(re.escape, sorted(fw.by_label, key=len, reverse=True)))
+    stop = r",，。;；:："
+    return re.compile(
+        rf"(?:[(（]\d{{1,2}}[)）])?(?:(?P<level>{labels})[:：])?"
+        rf"(?P<name>[^{stop}()（）]{{2,40}}?)(?:绩效)?目标值(?:是|为|[:：])\s*(?P<target>[^{stop}]+?)\s*[,，]\s*"
+        rf"实际完成值(?:是|为|[:：])?\s*(?P<actual>[^{stop}]+?)\s*"
+        rf"(?:[,，]\s*(?:目标)?完成率(?:是|为)?\s*(?P<rate>\d+(?:\.\d+)?%))?(?=[{stop}]|$)"
+    )
+
+
+def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> list[Candidate]:
+    """Self-evaluation sentences anywhere in the block, as candidates with named columns."""
+    fw = framework_module.load()
+    found: list[Candidate] = []
+    for i, line in enumerate(lines):
+        if "实际完成值" not in line.text:
+            continue  # the sentence's own words; most lines have none
+        for m in _self_evaluation_sentence().finditer(text, line.start, line.end):
+            l1 = l2 = None
+            if m.group("level"):
+                level = fw.resolve(fw.lookup(m.group("level")), scheme, None, False)
+                cell = Cell(
+                    m.start("level"), m.end("level"), m.group("level"), "level", i, (level,)
+                )
+                if level.depth == 2:
+                    l2 = LevelCell(cell, level)
+                    parent = fw.parent(level)
+                    l1 = LevelCell(None, parent) if parent else None
+                else:
+                    l1 = LevelCell(cell, level)
+            cand = Candidate(l1, l2, line=i)
+            for role in ("name", "target", "actual", "rate"):
+                if m.group(role) is not None:
+                    column = {"target": "value", "rate": "completion"}.get(role, role)
+                    a, b = m.start(role), m.end(role)
+                    cand.cells.append((column, None, Cell(a, b, text[a:b], "text", i)))
+            found.append(cand)
+    return found
+
+
+_TRAILING_NUMBER = re.compile(r"(?<=[^\d.,])\d+(?:\.\d+)?\s*(?:[%‰]|[\u4e00-\u9fff/·]{1,6})?$")
+
+
+def _split_at_target(text: str) -> int | None:
+    """Where the target starts in `name target`: `locate`, or a number and a unit-like word
+    closing the text (`学前教育资助标准1000元/生·年`)."""
+    at = locate(text)
+    if at is not None:
+        return at
+    m = _TRAILING_NUMBER.search(text)
+    if m and re.search(r"[\u4e00-\u9fffA-Za-z]", text[: m.start()]) and is_target(m.group()):
+        return m.start()
+    return None
+
+
+def _nature_split(text: str) -> tuple[int, int] | None:
+    """`维护单位日常运转定性有效`: the name, then 定性/定量, then a qualitative target."""
+    for word in lexicon_module.load().natures:
+        i = text.rfind(word)
+        if i > 0 and i + len(word) < len(text) and len(text) - i - len(word) <= 8:
+            return i, i + len(word)
+    return None
+
+
+def classify_line_cells(line: Line, index: int) -> list[Cell]:
+    return cells_of_line(line, index)
+
+
+__all__ = ["SYMBOL", "Candidate", "ProseItem", "classify", "has_table", "read_prose", "read_table"]

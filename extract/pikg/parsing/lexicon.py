@@ -1,0 +1,100 @@
+"""Everything the parser recognises, from data: one loader for ``data/lexicon.tsv``.
+
+Level names come from ``ontology/framework.ttl`` (``framework``), units from
+``ontology/units.ttl`` (``targets.units``); the rest — header roles, period words, operator
+words, totals, form boilerplate and contact labels — from the table here. Entries are
+matched against cells folded for matching (see ``reading.decode``) with white space removed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pikg import resources
+
+_BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def squeeze(cell: str) -> str:
+    """A cell as the lexicon matches it: no white space, no trailing pipes or colons."""
+    return re.sub(r"[\s|]+", "", cell).strip(":：*")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    headers: dict[str, str]  # header cell → column role
+    periods: dict[str, str]  # period word → period key
+    pre: dict[str, str]  # operator word before the number → operator
+    post: dict[str, str]  # operator word after the number → operator
+    totals: frozenset[str]
+    boilerplate: frozenset[str]
+    contacts: frozenset[str]
+    natures: dict[str, str]
+    footers: tuple[str, ...]
+    explain_starts: tuple[str, ...]
+
+    def header_role(self, cell: str) -> tuple[str, str | None] | None:
+        """(role, period) of a header cell — `全年(程) 指标值` is a value column of 全年 — or None."""
+        text = squeeze(cell)
+        if text in self.headers:
+            return self.headers[text], None
+        for word in sorted(self.periods, key=len, reverse=True):
+            if text.startswith(word) and len(text) > len(word):
+                rest = text[len(word) :]
+                role = self.headers.get(rest) or self.headers.get(_BRACKETS.sub("", rest))
+                if role is not None:
+                    return role, self.periods[word]
+        m = re.fullmatch(r"(\d{4})年?(.+)", text)  # 2021实际值, 2022年目标值
+        if m and (role := self.headers.get(m.group(2))) is not None:
+            return role, m.group(1)
+        bare = _BRACKETS.sub("", text)
+        if bare != text and bare in self.headers:
+            return self.headers[bare], None
+        cut = re.match(r"([^(（]+)[(（][^)）]*$", text)  # 指标值（包含数字及文 — wrapped
+        if cut and cut.group(1) in self.headers:
+            return self.headers[cut.group(1)], None
+        return None
+
+    def is_total(self, cell: str) -> bool:
+        return squeeze(cell) in self.totals
+
+    def is_boilerplate(self, cell: str) -> bool:
+        text = squeeze(cell)
+        if re.match(r"(?:注|备注|说明|注释)\d?[:：]", re.sub(r"\s+", "", cell)):
+            return True  # a note under the table (注：…)
+        return text in self.boilerplate or (bool(text) and set(text) <= {"□", "☐", "■", "√"})
+
+    def is_footer(self, cell: str) -> bool:
+        """A web page's footer (ICP备, 主办): wherever it appears in a cell."""
+        text = squeeze(cell)
+        return any(word in text for word in self.footers)
+
+    def is_contact(self, cell: str) -> bool:
+        """A contact or signature label, alone or with what follows its colon."""
+        text = squeeze(cell)
+        if text in self.contacts or any(w in text for w in ("盖章", "签字", "签章")):
+            return True
+        head = re.split(r"[:：]", re.sub(r"\s+", "", cell).lstrip("*"), maxsplit=1)[0]
+        head = _BRACKETS.sub("", head)
+        return head != re.sub(r"\s+", "", cell) and head in self.contacts
+
+
+@cache
+def load() -> Lexicon:
+    tables: dict[str, dict[str, str]] = {}
+    for kind, key, word in resources.read_data_lines("lexicon.tsv"):
+        tables.setdefault(kind, {})[word] = key
+    return Lexicon(
+        headers=tables["header"],
+        periods=tables["period"],
+        pre=tables["pre"],
+        post=tables["post"],
+        totals=frozenset(tables["total"]),
+        boilerplate=frozenset(tables["boilerplate"]),
+        contacts=frozenset(tables["contact"]),
+        natures=tables["nature"],
+        footers=tuple(tables["footer"]),
+        explain_starts=tuple(tables["explain-start"]),
+    )

@@ -1,0 +1,292 @@
+"""A block of lines into typed tokens (cells) with source spans.
+
+A cell is what a table would hold in one box: separated by `|`, tabs or white space, one a
+line, or glued with no separator at all (then the lexicon's level names and header words, and
+runs of targets, are where it splits). Every cell knows its span in the folded text and its
+kind; the layout segmenters decide which cells make a row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Literal
+
+from pikg.parsing import framework as framework_module
+from pikg.parsing import lexicon as lexicon_module
+from pikg.parsing.framework import Level
+from pikg.parsing.lexicon import squeeze
+from pikg.parsing.targets import NUMBER, POST_WORD, PRE_WORD, SYMBOL, parse_target, units
+
+CellKind = Literal[
+    "level", "header", "target", "op", "unit", "score", "text", "empty",
+    "total", "boilerplate", "contact", "page", "footer",
+]  # fmt: skip
+
+# 第3页, 第3页共9页, - 3 -: a page mark. A bare 3 may be a value; the segmenter decides.
+_PAGE = re.compile(r"第\d+页(?:[,，/共]\d+页)?|[-—－]+\d{1,3}[-—－]+")
+_PHONE = re.compile(r"(?:\d{3,4}[-—]?)?\d{7,8}|1[3-9]\d{9}|\d{3,4}-\d?x+")
+_SCORE = re.compile(rf"(?:{NUMBER})\s*分")
+_SPLIT = re.compile(r"[|\t]")
+_DIGIT = re.compile(r"\d")
+# A glued cell longer than this is searched for level names and header words inside it.
+GLUED_CELL = 24
+
+
+@dataclass
+class Line:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Cell:
+    start: int  # span in the folded text
+    end: int
+    text: str  # folded, stripped
+    kind: CellKind
+    line: int  # index of its line in the block
+    levels: tuple[Level, ...] = ()
+    role: str | None = None  # a header cell's column role
+    period: str | None = None  # a header cell's period (全年, 2021)
+
+    @property
+    def key(self) -> str:
+        return squeeze(self.text)
+
+
+def classify(text: str, start: int, end: int, line: int, in_header: bool = False) -> Cell:
+    """One cell's kind, by what the lexicon, the framework and the target grammar say."""
+    lex = lexicon_module.load()
+    fw = framework_module.load()
+    key = squeeze(text)
+    if not key:
+        return Cell(start, end, text, "empty", line)
+    if lex.is_footer(key):
+        return Cell(start, end, text, "footer", line)
+    if lex.is_contact(key):
+        return Cell(start, end, text, "contact", line)
+    if _PHONE.fullmatch(key) or re.fullmatch(r"[\u4e00-\u9fff]{2,4}\d{7,12}", key):
+        return Cell(start, end, text, "contact", line)
+    if lex.is_total(key):
+        return Cell(start, end, text, "total", line)
+    header = lex.header_role(key)
+    if header is not None:
+        return Cell(start, end, text, "header", line, role=header[0], period=header[1])
+    levels = fw.lookup(key) or fw.lookup_loose(key)
+    if levels:
+        return Cell(start, end, text, "level", line, levels=levels)
+    if lex.is_boilerplate(key) or re.fullmatch(r"[(（][^()（）]*[)）]", key):
+        # a note in brackets standing alone (（公开日期：…）) is the form's, never a row
+        return Cell(start, end, text, "boilerplate", line)
+    if _PAGE.fullmatch(key):
+        return Cell(start, end, text, "page", line)
+    if re.fullmatch(SYMBOL, key):
+        return Cell(start, end, text, "op", line)
+    if key in units() or key in ("%", "‰"):
+        return Cell(start, end, text, "unit", line)
+    if _SCORE.fullmatch(key.rstrip(",，;；。")):
+        return Cell(start, end, text, "score", line)
+    if is_target(key):
+        return Cell(start, end, text, "target", line)
+    return Cell(start, end, text, "text", line)
+
+
+_UNIT_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,4}(?:[/·][\u4e00-\u9fffA-Za-z]{1,3}){0,2}")
+
+
+def is_target(text: str) -> bool:
+    """A cell that is a target and nothing else: `≥2次`, `100%`, `2021年12月31日前`, `80%-90%`.
+
+    Not `2023年文物保护经费`: a number's unit is one pikg knows or a short unit-like word.
+    """
+    target = parse_target(text)
+    if target.kind in ("date", "range"):
+        return True
+    if target.kind == "number":
+        unit = target.unit
+        return (
+            unit is None
+            or unit in units()
+            or unit in ("%", "‰", "%%")
+            or bool(_UNIT_LIKE.fullmatch(unit))
+        )
+    return False
+
+
+def cells_of_line(line: Line, index: int, in_header: bool = False) -> list[Cell]:
+    """The cells of one line: split on pipes and tabs, else on white space, else glued."""
+    return [
+        Cell(
+            line.start + c.start,
+            line.start + c.end,
+            c.text,
+            c.kind,
+            index,
+            c.levels,
+            c.role,
+            c.period,
+        )
+        for c in _cells_of_text(line.text, in_header)
+    ]
+
+
+@lru_cache(maxsize=65536)
+def _cells_of_text(text: str, in_header: bool) -> tuple[Cell, ...]:
+    """A line's cells with offsets from the line's start: forms repeat the same lines (level
+    names, headers, units) over and over, so each distinct line is read once."""
+    line = Line(0, len(text), text)
+    index = -1
+    pieces: list[tuple[int, int]] = []
+    if _SPLIT.search(text):
+        pos = 0
+        for m in _SPLIT.finditer(text + "|"):
+            pieces.append((pos, m.start()))
+            pos = m.end()
+    else:
+        whole = squeeze(text)
+        lex = lexicon_module.load()
+        fw = framework_module.load()
+        if whole and (lex.header_role(whole) or fw.lookup(whole)):
+            pieces.append((0, len(text)))
+        else:
+            pieces = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+            pieces = _merge_split_names(text, pieces)
+    cells: list[Cell] = []
+    for a, b in pieces:
+        raw = text[a:b]
+        lead = len(raw) - len(raw.lstrip())
+        body = raw.strip()
+        s = line.start + a + lead
+        inner = _glued_pattern().search(body)
+        # A short cell is cut only where a level name opens it and a target follows.
+        glued = len(squeeze(body)) > GLUED_CELL or bool(
+            inner and inner.start() == 0 and inner.group() != squeeze(body) and _DIGIT.search(body)
+        )
+        whole_cell = lexicon_module.load().header_role(body) or framework_module.load().lookup(body)
+        if glued and not whole_cell:
+            cells.extend(glued_cells(body, s, index, in_header))
+        else:
+            cells.append(classify(body, s, s + len(body), index, in_header))
+    return tuple(cells)
+
+
+def _merge_split_names(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`一级 指标`, `社会、经济、生态效益 指标`: a name the white space cut in two, rejoined."""
+    lex = lexicon_module.load()
+    fw = framework_module.load()
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(pieces):
+        if i + 1 < len(pieces):
+            a, b = pieces[i][0], pieces[i + 1][1]
+            joined = squeeze(text[a:b])
+            single = squeeze(text[pieces[i][0] : pieces[i][1]])
+            second = squeeze(text[pieces[i + 1][0] : pieces[i + 1][1]])
+            rejoined = lex.header_role(joined) or fw.lookup(joined) or second == "指标"
+            if rejoined and not (fw.lookup(single) or lex.header_role(single)):
+                out.append((a, b))
+                i += 2
+                continue
+        out.append(pieces[i])
+        i += 1
+    return out
+
+
+@cache
+def _glued_pattern() -> re.Pattern[str]:
+    """Level names and header words that can stand glued inside a long cell, longest first."""
+    fw = framework_module.load()
+    lex = lexicon_module.load()
+    words = [w for w in fw.by_label if len(w) >= 4 and w.endswith(("指标", "目标"))]
+    words += [w for w in lex.headers if len(w) >= 3 and not re.search(r"[()（）]", w)]
+    words += [w for w in lex.totals if len(w) >= 2]
+    alternation = "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+    return re.compile(alternation)
+
+
+@cache
+def _target_run() -> re.Pattern[str]:
+    """One or more targets glued together at the end of a piece: `>=95%98%103%`."""
+    unit = "|".join(map(re.escape, sorted([*units(), "%", "‰"], key=len, reverse=True)))
+    one = rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?"
+    return re.compile(rf"(?<![\d.,])((?:{one})+)$")
+
+
+def _unit_alternation() -> str:
+    return "|".join(map(re.escape, sorted([*units(), "%", "‰"], key=len, reverse=True)))
+
+
+@cache
+def _one_target() -> re.Pattern[str]:
+    unit = "|".join(map(re.escape, sorted([*units(), "%", "‰"], key=len, reverse=True)))
+    return re.compile(rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?")
+
+
+def glued_cells(text: str, start: int, index: int, in_header: bool) -> list[Cell]:
+    """A long cell with no separators, cut at level names, header words and targets."""
+    cuts: list[tuple[int, int]] = []
+    pos = 0
+    for m in _glued_pattern().finditer(text):
+        if m.start() > pos:
+            cuts.extend(_split_text_piece(text, pos, m.start()))
+        cuts.append((m.start(), m.end()))
+        pos = m.end()
+    if pos < len(text):
+        cuts.extend(_split_text_piece(text, pos, len(text)))
+    if len(cuts) == 1:
+        return [classify(text, start, start + len(text), index, in_header)]
+    cells = []
+    for a, b in cuts:
+        piece = text[a:b].strip()
+        if piece:
+            lead = len(text[a:b]) - len(text[a:b].lstrip())
+            cells.append(classify(piece, start + a + lead, start + a + lead + len(piece), index))
+    return cells
+
+
+def _split_text_piece(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A run of text cut after each run of glued targets that opens with an operator."""
+    out: list[tuple[int, int]] = []
+    pos = a
+    for m in _inner_run().finditer(text, a, b):
+        if m.start() > pos:
+            out.extend(_split_tail(text, pos, m.end()))
+            pos = m.end()
+    out.extend(_split_tail(text, pos, b))
+    return out
+
+
+@cache
+def _inner_run() -> re.Pattern[str]:
+    """Targets glued between two names: `数量>=2个0个0%当年…`, opening with an operator."""
+    unit = "|".join(map(re.escape, sorted([*units(), "%", "‰"], key=len, reverse=True)))
+    one = rf"(?:{NUMBER})(?:{unit})?"
+    return re.compile(rf"(?:{SYMBOL})\s*{one}(?:{one})*(?=[^\d.,%]|$)")
+
+
+def _split_tail(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A run of text: the name (and explanation) first, then the targets glued after it."""
+    piece = text[a:b]
+    out: list[tuple[int, int]] = []
+    m = _target_run().search(piece)
+    head_end = m.start() if m and m.start() > 0 else len(piece)
+    head = piece[:head_end]
+    lex = lexicon_module.load()
+    cut = max((head.rfind(w) for w in lex.explain_starts), default=-1)
+    if cut > 1:
+        out += [(a, a + cut), (a + cut, a + head_end)]
+    elif head:
+        out.append((a, a + head_end))
+    if m and m.start() > 0:
+        run = m.group(1)
+        at = a + m.start()
+        for t in _one_target().finditer(run):
+            out.append((at + t.start(), at + t.end()))
+    elif m and m.start() == 0 and not head:
+        out = [
+            (a + t.start(), a + t.start() + len(t.group())) for t in _one_target().finditer(piece)
+        ]
+    return [(x, y) for x, y in out if y > x]
