@@ -219,10 +219,11 @@ def _subgraph(shapes: Graph, roots: Iterable[Node]) -> Graph:
     return out
 
 
-def run(compiled: Compiled, store: ox.Store) -> Iterator[Hit]:
-    """Every solution of every compiled shape over the store's default graph."""
+def run(compiled: Compiled, store: ox.Store, union: bool = False) -> Iterator[Hit]:
+    """Every solution of every compiled shape over the store's default graph (with ``union``,
+    the union of all its graphs)."""
     for shape in compiled.shapes:
-        result = store.query(shape.query)
+        result = store.query(shape.query, use_default_graph_as_union=union)
         assert isinstance(result, ox.QuerySolutions)
         for solution in result:
             bound = {v: solution[v] for v in shape.variables}
