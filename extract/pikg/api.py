@@ -24,10 +24,14 @@ from pikg.batch import Outcome, Parallel
 from pikg.checking.validate import DEFAULT_ENGINE, Finding, Report
 from pikg.errors import DocumentError, UsageError
 from pikg.model import Extraction, IndicatorRow, Unparsed
+from pikg.reading.decode import MAX_SIZE
 from pikg.reading.files import walk
 
 if TYPE_CHECKING:
     import pandas
+
+    from pikg.storage.endpoint import Auth
+    from pikg.storage.publish import Published
 
 PathLike = str | Path
 Progress = Callable[[str], None]
@@ -99,14 +103,26 @@ def extract(
     progress: Progress | None = None,
     jobs: int | None = None,
     dask: str | None = None,
+    meta: PathLike | None = None,
+    max_size: int = MAX_SIZE,
 ) -> Result:
     """Extract every document (a folder stands for the documents below it), on ``jobs``
     worker processes (default: every core) or a Dask cluster (``dask``: its address, or
-    ``local``); the order is the documents' whatever the workers."""
+    ``local``); the order is the documents' whatever the workers. ``meta`` is a CSV with a
+    row per document whose facts override the text's; without a row, a document's
+    ``DOC.meta.json`` beside it does. A file of more than ``max_size`` bytes is a failure,
+    not read."""
     result = Result([])
-    for outcome in _progressed(batch.extract(_paths(paths), Parallel(jobs, dask)), progress):
+    outcomes = batch.extract(_paths(paths), Parallel(jobs, dask), _meta(meta), max_size)
+    for outcome in _progressed(outcomes, progress):
         _collect(result, outcome)
     return result
+
+
+def _meta(meta: PathLike | None) -> batch.Meta:
+    from pikg.reading.sidecar import read_meta_csv
+
+    return read_meta_csv(Path(meta)) if meta is not None else None
 
 
 def _progressed(outcomes: Iterable[Outcome], progress: Progress | None) -> Iterator[Outcome]:
@@ -131,6 +147,8 @@ def check(
     engine: str = DEFAULT_ENGINE,
     jobs: int | None = None,
     dask: str | None = None,
+    meta: PathLike | None = None,
+    max_size: int = MAX_SIZE,
 ) -> Result:
     """Extract, map to RDF and validate with pikg's SHACL shapes: the main job. Each document
     is validated on its own, with ``engine`` (``sparql``, the shapes compiled, or
@@ -140,7 +158,13 @@ def check(
     result = Result([])
     reports = []
     for outcome in check_each(
-        paths, satisfaction_floor=satisfaction_floor, engine=engine, jobs=jobs, dask=dask
+        paths,
+        satisfaction_floor=satisfaction_floor,
+        engine=engine,
+        jobs=jobs,
+        dask=dask,
+        meta=meta,
+        max_size=max_size,
     ):
         _collect(result, outcome)
         if outcome.check is not None:
@@ -158,12 +182,19 @@ def check_each(
     engine: str = DEFAULT_ENGINE,
     jobs: int | None = None,
     dask: str | None = None,
+    meta: PathLike | None = None,
+    max_size: int = MAX_SIZE,
 ) -> Iterator[Outcome]:
     """``check`` as a stream: each document's outcome (``.check`` holds its findings, or
     ``.problem`` why it could not be read) in document order, as soon as it is done, so
     memory does not grow with the batch."""
     return batch.check(
-        _paths(paths), _decimal(satisfaction_floor), _engine(engine), Parallel(jobs, dask)
+        _paths(paths),
+        _decimal(satisfaction_floor),
+        _engine(engine),
+        Parallel(jobs, dask),
+        _meta(meta),
+        max_size,
     )
 
 
@@ -201,7 +232,7 @@ def validate(
 
     collected: list[Any] = []
     if store is not None:
-        dump = Store(store).backend.store.dump(format=syntax("nq").oxigraph) or b""
+        dump = Store(store, read_only=True).backend.store.dump(format=syntax("nq").oxigraph) or b""
         collected += triples(parsed(dump.decode("utf-8"), "nq", str(store)))
     for item in walk(_paths(paths)):
         if isinstance(item, DocumentError):
@@ -218,10 +249,9 @@ def validate(
 
 
 def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(str(path), f"cannot be read ({exc.strerror})") from exc
+    from pikg.reading.decode import read_bytes
+
+    return read_bytes(path)
 
 
 def _decimal(value: Decimal | float | None) -> Decimal | None:
@@ -255,11 +285,13 @@ class Table:
 class Store:
     """A persistent (or, without a path, in-memory) pyoxigraph store of pikg documents."""
 
-    def __init__(self, path: PathLike | None = None) -> None:
+    def __init__(self, path: PathLike | None = None, *, read_only: bool = False) -> None:
+        """``read_only`` opens an existing store for reading beside other readers and a
+        writer; otherwise the store is opened for writing, and created where there is none."""
         from pikg.storage.store import Store as Backend
 
         self.path = Path(path) if path is not None else None
-        self.backend = Backend(path)
+        self.backend = Backend(path, read_only=read_only)
 
     def load(
         self,
@@ -270,6 +302,7 @@ class Store:
         engine: str = DEFAULT_ENGINE,
         jobs: int | None = None,
         dask: str | None = None,
+        max_size: int = MAX_SIZE,
     ) -> list[Failure]:
         """Load extracted documents, or documents and RDF files by path (extracted, mapped and
         validated on ``jobs`` workers or a Dask cluster, written here one transaction per
@@ -283,7 +316,7 @@ class Store:
             self.backend.flush()
             return []
         loaded = batch.load(
-            _paths(what), self.backend, findings, _engine(engine), Parallel(jobs, dask)
+            _paths(what), self.backend, findings, _engine(engine), Parallel(jobs, dask), max_size
         )
         return [
             Failure(o.path, o.problem)
@@ -297,9 +330,9 @@ class Store:
 
         sparql = resolve(name).bind(params)
         if endpoint is not None:
-            from pikg.storage.endpoint import Endpoint
+            from pikg.storage.remote import query
 
-            variables, rows = Endpoint(endpoint).select(sparql)
+            variables, rows = query(endpoint, sparql)
         else:
             variables, rows = run_on_store(self.backend, sparql)
         return Table(variables, rows)
@@ -311,12 +344,31 @@ class Store:
         return self.backend.graphs()
 
     def publish(
-        self, endpoint: str, *, sparql: str | None = None, progress: Progress | None = None
-    ) -> int:
-        """Replace each named graph at a remote Graph Store; the triples it then reports."""
+        self,
+        endpoint: str,
+        *,
+        sparql: str | None = None,
+        progress: Progress | None = None,
+        prune: bool = False,
+        auth: Auth | None = None,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
+    ) -> Published:
+        """Replace each named graph at a remote store (its base URL or Graph Store URL);
+        what was published and the remote count for those graphs. Timeouts left out are
+        the client's defaults."""
         from pikg.storage.publish import publish
 
-        return publish(self.backend, endpoint, progress or (lambda _: None), sparql)
+        timeouts = {"connect_timeout": connect_timeout, "read_timeout": read_timeout}
+        return publish(
+            self.backend,
+            endpoint,
+            progress or (lambda _: None),
+            sparql,
+            prune,
+            auth,
+            **{k: v for k, v in timeouts.items() if v is not None},
+        )
 
     def release(self, out: PathLike, **options: Any) -> list[str]:
         """Write a linked-data release into ``out``; the files written."""

@@ -29,8 +29,9 @@ from pikg.checking.run import DocumentCheck, check_document
 from pikg.checking.validate import DEFAULT_ENGINE
 from pikg.errors import DocumentError
 from pikg.graph.mapping import map_extractions, serialize
-from pikg.model import Extraction
+from pikg.model import DocumentMeta, Extraction
 from pikg.parsing.pipeline import extract_file
+from pikg.reading.decode import MAX_SIZE
 from pikg.reading.files import walk
 from pikg.storage.store import (
     Store,
@@ -146,21 +147,30 @@ class Outcome:
         return self.problem is not None
 
 
-def _extracted(item: Item) -> Outcome:
+Meta = dict[str, DocumentMeta] | None  # --meta: a document's facts by its path or file name
+
+
+def _extracted(item: Item, meta: Meta = None, max_size: int = MAX_SIZE) -> Outcome:
     if isinstance(item, tuple):
         return Outcome(item[0], problem=item[1])
     try:
-        return Outcome(str(item), result=extract_file(item))
+        return Outcome(str(item), result=extract_file(item, meta, max_size))
     except DocumentError as exc:
         return Outcome(exc.path, problem=exc.problem)
 
 
-def extract_task(item: Item) -> Outcome:
-    return _extracted(item)
+def extract_task(item: Item, meta: Meta = None, max_size: int = MAX_SIZE) -> Outcome:
+    return _extracted(item, meta, max_size)
 
 
-def check_task(item: Item, satisfaction_floor: Decimal | None, engine: str) -> Outcome:
-    outcome = _extracted(item)
+def check_task(
+    item: Item,
+    satisfaction_floor: Decimal | None,
+    engine: str,
+    meta: Meta = None,
+    max_size: int = MAX_SIZE,
+) -> Outcome:
+    outcome = _extracted(item, meta, max_size)
     if outcome.result is not None:
         outcome.check = check_document(outcome.result, satisfaction_floor, engine)
     return outcome
@@ -172,11 +182,13 @@ def nquads_task(
     shards: Path | None = None,
     findings: bool = False,
     engine: str = DEFAULT_ENGINE,
+    meta: Meta = None,
+    max_size: int = MAX_SIZE,
 ) -> Outcome:
     """A document as sorted N-Quads (with ``findings``, its findings graph too); with
     ``shards``, also written as one file there (a folder every worker can reach), named by
     its file and content."""
-    outcome = _extracted(item)
+    outcome = _extracted(item, meta, max_size)
     if outcome.result is not None:
         dataset = (
             document_dataset(outcome.result, engine=engine)
@@ -191,22 +203,27 @@ def nquads_task(
     return outcome
 
 
-def load_task(item: Item, findings: bool, engine: str) -> Outcome:
+def load_task(item: Item, findings: bool, engine: str, max_size: int = MAX_SIZE) -> Outcome:
     if not isinstance(item, tuple):
         try:
             if sniff_file(item) is not None:
                 return Outcome(str(item), rdf=True)
         except DocumentError as exc:
             return Outcome(exc.path, problem=exc.problem)
-    outcome = _extracted(item)
+    outcome = _extracted(item, max_size=max_size)
     if outcome.result is not None:
         outcome.quads = document_quads(outcome.result, findings, engine)
     return outcome
 
 
-def extract(paths: Iterable[Path], parallel: Parallel = Parallel()) -> Iterator[Outcome]:
-    """Every document extracted, in order."""
-    return ordered_map(extract_task, items(paths), parallel)
+def extract(
+    paths: Iterable[Path],
+    parallel: Parallel = Parallel(),
+    meta: Meta = None,
+    max_size: int = MAX_SIZE,
+) -> Iterator[Outcome]:
+    """Every document extracted, in order; a file over ``max_size`` bytes is a failure."""
+    return ordered_map(partial(extract_task, meta=meta, max_size=max_size), items(paths), parallel)
 
 
 def check(
@@ -214,9 +231,17 @@ def check(
     satisfaction_floor: Decimal | None = None,
     engine: str = DEFAULT_ENGINE,
     parallel: Parallel = Parallel(),
+    meta: Meta = None,
+    max_size: int = MAX_SIZE,
 ) -> Iterator[Outcome]:
     """Every document extracted, mapped and validated on its own, in order."""
-    task = partial(check_task, satisfaction_floor=satisfaction_floor, engine=engine)
+    task = partial(
+        check_task,
+        satisfaction_floor=satisfaction_floor,
+        engine=engine,
+        meta=meta,
+        max_size=max_size,
+    )
     return ordered_map(task, items(paths), parallel)
 
 
@@ -227,6 +252,8 @@ def nquads(
     shards: Path | None = None,
     findings: bool = False,
     engine: str = DEFAULT_ENGINE,
+    meta: Meta = None,
+    max_size: int = MAX_SIZE,
 ) -> Iterator[Outcome]:
     """Every document as N-Quads, in order; with ``shards``, also one file per document there,
     and ``vocabulary.nq``, so that bulk-loading the folder gives what ``load`` stores."""
@@ -234,7 +261,15 @@ def nquads(
         shards.mkdir(parents=True, exist_ok=True)
         text = ox.serialize(vocabulary_quads(), format=ox.RdfFormat.N_QUADS) or b""
         (shards / "vocabulary.nq").write_bytes(b"\n".join(sorted(text.splitlines())) + b"\n")
-    task = partial(nquads_task, at=at, shards=shards, findings=findings, engine=engine)
+    task = partial(
+        nquads_task,
+        at=at,
+        shards=shards,
+        findings=findings,
+        engine=engine,
+        meta=meta,
+        max_size=max_size,
+    )
     return ordered_map(task, items(paths), parallel)
 
 
@@ -244,7 +279,7 @@ def merged_nquads(outcomes: Iterable[Outcome]) -> str:
     lines: set[str] = set()
     for outcome in outcomes:
         if outcome.nquads:
-            lines.update(outcome.nquads.splitlines())
+            lines.update(outcome.nquads.removesuffix("\n").split("\n"))  # not U+2028
     return "".join(f"{line}\n" for line in sorted(lines))
 
 
@@ -254,13 +289,14 @@ def load(
     findings: bool = True,
     engine: str = DEFAULT_ENGINE,
     parallel: Parallel = Parallel(),
+    max_size: int = MAX_SIZE,
 ) -> Iterator[Outcome]:
     """Load every document (extracted, mapped and validated by the workers) or RDF file
     into ``store``, one transaction per document, in order; yields each outcome once it is
     stored (failures included, for the caller to report)."""
     store.drop_staging()
     store.load_vocabulary()
-    task = partial(load_task, findings=findings, engine=engine)
+    task = partial(load_task, findings=findings, engine=engine, max_size=max_size)
     for outcome in ordered_map(task, items(paths), parallel):
         try:
             if outcome.rdf:

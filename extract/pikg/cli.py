@@ -8,7 +8,6 @@ processed); 3 usage error; 4 a store or endpoint is unavailable.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pikg import __version__, api, batch, errors
+from pikg.reading.decode import MAX_SIZE, printable
 
 app = typer.Typer(
     help="pikg: performance targets (绩效目标) of Chinese budget disclosures as linked data.",
@@ -29,14 +29,13 @@ app = typer.Typer(
 )
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]")
 state = {"verbose": 0, "quiet": False}
 
 
 def say(text: str) -> None:
     """A diagnostic on stderr, with terminal escapes from documents taken out."""
     if not state["quiet"]:
-        err.print(_ESCAPES.sub("", text), markup=False)
+        err.print(printable(text), markup=False)
 
 
 def _version(value: bool) -> None:
@@ -121,12 +120,19 @@ Floor = Annotated[
 ]
 Lang = Annotated[str, typer.Option("--lang", help="Language of messages: zh or en.")]
 StoreDir = Annotated[Path, typer.Option("--store", help="Folder of the persistent store.")]
+MaxSize = Annotated[
+    int, typer.Option("--max-size", min=1, help="Largest file read, in bytes (100 MB).")
+]
 Jobs = Annotated[
     int | None, typer.Option("--jobs", min=1, help="Worker processes (default: every core).")
 ]
 Dask = Annotated[
     str | None,
     typer.Option("--dask", help="Run on a Dask cluster: its scheduler address, or `local`."),
+]
+Meta = Annotated[
+    Path | None,
+    typer.Option("--meta", help="CSV of document facts (doc, source_url, region, …) to apply."),
 ]
 Engine = Annotated[
     str, typer.Option("--engine", help="Validation engine: sparql (compiled) or pyshacl.")
@@ -156,6 +162,7 @@ def extract(
     ] = None,
     jobs: Jobs = None,
     dask: Dask = None,
+    max_size: MaxSize = MAX_SIZE,
     shards: Annotated[
         Path | None,
         typer.Option("--shards", help="Write each document's N-Quads as a file in this folder."),
@@ -164,16 +171,19 @@ def extract(
         bool,
         typer.Option("--findings", help="With nq or --shards: each document's findings too."),
     ] = False,
+    meta: Meta = None,
 ) -> None:
     """Extract documents' facts, projects and indicator rows, as JSON or as RDF."""
     try:
         kinds = ("table", "jsonl", "json") if summary else ("jsonl", "json", "table")
         chosen = _choose(fmt, (*kinds, "ttl", "nt", "nq", "trig", "jsonld"))
         if shards is not None or chosen == "nq":
-            _extract_nquads(paths, batch.Parallel(jobs, dask), at, shards, findings)
+            _extract_nquads(paths, batch.Parallel(jobs, dask), at, shards, findings, meta, max_size)
             return
         with progress("extracting") as step:
-            result = api.extract(paths, progress=step, jobs=jobs, dask=dask)
+            result = api.extract(
+                paths, progress=step, jobs=jobs, dask=dask, meta=meta, max_size=max_size
+            )
     except errors.PikgError as exc:
         raise _fail(exc) from exc
     _report_failures(result)
@@ -198,14 +208,20 @@ def _extract_nquads(
     at: str | None,
     shards: Path | None,
     findings: bool,
+    meta: Path | None = None,
+    max_size: int = MAX_SIZE,
 ) -> None:
     """N-Quads made by the workers, document by document: on stdout as one sorted text, or
     with ``shards`` as one file per document."""
     from pikg.graph.mapping import extraction_time
+    from pikg.reading.sidecar import read_meta_csv
 
+    table = read_meta_csv(meta) if meta is not None else None
     with progress("extracting") as step:
         outcomes = []
-        for outcome in batch.nquads(paths, parallel, extraction_time(at), shards, findings):
+        for outcome in batch.nquads(
+            paths, parallel, extraction_time(at), shards, findings, meta=table, max_size=max_size
+        ):
             _report_failures(
                 api.Result(
                     [outcome.result] if outcome.result else [],
@@ -229,7 +245,7 @@ def _summary_table(result: api.Result) -> None:
         table.add_row("department", facts.department or "—")
         table.add_row("region", " / ".join(facts.region) or "—")
         table.add_row("year", str(facts.year or "—"))
-        table.add_row("kind", facts.kind)
+        table.add_row("kind", facts.kind or "—")
         table.add_row("projects", str(len(doc.projects)))
         table.add_row("rows", str(len(doc.rows)))
         table.add_row("unparsed lines", str(len(doc.unparsed)))
@@ -253,6 +269,8 @@ def check(
     engine: Engine = "sparql",
     jobs: Jobs = None,
     dask: Dask = None,
+    meta: Meta = None,
+    max_size: MaxSize = MAX_SIZE,
 ) -> None:
     """The main job: extract, map to RDF and validate with the SHACL shapes. Each document is
     validated on its own and printed when it is done, in document order."""
@@ -266,7 +284,13 @@ def check(
             _lang(lang),
         )
         outcomes = api.check_each(
-            paths, satisfaction_floor=satisfaction_floor, engine=engine, jobs=jobs, dask=dask
+            paths,
+            satisfaction_floor=satisfaction_floor,
+            engine=engine,
+            jobs=jobs,
+            dask=dask,
+            meta=meta,
+            max_size=max_size,
         )
         seen = report.Tally()
         records: list[dict[str, Any]] = []
@@ -347,6 +371,7 @@ def load(
     engine: Engine = "sparql",
     jobs: Jobs = None,
     dask: Dask = None,
+    max_size: MaxSize = MAX_SIZE,
 ) -> None:
     """Load documents (extracted, mapped, validated) or RDF files; a document loaded again
     replaces its graphs."""
@@ -354,7 +379,13 @@ def load(
         db = api.Store(store)
         with progress("loading") as step:
             failures = db.load(
-                paths, findings=findings, progress=step, engine=engine, jobs=jobs, dask=dask
+                paths,
+                findings=findings,
+                progress=step,
+                engine=engine,
+                jobs=jobs,
+                dask=dask,
+                max_size=max_size,
             )
     except errors.PikgError as exc:
         raise _fail(exc) from exc
@@ -390,7 +421,7 @@ def query(
         if name is None:
             raise errors.UsageError("give a query name (see pikg query --list)")
         values = dict(_split_param(p) for p in param or [])
-        db = api.Store(store) if store is not None else api.Store()
+        db = api.Store(store, read_only=True) if store is not None else api.Store()
         if store is None and endpoint is None:
             if not paths:
                 raise errors.UsageError("give --store, --endpoint, or files to query")
@@ -419,17 +450,53 @@ def _split_param(text: str) -> tuple[str, str]:
 @app.command()
 def publish(
     store: StoreDir,
-    endpoint: Annotated[str, typer.Option("--endpoint", help="Graph Store URL (…/store).")],
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint", help="The server's base URL (services are found) or Graph Store URL."
+        ),
+    ],
     sparql: Annotated[str | None, typer.Option("--sparql", help="Query URL for the count.")] = None,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Remove remote pikg graphs the store no longer has.")
+    ] = False,
+    user: Annotated[str | None, typer.Option("--user", help="User for HTTP basic auth.")] = None,
+    password: Annotated[
+        str | None, typer.Option("--password", envvar="PIKG_PASSWORD", help="Its password.")
+    ] = None,
+    token: Annotated[
+        str | None, typer.Option("--token", envvar="PIKG_TOKEN", help="HTTP bearer token.")
+    ] = None,
+    connect_timeout: Annotated[
+        float | None, typer.Option("--connect-timeout", help="Seconds to connect (5).")
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", help="Seconds to wait for an answer (60).")
+    ] = None,
 ) -> None:
     """Replace each named graph at a remote store (SPARQL 1.1 Graph Store Protocol)."""
+    from pikg.storage.endpoint import Auth
+
     try:
-        db = api.Store(store)
+        db = api.Store(store, read_only=True)
         with progress("publishing") as step:
-            count = db.publish(endpoint, sparql=sparql, progress=step)
+            done = db.publish(
+                endpoint,
+                sparql=sparql,
+                progress=step,
+                prune=prune,
+                auth=Auth(user, password, token),
+                connect_timeout=connect_timeout,
+                read_timeout=timeout,
+            )
     except errors.PikgError as exc:
         raise _fail(exc) from exc
-    typer.echo(f"published {len(db.graphs())} graphs; the remote store reports {count} triples")
+    pruned = f"; removed {len(done.pruned)} stale graphs" if prune else ""
+    typer.echo(
+        f"published {len(done.graphs)} graphs ({done.triples} triples) to "
+        f"{done.service.store_url}{pruned}; the remote store holds {done.remote_triples} "
+        "triples in those graphs"
+    )
 
 
 @app.command()
@@ -444,7 +511,7 @@ def release(
     """Write a linked-data release: dumps, VoID + DCAT, the ontology's documentation."""
     options = {"base": base, "license_url": license_url, "endpoint": endpoint}
     try:
-        files = api.Store(store).release(
+        files = api.Store(store, read_only=True).release(
             out_dir, publisher=publisher, **{k: v for k, v in options.items() if v is not None}
         )
     except errors.PikgError as exc:
@@ -462,7 +529,7 @@ def serve(
 
     try:
         run(
-            api.Store(store).backend,
+            api.Store(store, read_only=True).backend,
             port,
             lambda url: say(f"serving {store} at {url}; Ctrl-C stops"),
         )

@@ -7,7 +7,12 @@ from typing import Any, Literal
 
 Kind = Literal["number", "date", "text", "empty"]
 LevelSource = Literal["stated", "inferred", "unknown"]
-DocKind = Literal["budget", "final-accounts", "target-table", "self-evaluation", "approval"]
+DocKind = Literal[
+    "budget", "final-accounts", "target-table", "self-evaluation", "approval", "department-overall"
+]
+# Where a document fact comes from: the text states it, pikg inferred it from weaker evidence,
+# the publication date gave the year, or a sidecar file supplied it.
+FactSource = Literal["stated", "inferred", "published", "sidecar"]
 
 
 @dataclass
@@ -67,12 +72,33 @@ class Unparsed:
 
 
 @dataclass
+class DocumentMeta:
+    """What a sidecar (``DOC.meta.json`` or a ``--meta`` CSV row) says about a document.
+
+    Every value is optional; a given one overrides what pikg reads in the text.
+    """
+
+    source_url: str | None = None
+    region: str | None = None
+    department: str | None = None
+    year: int | None = None
+    kind: DocKind | None = None
+    published: str | None = None  # ISO date
+
+
+@dataclass
 class DocumentFacts:
     department: str | None = None
     region: list[str] = field(default_factory=list)
     region_codes: list[str] = field(default_factory=list)  # administrative codes, province first
     year: int | None = None
-    kind: DocKind = "budget"
+    kind: DocKind | None = None  # None where nothing in the text tells
+    department_source: FactSource | None = None
+    region_source: FactSource | None = None
+    year_source: FactSource | None = None
+    kind_source: FactSource | None = None
+    published: str | None = None  # ISO date of publication, where the page or a sidecar gives it
+    source_url: str | None = None
 
 
 @dataclass
@@ -92,6 +118,12 @@ class Extraction:
             "region_codes": self.facts.region_codes,
             "year": self.facts.year,
             "kind": self.facts.kind,
+            "department_source": self.facts.department_source,
+            "region_source": self.facts.region_source,
+            "year_source": self.facts.year_source,
+            "kind_source": self.facts.kind_source,
+            "published": self.facts.published,
+            "source_url": self.facts.source_url,
             "projects": [p.to_dict() for p in self.projects],
             "rows": len(self.rows),
             "unparsed": len(self.unparsed),

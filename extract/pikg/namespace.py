@@ -24,6 +24,7 @@ class PIK(DefinedNamespace):
     County: URIRef  # County level
     DateValue: URIRef  # Date
     Department: URIRef  # Department
+    DepartmentOverall: URIRef  # Department-wide targets
     Disclosure: URIRef  # Budget disclosure
     DisclosureKinds: URIRef  # Kinds of disclosure
     EmptyValue: URIRef  # Empty
@@ -41,6 +42,7 @@ class PIK(DefinedNamespace):
     Stated: URIRef  # Stated
     TargetTable: URIRef  # Target table
     TextValue: URIRef  # Text
+    Township: URIRef  # Township level
     Unit: URIRef  # Unit of measure
     Unknown: URIRef  # Unknown
     UnparsedLine: URIRef  # Unparsed line

@@ -10,6 +10,7 @@ from typing import Any
 
 from pikg.checking.validate import RANK, Finding, Report
 from pikg.model import Extraction
+from pikg.reading.decode import printable
 
 MARKS = {"Violation": "✗", "Warning": "!", "Info": "·"}
 
@@ -44,7 +45,8 @@ def blocks(report: Report, min_severity: str = "Info", lang: str = "zh") -> str:
                 lines.append(
                     f"    {MARKS[f.severity]} {f.severity:<9} {f.code:<26} {f.message(lang)}"
                 )
-    return "".join(f"{line}\n" for line in lines)
+    # Names and values come from documents: an escape sequence in one must not reach a terminal.
+    return printable("".join(f"{line}\n" for line in lines))
 
 
 def totals(findings: Iterable[Finding]) -> str:

@@ -18,7 +18,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import PurePath
 
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
@@ -39,6 +40,7 @@ KINDS = {
     "target-table": PIK.TargetTable,
     "self-evaluation": PIK.SelfEvaluation,
     "approval": PIK.Approval,
+    "department-overall": PIK.DepartmentOverall,
 }
 VALUE_KINDS = {
     "number": PIK.NumberValue,
@@ -47,7 +49,7 @@ VALUE_KINDS = {
     "empty": PIK.EmptyValue,
 }
 LEVEL_SOURCES = {"stated": PIK.Stated, "inferred": PIK.Inferred, "unknown": PIK.Unknown}
-ADMIN_LEVELS = (PIK.Province, PIK.Prefecture, PIK.County)
+ADMIN_LEVELS = (PIK.Province, PIK.Prefecture, PIK.County, PIK.Township)
 SHARED: URIRef = URIRef(f"{ID}shared")  # the graph of departments and regions
 SHARED_CLASSES: tuple[URIRef, ...] = (
     PIK.Department,
@@ -226,7 +228,7 @@ def add_extraction(
     facts = result.facts
 
     g.add(doc, RDF.type, PIK.Disclosure)
-    g.add(doc, PIK.disclosureKind, KINDS[facts.kind])
+    g.add(doc, PIK.disclosureKind, KINDS[facts.kind] if facts.kind else None)
     g.add(doc, PIK.contentHash, Literal(f"sha256:{digest}"))
     g.add(doc, PIK.fileName, Literal(PurePath(result.doc).name))
     if facts.year:
@@ -234,14 +236,25 @@ def add_extraction(
     if facts.department:
         org = URIRef(iris.department(result))
         g.add(doc, PIK.department, org)
-        g.add(doc, RDFS.label, _zh(f"{facts.department}{facts.year or ''}年{_KIND_ZH[facts.kind]}"))
+        kind = _KIND_ZH[facts.kind] if facts.kind else "文件"
+        g.add(doc, RDFS.label, _zh(f"{facts.department}{facts.year or ''}年{kind}"))
         shared.add(org, RDF.type, PIK.Department)
         shared.add(org, RDF.type, ORG.Organization)  # stated, for readers that do no inference
         shared.add(org, RDFS.label, _zh(facts.department))
         if facts.region_codes:
             shared.add(org, PIK.region, URIRef(iris.region(facts.region_codes[-1])))
+    if facts.region_codes:
+        # The region the document is about, also where no department is named.
+        g.add(doc, DCTERMS.spatial, URIRef(iris.region(facts.region_codes[-1])))
+    if facts.source_url:
+        g.add(doc, PROV.wasDerivedFrom, URIRef(facts.source_url))
+        g.add(name, DCAT.landingPage, URIRef(facts.source_url))
+    if facts.published:
+        g.add(doc, DCTERMS.issued, Literal(facts.published, datatype=XSD.date))
     parent: URIRef | None = None
-    for code, region_name in zip(facts.region_codes, facts.region, strict=True):
+    # A sidecar's region the gazetteer does not know has names but no codes: no nodes.
+    named = facts.region[: len(facts.region_codes)]
+    for code, region_name in zip(facts.region_codes, named, strict=True):
         node = URIRef(iris.region(code))
         shared.add(node, RDF.type, PIK.Region)
         shared.add(node, RDFS.label, _zh(region_name))
@@ -298,10 +311,13 @@ _KIND_ZH = {
     "target-table": "项目支出绩效目标表",
     "self-evaluation": "项目支出绩效自评表",
     "approval": "预算批复",
+    "department-overall": "部门整体支出绩效目标表",
 }
 
 
 def _admin_depth(code: str) -> int:
+    if len(code) > 6:
+        return 3
     if code.endswith("0000"):
         return 0
     return 1 if code.endswith("00") else 2
@@ -335,6 +351,38 @@ def graph_name(graph: object) -> URIRef:
     return name
 
 
+def oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph form of an rdflib term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise ValueError(f"not an RDF term: {term!r}")
+
+
+def sorted_ntriples(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> str:
+    """N-Triples (or, with graph names, N-Quads) written by pyoxigraph's serializer, one
+    statement per line, lines sorted and unique: canonical text that strict parsers accept
+    whatever the literals hold (line breaks, quotes, control characters)."""
+    out = [
+        ox.Quad(
+            oxigraph_term(s),  # type: ignore[arg-type]
+            oxigraph_term(p),  # type: ignore[arg-type]
+            oxigraph_term(o),
+            oxigraph_term(g) if g is not None else ox.DefaultGraph(),  # type: ignore[arg-type]
+        )
+        for s, p, o, g in quads
+    ]
+    text = (ox.serialize(out, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
+    return "".join(f"{line}\n" for line in sorted(set(text.split("\n")) - {""}))
+
+
 def serialize(dataset: Dataset, fmt: str) -> str:
     """Canonical text of a dataset: sorted N-Triples/N-Quads, or rdflib's writers.
 
@@ -342,20 +390,17 @@ def serialize(dataset: Dataset, fmt: str) -> str:
     per document.
     """
     if fmt in ("nt", "nq"):
-        lines = set()
-        for s, p, o, g in dataset.quads((None, None, None, None)):
-            terms = [s.n3(), p.n3(), o.n3()]
-            if fmt == "nq" and g is not None:
-                terms.append(graph_name(g).n3())
-            lines.add(" ".join(terms) + " .")
-        return "".join(f"{line}\n" for line in sorted(lines))
+        quads = dataset.quads((None, None, None, None))
+        if fmt == "nt":
+            return sorted_ntriples((s, p, o, None) for s, p, o, _ in quads)
+        return sorted_ntriples((s, p, o, graph_name(g)) for s, p, o, g in quads)
     if fmt == "trig":
         return _trig(dataset)
     union = _graph_of(triples(dataset))
     if fmt == "ttl":
         return union.serialize(format="longturtle")
     if fmt == "jsonld":
-        return _jsonld(union)
+        return jsonld_text(union, PREFIXES)
     raise ValueError(f"unknown RDF format {fmt!r}")
 
 
@@ -377,13 +422,15 @@ def _trig(dataset: Dataset) -> str:
     blocks = []
     for name in names:
         body = _graph_of(dataset.graph(URIRef(name))).serialize(format="longturtle")
-        body = "\n".join(line for line in body.splitlines() if not line.startswith("PREFIX "))
+        body = "\n".join(line for line in body.split("\n") if not line.startswith("PREFIX "))
         blocks.append(f"<{name}> {{\n{body.strip()}\n}}\n")
     return head + "\n" + "\n".join(blocks)
 
 
-def _jsonld(graph: Graph) -> str:
-    """JSON-LD with nodes in IRI order and multiple values sorted."""
+def jsonld_text(graph: Graph, context: object) -> str:
+    """JSON-LD with nodes in IRI order and multiple values sorted, so the same graph always
+    gives the same bytes; ``context`` is written as the document's ``@context`` (the prefixes,
+    or the address of a context file holding them)."""
     doc = json.loads(graph.serialize(format="json-ld", context=PREFIXES))
     nodes = doc.get("@graph", [doc])
     for node in nodes:
@@ -395,7 +442,7 @@ def _jsonld(graph: Graph) -> str:
     nodes.sort(key=lambda n: n.get("@id", ""))
     return (
         json.dumps(
-            {"@context": PREFIXES, "@graph": nodes}, ensure_ascii=False, indent=1, sort_keys=True
+            {"@context": context, "@graph": nodes}, ensure_ascii=False, indent=1, sort_keys=True
         )
         + "\n"
     )

@@ -1,74 +1,500 @@
-"""Document facts: department, region, budget year and kind of report."""
+"""Document facts — department, region, budget year and kind — from everything a page carries.
+
+Evidence, strongest first: form fields (``预算单位``, ``部门(单位)名称``, ``主管部门`` …), the
+title (also split over lines, in Traditional characters, or in a converted file's meta tags),
+the unit an approval (批复) is addressed to, web-page chrome (``发布机构``, ``来源``,
+``发布时间``), the signature and date at the end, and last the names the whole text uses most.
+A sidecar (``DocumentMeta``) overrides all of it, and every fact says where it came from.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 
-from pikg.model import DocKind, DocumentFacts
-from pikg.parsing.regions import region_of
+from pikg import resources
+from pikg.model import DocKind, DocumentFacts, DocumentMeta, FactSource, Project
+from pikg.parsing import regions
+from pikg.parsing.fields import Field, read_fields
+from pikg.parsing.script import simplified
+from pikg.parsing.targets import normalise_amount
 from pikg.reading.decode import Source
 
-_ORG_BODY = r"[\u4e00-\u9fff]{2,24}?(?:委员会|办公室|局|厅|委|中心|院|站|所|馆|处|队|部|会)"
-_LABELLED = re.compile(
-    rf"(?:单位名称|部门名称|预算单位|部门\(单位\)名称)\s*[:：|]?\s*(?P<org>{_ORG_BODY})"
+# The title zone: the lines a reader takes the document's title and kind from.
+TITLE_LINES = 15
+# A title line longer than this is body text, not a title.
+TITLE_MAX_CHARS = 80
+# A unit named in the body at least this often is the department when nothing else names one.
+PREVAILING_ORG_MIN = 3
+# The end of a document where its signature and date stand.
+SIGNATURE_CHARS = 400
+
+_HAN = r"\u4e00-\u9fff"
+# Bodies whose name puts the party or front before the place: 中共宁德市委…, 共青团某某县委.
+_PARTY = re.compile(r"^(?:中国共产党|中共|中国共产主义青年团|共青团|中国人民政治协商会议|政协)")
+# Where a title stops naming its unit: a year, a count, the kind of report, punctuation.
+_TITLE_STOP = re.compile(
+    r"\s*(?:\d|[一二三四五六七八九十]+个|项目|部门预算|部门决算|单位预算|单位决算|预算|决算|"
+    r"关于|绩效|整体|年度|本级|[、,，:：;；|<>《》“”\"])"
 )
-_LINE_START_ORG = re.compile(rf"^\s*(?P<org>{_ORG_BODY})(?![\u4e00-\u9fff]{{0,2}}(?:长|主任))")
-_YEAR = re.compile(r"(?P<y>20\d{2})\s*年度?[^。\n]{0,24}?(?:预算|决算|绩效目标|绩效自评)")
-_TITLE_LINES = 15
+_TRAILING_NOTE = re.compile(r"\([^()]{1,4}\)$")  # 醴陵市医疗保障局(单位), …(本级)
+_ISSUER = re.compile(r"关于.{0,60}?(?:通知|批复|函|意见|决定)")
+_SIGNED = re.compile(r"20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_ADDRESSEE = re.compile(rf"^\s*(?P<org>[{_HAN}()]{{2,40}})\s*[:：]\s*$", re.MULTILINE)
+_DATE = re.compile(r"(?P<y>20\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
+_SIGNATURE_DATE = re.compile(r"(?:^|\n|[。])\s*(20\d{2})年(\d{1,2})月(\d{1,2})日\s*(?:\n|$)")
+# A year cited inside a notice's number (〔2021〕88号) or a quoted title (《…》) is not the
+# budget year; nor is one inside a clause citing a request (根据…请示).
+_CITED = re.compile(
+    r"《[^》]{0,120}》|[〔\[【(]\s*20\d{2}\s*[〕\]】)]|根据[^。;；\n]{0,80}?(?:请示|通知|意见|办法|文件)"
+)
+_YEAR_STATED = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年度")
+_YEAR_OF_REPORT = re.compile(
+    r"(?<!\d)(?P<y>20\d{2})\s*年\s*(?:度\s*)?(?:[^。\n]{0,20}?)(?:部门预算|单位预算|部门决算|单位决算|"
+    r"预算|决算|绩效目标|绩效自评|项目支出|整体支出)"
+)
+# A table's own year line: (2021年度), 2019年度).
+_YEAR_HEADING = re.compile(r"(?:^|[(（])\s*(?P<y>20\d{2})\s*年度\s*(?:[)）]|$)", re.MULTILINE)
+_YEAR_ANY = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年")
+_TWO_DIGIT_YEAR = re.compile(r"(?<![\d年])(?P<y>[12]\d)\s*年度")
 
 
-def _title(source: Source) -> str:
-    lines = [ln.strip() for ln in source.text.split("\n") if ln.strip()]
-    return "".join(lines[:_TITLE_LINES])
+@cache
+def org_suffixes() -> tuple[str, ...]:
+    words = [row[0] for row in resources.read_data_lines("org-suffixes.tsv")]
+    return tuple(sorted(words, key=len, reverse=True))
 
 
-def department_of(source: Source) -> str | None:
-    labelled = _LABELLED.search(source.text)
-    if labelled:
-        return labelled.group("org")
-    counts: Counter[str] = Counter()
-    lines = [ln for ln in source.text.split("\n") if ln.strip()]
-    for i, line in enumerate(lines):
-        m = _LINE_START_ORG.match(line)
-        if m and "关于" not in m.group("org"):
-            # Title lines weigh more than the body's mentions.
-            counts[m.group("org")] += 5 if i < _TITLE_LINES else 1
+def as_department(value: str) -> str | None:
+    """The name of a public body in a field value or title segment, or None.
+
+    Spaces that wrap a cell are dropped (镇江市文化广电 和旅游局), as are a leading code
+    (404-永济市文化和旅游局) and a short note in brackets at the end (…局(本级)).
+    """
+    text = re.sub(r"\s", "", value)
+    text = re.sub(r"^[\d\-—:：*.、]+", "", text)
+    m = re.match(rf"[{_HAN}()]+", text)
+    if not m:
+        return None
+    text = _TRAILING_NOTE.sub("", m.group())
+    for i in range(len(text), 2, -1):
+        if text[:i].endswith(org_suffixes()):
+            return text[:i]
+    return None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    name: str
+    source: FactSource
+
+
+def _title_lines(text: str) -> list[str]:
+    lines = []
+    for line in text.split("\n"):
+        line = line.strip().strip("|").strip()
+        if line:
+            lines.append(line)
+        if len(lines) >= TITLE_LINES:
+            break
+    return lines
+
+
+def _title_unit(line: str, following: str) -> str | None:
+    """The unit a title line starts with, where the line is a title and the unit all of its
+    first segment: 临邑县师范附属小学项目支出目标申报表; 醴陵市医疗保障局(单位) over a line
+    部门决算. A unit followed by anything but the title's next word (a banner 某某县人民政府
+    over the site's menu) is not the document's, nor is the issuer of a notice (某某财政局
+    关于下达…的通知)."""
+    if len(line) > TITLE_MAX_CHARS or "|" in line or line.endswith((":", "：")):
+        return None  # an addressee line (县交通局:) is not a title
+    # 2024年度某某局…, 关于某某局2021年部门预算的说明
+    body = re.sub(r"^(?:(?:20\d{2}|[12]\d)\s*年度?|关于)\s*", "", line)
+    split = _TITLE_STOP.search(body)
+    segment = body[: split.start()] if split else body
+    org = as_department(segment)
+    if org is None or org != _TRAILING_NOTE.sub("", re.sub(r"\s", "", segment)):
+        return None
+    rest = (body[len(segment) :] or following).lstrip()
+    if not _TITLE_STOP.match(rest) or _ISSUER.match(rest) or _SIGNED.match(rest):
+        return None  # …关于下达…的通知: an issuer; 某某局 over 2020年12月14日: a signature
+    return org
+
+
+def _prevailing_org(text: str) -> str | None:
+    """The unit with a place in its name that the body names most, if often enough."""
+    counts = Counter(org for org, _ in _place_orgs(text) if len(org) > 4)
     if not counts:
         return None
-    best, _ = max(counts.items(), key=lambda kv: (kv[1], source.text.count(kv[0])))
-    return best
+    best, n = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))
+    return best if n >= PREVAILING_ORG_MIN else None
 
 
-def year_of(source: Source) -> int | None:
-    title = _title(source)
-    m = _YEAR.search(title)
-    if m:
-        return int(m.group("y"))
-    counts = Counter(int(m.group("y")) for m in _YEAR.finditer(source.text))
-    return counts.most_common(1)[0][0] if counts else None
+_REPORT_AFTER_UNIT = re.compile(r"\s*20\d{2}\s*年度?\s*(?:部门|单位)?(?:预算|决算)")
 
 
-def kind_of(source: Source) -> DocKind:
-    title = _title(source)
-    if "决算" in title:
-        return "final-accounts"
+def _place_orgs(text: str) -> list[tuple[str, int]]:
+    """(unit, end offset) for every unit whose name starts with a place the gazetteer knows,
+    the shortest body the place starts (南和区农业农村局, not …局贯彻执行…)."""
+    out = []
+    for m in regions.mentions(text):
+        tail = re.match(rf"[{_HAN}()]{{1,20}}", text[m.end :])
+        if not tail:
+            continue
+        for i in range(2, len(tail.group()) + 1):
+            org = as_department(m.written + tail.group()[:i])
+            if org and org == m.written + tail.group()[:i]:
+                out.append((org, m.end + i))
+                break
+    return out
+
+
+def _reporting_units(text: str) -> list[str]:
+    """Units the body names as the owner of the report: 现将某某局2022年部门预算公开如下."""
+    return [org for org, end in _place_orgs(text) if _REPORT_AFTER_UNIT.match(text, end)]
+
+
+def _orgs(fields: tuple[Field, ...], key: str) -> list[str]:
+    return [org for f in fields if f.key == key and (org := as_department(f.value))]
+
+
+def _department_candidates(
+    text: str, fields: tuple[Field, ...], kind: DocKind | None
+) -> list[_Candidate]:
+    """Every unit the document names as its own, best first."""
+    titles = [f.value for f in fields if f.key == "title"] + _title_lines(text)
+    title_units = []
+    for i, line in enumerate(titles):
+        unit = _title_unit(line, "".join(titles[i + 1 : i + 3]))
+        if unit is None and i + 1 < len(titles):  # a title broken inside a word: 旅游\n局2021年度
+            unit = _title_unit(line + titles[i + 1], "".join(titles[i + 2 : i + 4]))
+        if unit:
+            title_units.append(unit)
+    addressees = [
+        org
+        for m in _ADDRESSEE.finditer(text[: len(text) // 2 + 200])
+        if "、" not in m.group("org") and (org := as_department(m.group("org")))
+    ]
+    tail = text[-SIGNATURE_CHARS:]
+    signature = [
+        org
+        for line in tail.split("\n")
+        if (org := as_department(line.strip())) and org == re.sub(r"\s", "", line.strip())
+    ]
+    ordered: list[tuple[Iterable[str], FactSource]] = [(_orgs(fields, "unit"), "stated")]
+    if kind == "approval":
+        ordered.append((addressees, "stated"))
+    ordered += [
+        (title_units, "stated"),
+        (_reporting_units(text), "stated"),
+        (_orgs(fields, "doer"), "stated"),
+        (_orgs(fields, "supervisor"), "stated"),
+        (addressees, "stated"),
+        (_orgs(fields, "publisher"), "stated"),
+        (signature, "stated"),
+    ]
+    out = [_Candidate(name, source) for names, source in ordered for name in names]
+    prevailing = _prevailing_org(text)
+    if prevailing:
+        out.append(_Candidate(prevailing, "inferred"))
+    return out
+
+
+def _placed(name: str, text: str) -> list[tuple[str, str]] | None:
+    return regions.resolve(_PARTY.sub("", name), text)
+
+
+def _with_place(department: str, region: list[str]) -> str:
+    """A unit named without its place takes the place of the document's region: 市交通运输局 of
+    东莞市 is 东莞市交通运输局, 文物保护中心 of 永济市 is 永济市文物保护中心."""
+    place = region[-1]
+    if department[0] in "省市县区州旗" and place.endswith(department[0]):
+        return place + department[1:]
+    return place + department
+
+
+_KIND_WORDS = re.compile(r"批复|(?<!预)决算|自评|整体|绩效目标|目标表|申报表|绩效公开|预算")
+
+
+def _kind_in(title: str) -> DocKind | None:
     if "批复" in title:
         return "approval"
-    if "自评" in title or "实际完成值" in source.text:
+    if re.search(r"(?<!预)决算", title):
+        return "final-accounts"
+    if "自评" in title:
         return "self-evaluation"
-    if "绩效目标表" in title and "部门预算" not in source.text:
+    if re.search(r"整体支出绩效|整体绩效目标|部门整体", title):
+        return "department-overall"
+    if re.search(r"项目(?:支出)?绩效目标|绩效目标表|目标申报表|绩效目标申报|绩效公开", title):
         return "target-table"
-    return "budget"
+    if "预算" in title:
+        return "budget"
+    return None
 
 
-def read_facts(source: Source) -> DocumentFacts:
-    department = department_of(source)
-    regions = region_of(department, source.text) if department else []
-    return DocumentFacts(
-        department=department,
-        region=[name for _, name in regions],
-        region_codes=[code for code, _ in regions],
-        year=year_of(source),
-        kind=kind_of(source),
-    )
+def kind_of(text: str, title: str) -> DocKind | None:
+    """The kind of report: from the document's title — its 标题 field or the first title line
+    that names a kind (部门预算项目绩效目标表 is a target table) — else from the whole title
+    zone, where a budget's table of contents may list target tables, else from the columns of
+    a self-evaluation."""
+    zone = _uncited(title)
+    lines = [ln for ln in zone.split("\n") if len(ln) <= TITLE_MAX_CHARS and "|" not in ln]
+    first = next((ln for ln in lines if _KIND_WORDS.search(ln)), None)
+    if first and (kind := _kind_in(first)):
+        return kind
+    if "批复" in zone:
+        return "approval"
+    if re.search(r"(?<!预)决算", zone):
+        return "final-accounts"
+    if "自评" in zone:
+        return "self-evaluation"
+    if re.search(r"部门预算(?!编码)|单位预算|预算公开|预算编制说明|预算信息公开|预算报告", zone):
+        return "budget"
+    if re.search(r"完成值|实际值", text) and "目标值" in text:
+        return "self-evaluation"
+    if re.search(r"整体支出绩效|整体绩效目标|部门整体", zone):
+        return "department-overall"
+    if re.search(r"绩效目标表|目标申报表|绩效目标申报|绩效目标|绩效公开|绩效指标", zone):
+        return "target-table"
+    # A passage of a budget (预算拨款, 收入预算) with no title; a bare indicator table could
+    # belong to any kind of report.
+    return "budget" if "预算" in text else None
+
+
+def _uncited(text: str) -> str:
+    """``text`` with cited notices blanked out, offsets kept."""
+    return _CITED.sub(lambda m: " " * len(m.group()), text)
+
+
+def _published(fields: tuple[Field, ...], text: str) -> str | None:
+    for f in fields:
+        if f.key == "published" and (m := _DATE.search(f.value)):
+            return f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+    dates = list(_SIGNATURE_DATE.finditer(text[-SIGNATURE_CHARS:]))
+    if dates:  # the last date of the signature block
+        y, mo, d = dates[-1].groups()
+        return f"{y}-{int(mo):02d}-{int(d):02d}"
+    return None
+
+
+def year_of(text: str, title: str, published: str | None) -> tuple[int | None, FactSource | None]:
+    """The budget year and where it comes from: stated in the title zone (2023年度, 2021年部门
+    预算), else the publication date, else the year the text names most."""
+    head = _uncited(title)
+    for pattern in (_YEAR_STATED, _YEAR_OF_REPORT):
+        if m := pattern.search(head):
+            return int(m.group("y")), "stated"
+    if m := _TWO_DIGIT_YEAR.search(head):  # 19年度部门整体支出绩效目标
+        return 2000 + int(m.group("y")), "stated"
+    body = _uncited(text)
+    stated = Counter(int(m.group("y")) for m in _YEAR_HEADING.finditer(body))
+    if stated:
+        return stated.most_common(1)[0][0], "stated"
+    if published:
+        return int(published[:4]), "published"
+    named = Counter(int(m.group("y")) for m in _YEAR_ANY.finditer(body))
+    if named:
+        best = max(named.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        return best, "inferred"
+    return None, None
+
+
+def _title_zone(text: str, fields: tuple[Field, ...]) -> str:
+    titles = [f.value for f in fields if f.key == "title"]
+    return "\n".join([*titles, *_title_lines(text)])
+
+
+def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFacts:
+    text = simplified(source.text)
+    fields = read_fields(text)
+    title = _title_zone(text, fields)
+    kind = kind_of(text, title)
+    facts = DocumentFacts(kind=kind, kind_source="inferred" if kind else None)
+    facts.published = _published(fields, text)
+    facts.year, facts.year_source = year_of(text, title, facts.published)
+
+    candidates = _department_candidates(text, fields, kind)
+    if candidates:
+        first = candidates[0]
+        facts.department, facts.department_source = first.name, first.source
+    # The region: the first unit that names its place, then the page's place names.
+    placed = next((r for c in candidates if (r := _placed(c.name, text))), None)
+    region_source: FactSource = "stated"
+    if placed is None:
+        placed = regions.prevailing(text)
+        region_source = "inferred"
+    if placed:
+        facts.region = [name for _, name in placed]
+        facts.region_codes = [code for code, _ in placed]
+        facts.region_source = region_source
+    if (
+        facts.department
+        and region_source == "stated"
+        and facts.region
+        and not _placed(facts.department, text)
+    ):
+        facts.department = _with_place(facts.department, facts.region)
+        facts.department_source = "inferred"
+    if meta is not None:
+        apply_meta(facts, meta, text)
+    return facts
+
+
+def apply_meta(facts: DocumentFacts, meta: DocumentMeta, text: str = "") -> None:
+    """A sidecar's values replace what was read, and are marked as coming from it."""
+    facts.source_url = meta.source_url or facts.source_url
+    if meta.published:
+        facts.published = meta.published
+        if facts.year_source in (None, "inferred", "published"):
+            facts.year, facts.year_source = int(meta.published[:4]), "published"
+    if meta.department:
+        facts.department, facts.department_source = meta.department, "sidecar"
+    if meta.region:
+        facts.region, facts.region_codes = regions.region_from_names(meta.region)
+        facts.region_source = "sidecar"
+    if meta.year:
+        facts.year, facts.year_source = meta.year, "sidecar"
+    if meta.kind:
+        facts.kind, facts.kind_source = meta.kind, "sidecar"
+
+
+# How a project's name ends; a form value that does not, continued on the next line by one
+# that does, was wrapped (…渠道防渗 | 改造工程).
+_PROJECT_END = re.compile(r"(?:经费|资金|项目|工程|补贴|补助|服务|维护|建设|改造|购置|费)$")
+# The most a wrapped name carries on to its next line.
+CONTINUATION_CHARS = 20
+
+
+def _continuation(text: str, end: int) -> str:
+    """What the line below a value adds to it, where the value's cell wraps: the first cell of
+    the next line when the label column there is empty, or the whole short next line."""
+    line_end = text.find("\n", end)
+    if line_end < 0:
+        return ""
+    next_end = text.find("\n", line_end + 1)
+    line = text[line_end + 1 : next_end if next_end >= 0 else len(text)]
+    if line.lstrip().startswith("|"):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 2 or cells[0]:
+            return ""
+        return cells[1]
+    line = line.strip()
+    if re.search(r"[:：|]", line) or read_fields(line):
+        return ""
+    return line
+
+
+def form_projects(source: Source) -> list[Project]:
+    """The projects the document's forms name (项目名称, 专项(项目)名称, 资金名称), as written
+    and whole where a cell wraps, with their funds where the form gives them (资金总额 in 万元
+    or 元); then the numbered projects of a budget's 绩效目标 section."""
+    text = simplified(source.text)
+    fields = read_fields(text)
+    projects: list[Project] = []
+    for i, f in enumerate(fields):
+        if f.key != "project":
+            continue
+        name = re.sub(r"\s", "", source.raw(f.start, f.end)).strip("|")
+        more = _continuation(text, f.end)
+        wrapped = more and not _PROJECT_END.search(name) and len(more) <= CONTINUATION_CHARS
+        if wrapped and _PROJECT_END.search(name + more):
+            name += re.sub(r"\s", "", more)
+        if not (2 <= len(name) <= 60) or as_department(name) == name or _HEADER.search(name):
+            continue
+        project = Project(name=name)
+        later = fields[i + 1 :]
+        stop = next((j for j, g in enumerate(later) if g.key == "project"), len(later))
+        funds = next((g for g in later[:stop] if g.key == "funds"), None)
+        if funds and (amount := re.match(r"[\d,]+(?:\.\d+)?", funds.value.replace(" ", ""))):
+            project.amount = amount.group().replace(",", "")
+            project.amount_unit = _funds_unit(text, funds.start)
+            project.amount_yuan = normalise_amount(project.amount, project.amount_unit)[0]
+        projects.append(project)
+    return projects + _numbered_projects(source, text)
+
+
+_ITEM = re.compile(
+    r"^\s*(?:\d+[.、．]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)\s*"
+    r"(?P<name>[^。：:，,；;\n]{2,40}?(?:经费|资金|项目|工程|补贴|补助))[。：:，,]"
+    r"(?P<rest>[^\n]*)$",
+    re.MULTILINE,
+)
+_AMOUNT = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>万元|元)")
+
+
+def _numbered_projects(source: Source, text: str) -> list[Project]:
+    """A budget's list of projects with targets: numbered lines (1.某某经费。项目金额…万元,
+    （一）某某项目，预算资金…) right after a line about 绩效目标, each with its amount."""
+    out: list[Project] = []
+    lines = text.split("\n")
+    offset = 0
+    in_list = False
+    for line in lines:
+        m = _ITEM.match(line)
+        if m and in_list and (amount := _AMOUNT.search(m.group("rest"))):
+            start = offset + m.start("name")
+            name = re.sub(r"\s", "", source.raw(start, start + len(m.group("name"))))
+            unit = amount.group("u")
+            out.append(
+                Project(name, amount.group("n"), unit, normalise_amount(amount.group("n"), unit)[0])
+            )
+        elif line.strip():
+            in_list = "绩效目标" in line and not m
+        offset += len(line) + 1
+    return out
+
+
+def titled_project(source: Source) -> str | None:
+    """A project a report names under its title, in brackets: 2022年度项目支出绩效自评报告 /
+    （城乡特困人员救助供养资金）."""
+    text = simplified(source.text)
+    for line in _title_lines(text)[:4]:
+        m = re.fullmatch(
+            r"[(（](?P<name>[^()（）]{2,40}(?:经费|资金|项目|工程|补贴|补助))[)）]", line
+        )
+        if m:
+            return m.group("name")
+    return None
+
+
+# A column header, not a name: 预算金额(万元), 金额.
+_HEADER = re.compile(r"\((?:万)?元\)$|^(?:预算)?金额$|^资金")
+_UNIT_NOTE = re.compile(r"\((万?元)\)")
+# How far from a 资金总额 a form states the unit of its amounts: 项目资金(万元).
+FUNDS_UNIT_CHARS = 200
+
+
+def _funds_unit(text: str, at: int) -> str:
+    """万元 or 元, as the nearest unit note around a form's funds says; 万元 if none does."""
+    notes = [
+        (abs(m.start() - at), m.group(1))
+        for m in _UNIT_NOTE.finditer(text, max(0, at - FUNDS_UNIT_CHARS), at + FUNDS_UNIT_CHARS)
+    ]
+    return min(notes)[1] if notes else "万元"
+
+
+# A project named only in its indicators: 完成2021年某某培训任务, 某某补助资金到位率.
+_PROJECT_IN_INDICATOR = (
+    re.compile(rf"完成(?P<name>20\d{{2}}年[{_HAN}]{{2,20}}?)(?:任务|工作)"),
+    re.compile(
+        rf"(?P<name>[{_HAN}]{{2,16}}?(?:补助资金|专项资金|补贴资金|经费))(?:到位率|到位时间|执行率|使用率)"
+    ),
+)
+
+
+def indicator_project(source: Source) -> str | None:
+    """The project a document without a 项目名称 names in its indicators, if any."""
+    text = simplified(source.text)
+    counts: Counter[tuple[int, int]] = Counter()
+    names: dict[str, tuple[int, int]] = {}
+    for pattern in _PROJECT_IN_INDICATOR:
+        for m in pattern.finditer(text):
+            key = names.setdefault(m.group("name"), m.span("name"))
+            counts[key] += 1
+    if not counts:
+        return None
+    (start, end), _ = max(counts.items(), key=lambda kv: (kv[1], -kv[0][0]))
+    return source.text[start:end]

@@ -1,21 +1,31 @@
-"""Administrative regions named by a department, resolved against a gazetteer of the PRC."""
+"""Administrative regions, resolved against a gazetteer of the PRC down to the township.
+
+The gazetteer joins three data files: ``regions.tsv`` (cpca, 2020: provinces, prefectures,
+counties), ``regions-since-2020.tsv`` (divisions created or renamed since, so 横县 and 横州市
+both resolve) and ``townships.tsv`` (乡、镇、街道 with 9-digit adcodes). A township is only
+looked for inside a county the text already names: short township names repeat all over the
+country.
+"""
 
 from __future__ import annotations
 
-import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pikg import resources
 
 # Longest first: 自治县 before 县.
-_SUFFIXES = (
+SUFFIXES = (
     "特别行政区",
     "自治区",
     "自治州",
     "自治县",
+    "自治旗",
     "地区",
     "新区",
+    "林区",
     "省",
     "市",
     "州",
@@ -24,17 +34,24 @@ _SUFFIXES = (
     "区",
     "旗",
 )
+# Placeholder prefectures of cpca's table that are not places of their own.
+_NOT_PLACES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+_LONGEST_NAME = 12
+# A child level is taken as the document's region when at least this share of the mentions
+# below its parent fall inside it (a few 离石区 schools do not make a 吕梁市 page 离石区's).
+DESCEND_SHARE = 0.6
 
 
 @dataclass(frozen=True)
 class Gazetteer:
     names: dict[str, str]  # adcode → name
-    by_name: dict[str, tuple[str, ...]]
-    by_stem: dict[str, tuple[str, ...]]
+    by_name: dict[str, tuple[str, ...]]  # province, prefecture and county names → adcodes
+    by_stem: dict[str, tuple[str, ...]]  # the same without 省/市/县… (宁德 → 350900)
+    townships: dict[str, dict[str, str]]  # county adcode → {township name or stem: adcode}
 
 
-def _stem(name: str) -> str:
-    for suffix in _SUFFIXES:
+def stem(name: str) -> str:
+    for suffix in SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return name
@@ -45,60 +62,192 @@ def gazetteer() -> Gazetteer:
     names: dict[str, str] = {}
     by_name: dict[str, list[str]] = {}
     by_stem: dict[str, list[str]] = {}
-    for code, name in resources.read_data_lines("regions.tsv"):
+    for file in ("regions.tsv", "regions-since-2020.tsv"):
+        for code, name in resources.read_data_lines(file):
+            if name in _NOT_PLACES:
+                continue
+            names.setdefault(code, name)
+            if code not in by_name.setdefault(name, []):
+                by_name[name].append(code)
+            s = stem(name)
+            if s != name and code not in by_stem.setdefault(s, []):
+                by_stem[s].append(code)
+    townships: dict[str, dict[str, str]] = {}
+    for code, name in resources.read_data_lines("townships.tsv"):
         names[code] = name
-        by_name.setdefault(name, []).append(code)
-        by_stem.setdefault(_stem(name), []).append(code)
+        inside = townships.setdefault(code[:6], {})
+        inside[name] = code
+        if name.endswith("街道"):  # 笏石街道办, 笏石街道办事处
+            inside[name + "办"] = inside[name + "办事处"] = code
     return Gazetteer(
         names,
         {k: tuple(v) for k, v in by_name.items()},
         {k: tuple(v) for k, v in by_stem.items()},
+        townships,
     )
 
 
-def _chain(code: str) -> list[str]:
-    """Province, prefecture, county codes of a division, those that exist."""
+def chain(code: str) -> list[str]:
+    """Province, prefecture, county and township codes of a division, those that exist."""
     g = gazetteer()
-    chain = [code[:2] + "0000", code[:4] + "00", code]
+    levels = [code[:2] + "0000", code[:4] + "00", code[:6]] + ([code] if len(code) > 6 else [])
     out: list[str] = []
-    for c in chain:
+    for c in levels:
         if c in g.names and c not in out:
             out.append(c)
     return out
 
 
-_PLACE = re.compile(rf"[\u4e00-\u9fff]{{1,10}}?(?:{'|'.join(_SUFFIXES)})")
+def _inside(code: str, parent: str) -> bool:
+    """Whether ``code`` lies within ``parent`` (or is it)."""
+    if len(parent) > 6:
+        return code == parent
+    if parent.endswith("0000"):
+        return code[:2] == parent[:2]
+    if parent.endswith("00"):
+        return code[:4] == parent[:4]
+    return code[:6] == parent
 
 
-def region_of(department: str, text: str) -> list[tuple[str, str]]:
-    """[(code, name)] of province, prefecture, county as far as the department's name states them.
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    written: str
+    codes: tuple[str, ...]
 
-    The unit named in the department keeps the name it is written with (澄江市 after the
-    county became a city); its parents take the gazetteer's names.
+
+def mentions(text: str, stems: bool = False) -> list[Mention]:
+    """Every province, prefecture or county named in ``text`` (full names; with ``stems`` also
+    宁德 for 宁德市), the longest where names overlap."""
+    g = gazetteer()
+    first = _first_chars(stems)
+    found: list[Mention] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        if text[i] not in first:
+            i += 1
+            continue
+        best: Mention | None = None
+        for length in range(min(_LONGEST_NAME, n - i), 1, -1):
+            word = text[i : i + length]
+            if codes := g.by_name.get(word):
+                best = Mention(i, i + length, word, codes)
+            elif stems and (codes := g.by_stem.get(word)):
+                # A stem followed by a suffix is written with it: 澄江市 where the
+                # gazetteer still has 澄江县.
+                end = i + length
+                suffix = next((s for s in SUFFIXES if text.startswith(s, end)), "")
+                best = Mention(i, end + len(suffix), text[i : end + len(suffix)], codes)
+            if best:
+                break
+        if best is None:
+            i += 1
+            continue
+        found.append(best)
+        i = best.end
+    return found
+
+
+@cache
+def _first_chars(stems: bool) -> frozenset[str]:
+    g = gazetteer()
+    return frozenset(k[0] for k in (*g.by_name, *(g.by_stem if stems else ())))
+
+
+def _township_after(text: str, county: str) -> tuple[str, str] | None:
+    """(adcode, written) of a township of ``county`` that ``text`` starts with."""
+    inside = gazetteer().townships.get(county[:6], {})
+    for length in range(min(_LONGEST_NAME, len(text)), 1, -1):
+        word = text[:length]
+        if word in inside:
+            return inside[word], word
+    return None
+
+
+def _support(code: str, evidence: Counter[str]) -> int:
+    return sum(n for c, n in evidence.items() if _inside(c, code) or _inside(code, c))
+
+
+def _pick(codes: Iterable[str], within: str | None, evidence: Counter[str]) -> str | None:
+    candidates = [c for c in codes if within is None or _inside(c, within)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (_support(c, evidence), -len(chain(c)), -int(c[:6])))
+
+
+@lru_cache(maxsize=8)
+def _evidence(text: str) -> Counter[str]:
+    return Counter(c for m in mentions(text) for c in m.codes)
+
+
+def resolve(anchor: str, text: str) -> list[tuple[str, str]] | None:
+    """[(adcode, name)] province first, down to the deepest division ``anchor`` names in a run
+    at its start (福建省莆田市秀屿区埭头镇…, 宁德市委…, 镇江博物馆 by the stem 镇江), or None.
+
+    A short name that several divisions share (鼓楼区) is resolved by the other names in
+    ``text``. The division named last keeps the name it is written with (澄江市 after the
+    county became a city, 埭头镇 for 埭头镇财政所); its parents take the gazetteer's names.
     """
+    evidence = _evidence(text)
     g = gazetteer()
     pos = 0
     chosen: str | None = None
     written: dict[str, str] = {}
-    while pos < len(department):
-        m = _PLACE.match(department, pos)
-        if m is None:
+    while pos < len(anchor):
+        if (
+            chosen is not None
+            and len(chosen) == 6
+            and (hit := _township_after(anchor[pos:], chosen))
+        ):
+            chosen = hit[0]  # a township keeps its gazetteer name: 五津街道 for 五津街道办事处
             break
-        place = m.group()
-        codes = g.by_name.get(place) or g.by_stem.get(_stem(place), ())
-        if not codes:
+        run = mentions(anchor[pos : pos + _LONGEST_NAME], stems=True)
+        if not run or run[0].start != 0:
             break
-        if chosen is not None:
-            inside = [
-                c
-                for c in codes
-                if c.startswith(chosen.rstrip("0")[:4] if chosen[2:] != "0000" else chosen[:2])
-            ]
-            codes = tuple(inside) or codes
-        best = max(codes, key=lambda c: (sum(text.count(g.names[p]) for p in _chain(c)), -int(c)))
-        written[best] = place
-        chosen = best
-        pos = m.end()
+        pick = _pick(run[0].codes, chosen, evidence)
+        if pick is None:
+            break
+        written[pick] = run[0].written if stem(run[0].written) != run[0].written else g.names[pick]
+        chosen = pick
+        pos += run[0].end
     if chosen is None:
-        return []
-    return [(c, written.get(c, g.names[c])) for c in _chain(chosen)]
+        return None
+    return [(c, written.get(c, g.names[c])) for c in chain(chosen)]
+
+
+def prevailing(text: str) -> list[tuple[str, str]] | None:
+    """The region most of ``text``'s place names lie in: the province they share, then each
+    level down while one division holds ``DESCEND_SHARE`` of the mentions below it."""
+    g = gazetteer()
+    evidence: Counter[str] = Counter()
+    for m in mentions(text):
+        if len(m.codes) == 1:  # an ambiguous short name says nothing on its own
+            for c in chain(m.codes[0]):
+                evidence[c] += 1
+    if not evidence:
+        return None
+    out: list[str] = []
+    level = [c for c in evidence if c.endswith("0000")]
+    while level:
+        total = sum(evidence[c] for c in level)
+        best = max(level, key=lambda c: (evidence[c], -int(c)))
+        if evidence[best] < DESCEND_SHARE * total:
+            break
+        out.append(best)
+        level = [c for c in evidence if c != best and chain(c)[:-1] == chain(best)]
+        if out and level:
+            below = sum(evidence[c] for c in level)
+            if below < DESCEND_SHARE * evidence[best]:
+                break
+    return [(c, g.names[c]) for c in out] or None
+
+
+def region_from_names(written: str) -> tuple[list[str], list[str]]:
+    """(names, adcodes) of a region given as text (a sidecar's ``福建省莆田市秀屿区``); names
+    the gazetteer does not know are kept without a code."""
+    resolved = resolve(written.replace(" ", "").replace("/", ""), written)
+    if resolved:
+        return [n for _, n in resolved], [c for c, _ in resolved]
+    return [p for p in written.replace("/", " ").split() if p], []

@@ -17,6 +17,7 @@ from functools import cache
 
 from pikg.model import IndicatorRow, Unparsed
 from pikg.parsing import framework as framework_module
+from pikg.parsing import values
 from pikg.parsing.framework import Framework, Level
 from pikg.parsing.segment import infer_levels
 from pikg.parsing.targets import NUMBER, PRE_WORD, SYMBOL, locate, parse_target, split_value, units
@@ -125,6 +126,7 @@ class BlockParser:
             return
         _, cut = split_value(value_text) if value_text else (0, 0)
         target = parse_target(value_text[:cut], name, self.year)
+        cut, target = values.checked(value_text, cut, target)
         tail = [
             (m.group(), positions[cut + m.start()], positions[cut + m.end() - 1] + 1)
             for m in re.finditer(r"\S+", value_text[cut:])

@@ -6,6 +6,9 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
+import shutil
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +19,9 @@ from rdflib.term import Node
 
 from pikg import __version__, resources
 from pikg.checking.validate import release_problems
+from pikg.errors import UsageError
 from pikg.graph import docs
-from pikg.graph.mapping import PREFIXES, decimal_literal, graph_name
+from pikg.graph.mapping import PREFIXES, decimal_literal, graph_name, jsonld_text, sorted_ntriples
 from pikg.namespace import ONTOLOGY, SHAPES
 from pikg.storage.store import VOCABULARY, Store
 
@@ -38,7 +42,7 @@ def _quads(store: Store) -> list[str]:
     data = store.store.dump(format=ox.RdfFormat.N_QUADS) or b""
     lines = {
         ln
-        for ln in data.decode("utf-8").splitlines()
+        for ln in data.decode("utf-8").split("\n")
         if ln.strip() and not ln.rstrip().endswith(f"<{VOCABULARY.value}> .")
     }
     return sorted(lines)
@@ -50,6 +54,45 @@ def _canonical(term: Node) -> Node:
     return term
 
 
+# Every file a release writes; a folder holding anything else is not replaced.
+RELEASE_FILES = (
+    "context.jsonld",
+    "ontology.html",
+    "ontology.ttl",
+    "pikg.jsonld",
+    "pikg.nq.gz",
+    "pikg.ttl",
+    "void.ttl",
+)
+
+
+def check_arguments(out: Path, base: str, license_url: str, endpoint: str | None) -> None:
+    """Refuse bad arguments before anything is written: `--base` is the http(s) folder the
+    files will sit in, `--license` and `--endpoint` are absolute http(s) URLs, and `--out` is
+    a new folder or an earlier release."""
+    for option, url in (("--base", base), ("--license", license_url), ("--endpoint", endpoint)):
+        if url is None:
+            continue
+        parts = urllib.parse.urlsplit(url)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or any(c in url for c in '<>" {}|\\^`')
+        ):
+            raise UsageError(f"{option} {url!r} is not an absolute http(s) URL")
+    if not base.endswith("/"):
+        raise UsageError(f"--base {base!r} must end with / (the release files go below it)")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: is a file, not a folder")
+    if out.is_dir():
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in RELEASE_FILES)
+        if foreign:
+            raise UsageError(
+                f"--out {out}: holds {', '.join(foreign[:3])}, which no release wrote; "
+                "give an empty folder or an earlier release"
+            )
+
+
 def release(
     store: Store,
     out: Path,
@@ -58,14 +101,54 @@ def release(
     license_url: str = DEFAULT_LICENSE,
     endpoint: str | None = None,
 ) -> Release:
-    out.mkdir(parents=True, exist_ok=True)
+    """Write the release into a temporary folder beside ``out`` and swap it in at the end,
+    so an interrupted or failed release leaves the previous one whole."""
+    check_arguments(out, base, license_url, endpoint)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.{os.getpid()}.new"  # mkdir, not mkdtemp: keep the umask
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        triples = _write(store, staging, base, publisher, license_url, endpoint)
+        _swap(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Release(sorted(p.name for p in out.iterdir()), triples)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put ``staging`` where ``out`` is; the old release is removed only once the new one is
+    in place."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    old = out.parent / f".{out.name}.{os.getpid()}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    out.rename(old)
+    try:
+        staging.rename(out)
+    except OSError:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write(
+    store: Store,
+    out: Path,
+    base: str,
+    publisher: str,
+    license_url: str,
+    endpoint: str | None,
+) -> int:
+    """Every release file in ``out``; the number of statements."""
     dataset = Dataset()
     dataset.parse(data="".join(f"{ln}\n" for ln in _quads(store)), format="nquads")
     # The store keeps numbers in its own canonical form ("80.0" comes back "80"); every dump
     # is written from one form, the one pikg writes, so the three dumps agree term for term.
     quads = [(s, p, _canonical(o), g) for s, p, o, g in dataset.quads((None, None, None, None))]
-    lines = sorted({f"{s.n3()} {p.n3()} {o.n3()} {graph_name(g).n3()} ." for s, p, o, g in quads})
-    nquads = "".join(f"{ln}\n" for ln in lines)
+    nquads = sorted_ntriples((s, p, o, graph_name(g)) for s, p, o, g in quads)
+    statements = nquads.count("\n")
 
     buffer = io.BytesIO()
     with gzip.GzipFile(filename="pikg.nq", mode="wb", fileobj=buffer, mtime=0) as gz:
@@ -83,12 +166,7 @@ def release(
     (out / "context.jsonld").write_text(
         json.dumps(context, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
-    expanded = json.loads(union.serialize(format="json-ld", context=PREFIXES))
-    nodes = sorted(expanded.get("@graph", []), key=lambda n: n.get("@id", ""))
-    document = {"@context": "context.jsonld", "@graph": nodes}
-    (out / "pikg.jsonld").write_text(
-        json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    (out / "pikg.jsonld").write_text(jsonld_text(union, "context.jsonld"), encoding="utf-8")
 
     (out / "ontology.html").write_text(
         docs.ontology_page(resources.ontology_graph()), encoding="utf-8"
@@ -97,14 +175,14 @@ def release(
         resources.ontology_graph().serialize(format="longturtle"), encoding="utf-8"
     )
 
-    void = describe(union, len(lines), base, publisher, license_url, endpoint, out)
+    void = describe(union, statements, base, publisher, license_url, endpoint, out)
     problems = release_problems(void)
     if problems is not None:
-        raise ValueError(
+        raise UsageError(
             f"the release description does not conform to shapes/release.ttl: {problems}"
         )
     (out / "void.ttl").write_text(void.serialize(format="longturtle"), encoding="utf-8")
-    return Release(sorted(p.name for p in out.iterdir()), len(lines))
+    return statements
 
 
 def describe(

@@ -11,7 +11,7 @@ worst a staging graph that the next load removes. The vocabulary is replaced the
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pyoxigraph as ox
 from rdflib import Dataset
@@ -24,7 +24,9 @@ from pikg.graph.formats import sniff_rdf, syntax
 from pikg.graph.mapping import SHARED, SHARED_CLASSES, add_extraction, graph_name, new_dataset
 from pikg.model import Extraction
 from pikg.namespace import ONTOLOGY, PIK
-from pikg.reading.decode import decode
+from pikg.reading.decode import decode, read_bytes, read_text
+from pikg.storage.opening import open_store
+from pikg.storage.skolem import skolemise
 
 VOCABULARY = ox.NamedNode(ONTOLOGY)
 SHARED_GRAPH = ox.NamedNode(str(SHARED))
@@ -33,10 +35,7 @@ STAGING = "urn:pikg:staging:"  # prefix of the graphs a replacement is written i
 
 def sniff_file(path: Path) -> str | None:
     """The RDF syntax of a file, or None when it is a document to extract."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(str(path), f"cannot be read ({exc.strerror})") from exc
+    data = read_bytes(path)
     try:
         return sniff_rdf(decode(data, str(path)))
     except DocumentError:
@@ -105,8 +104,15 @@ def vocabulary_quads() -> list[ox.Quad]:
 
 
 class Store:
-    def __init__(self, path: Path | str | None = None) -> None:
-        self.store = ox.Store(str(path)) if path is not None else ox.Store()
+    def __init__(
+        self, path: Path | str | None = None, *, read_only: bool = False, create: bool = True
+    ) -> None:
+        """A store in memory, or the one in ``path`` (see ``opening.open_store``)."""
+        self.store = (
+            open_store(Path(path), read_only=read_only, create=create and not read_only)
+            if path is not None
+            else ox.Store()
+        )
 
     def load_extraction(
         self,
@@ -121,8 +127,29 @@ class Store:
         doc = iris.disclosure(result, result.digest)
         if quads is None:
             quads = document_quads(result, findings, engine)
-        self.replace(quads, (f"{doc}/findings",))
+        self.replace(quads, (f"{doc}/findings", *self._earlier_versions(result)))
         return iris.graph(doc)
+
+    def _earlier_versions(self, result: Extraction) -> list[str]:
+        """The graphs of an earlier version of this document: a disclosure with the same file
+        name, department, year and kind but other content (a corrected copy), which the
+        correction replaces instead of standing beside it."""
+        doc = iris.disclosure(result, result.digest)
+        family = doc.rsplit("/", 1)[0] + "/"
+        name = PurePath(result.doc).name
+        earlier = self.store.query(
+            f"""SELECT DISTINCT ?doc WHERE {{ GRAPH ?g {{ ?doc a <{_DISCLOSURE.value}> ;
+                <{PIK.fileName}> ?name }}
+                FILTER(?name = {ox.Literal(name)} && STRSTARTS(STR(?doc), {ox.Literal(family)})
+                       && ?doc != <{doc}>) }}"""
+        )
+        assert isinstance(earlier, ox.QuerySolutions)
+        stale = {str(row["doc"].value) for row in earlier if row["doc"] is not None}
+        return sorted(
+            graph.value
+            for graph in self.store.named_graphs()
+            if isinstance(graph, ox.NamedNode) and graph.value.rsplit("/", 1)[0] in stale
+        )
 
     def load_vocabulary(self) -> None:
         """The ontology, framework, comparators and units, as the graph named by the
@@ -131,12 +158,12 @@ class Store:
 
     def load_rdf(self, path: Path) -> list[str]:
         """Load an RDF file, replacing each named graph it holds; the graphs' IRIs."""
-        text = decode(path.read_bytes(), str(path))
+        text = read_text(path)
         fmt = sniff_rdf(text)
         if fmt is None:
             raise DocumentError(str(path), "is not RDF in any syntax pikg reads")
         try:
-            quads = list(ox.parse(text, format=syntax(fmt).oxigraph))
+            quads = skolemise(ox.parse(text, format=syntax(fmt).oxigraph))
         except SyntaxError as exc:
             raise DocumentError(str(path), f"RDF syntax error: {exc}") from exc
         return self.replace(_into_document_graph(quads))
