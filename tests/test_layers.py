@@ -13,7 +13,7 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "extract" / "pikg"
 # The order data flows in; a module may import its own stage and any stage to its left.
-STAGES = ("reading", "parsing", "graph", "checking", "storage", "web")
+STAGES = ("reading", "parsing", "graph", "checking", "storage", "comparing", "web")
 BASE = {"errors", "model", "namespace", "resources", "data"}  # what every stage may use
 TOP = {"api", "batch", "cli", "__main__", "__init__"}  # the public surface, above every stage
 

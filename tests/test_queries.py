@@ -132,3 +132,21 @@ def test_issue12_a_department_shared_by_documents_joins_once_per_document() -> N
     )
     assert len(solutions) == 3
     assert len({s["doc"] for s in solutions}) == 3
+
+
+def test_issue14_satisfaction_floors_keep_rows_and_match_any_region_level() -> None:
+    """Documents without year, department or region are kept; identical rows of two projects
+    stay two; a province matches its counties."""
+    store = Store()
+    store.load_vocabulary()
+    for path in sorted((HERE / "issue14" / "compare").glob("*.txt")):
+        store.load_extraction(extract_file(path))
+    bare = HERE / "issue14" / "queries" / "no_facts.txt"
+    store.load_extraction(extract_file(bare))
+    query = named()["satisfaction-floors"]
+    _, everything = run_on_store(store, query.bind({}))
+    assert sum(r["file"] == "no_facts.txt" for r in everything) == 2  # two projects, one wording
+    _, gansu = run_on_store(store, query.bind({"region": "甘肃省"}))
+    assert {r["region"] for r in gansu} == {"崆峒区"} and len(gansu) == 2
+    _, hubei = run_on_store(store, query.bind({"region": "湖北"}))
+    assert {r["region"] for r in hubei} == {"竹山县", "十堰市"}

@@ -101,6 +101,8 @@ class Fmt(str, Enum):
     jsonld = "jsonld"
     csv = "csv"
     md = "md"
+    parquet = "parquet"
+    xlsx = "xlsx"
 
 
 def _choose(fmt: Fmt | None, allowed: tuple[str, ...]) -> str:
@@ -535,6 +537,134 @@ def serve(
         )
     except errors.PikgError as exc:
         raise _fail(exc) from exc
+
+
+# ---- comparison (issue 14): concepts, compare, stats, export -----------------------------
+
+concepts_app = typer.Typer(help="The indicator concept scheme (指标库).", no_args_is_help=True)
+app.add_typer(concepts_app, name="concepts")
+
+
+@concepts_app.command("build")
+def concepts_build(
+    paths: Paths,
+    to: Annotated[Path, typer.Option("--out", help="The scheme to write (Turtle).")] = Path(
+        "ontology/concepts.ttl"
+    ),
+    review: Annotated[
+        Path, typer.Option("--review", help="Merge/split decisions a person made (TSV).")
+    ] = Path("ontology/concepts-review.tsv"),
+) -> None:
+    """Build the concept scheme from a corpus: rules, a similarity graph, the review file."""
+    from pikg.parsing.concept_build import build, read_review, write
+
+    try:
+        with progress("extracting") as step:
+            result = api.extract(paths, progress=step)
+        write(build(result.documents, read_review(review)), to)
+    except errors.PikgError as exc:
+        raise _fail(exc) from exc
+    _report_failures(result)
+    if result.failures:
+        raise typer.Exit(errors.UNREADABLE)
+
+
+def _rows(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str) -> None:
+    if fmt in ("jsonl", "json"):
+        _dump([{c: row.get(c) for c in columns} for row in rows], fmt)
+        return
+    cells = [["" if row.get(c) is None else str(row.get(c)) for c in columns] for row in rows]
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerows([list(columns), *cells])
+        return
+    table = Table(*columns)
+    for line in cells:
+        table.add_row(*line)
+    out.print(table)
+
+
+def _tidy(paths: list[Path], checked: bool) -> tuple[api.Result, list[dict[str, Any]]]:
+    from pikg.comparing.table import records
+
+    with progress("extracting") as step:
+        result = (api.check if checked else api.extract)(paths, progress=step)
+    _report_failures(result)
+    return result, records(result.documents, result.findings)
+
+
+@app.command()
+def compare(
+    paths: Paths,
+    concept: Annotated[str | None, typer.Option("--concept", help="IRI, key or label.")] = None,
+    level: Annotated[str | None, typer.Option("--level", help="一级 or 二级 name.")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="Region, any level.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Budget year.")] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="A word of the department's name.")
+    ] = None,
+    fmt: Format = None,
+    chart: Annotated[Path | None, typer.Option("--chart", help="Also draw .png/.svg.")] = None,
+) -> None:
+    """Targets by concept × region × year with peers' median, min/max, previous year, outliers."""
+    from pikg.comparing.compare import COMPARE_COLUMNS, TABLE_COLUMNS, Filters
+    from pikg.comparing.compare import compare as run
+
+    try:
+        chosen = _choose(fmt, ("table", "csv", "jsonl", "json"))
+        result, tidy = _tidy(paths, checked=False)
+        rows = run(tidy, Filters(concept, level, region, year, department))
+        _rows(rows, TABLE_COLUMNS if chosen == "table" else COMPARE_COLUMNS, chosen)
+        if chart is not None:
+            from pikg.comparing.charts import chart as draw
+
+            draw(rows, chart)
+    except errors.PikgError as exc:
+        raise _fail(exc) from exc
+    if result.failures:
+        raise typer.Exit(errors.UNREADABLE)
+
+
+@app.command()
+def stats(
+    paths: Paths,
+    by: Annotated[str, typer.Option("--by", help="doc, province, region or year.")] = "doc",
+    fmt: Format = None,
+) -> None:
+    """Quality statistics with explicit denominators, per document, region or year."""
+    from pikg.comparing.stats import STATS_COLUMNS
+    from pikg.comparing.stats import stats as run
+
+    try:
+        chosen = _choose(fmt, ("table", "csv", "jsonl", "json"))
+        result, tidy = _tidy(paths, checked=True)
+        _rows(run(tidy, by), STATS_COLUMNS, chosen)
+    except errors.PikgError as exc:
+        raise _fail(exc) from exc
+    if result.failures:
+        raise typer.Exit(errors.UNREADABLE)
+
+
+@app.command()
+def export(
+    paths: Paths,
+    to: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    fmt: Format = None,
+) -> None:
+    """One row per indicator with document facts, concept, target, findings; and a dictionary."""
+    from pikg.comparing.export import export as run
+
+    try:
+        chosen = _choose(fmt, ("csv", "parquet", "xlsx"))
+        result, tidy = _tidy(paths, checked=True)
+        dictionary = run(tidy, to, chosen)
+    except errors.PikgError as exc:
+        raise _fail(exc) from exc
+    say(f"{to}: {len(tidy)} rows; columns described in {dictionary}")
+    if result.failures:
+        raise typer.Exit(errors.UNREADABLE)
 
 
 def main() -> None:

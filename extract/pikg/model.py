@@ -41,6 +41,10 @@ class IndicatorRow:
     weight: str | None = None
     score: str | None = None
     deviation_reason: str | None = None
+    # Set by parsing.concepts.annotate once the rows are built (issue 14).
+    clean_name: str | None = None
+    concept: str | None = None  # IRI of a skos:Concept of the pikg concept scheme
+    concept_label: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

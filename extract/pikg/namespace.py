@@ -11,6 +11,7 @@ from rdflib.term import URIRef
 ONTOLOGY = "https://w3id.org/pikg/ontology"
 SHAPES = "https://w3id.org/pikg/shapes#"
 ID = "https://w3id.org/pikg/id/"
+CONCEPT = "https://w3id.org/pikg/concept/"
 
 
 class PIK(DefinedNamespace):
@@ -55,8 +56,10 @@ class PIK(DefinedNamespace):
     amountYuan: URIRef  # amount in yuan
     baseUnit: URIRef  # base unit
     budgetYear: URIRef  # budget year
+    cleanName: URIRef  # clean indicator name
     comparator: URIRef  # comparator
     comparatorWritten: URIRef  # comparator as written
+    concept: URIRef  # indicator concept
     contentHash: URIRef  # content hash
     dateValue: URIRef  # date value
     decimalValue: URIRef  # decimal value
@@ -87,6 +90,7 @@ class PIK(DefinedNamespace):
     textValue: URIRef  # text value
     unit: URIRef  # unit
     unitWritten: URIRef  # unit as written
+    valueDimension: URIRef  # value dimension
     valueKind: URIRef  # value kind
     valueWritten: URIRef  # value as written
     weight: URIRef  # weight

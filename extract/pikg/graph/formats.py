@@ -28,6 +28,7 @@ SYNTAXES: dict[str, RdfSyntax] = {
         RdfSyntax(
             "jsonld", "json-ld", ox.RdfFormat.JSON_LD, "application/ld+json", "jsonld", False
         ),
+        RdfSyntax("rdf", "xml", ox.RdfFormat.RDF_XML, "application/rdf+xml", "rdf", False),
     )
 }
 

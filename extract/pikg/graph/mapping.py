@@ -20,14 +20,15 @@ from pathlib import PurePath
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from pikg import __version__
 from pikg.graph import iris
 from pikg.model import Extraction, IndicatorRow
-from pikg.namespace import ID, PIK, PIKCMP, PIKFW, PIKUNIT
+from pikg.namespace import CONCEPT, ID, PIK, PIKCMP, PIKFW, PIKUNIT
 from pikg.parsing import framework as framework_module
+from pikg.parsing.concepts import SCHEME as CONCEPT_SCHEME
 from pikg.parsing.targets import Target, parse_target, units
 
 QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")
@@ -58,6 +59,8 @@ SHARED_CLASSES: tuple[URIRef, ...] = (
 )  # what lives in SHARED
 PREFIXES = {
     "pik": str(PIK._NS),
+    "pikc": CONCEPT,
+    "skos": str(SKOS),
     "pikfw": str(PIKFW),
     "pikcmp": str(PIKCMP),
     "pikunit": str(PIKUNIT),
@@ -147,6 +150,7 @@ def _row(g: _Graph, doc: URIRef, row: IndicatorRow, year: int | None) -> None:
         if label in labels:
             g.add(node, prop, URIRef(labels[label].iri))
     g.add(node, PIK.levelSource, LEVEL_SOURCES[row.level_source])
+    _concept(g, node, row)
     if row.scheme:
         g.add(node, PIK.framework, PIKFW[f"scheme-{row.scheme}"])
     if row.operator in COMPARATORS:
@@ -177,6 +181,20 @@ def _row(g: _Graph, doc: URIRef, row: IndicatorRow, year: int | None) -> None:
         g.add(node, PIK.score, decimal_literal(row.score))
     if row.deviation_reason:
         g.add(node, PIK.deviationReason, _zh(row.deviation_reason))
+
+
+def _concept(g: _Graph, node: URIRef, row: IndicatorRow) -> None:
+    """The row's concept, declared in the document's graph so it reads without the scheme."""
+    if row.clean_name:
+        g.add(node, PIK.cleanName, _zh(row.clean_name))
+    if not row.concept:
+        return
+    concept = URIRef(row.concept)
+    g.add(node, PIK.concept, concept)
+    g.add(concept, RDF.type, SKOS.Concept)
+    g.add(concept, SKOS.inScheme, CONCEPT_SCHEME)
+    if row.concept_label:
+        g.add(concept, SKOS.prefLabel, _zh(row.concept_label))
 
 
 _COMPARE = {

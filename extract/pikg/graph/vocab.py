@@ -28,6 +28,7 @@ CONSTANTS = {
     "ONTOLOGY": "https://w3id.org/pikg/ontology",
     "SHAPES": "https://w3id.org/pikg/shapes#",
     "ID": "https://w3id.org/pikg/id/",
+    "CONCEPT": "https://w3id.org/pikg/concept/",  # the concept scheme; concepts minted below
 }
 
 

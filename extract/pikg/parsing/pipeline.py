@@ -7,6 +7,7 @@ import unicodedata
 from pathlib import Path
 
 from pikg.model import DocumentMeta, Extraction, Project
+from pikg.parsing import concepts
 from pikg.parsing import framework as framework_module
 from pikg.parsing.facts import form_projects, indicator_project, read_facts, titled_project
 from pikg.parsing.rows import BlockParser
@@ -62,7 +63,7 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         projects.add(Project(name=listed))
     if not projects.items and (named := titled_project(source) or indicator_project(source)):
         projects.add(Project(name=named))
-    return Extraction(
+    result = Extraction(
         doc=source.path,
         facts=facts,
         projects=list(projects.items.values()),
@@ -70,6 +71,8 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         unparsed=unparsed,
         digest=source.digest,
     )
+    concepts.annotate(result)
+    return result
 
 
 def extract_file(

@@ -108,6 +108,7 @@ class Store:
         self, path: Path | str | None = None, *, read_only: bool = False, create: bool = True
     ) -> None:
         """A store in memory, or the one in ``path`` (see ``opening.open_store``)."""
+        self.path = Path(path) if path is not None else None  # None: in memory
         self.store = (
             open_store(Path(path), read_only=read_only, create=create and not read_only)
             if path is not None

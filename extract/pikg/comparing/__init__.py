@@ -1,0 +1,1 @@
+"""Comparing: tidy indicator tables, concept × region × year comparisons, quality statistics."""
