@@ -112,6 +112,28 @@ def test_query_cli_formats_and_list(tmp_path: Path) -> None:
     assert resolve("documents").name == "documents"
 
 
+def test_issue12_a_department_shared_by_documents_joins_once_per_document() -> None:
+    """A department's and a region's triples live once (the shared graph), so a join over
+    the union graph gives one solution per document, not one per copy."""
+    from pikg import extract_text
+
+    text = (EXAMPLES / "luoyang_civil_affairs_2023_pipes.txt").read_text(encoding="utf-8")
+    store = Store()
+    store.load_vocabulary()
+    for year in ("2021", "2022", "2023"):
+        store.load_extraction(extract_text(text.replace("2023", year), f"{year}.txt"))
+    solutions = list(
+        store.query(
+            "PREFIX pik: <https://w3id.org/pikg/ontology#> "
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+            "SELECT ?doc ?label ?region WHERE { ?doc pik:department ?org . "
+            "?org rdfs:label ?label ; pik:region/rdfs:label ?region }"
+        )
+    )
+    assert len(solutions) == 3
+    assert len({s["doc"] for s in solutions}) == 3
+
+
 def test_issue14_satisfaction_floors_keep_rows_and_match_any_region_level() -> None:
     """Documents without year, department or region are kept; identical rows of two projects
     stay two; a province matches its counties."""

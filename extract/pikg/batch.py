@@ -11,6 +11,7 @@ batch. Writing to the store stays in the calling process (a store has one writer
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -71,15 +72,22 @@ def items(paths: Iterable[Path], suffixes: frozenset[str] | None = SUFFIXES) -> 
 
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], parallel: Parallel) -> Iterator[R]:
-    """``map(fn, items)`` on the workers ``parallel`` names, in the order of ``items``."""
+    """``map(fn, items)`` on the workers ``parallel`` names, in the order of ``items``; a
+    single item runs here, where starting workers would cost more than it."""
+    items = iter(items)
+    head = [item for _, item in zip(range(2), items, strict=False)]
+    if len(head) < 2:
+        yield from map(fn, head)
+        return
+    todo = itertools.chain(head, items)
     if parallel.dask is not None:
-        yield from _dask_map(fn, items, parallel)
+        yield from _dask_map(fn, todo, parallel)
     elif parallel.workers == 1:
-        yield from map(fn, items)
+        yield from map(fn, todo)
     else:
         _warm()
         with ProcessPoolExecutor(parallel.workers) as pool:
-            yield from _windowed(pool.submit, fn, items, parallel.workers)
+            yield from _windowed(pool.submit, fn, todo, parallel.workers)
 
 
 def _warm() -> None:

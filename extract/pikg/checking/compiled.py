@@ -123,13 +123,35 @@ def _compile_shape(shapes: Graph, shape: Node) -> Iterator[CompiledShape]:
         if "this" not in variables:
             raise NotCompiled("the constraint does not select $this")
         union = " UNION ".join(f"{{ {t} }}" for t in targets)
+        body = _body(str(select))
         query = (
             f"{header}SELECT DISTINCT {' '.join('?' + v for v in variables)} WHERE {{\n"
-            f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}\n{{ {select} }}\n}}"
+            f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}\n"
+            + (body if body is not None else f"{{ {select} }}")
+            + "\n}"
         )
         yield CompiledShape(
             str(shape), SEVERITY_NAMES[URIRef(str(severity))], query, variables, messages
         )
+
+
+_MODIFIERS = re.compile(
+    r"\b(?:GROUP\s+BY|HAVING|LIMIT|OFFSET|ORDER\s+BY|VALUES)\b"
+    r"|\b(?:COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(",
+    re.IGNORECASE,
+)
+
+
+def _body(select: str) -> str | None:
+    """The WHERE group of a constraint's SELECT, to join in place after the focus nodes, so
+    the engine evaluates it for them only (a subquery would be evaluated for every node and
+    joined after); None when the SELECT has aggregates or solution modifiers, which only a
+    subquery keeps."""
+    where = re.search(r"\bWHERE\s*\{", select, re.IGNORECASE)
+    end = select.rstrip()
+    if _MODIFIERS.search(select) or where is None or not end.endswith("}"):
+        return None
+    return end[where.end() : -1]
 
 
 def _targets(shapes: Graph, shape: Node) -> tuple[list[str], dict[str, str]]:
@@ -219,10 +241,11 @@ def _subgraph(shapes: Graph, roots: Iterable[Node]) -> Graph:
     return out
 
 
-def run(compiled: Compiled, store: ox.Store) -> Iterator[Hit]:
-    """Every solution of every compiled shape over the store's default graph."""
+def run(compiled: Compiled, store: ox.Store, union: bool = False) -> Iterator[Hit]:
+    """Every solution of every compiled shape over the store's default graph (with ``union``,
+    the union of all its graphs)."""
     for shape in compiled.shapes:
-        result = store.query(shape.query)
+        result = store.query(shape.query, use_default_graph_as_union=union)
         assert isinstance(result, ox.QuerySolutions)
         for solution in result:
             bound = {v: solution[v] for v in shape.variables}

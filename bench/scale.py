@@ -1,0 +1,294 @@
+"""Scale figures (issue 12): batches of N generated documents through extract, check and load
+with --jobs 1 and 2, the two validation engines, a 1M-triple compiled validation, the named
+queries on the biggest store, and --dask local against --jobs 2.
+
+The documents are made from the shipped examples with other regions (from pikg's own region
+table), departments, years and numbers, so shared departments and regions recur the way they
+do in a real year. Each command runs as a subprocess, timed, with the peak resident memory of
+its whole process tree (workers included) sampled.
+
+usage: python bench/scale.py [--sizes 10,20,100,200] [--big 10000] [--jobs 1,2] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PIKG = [sys.executable, "-m", "pikg"]
+
+
+def _cities() -> list[tuple[str, str]]:
+    """(province, city) names of prefecture-level cities, from pikg's region table."""
+    names: dict[str, str] = {}
+    for line in (
+        (ROOT / "extract" / "pikg" / "data" / "regions.tsv").read_text("utf-8").splitlines()
+    ):
+        if line.startswith("#") or "\t" not in line:
+            continue
+        code, name = line.split("\t")[:2]
+        names[code] = name
+    return sorted(
+        (names.get(code[:2] + "0000", ""), name)
+        for code, name in names.items()
+        if code.endswith("00") and not code.endswith("0000") and name.endswith("市")
+    )
+
+
+def generate(n: int, folder: Path, seed: int = 12) -> list[Path]:
+    """n documents from the examples: region, department, year and numbers varied."""
+    from pikg import extract_file
+    from pikg.reading.decode import decode
+
+    rng = random.Random(seed)
+    cities = _cities()
+    bases = []
+    for path in sorted((ROOT / "examples").glob("*.txt")):
+        facts = extract_file(path).facts
+        bases.append((path.stem, decode(path.read_bytes(), str(path)), facts))
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for i in range(n):
+        stem, text, facts = bases[i % len(bases)]
+        province, city = cities[rng.randrange(len(cities))]
+        year = rng.randrange(2019, 2027)
+        if len(facts.region) >= 2:
+            text = text.replace(facts.region[1], city).replace(facts.region[1][:-1], city[:-1])
+            text = text.replace(facts.region[0], province)
+        if facts.year:
+            text = text.replace(str(facts.year), str(year))
+        factor = 1 + rng.randrange(1, 40) / 100
+
+        def vary(match: re.Match[str], factor: float = factor, year: int = year) -> str:
+            value = int(match.group(0))
+            return str(max(1, round(value * factor))) if value != year else match.group(0)
+
+        # quantities and amounts, not dates: a number before 年, 月 or 日 stays
+        text = re.sub(r"(?<![\d.月])\d{2,5}(?![\d.年月日])", vary, text)
+        path = folder / f"{i:05d}_{stem}.txt"
+        path.write_text(text, encoding="utf-8")
+        made.append(path)
+    return made
+
+
+def run(args: list[str], stdout: Path | None = None) -> tuple[float, float]:
+    """(seconds, peak MB of the process tree) of one pikg command."""
+    import psutil
+
+    out = open(stdout, "wb") if stdout else subprocess.DEVNULL  # noqa: SIM115
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([*PIKG, *args], stdout=out, stderr=subprocess.DEVNULL)
+    peak = 0.0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        parent = psutil.Process(proc.pid)
+        while not done.is_set():
+            try:
+                tree = [parent, *parent.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree) / 2**20)
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = proc.wait()
+    seconds = time.perf_counter() - t0
+    done.set()
+    sampler.join()
+    if stdout:
+        out.close()  # type: ignore[union-attr]
+    if code not in (0, 1):
+        raise SystemExit(f"pikg {' '.join(args)} exited {code}")
+    return seconds, peak
+
+
+def exponent(points: list[tuple[int, float]]) -> float:
+    """The least-squares slope of log(time) over log(N): 1 is linear, 2 quadratic."""
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
+
+
+def triples_of(folder: Path) -> int:
+    from pikg import extract_file
+    from pikg.graph.mapping import map_extractions
+
+    return sum(len(map_extractions([extract_file(p)])) for p in sorted(folder.glob("*.txt"))[:50])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10,20,100,200")
+    parser.add_argument("--big", type=int, default=0, help="also the N-document store run")
+    parser.add_argument("--jobs", default="1,2")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    jobs = [int(j) for j in args.jobs.split(",")]
+    out = args.out or Path(tempfile.mkdtemp(prefix="pikg-bench-"))
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; work in {out}")
+
+    for command in ("extract", "check", "load"):
+        for j in jobs:
+            points = []
+            for n in sizes:
+                docs = out / f"docs{n}"
+                if not docs.exists():
+                    generate(n, docs)
+                per_doc = triples_of(docs) / min(n, 50)
+                argv = {
+                    "extract": ["extract", str(docs), "--format", "jsonl"],
+                    "check": ["check", str(docs), "--format", "jsonl"],
+                    "load": ["load", str(docs), "--store", str(out / f"store{n}-{j}")],
+                }[command] + ["--jobs", str(j)]
+                seconds, peak = run(argv)
+                points.append((n, seconds))
+                print(
+                    f"{command:7} --jobs {j} {n:6} docs: {seconds:7.2f} s, {n / seconds:6.1f} docs/s, "
+                    f"{n * per_doc / seconds:8.0f} triples/s, peak RSS {peak:6.0f} MB"
+                )
+            if len(points) > 1:
+                ratio = points[-1][1] / points[0][1]
+                print(
+                    f"{command:7} --jobs {j} growth exponent {exponent(points):.2f}; "
+                    f"{points[-1][0]}/{points[0][0]} time ratio {ratio:.1f}"
+                )
+
+    if sizes:
+        engines(out / f"docs{sizes[-1]}")
+        dask_identical(out / f"docs{sizes[-1]}", out)
+    if args.big:
+        big(args.big, out)
+
+
+def engines(docs: Path) -> None:
+    """pySHACL against the compiled SPARQL engine on the same documents, one at a time."""
+    from pikg import extract_file
+    from pikg.checking.run import check_document
+
+    results = [extract_file(p) for p in sorted(docs.glob("*.txt"))]
+    found = {}
+    for engine in ("sparql", "pyshacl"):
+        t0 = time.perf_counter()
+        checked = [check_document(r, engine=engine) for r in results]
+        seconds = time.perf_counter() - t0
+        found[engine] = sorted(
+            (f.focus, f.code, f.severity, f.message_zh, f.message_en)
+            for c in checked
+            for f in c.report.findings
+        )
+        print(
+            f"engine {engine:8} {len(results)} docs: {seconds:6.2f} s "
+            f"({len(results) / seconds:.1f} docs/s), {len(found[engine])} findings"
+        )
+    print(f"engines identical: {found['sparql'] == found['pyshacl']}")
+
+
+def dask_identical(docs: Path, out: Path) -> None:
+    digests = {}
+    for name, extra in (
+        ("--jobs 2", ["--jobs", "2"]),
+        ("--dask local", ["--dask", "local", "--jobs", "2"]),
+    ):
+        target = out / f"nq-{name.strip('-').replace(' ', '')}.nq"
+        seconds, _ = run(["extract", str(docs), "--format", "nq", *extra], stdout=target)
+        digests[name] = hashlib.sha256(target.read_bytes()).hexdigest()
+        print(f"extract --format nq {name:13}: {seconds:6.2f} s, sha256 {digests[name][:16]}")
+    print(f"--dask local and --jobs 2 N-Quads byte-identical: {len(set(digests.values())) == 1}")
+
+
+def big(n: int, out: Path) -> None:
+    """N documents extracted, validated and loaded with --jobs 2; the queries on that store;
+    a 1M-triple compiled validation."""
+    import pyoxigraph as ox
+
+    from pikg.checking import compiled
+    from pikg.checking.validate import compiled_rules
+    from pikg.storage.sparql import named, run_on_store
+    from pikg.storage.store import Store
+
+    docs = out / f"docs{n}"
+    if not docs.exists():
+        generate(n, docs)
+    store_dir = out / f"big-store{n}"
+    seconds, peak = run(["load", str(docs), "--store", str(store_dir), "--jobs", "2"])
+    store = Store(store_dir)
+    triples = store.count()
+    print(
+        f"load --jobs 2 (extract + validate + load) {n} docs: {seconds:.1f} s "
+        f"({n / seconds:.1f} docs/s, {triples / seconds:.0f} triples/s), peak RSS {peak:.0f} MB, "
+        f"{triples} triples in {len(store.graphs())} graphs"
+    )
+    import json
+
+    params = json.loads((ROOT / "tests" / "queries" / "params.json").read_text(encoding="utf-8"))
+    for name, query in named().items():
+        t0 = time.perf_counter()
+        _, rows = run_on_store(store, query.bind(params.get(name, {})))
+        print(f"  query {name:28} {(time.perf_counter() - t0) * 1000:7.1f} ms, {len(rows)} rows")
+
+    # 1M triples: the data graphs of that store (not its findings) in one in-memory store,
+    # validated whole by the compiled shapes; pySHACL, document by document, on a sample.
+    from pikg import extract_file
+    from pikg.checking.run import check_document
+    from pikg.graph import iris
+    from pikg.storage.store import SHARED_GRAPH, vocabulary_quads
+
+    memory = ox.Store()
+    memory.extend(vocabulary_quads())
+    memory.extend(store.store.quads_for_pattern(None, None, None, SHARED_GRAPH))
+    files = {}
+    for graph in store.graphs():
+        if not graph.endswith("/graph"):
+            continue
+        quads = list(store.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        memory.extend(quads)
+        files[graph.removesuffix("/graph")] = next(
+            q.object.value
+            for q in quads
+            if q.predicate.value.endswith("#fileName") and isinstance(q.object, ox.Literal)
+        )
+        if len(memory) >= 1_000_000:
+            break
+    t0 = time.perf_counter()
+    hits = list(compiled.run(compiled_rules(), memory, union=True))
+    seconds = time.perf_counter() - t0
+    mine = sorted((h.focus, h.shape.code.rsplit("#", 1)[-1], dict(h.messages)["zh"]) for h in hits)
+    print(
+        f"compiled validation of a {len(memory)}-quad store ({len(files)} docs): "
+        f"{seconds:.2f} s, {len(hits)} findings"
+    )
+    sample = [extract_file(docs / name) for name in sorted(files.values())[::20]]
+    prefixes = tuple(f"{iris.disclosure(r, r.digest)}/" for r in sample)
+    t0 = time.perf_counter()
+    reference = sorted(
+        (f.focus, f.code, f.message_zh)
+        for r in sample
+        for f in check_document(r, engine="pyshacl").report.findings
+    )
+    ours = [m for m in mine if m[0].startswith(prefixes)]
+    print(
+        f"pySHACL on {len(sample)} of those documents: {time.perf_counter() - t0:.1f} s, "
+        f"{len(reference)} findings; compiled findings on them identical: {ours == reference}"
+    )
+
+
+if __name__ == "__main__":
+    main()
