@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from pikg.parsing import framework as framework_module
 from pikg.parsing import script
@@ -38,11 +38,6 @@ _EDGE_PUNCT = " \t:：,，.。;；、-—_|"
 MIN_REST = 2  # characters an indicator keeps after a glued level name, or it keeps the name
 
 
-@cache
-def _level_names() -> tuple[str, ...]:
-    return tuple(sorted(framework_module.load().by_label, key=len, reverse=True))
-
-
 def _is_unit(text: str) -> bool:
     text = text.strip()
     single_measure_word = len(text) == 1 and "\u4e00" <= text <= "\u9fff"
@@ -66,7 +61,9 @@ def bracket_unit(name: str) -> str | None:
 def _strip_level_prefix(name: str) -> str:
     if framework_module.load().lookup(name):
         return name  # the name is only a level label: nothing to strip it from
-    for level in _level_names():
+    # Only full level names (…指标) are glued on as prefixes: a bare 绩效目标 or 产出 opens
+    # real indicator names (绩效目标完成率).
+    for level in framework_module.load().glued:
         if name.startswith(level) and len(name) - len(level) >= MIN_REST:
             return name[len(level) :].lstrip(_EDGE_PUNCT)
     m = _GLUED_LEVEL.match(name)

@@ -1,0 +1,41 @@
+"""One schema for the records every command prints, published as JSON Schema (issue 16)."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+from typer.testing import CliRunner
+
+from pikg import resources
+from pikg.cli import app
+
+from .conftest import EXAMPLES, ROOT
+
+runner = CliRunner()
+SCHEMA = json.loads(resources.data("records.schema.json").read_text(encoding="utf-8"))
+
+
+def _validate(objects: list[dict[str, object]]) -> None:
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    problems = [f"{o.get('scope')}: {e.message}" for o in objects for e in validator.iter_errors(o)]
+    assert problems == []
+
+
+def test_issue16_check_and_extract_print_the_published_schema() -> None:
+    flawed = str(ROOT / "tests" / "flawed")
+    for args in (["check", flawed, "--format", "jsonl"], ["extract", flawed, "--format", "jsonl"]):
+        result = runner.invoke(app, args)
+        objects = [json.loads(line) for line in result.stdout.splitlines()]
+        assert {o["scope"] for o in objects} >= {"row"}
+        _validate(objects)
+    as_json = runner.invoke(app, ["check", str(EXAMPLES), "--format", "json"])
+    _validate(json.loads(as_json.stdout))
+
+
+def test_issue16_the_schema_rejects_a_record_of_another_shape() -> None:
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    assert not validator.is_valid({"scope": "row", "doc": "a.txt"})
+    assert not validator.is_valid(
+        {"scope": "unparsed", "doc": "a.txt", "start": 0, "end": 3, "text": "x", "extra": 1}
+    )
