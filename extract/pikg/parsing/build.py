@@ -103,6 +103,10 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
     if not op_text and direction_text and re.fullmatch(SYMBOL, direction_text):
         op_text = direction_text  # 指标方向 written as ≥ / ≤
         direction_text = None
+    nature = by_role.get("nature", [])
+    nature_text = text[nature[0][1] : nature[0][2]].strip() if nature else ""
+    if not op_text and re.fullmatch(SYMBOL, nature_text):
+        op_text = nature_text  # templates that file the comparison under 指标性质
     unit_cells = by_role.get("unit", [])
     unit_text = text[unit_cells[0][1] : unit_cells[0][2]].strip() if unit_cells else ""
     if cand.unnamed:

@@ -36,7 +36,7 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "score": frozenset({"target", "score"}),
     "completion": frozenset({"target"}),
     "direction": frozenset({"text", "op"}),
-    "nature": frozenset({"text"}),
+    "nature": frozenset({"text", "op"}),
     "reason": frozenset({"text", "target"}),
     "explain": frozenset({"text", "target", "op", "unit", "score"}),
 }
