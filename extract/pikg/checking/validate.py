@@ -29,6 +29,7 @@ from rdflib.term import Node
 
 from pikg import resources
 from pikg.checking import compiled as compiler
+from pikg.graph.mapping import oxigraph_term
 from pikg.namespace import PIK, SHAPES
 
 SEVERITIES = compiler.SEVERITY_NAMES
@@ -120,24 +121,10 @@ def _compile(shapes: Graph) -> compiler.Compiled:
     return rules
 
 
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as pyoxigraph's, without a text round trip."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
-        return ox.Literal(str(term), datatype=datatype)
-    raise ValueError(f"not an RDF term: {term!r}")
-
-
 def ox_quad(s: Node, p: Node, o: Node, graph: ox.NamedNode | None = None) -> ox.Quad:
     """An rdflib triple as a pyoxigraph quad (in ``graph``, else the default graph)."""
-    subject = cast(ox.NamedNode | ox.BlankNode, to_ox(s))
-    return ox.Quad(subject, cast(ox.NamedNode, to_ox(p)), to_ox(o), graph)
+    subject = cast(ox.NamedNode | ox.BlankNode, oxigraph_term(s))
+    return ox.Quad(subject, cast(ox.NamedNode, oxigraph_term(p)), oxigraph_term(o), graph)
 
 
 @cache
