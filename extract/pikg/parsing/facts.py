@@ -33,7 +33,7 @@ PREVAILING_ORG_MIN = 3
 SIGNATURE_CHARS = 400
 
 _HAN = r"\u4e00-\u9fff"
-# Bodies whose name puts the party or front before the place: 中共宁德市委…, 共青团某某县委.
+# Bodies whose name puts the party or front before the place: 中共某某市委…, 共青团某某县委.
 _PARTY = re.compile(r"^(?:中国共产党|中共|中国共产主义青年团|共青团|中国人民政治协商会议|政协)")
 # Where a title stops naming its unit: a year, a count, the kind of report, punctuation.
 _TITLE_STOP = re.compile(
@@ -71,8 +71,8 @@ def org_suffixes() -> tuple[str, ...]:
 def as_department(value: str) -> str | None:
     """The name of a public body in a field value or title segment, or None.
 
-    Spaces that wrap a cell are dropped (镇江市文化广电 和旅游局), as are a leading code
-    (404-永济市文化和旅游局) and a short note in brackets at the end (…局(本级)).
+    Spaces that wrap a cell are dropped (某某市文化广电 和旅游局), as are a leading code
+    (401-某某县文化和旅游局) and a short note in brackets at the end (…局(本级)).
     """
     text = re.sub(r"\s", "", value)
     text = re.sub(r"^[\d\-—:：*.、]+", "", text)
@@ -105,7 +105,7 @@ def _title_lines(text: str) -> list[str]:
 
 def _title_unit(line: str, following: str) -> str | None:
     """The unit a title line starts with, where the line is a title and the unit all of its
-    first segment: 临邑县师范附属小学项目支出目标申报表; 醴陵市医疗保障局(单位) over a line
+    first segment: 某某县实验小学项目支出目标申报表; 醴陵市医疗保障局(单位) over a line
     部门决算. A unit followed by anything but the title's next word (a banner 某某县人民政府
     over the site's menu) is not the document's, nor is the issuer of a notice (某某财政局
     关于下达…的通知)."""
@@ -209,7 +209,7 @@ def _placed(name: str, text: str) -> list[tuple[str, str]] | None:
 
 def _with_place(department: str, region: list[str]) -> str:
     """A unit named without its place takes the place of the document's region: 市交通运输局 of
-    东莞市 is 东莞市交通运输局, 文物保护中心 of 永济市 is 永济市文物保护中心."""
+    某某市 is 某某市交通运输局, 文物保护中心 of 某某县 is 某某县文物保护中心."""
     place = region[-1]
     if department[0] in "省市县区州旗" and place.endswith(department[0]):
         return place + department[1:]

@@ -44,7 +44,7 @@ def _key(name: str) -> str:
 
 class _Projects:
     """Projects in the order they are first named, one per name: a name that contains or is
-    contained in one already known (库房消防设备改造安装工程 in 濮阳市档案馆库房…) is the same
+    contained in one already known (食堂改造工程 in 某某县第一中学食堂改造…) is the same
     project."""
 
     def __init__(self) -> None:

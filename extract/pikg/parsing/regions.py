@@ -46,7 +46,7 @@ DESCEND_SHARE = 0.6
 class Gazetteer:
     names: dict[str, str]  # adcode → name
     by_name: dict[str, tuple[str, ...]]  # province, prefecture and county names → adcodes
-    by_stem: dict[str, tuple[str, ...]]  # the same without 省/市/县… (宁德 → 350900)
+    by_stem: dict[str, tuple[str, ...]]  # the same without 省/市/县… (韶关 → 440200)
     townships: dict[str, dict[str, str]]  # county adcode → {township name or stem: adcode}
 
 
@@ -119,7 +119,7 @@ class Mention:
 
 def mentions(text: str, stems: bool = False) -> list[Mention]:
     """Every province, prefecture or county named in ``text`` (full names; with ``stems`` also
-    宁德 for 宁德市), the longest where names overlap."""
+    韶关 for 韶关市), the longest where names overlap."""
     g = gazetteer()
     first = _first_chars(stems)
     found: list[Mention] = []
@@ -184,7 +184,7 @@ def _evidence(text: str) -> Counter[str]:
 
 def resolve(anchor: str, text: str) -> list[tuple[str, str]] | None:
     """[(adcode, name)] province first, down to the deepest division ``anchor`` names in a run
-    at its start (福建省莆田市秀屿区埭头镇…, 宁德市委…, 镇江博物馆 by the stem 镇江), or None.
+    at its start (湖南省湘潭市湘潭县花石镇…, 韶关市委…, 韶关博物馆 by the stem 韶关), or None.
 
     A short name that several divisions share (鼓楼区) is resolved by the other names in
     ``text``. The division named last keeps the name it is written with (澄江市 after the

@@ -1,5 +1,5 @@
 """Traditional characters read as Simplified, offset for offset, so that cue words and the
-gazetteer match a page a mirror site converted to Traditional (寧德市 → 宁德市)."""
+gazetteer match a page a mirror site converted to Traditional (韶關市 → 韶关市)."""
 
 from __future__ import annotations
 
