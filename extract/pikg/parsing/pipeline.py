@@ -44,6 +44,8 @@ from pikg.reading.sidecar import meta_for
 # Anything else left over is the section's narrative.
 _TARGET_LIKE = re.compile(rf"(?:{SYMBOL})\s*\d")
 _COMPARISON = re.compile(SYMBOL)
+# What may follow the last cell of a table at the end of a text: white space, pipes.
+_TRAILING = " \t\n|"
 _PAGE_LINE = re.compile(r"^\s*[-—－]*\s*(?:第\s*\d+\s*页.*|\d{1,3})\s*[-—－]*\s*$")
 
 
@@ -101,7 +103,9 @@ def _read_block(
                 continue  # pieces left between prose sentences: the ledger keeps them
 
             row = from_candidate(ctx, cand)
-            if row is None and any(
+            if row is not None and _cut_off(source.text, row, end):
+                ledger.unparsed(start, end)  # the text ends inside this row: a fragment
+            elif row is None and any(
                 c.kind in ("target", "op") or _COMPARISON.search(c.text) for _, _, c in cand.cells
             ):
                 ledger.unparsed(start, end)  # a target pikg could not attach to a name
@@ -118,7 +122,9 @@ def _read_block(
                 spans.extend(_outside(ln.start, ln.end, [t.extent for t in told]))
         for item in read_prose(source.text, spans, scheme, ledger, levels_only=whole):
             row = from_prose(ctx, item)
-            if row is not None and _claim_row(ledger, item.start, item.end):
+            if row is not None and _cut_off(source.text, row, item.end):
+                ledger.unparsed(item.start, item.end)
+            elif row is not None and _claim_row(ledger, item.start, item.end):
                 rows.append(row)
             elif item.levels:
                 ledger.unparsed(item.start, item.end)
@@ -239,6 +245,12 @@ def _has_rows(project: str | None, rows: list[IndicatorRow]) -> bool:
     section left empty is then the tail of its table (a signature, an attachment note)."""
     key = _key(project or "")
     return any(key in _key(r.project) or _key(r.project) in key for r in rows if r.project)
+
+
+def _cut_off(text: str, row: IndicatorRow, end: int) -> bool:
+    """A name with no target where the text ends: an excerpt cut off inside its row (web
+    archives store the first kilobytes of a page), not an indicator without a target."""
+    return row.target.kind == "empty" and not text[end:].strip(_TRAILING)
 
 
 def _outside(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
