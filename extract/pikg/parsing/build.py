@@ -26,6 +26,7 @@ _NAME_TRIM = " :：、,，;；。-—|*"
 _LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 _NAMED_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # a name says something: not `≥≥≥`
 _HEADING_END = re.compile(r"[。,，]|(?:[(（]\d{1,2}[)）]|\d{1,2}[.．、])$")
+_CLOSING_COMPARISON = re.compile(rf"(?:{SYMBOL})\s*\d[^\s;；,，。]*$")
 _UNIT_IN_NAME = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
 # A name longer than this, or holding a full stop, is prose, not an indicator.
 MAX_NAME = 60
@@ -171,7 +172,8 @@ def from_prose(ctx: Context, item: ProseItem) -> IndicatorRow | None:
 
 
 def as_written(source: Source, spans: list[tuple[int, int]], target: Target) -> Target:
-    """The target's unit (and a range) as the source writes them: `萬小時`, `500～600人次`.
+    """The target's unit (and a range, date or text) as the source writes them: `萬小時`,
+    `500～600人次`, `每月１０日前`.
 
     The grammar reads folded text; what the row reports is the publisher's own characters.
     """
@@ -185,7 +187,7 @@ def as_written(source: Source, spans: list[tuple[int, int]], target: Target) -> 
                 return re.sub(r"\s*\n\s*", "", source.raw(at, at + len(folded)))
         return folded
 
-    value = original(target.value) if target.kind == "range" else target.value
+    value = original(target.value) if target.kind in ("range", "date", "text") else target.value
     return replace(target, unit=original(target.unit), value=value)
 
 
@@ -210,6 +212,11 @@ def _target(text: str, name: str, year: int | None) -> Target:
     if target.kind == "text" and re.match(rf"\s*(?:{SYMBOL})?\s*\d", text):
         _, head_cut = split_value(text)
         head = parse_target(text[:head_cut], name, year)
+        after = _CLOSING_COMPARISON.search(text, head_cut)
+        if head.kind == "date" and after is not None:
+            # `2024年11月底前支出进度≥90%`: by a date, a level — the level is the target
+            text = after.group()
+            head, head_cut = parse_target(text, name, year), len(text)
         if head.kind in ("number", "date"):
             target, cut = head, head_cut  # `100%(历史标准)`: the target, then its basis
     _, target = values.checked(text, cut, target)  # impossible dates, 1/2, 1e3: text
