@@ -46,6 +46,8 @@ EVALUATION = framework_module.SCHEME_EVALUATION
 FOREIGN_HEADER = 4
 _UNIT_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,4}(?:/[\u4e00-\u9fffA-Za-z]{1,3})?")
 _PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-—－]+\d{1,3}[-—－]+")
+# A qualitative target written after a name in prose is at most this long (`得到有效保障`).
+QUALITATIVE_TARGET = 12
 # A line with more cells than this many times the columns is a stream of cells, not a row.
 STREAM_FACTOR = 2
 
@@ -477,7 +479,7 @@ def read_prose(
             if not item.levels and heading and item.target is not None:
                 item.levels = [(x, x, lv) for x, _, lv in heading]
             elif item.levels:
-                heading = []
+                heading = item.levels if _heads_group(joined, item) else []
             segment = (m.start(), m.end())
             if not item.levels and not _bare_item_reads(
                 joined, item, len(pieces), levels_only, segment
@@ -497,6 +499,12 @@ def read_prose(
                 item.target = (index[item.target[0]], index[item.target[1] - 1] + 1)
             items.append(item)
     return items
+
+
+def _heads_group(joined: str, item: ProseItem) -> bool:
+    """`【数量指标】…`, `设2条数量指标:…`: levels that head the items after this one too."""
+    x, y, _ = item.levels[-1]
+    return bool(re.match(r"\s*[】\]]", joined[y:]) or re.search(r"条\s*$", joined[:x]))
 
 
 def _bare_item_reads(
@@ -577,7 +585,11 @@ def _item(
     lead = pos + body.index(stripped)
     end = lead + len(stripped)
     bracket = re.search(r"[(（]([^()（）]*)[)）]\s*$", stripped)
-    if bracket and is_target(bracket.group(1).strip()):
+    if bracket and (
+        is_target(bracket.group(1).strip())
+        # under a stated path, any short bracket closing it is the target (`（有效保障）`)
+        or (levels and bracket.start() >= 2 and 0 < len(bracket.group(1)) <= QUALITATIVE_TARGET)
+    ):
         name_end = lead + bracket.start()
         return ProseItem(
             a, b, levels, (lead, name_end), (lead + bracket.start(1), lead + bracket.end(1))
@@ -587,6 +599,9 @@ def _item(
         nature = _nature_split(stripped)
         if nature is not None and levels:
             return ProseItem(a, b, levels, (lead, lead + nature[0]), (lead + nature[1], end))
+        words = _text_split(stripped) if levels else None
+        if words is not None:
+            return ProseItem(a, b, levels, (lead, lead + words[0]), (lead + words[1], end))
         if is_target(stripped) and levels:
             return ProseItem(a, b, levels, None, (lead, end))
         return ProseItem(a, b, levels, None, None) if levels else None
@@ -652,6 +667,18 @@ def _split_at_target(text: str) -> int | None:
     m = _TRAILING_NUMBER.search(text)
     if m and re.search(r"[\u4e00-\u9fffA-Za-z]", text[: m.start()]) and is_target(m.group()):
         return m.start()
+    return None
+
+
+def _text_split(text: str) -> tuple[int, int] | None:
+    """`名称：长期`, `城市道路通行条件持续改善`: a name, then a qualitative target after a colon
+    or in the lexicon's words for one."""
+    colon = re.search(r"[:：]", text)
+    if colon and colon.start() >= 2 and 0 < len(text) - colon.end() <= QUALITATIVE_TARGET:
+        return colon.start(), colon.end()
+    for word in lexicon_module.load().qualitative:
+        if text.endswith(word) and len(text) - len(word) >= 2:
+            return len(text) - len(word), len(text) - len(word)
     return None
 
 

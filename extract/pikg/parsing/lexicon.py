@@ -32,6 +32,7 @@ class Lexicon:
     boilerplate: frozenset[str]
     contacts: frozenset[str]
     natures: dict[str, str]
+    qualitative: tuple[str, ...]  # longest first
     footers: tuple[str, ...]
     explain_starts: tuple[str, ...]
 
@@ -95,6 +96,7 @@ def load() -> Lexicon:
         boilerplate=frozenset(tables["boilerplate"]),
         contacts=frozenset(tables["contact"]),
         natures=tables["nature"],
+        qualitative=tuple(sorted(tables["qualitative"], key=len, reverse=True)),
         footers=tuple(tables["footer"]),
         explain_starts=tuple(tables["explain-start"]),
     )
