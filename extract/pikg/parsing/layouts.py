@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from pikg.parsing import framework as framework_module
@@ -105,7 +105,7 @@ class TableReader:
 
     # ---- lines --------------------------------------------------------------------------
 
-    def line(self, cells: list[Cell]) -> None:
+    def line(self, cells: list[Cell], text: str = "") -> None:
         cells = [c for c in cells if c.kind != "empty" or not c.text]
         meaningful = [c for c in cells if c.kind != "empty"]
         if meaningful and _PAGE_LINE.fullmatch("".join(c.text for c in meaningful)):
@@ -131,6 +131,8 @@ class TableReader:
             self.ledger.skip("header", meaningful[0].start, meaningful[-1].end)
             return
         self.header_line = False
+        if self._by_position(cells, meaningful, text):
+            return
         width = len(self._data_columns()) + 2
         as_row = 2 <= len(meaningful) <= width * STREAM_FACTOR
         kinds = [c.kind for c in meaningful]
@@ -179,6 +181,41 @@ class TableReader:
             self.flush()
             self._restated_groups()
         self.skip_next = False
+
+    def _by_position(self, cells: list[Cell], meaningful: list[Cell], text: str) -> bool:
+        """A row of a table whose header puts levels after the name, or the value before it
+        (`三级指标|二级指标|一级指标|指标值`): each cell is its header's column, by position;
+        an empty level cell carries the level above down."""
+        roles = [role for role, _ in self.columns]
+        if not _unusual_order(roles) or self.pending is not None or len(meaningful) < 2:
+            return False
+        row = _row_cells(cells, text)
+        if len(row) != len(roles) or any(c.kind in _NOT_IN_A_ROW for c in meaningful):
+            return False
+        named = [c for c, role in zip(row, roles, strict=True) if role == "name"]
+        if not named or named[0].kind != "text":
+            return False
+        self._close_header()
+        self.line_candidates = []
+        placed = sorted(
+            ((c, role) for c, role in zip(row, roles, strict=True) if role in ("l1", "l2")),
+            key=lambda pair: pair[1],
+        )
+        for cell, role in placed:
+            if cell.kind == "level":
+                # the column says the depth: 成本指标 in a 二级 column is the 二级 one
+                depth = 1 if role == "l1" else 2
+                fits = tuple(lv for lv in cell.levels if lv.depth == depth) or cell.levels
+                self._level(replace(cell, levels=fits))
+            elif cell.kind != "empty":
+                self.ledger.skip("narrative", cell.start, cell.end)
+        cand = Candidate(self.l1, self.l2, line=named[0].line)
+        for cell, (role, period) in zip(row, self.columns, strict=True):
+            if role not in ("l1", "l2") and cell.kind != "empty":
+                cand.cells.append((role, period, cell))
+        self.pending = cand
+        self.flush()
+        return True
 
     def _header_line(self, cells: list[Cell]) -> bool:
         heads = [c for c in cells if c.kind == "header"]
@@ -376,6 +413,30 @@ class TableReader:
         self.line_candidates = []
 
 
+# Cells that end or interrupt a table, never one of its row's columns.
+_NOT_IN_A_ROW = frozenset({"header", "footer", "contact", "total", "page"})
+
+
+def _unusual_order(roles: list[str]) -> bool:
+    """A header whose levels follow the name, or whose value precedes it."""
+    if "name" not in roles:
+        return False
+    name = roles.index("name")
+    levels = [i for i, role in enumerate(roles) if role in ("l1", "l2")]
+    value = roles.index("value") if "value" in roles else len(roles)
+    return any(i > name for i in levels) or value < name
+
+
+def _row_cells(cells: list[Cell], text: str) -> list[Cell]:
+    """A table line's cells without the empty ones a leading and a trailing `|` make."""
+    row = list(cells)
+    if row and row[0].kind == "empty" and text.lstrip().startswith("|"):
+        row = row[1:]
+    if row and row[-1].kind == "empty" and text.rstrip().endswith("|"):
+        row = row[:-1]
+    return row
+
+
 def _header_tail(cells: list[Cell]) -> bool:
     """`字描述）`: the end of a header cell wrapped onto the next line."""
     text = "".join(c.text for c in cells)
@@ -394,7 +455,7 @@ def _value_is_prose(text: str) -> bool:
 def read_table(lines: list[Line], scheme: str, ledger: Ledger, emit: Emit) -> None:
     reader = TableReader(scheme, ledger, emit)
     for i, line in enumerate(lines):
-        reader.line(cells_of_line(line, i))
+        reader.line(cells_of_line(line, i), line.text)
     reader.flush()
 
 
