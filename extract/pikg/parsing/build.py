@@ -126,7 +126,8 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
         or (names and _HEADING_START.match(text[names[0][1] :]))
     ):
         return None  # prose, or a heading with its enumeration (完成情况(1), （四）…), not a name
-    actual_cells = by_role.get("actual", [])
+    # `2023年实际完成值` beside `2024年预期目标值`: last period's outcome, not this target's
+    actual_cells = [c for c in by_role.get("actual", []) if not _earlier(c[0], period)]
     actual_text = None
     if actual_cells:
         actual_text = written(src, actual_cells[-1][1], actual_cells[-1][2]) or None
@@ -282,6 +283,11 @@ def _row(
         period=period,
         column=column,
     )
+
+
+def _earlier(period: str | None, than: str | None) -> bool:
+    """A period (a year) before another: both written as years."""
+    return bool(period and than and period.isdigit() and than.isdigit() and period < than)
 
 
 def _first(ctx: Context, cells: list[tuple[str | None, int, int]]) -> str | None:

@@ -101,6 +101,8 @@ class TableReader:
     skip_next: bool = False
     wrapped: str | bool = False  # the pending row's name may run on into the next line
     header_line: bool = False  # the previous line was a header
+    after_page: bool = False  # the previous line was a page mark
+    page_title: Candidate | None = None  # a lone line after a page mark: a title, if a header follows
     line_candidates: list[Candidate] = field(default_factory=list)
 
     # ---- lines --------------------------------------------------------------------------
@@ -111,7 +113,9 @@ class TableReader:
         if meaningful and _PAGE_LINE.fullmatch("".join(c.text for c in meaningful)):
             for c in meaningful:
                 self.ledger.skip("page-number", c.start, c.end)
+            self.after_page = True
             return
+        after_page, self.after_page = self.after_page, False
         if not meaningful:
             if cells and self.pending is not None and not self.header_open:
                 self._place(cells[0])  # a blank cell line holds an empty column
@@ -131,6 +135,8 @@ class TableReader:
             self.ledger.skip("header", meaningful[0].start, meaningful[-1].end)
             return
         self.header_line = False
+        if self.header_open and any(c.kind in ("target", "level") for c in meaningful):
+            self._close_header()  # a row with a target: the header ended on the line before
         if self._by_position(cells, meaningful, text):
             return
         width = len(self._data_columns()) + 2
@@ -162,6 +168,7 @@ class TableReader:
         if as_row and not wrapped:
             self.flush()
             self.line_candidates = []
+        before = self.pending
         for cell in meaningful:
             if wrapped and self.pending is not None and cell.kind == "text":
                 self.pending.cells.append(("name", None, cell))  # the rest of a wrapped name
@@ -170,6 +177,8 @@ class TableReader:
             wrapped = False
             self.feed(cell)
         pending = self.pending
+        if after_page and len(meaningful) == 1 and pending is not None and pending is not before:
+            self.page_title = pending
         if as_row and pending is not None and pending.roles() == ["name"] and not pending.unnamed:
             name = pending.cells[0][2].text
             if name.count("(") + name.count("（") > name.count(")") + name.count("）"):
@@ -305,6 +314,9 @@ class TableReader:
         pending = self.pending
         assert pending is not None
         columns = self._data_columns()
+        if cell.key in lexicon_module.load().natures and ("nature", None) not in columns:
+            pending.cells.append(("nature", None, cell))  # 定性 in a form with no column for it
+            return
         done = pending.next_column
         for j in range(done, len(columns)):
             role, period = columns[j]
@@ -366,6 +378,11 @@ class TableReader:
 
     def _header_cell(self, cell: Cell) -> None:
         if not self.header_open:
+            title = self.pending
+            if title is not None and title is self.page_title and title.roles() == ["name"]:
+                # the page's running title above the header the next page repeats
+                self.ledger.skip("boilerplate", *title.extent)
+                self.pending = None
             self.flush()
             self.saved, self.columns = self.columns, []
             self.header_open = True
@@ -382,7 +399,8 @@ class TableReader:
             self.columns = self.saved  # a stray header word inside a table changes nothing
             return
         self.in_table = True
-        self.l1 = self.l2 = None
+        if self.columns != self.saved:  # not the same header repeated after a page break
+            self.l1 = self.l2 = None
         self.level_names = False
 
     def _data_columns(self) -> list[tuple[str, str | None]]:

@@ -63,7 +63,7 @@ class Lexicon:
 
     def is_boilerplate(self, cell: str) -> bool:
         text = squeeze(cell)
-        if re.match(r"(?:注|备注|说明|注释)\d?[:：]", re.sub(r"\s+", "", cell)):
+        if re.match(r"[*#_]*(?:注|备注|说明|注释)\d?[:：]", re.sub(r"\s+", "", cell)):
             return True  # a note under the table (注：…)
         return text in self.boilerplate or (bool(text) and set(text) <= {"□", "☐", "■", "√"})
 
