@@ -19,7 +19,6 @@ from pikg.parsing.ledger import Ledger
 from pikg.parsing.sections import lines_of
 from pikg.parsing.tokens import Cell, Line, classify
 from pikg.reading.decode import Source
-from pikg.reading.layout import Table
 from pikg.reading.render import row_slots
 
 LEVEL_ROLES = ("l1", "l2")
@@ -246,9 +245,8 @@ def _levels(cells: list[tuple[str, Cell]], levels: _Levels, scheme: str) -> bool
                 levels.l2 = None
             levels.l1 = LevelCell(cell, level)
             continue
-        if (
-            framework_module.SCHEME_EVALUATION in level.schemes
-            and level.broader != (current.key if current else None)
+        if framework_module.SCHEME_EVALUATION in level.schemes and level.broader != (
+            current.key if current else None
         ):
             return False  # 绩效目标 outside its 决策: the form's own words
         levels.l2 = LevelCell(cell, level)

@@ -15,8 +15,8 @@ from pikg.model import DocumentMeta, Extraction, IndicatorRow, Project, Skip, Un
 from pikg.parsing import concepts
 from pikg.parsing import framework as framework_module
 from pikg.parsing.build import Context, from_candidate, from_prose
-from pikg.parsing.grid import read_grid
 from pikg.parsing.facts import form_projects, indicator_project, read_facts, titled_project
+from pikg.parsing.grid import read_grid
 from pikg.parsing.layouts import (
     Candidate,
     has_table,
