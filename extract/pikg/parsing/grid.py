@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pikg.parsing import framework as framework_module
-from pikg.parsing.layouts import Candidate, Emit, LevelCell
+from pikg.parsing.layouts import FOREIGN_HEADER, Candidate, Emit, LevelCell
 from pikg.parsing.ledger import Ledger
 from pikg.parsing.sections import lines_of
-from pikg.parsing.tokens import Cell, Line, classify
+from pikg.parsing.tokens import GLUED_CELL, Cell, Line, classify, glued_cells
 from pikg.reading.decode import Source
 from pikg.reading.render import row_slots
 
@@ -56,6 +56,7 @@ class Grid:
     rows: dict[int, GridRow] = field(default_factory=dict)
     models: dict[tuple[int, int], Model | None] = field(default_factory=dict)
     headers: set[tuple[int, int]] = field(default_factory=set)
+    foreign: set[tuple[int, int]] = field(default_factory=set)  # rows of another kind of table
 
 
 def _rows(source: Source) -> list[GridRow]:
@@ -72,11 +73,22 @@ def _rows(source: Source) -> list[GridRow]:
         if len(pieces) != len(slots):
             continue  # a cell whose folded text holds a pipe: the text path reads it
         cells = tuple(
-            (first, last, classify(line.text[a - line.start : b - line.start], a, b, -1))
+            (first, last, _cell(line.text[a - line.start : b - line.start], a, b))
             for (first, last, _), (a, b) in zip(slots, pieces, strict=True)
         )
         found.append(GridRow(origin.table, origin.row, line, cells))
     return found
+
+
+def _cell(text: str, start: int, end: int) -> Cell:
+    """A slot's token; a long text ending in a header word (a note glued to the table's first
+    header cell when the text was copied) is that header cell."""
+    cell = classify(text, start, end, -1)
+    if cell.kind == "text" and len(text) > GLUED_CELL:
+        last = glued_cells(text, start, -1, False)[-1]
+        if last.kind == "header":
+            return last
+    return cell
 
 
 def _pieces(line: Line) -> list[tuple[int, int]]:
@@ -104,6 +116,11 @@ def _is_header(row: GridRow) -> bool:
         and bool(roles & {"value", "actual"})
         and bool(roles & {"name", "l1", "l2"})
     )
+
+
+def _foreign_header(row: GridRow) -> bool:
+    kinds = [c.kind for _, _, c in row.slots]
+    return kinds.count("text") >= FOREIGN_HEADER and not {"target", "level"} & set(kinds)
 
 
 def _model(header: list[GridRow], width: int) -> Model:
@@ -134,11 +151,17 @@ def grid_of(source: Source) -> Grid:
         width = widths[index]
         model = inherited[1] if inherited is not None and inherited[0] == width else None
         header: list[GridRow] = []
+        foreign = False
         for row in rows:
             if _is_header(row):
                 header = [*header, row] if header and header[-1].row == row.row - 1 else [row]
                 model = _model(header, width)
                 grid.headers.add((row.table, row.row))
+                foreign = False
+            elif model is not None and _foreign_header(row):
+                model, foreign = None, True  # another table (a list of schools, of funds) begins
+            if foreign:
+                grid.foreign.add((row.table, row.row))
             grid.models[(row.table, row.row)] = model
         if model is not None:
             inherited = (width, model)
@@ -177,6 +200,10 @@ def read_grid(
                 if cell.kind != "empty":
                     ledger.skip("header", cell.start, cell.end)
             levels = _Levels()
+        elif key in grid.foreign and not any(c.kind == "level" for _, _, c in row.slots):
+            for _, _, cell in row.slots:
+                if cell.kind != "empty":
+                    ledger.skip("narrative", cell.start, cell.end)
         elif model is None or not _data_row(row, model, levels, scheme, ledger, emit, i):
             rest.append(line)
     return rest
@@ -201,8 +228,43 @@ def _data_row(
         for c in filled:
             ledger.skip("total", c.start, c.end)
         return True
+    # A row copied from a page without its merged cells (the level cells, a label over the
+    # table's side) starts that many columns early: read it shifted right, up to the name
+    # column, where only so the level columns hold levels and the name column a name.
+    fits: list[tuple[list[tuple[str, str | None, Cell]], list[tuple[str, Cell]]]] = []
+    for shift in range(_name_column(model) + 1):
+        roles = _roles(row, model, shift)
+        level_cells = [(r, c) for r, _, c in roles if r in LEVEL_ROLES and c.kind != "empty"]
+        if all(c.kind == "level" for _, c in level_cells):
+            fits.append((roles, level_cells))
+            if any(r == "name" and c.kind == "text" for r, _, c in roles):
+                fits = [fits[-1]]
+                break
+    if not fits:
+        return False  # a form's label (项目名称, 年度目标) where the levels stand
+    roles, level_cells = fits[0]
+    _levels(level_cells, levels, scheme)
+    for _, cell in level_cells:
+        ledger.skip("level", cell.start, cell.end)
+    data = [(r, p, c) for r, p, c in roles if r not in LEVEL_ROLES]
+    named = any(r == "name" and c.kind != "empty" for r, _, c in data)
+    if not any(c.kind != "empty" for _, _, c in data):
+        return True  # a row of level cells alone
+    if not named and levels.l1 is None and levels.l2 is None:
+        return False
+    emit(Candidate(levels.l1, levels.l2, data, unnamed=not named, line=index))
+    return True
+
+
+def _name_column(model: Model) -> int:
+    return next((c for c, col in enumerate(model) if col is not None and col.role == "name"), 0)
+
+
+def _roles(row: GridRow, model: Model, shift: int) -> list[tuple[str, str | None, Cell]]:
+    """Each slot's (role, period, cell) under the model, the slots moved ``shift`` columns."""
     roles: list[tuple[str, str | None, Cell]] = []
     for first, last, cell in row.slots:
+        first, last = first + shift, last + shift
         column = model[first] if first < len(model) else None
         if column is None:
             roles.append(("extra", None, cell))
@@ -216,24 +278,10 @@ def _data_row(
         if shared and cell.kind in ("op", "unit"):
             role = cell.kind  # 指标值 over an operator, a number and a unit column
         roles.append((role, column.period, cell))
-    level_cells = [(r, c) for r, _, c in roles if r in LEVEL_ROLES and c.kind != "empty"]
-    if any(c.kind != "level" for _, c in level_cells):
-        return False  # a form's label (项目名称, 年度目标) where the levels stand
-    if not _levels(level_cells, levels, scheme):
-        return False
-    for _, cell in level_cells:
-        ledger.skip("level", cell.start, cell.end)
-    data = [(r, p, c) for r, p, c in roles if r not in LEVEL_ROLES]
-    named = any(r == "name" and c.kind != "empty" for r, _, c in data)
-    if not any(c.kind != "empty" for _, _, c in data):
-        return True  # a row of level cells alone
-    if not named and levels.l1 is None and levels.l2 is None:
-        return False
-    emit(Candidate(levels.l1, levels.l2, data, unnamed=not named, line=index))
-    return True
+    return roles
 
 
-def _levels(cells: list[tuple[str, Cell]], levels: _Levels, scheme: str) -> bool:
+def _levels(cells: list[tuple[str, Cell]], levels: _Levels, scheme: str) -> None:
     """Carry the row's level cells into ``levels`` as the text segmenter does; an empty
     level cell keeps the level above it (a level written once over its rows, unmerged)."""
     fw = framework_module.load()
@@ -248,9 +296,8 @@ def _levels(cells: list[tuple[str, Cell]], levels: _Levels, scheme: str) -> bool
         if framework_module.SCHEME_EVALUATION in level.schemes and level.broader != (
             current.key if current else None
         ):
-            return False  # 绩效目标 outside its 决策: the form's own words
+            continue  # 绩效目标 outside its 决策: the form's own words, no level
         levels.l2 = LevelCell(cell, level)
         if current is None or level.broader != current.key:
             parent = fw.parent(level)
             levels.l1 = LevelCell(None, parent) if parent else None
-    return True
