@@ -235,11 +235,13 @@ def _data_row(
     for shift in range(_name_column(model) + 1):
         roles = _roles(row, model, shift)
         level_cells = [(r, c) for r, _, c in roles if r in LEVEL_ROLES and c.kind != "empty"]
-        if all(c.kind == "level" for _, c in level_cells):
+        if all(c.kind == "level" for _, c in level_cells) and (shift == 0 or len(filled) > 1):
             fits.append((roles, level_cells))
             if any(r == "name" and c.kind == "text" for r, _, c in roles):
                 fits = [fits[-1]]
                 break
+            if shift > 0:
+                fits.pop()  # shifted only where it then has its name
     if not fits:
         return False  # a form's label (项目名称, 年度目标) where the levels stand
     roles, level_cells = fits[0]
