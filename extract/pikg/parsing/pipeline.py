@@ -25,6 +25,7 @@ from pikg.parsing import concepts
 from pikg.parsing import framework as framework_module
 from pikg.parsing.build import Context, from_candidate, from_prose
 from pikg.parsing.facts import form_projects, indicator_project, read_facts, titled_project
+from pikg.parsing.grid import read_grid
 from pikg.parsing.layouts import (
     Candidate,
     has_table,
@@ -91,9 +92,11 @@ def _read_block(
             row = from_candidate(ctx, cand)
             if row is not None:
                 prose_rows.append(row)
-    if has_table(block.lines):
-        candidates: list[Candidate] = []
-        read_table(block.lines, scheme, ledger, candidates.append)
+    candidates: list[Candidate] = []
+    # Rows under a header of their own table are read by position; the text path reads the rest.
+    left = read_grid(source, block.lines, scheme, ledger, candidates.append)
+    if candidates or has_table(block.lines):
+        read_table(left, scheme, ledger, candidates.append)
         for cand in candidates:
             start, end = cand.extent
             if cand.group == -1:
