@@ -26,7 +26,9 @@ _NAME_TRIM = " :：、,，;；。-—|*"
 _LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 _NAMED_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # a name says something: not `≥≥≥`
 _HEADING_END = re.compile(r"[。,，]|(?:[(（]\d{1,2}[)）]|\d{1,2}[.．、])$")
-_HEADING_START = re.compile(r"\s*(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．])")
+_HEADING_START = re.compile(
+    r"\s*(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．])"
+)
 _CLOSING_COMPARISON = re.compile(rf"(?:{SYMBOL})\s*\d[^\s;；,，。]*$")
 _UNIT_IN_NAME = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
 # Two or more options each followed by a tick box: a field of the form to tick, not a target.
@@ -126,7 +128,8 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
     spans = [(a, b) for _, a, b in values + unit_cells] or [(x, y) for _, x, y in names[-1:]]
     target = as_written(src, spans, target)
     if target.kind == "empty" and (
-        len(name) > 40 or _HEADING_END.search(name)
+        len(name) > 40
+        or _HEADING_END.search(name)
         or (names and _HEADING_START.match(text[names[0][1] :]))
     ):
         return None  # prose, or a heading with its enumeration (完成情况(1), （四）…), not a name
