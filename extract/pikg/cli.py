@@ -599,12 +599,12 @@ def concepts_build(
     ] = Path("ontology/concepts-review.tsv"),
 ) -> None:
     """Build the concept scheme from a corpus: rules, a similarity graph, the review file."""
-    from pikg.parsing.concept_build import build, read_review, write
+    from pikg.parsing.concept_build import build, published, read_review, write
 
     try:
         with progress("extracting") as step:
             result = api.extract(paths, progress=step)
-        write(build(result.documents, read_review(review)), to)
+        write(build(result.documents, read_review(review), published(to)), to)
     except errors.PikgError as exc:
         raise _fail(exc) from exc
     _report_failures(result)

@@ -25,6 +25,7 @@ from pikg.parsing import concepts
 from pikg.parsing import framework as framework_module
 from pikg.parsing.build import Context, from_candidate, from_prose
 from pikg.parsing.facts import form_projects, indicator_project, read_facts, titled_project
+from pikg.parsing.grid import read_grid
 from pikg.parsing.layouts import (
     Candidate,
     has_table,
@@ -44,6 +45,8 @@ from pikg.reading.sidecar import meta_for
 # Anything else left over is the section's narrative.
 _TARGET_LIKE = re.compile(rf"(?:{SYMBOL})\s*\d")
 _COMPARISON = re.compile(SYMBOL)
+# What may follow the last cell of a table at the end of a text: white space, pipes.
+_TRAILING = " \t\n|"
 _PAGE_LINE = re.compile(r"^\s*[-—－]*\s*(?:第\s*\d+\s*页.*|\d{1,3})\s*[-—－]*\s*$")
 
 
@@ -89,9 +92,11 @@ def _read_block(
             row = from_candidate(ctx, cand)
             if row is not None:
                 prose_rows.append(row)
-    if has_table(block.lines):
-        candidates: list[Candidate] = []
-        read_table(block.lines, scheme, ledger, candidates.append)
+    candidates: list[Candidate] = []
+    # Rows under a header of their own table are read by position; the text path reads the rest.
+    left = read_grid(source, block.lines, scheme, ledger, candidates.append)
+    if candidates or has_table(block.lines):
+        read_table(left, scheme, ledger, candidates.append)
         for cand in candidates:
             start, end = cand.extent
             if cand.group == -1:
@@ -101,7 +106,9 @@ def _read_block(
                 continue  # pieces left between prose sentences: the ledger keeps them
 
             row = from_candidate(ctx, cand)
-            if row is None and any(
+            if row is not None and _cut_off(source.text, row, end):
+                ledger.unparsed(start, end)  # the text ends inside this row: a fragment
+            elif row is None and any(
                 c.kind in ("target", "op") or _COMPARISON.search(c.text) for _, _, c in cand.cells
             ):
                 ledger.unparsed(start, end)  # a target pikg could not attach to a name
@@ -118,7 +125,9 @@ def _read_block(
                 spans.extend(_outside(ln.start, ln.end, [t.extent for t in told]))
         for item in read_prose(source.text, spans, scheme, ledger, levels_only=whole):
             row = from_prose(ctx, item)
-            if row is not None and _claim_row(ledger, item.start, item.end):
+            if row is not None and _cut_off(source.text, row, item.end):
+                ledger.unparsed(item.start, item.end)
+            elif row is not None and _claim_row(ledger, item.start, item.end):
                 rows.append(row)
             elif item.levels:
                 ledger.unparsed(item.start, item.end)
@@ -239,6 +248,12 @@ def _has_rows(project: str | None, rows: list[IndicatorRow]) -> bool:
     section left empty is then the tail of its table (a signature, an attachment note)."""
     key = _key(project or "")
     return any(key in _key(r.project) or _key(r.project) in key for r in rows if r.project)
+
+
+def _cut_off(text: str, row: IndicatorRow, end: int) -> bool:
+    """A name with no target where the text ends: an excerpt cut off inside its row (web
+    archives store the first kilobytes of a page), not an indicator without a target."""
+    return row.target.kind == "empty" and not text[end:].strip(_TRAILING)
 
 
 def _outside(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
