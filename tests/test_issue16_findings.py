@@ -155,9 +155,7 @@ def test_issue16_choices_are_matched_in_any_case() -> None:
     path = str(FLAWED / "space_table_2023.txt")
     upper = runner.invoke(app, ["check", path, "--format", "JSON", "--severity", "VIOLATION"])
     assert upper.exit_code == 0
-    assert {f["severity"] for o in json.loads(upper.stdout) for f in o["findings"]} == {
-        "Violation"
-    }
+    assert {f["severity"] for o in json.loads(upper.stdout) for f in o["findings"]} == {"Violation"}
 
 
 def test_issue16_a_rule_code_parameter_is_checked(tmp_path: Path) -> None:
