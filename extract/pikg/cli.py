@@ -204,7 +204,8 @@ def extract(
     try:
         chosen = (fmt or ("table" if summary else "jsonl")).casefold()
         if shards is not None or chosen == "nq":
-            _extract_nquads(paths, batch.Parallel(jobs, dask), at, shards, findings, meta, max_size)
+            settings = api.options(jobs=jobs, dask=dask, meta=meta, max_size=max_size)
+            _extract_nquads(paths, settings, at, shards, findings)
             return
         with progress("extracting") as step:
             result = api.extract(
@@ -233,25 +234,15 @@ def extract(
 
 
 def _extract_nquads(
-    paths: list[Path],
-    parallel: batch.Parallel,
-    at: str | None,
-    shards: Path | None,
-    findings: bool,
-    meta: Path | None = None,
-    max_size: int = MAX_SIZE,
+    paths: list[Path], settings: batch.Options, at: str | None, shards: Path | None, findings: bool
 ) -> None:
     """N-Quads made by the workers, document by document: on stdout as one sorted text, or
     with ``shards`` as one file per document."""
     from pikg.graph.mapping import extraction_time
-    from pikg.reading.sidecar import read_meta_csv
 
-    table = read_meta_csv(meta) if meta is not None else None
     with progress("extracting") as step:
         outcomes = []
-        for outcome in batch.nquads(
-            paths, parallel, extraction_time(at), shards, findings, meta=table, max_size=max_size
-        ):
+        for outcome in batch.nquads(paths, settings, extraction_time(at), shards, findings):
             _report_outcome(outcome)
             outcomes.append(
                 outcome if shards is None else batch.Outcome(outcome.path, outcome.problem)
