@@ -21,6 +21,7 @@ from pikg.parsing.targets import SYMBOL, locate, parse_target, split_value, unit
 from pikg.reading.decode import Source
 
 _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
+_SPACE_OR_PIPE = re.compile(r"[\s|]+")
 _LEADING_ENUM = re.compile(r"^(?:\d+[、.．)）]|[(（]\d+[)）]|[①-⑳])\s*")
 _NAME_TRIM = " :：、,，;；。-—|*"
 _LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
@@ -56,7 +57,8 @@ class Context:
 
 def written(source: Source, start: int, end: int) -> str:
     """Text as the publisher wrote it, without line breaks, spaces or pinyin glosses."""
-    return _PINYIN.sub("", re.sub(r"[\s|]+", "", source.raw(start, end)))
+    text = _SPACE_OR_PIPE.sub("", source.raw(start, end))
+    return _PINYIN.sub("", text) if "(" in text or "（" in text else text
 
 
 def _ref(ctx: Context, cell: LevelCell | None) -> LevelRef | None:
@@ -200,7 +202,10 @@ def as_written(source: Source, spans: list[tuple[int, int]], target: Target) -> 
         return folded
 
     value = original(target.value) if target.kind in ("range", "date", "text") else target.value
-    return replace(target, unit=original(target.unit), value=value)
+    unit = original(target.unit)
+    if unit == target.unit and value == target.value:
+        return target  # the common case: the folded text is the written one
+    return replace(target, unit=unit, value=value)
 
 
 def _flat(text: str) -> str:

@@ -84,7 +84,8 @@ class Framework:
             if len(label) >= 2 and not label.endswith(_LEVEL_SUFFIXES)
         }
         found.discard("绩效目标")  # a 二级 of 决策, and the word of every form's heading
-        return tuple(sorted(found, key=len, reverse=True))
+        # Ties by the label itself: a set's order changes from one process to the next.
+        return tuple(sorted(found, key=lambda label: (-len(label), label)))
 
     def resolve(
         self,
