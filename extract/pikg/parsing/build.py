@@ -27,6 +27,8 @@ _LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 _NAMED_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # a name says something: not `≥≥≥`
 _HEADING_END = re.compile(r"[。,，]|(?:[(（]\d{1,2}[)）]|\d{1,2}[.．、])$")
 _UNIT_IN_NAME = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
+# `1-6期培训结束后考核`: the number opens a span the text goes on with, not a target of its own.
+_RANGE_ON = re.compile(r"\s*[-—–~～至到]\s*\d")
 # Two or more options each followed by a tick box: a field of the form to tick, not a target.
 _CHOICES = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]{1,8}\s*[□☐■☑√]\s*){2,}")
 # A name longer than this, or holding a full stop, is prose, not an indicator.
@@ -214,7 +216,7 @@ def _target(text: str, name: str, year: int | None) -> Target:
     if target.kind == "text" and re.match(rf"\s*(?:{SYMBOL})?\s*\d", text):
         _, head_cut = split_value(text)
         head = parse_target(text[:head_cut], name, year)
-        if head.kind in ("number", "date"):
+        if head.kind in ("number", "date") and not _RANGE_ON.match(text, head_cut):
             target, cut = head, head_cut  # `100%(历史标准)`: the target, then its basis
     _, target = values.checked(text, cut, target)  # impossible dates, 1/2, 1e3: text
     if target.kind == "number" and target.unit is None:
