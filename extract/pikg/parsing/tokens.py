@@ -172,7 +172,12 @@ def _cells_of_text(text: str, in_header: bool) -> tuple[Cell, ...]:
         glued = len(squeeze(body)) > GLUED_CELL or bool(
             inner and inner.start() == 0 and inner.group() != squeeze(body) and _DIGIT.search(body)
         )
-        whole_cell = lexicon_module.load().header_role(body) or framework_module.load().lookup(body)
+        lex = lexicon_module.load()
+        whole_cell = (
+            lex.header_role(body)
+            or lex.is_boilerplate(body)
+            or framework_module.load().lookup(body)
+        )
         if glued and not whole_cell:
             cells.extend(glued_cells(body, s, index, in_header))
         else:
