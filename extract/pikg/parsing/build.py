@@ -32,6 +32,8 @@ _HEADING_START = re.compile(
 )
 _CLOSING_COMPARISON = re.compile(rf"(?:{SYMBOL})\s*\d[^\s;；,，。]*$")
 _UNIT_IN_NAME = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
+# `1-6期培训结束后考核`: the number opens a span the text goes on with, not a target of its own.
+_RANGE_ON = re.compile(r"\s*[-—–~～至到]\s*\d")
 # Two or more options each followed by a tick box: a field of the form to tick, not a target.
 _CHOICES = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]{1,8}\s*[□☐■☑√]\s*){2,}")
 # A name longer than this, or holding a full stop, is prose, not an indicator.
@@ -234,7 +236,7 @@ def _target(text: str, name: str, year: int | None) -> Target:
             # `2024年11月底前支出进度≥90%`: by a date, a level — the level is the target
             text = after.group()
             head, head_cut = parse_target(text, name, year), len(text)
-        if head.kind in ("number", "date"):
+        if head.kind in ("number", "date") and not _RANGE_ON.match(text, head_cut):
             target, cut = head, head_cut  # `100%(历史标准)`: the target, then its basis
     _, target = values.checked(text, cut, target)  # impossible dates, 1/2, 1e3: text
     if target.kind == "number" and target.unit is None:

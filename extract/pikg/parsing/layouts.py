@@ -371,6 +371,17 @@ class TableReader:
         on_line = (
             self.l1 is not None and self.l1.cell is not None and self.l1.cell.line == cell.line
         )
+        if (
+            self.after_level
+            and self.l2 is not None
+            and self.l2.cell is not None
+            and self.l2.cell.line == cell.line
+            and not fw.lookup(cell.text)
+        ):
+            # `满意度指标 | 满意度指标 | 机关干部满意度指标`: right after both levels on its line,
+            # a cell that only resembles a level name is the row's name.
+            self.feed(Cell(cell.start, cell.end, cell.text, "text", cell.line))
+            return
         level = fw.resolve(cell.levels, self.scheme, self.l1.level if self.l1 else None, on_line)
         if (
             EVALUATION in level.schemes
