@@ -586,6 +586,12 @@ def _heads_group(joined: str, item: ProseItem) -> bool:
     return bool(re.match(r"\s*[】\]]", joined[y:]) or re.search(r"条\s*$", joined[:x]))
 
 
+# A comparison somewhere in a sentence: `≥2`, `不少于2`, `90%以上`, `12月底前`.
+_COMPARES = re.compile(
+    rf"(?:{SYMBOL}|{PRE_WORD})\s*\d|\d\s*[^\d\s,，;；。]{{0,4}}?(?:{POST_WORD})|\d\s*[日号月]底?前"
+)
+
+
 def _bare_item_reads(
     joined: str, item: ProseItem, pieces: int, levels_only: bool, segment: tuple[int, int]
 ) -> bool:
@@ -597,16 +603,16 @@ def _bare_item_reads(
     if len(name) > 40 or re.search(r"[,，。:：]", name):
         return False
     target = joined[item.target[0] : item.target[1]]
-    if re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", target) or re.search(rf"(?:{POST_WORD})$", target):
+    if re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", target) or re.search(
+        rf"(?:{POST_WORD})$|\d\s*[日号月]底?前$", target
+    ):
         return True
     # No comparison: a row only in a list of targets — `;`-separated, or commas in a
     # sentence that says it lists targets (绩效目标：…) or compares somewhere.
     if re.search(r"[;；]", joined[item.end : item.end + 1]):
         return True
     sentence = joined[segment[0] : segment[1]]
-    return pieces > 1 and bool(
-        _ITEM_LABEL.match(sentence) or re.search(rf"(?:{SYMBOL}|{PRE_WORD})\s*\d", sentence)
-    )
+    return pieces > 1 and bool(_ITEM_LABEL.match(sentence) or _COMPARES.search(sentence))
 
 
 def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
