@@ -543,13 +543,17 @@ def read_prose(
     items: list[ProseItem] = []
     fw = framework_module.load()
     current_l1: Level | None = None
+    seconds = False  # the items so far were labelled by their 二级 alone
     heading: list[tuple[int, int, Level]] = []  # levels of a heading line, for the items below
     for m in re.finditer(r"[^;；。]+", joined):
         pieces = _comma_pieces(joined, m.start(), m.end())
         for a, b in pieces:
-            item = _item(joined, a, b, fw, scheme, current_l1)
+            item = _item(joined, a, b, fw, scheme, current_l1, seconds)
             if item is None:
                 continue
+            if item.levels:
+                # a run of 二级 labels (数量指标：…；质量指标：…): 满意度指标 there is one too
+                seconds = all(lv.depth == 2 for _, _, lv in item.levels)
             if item.levels and item.name is None and item.target is None:
                 heading = item.levels  # `（一）数量指标`: a heading over the items that follow
                 for x, y, _ in item.levels:
@@ -632,7 +636,13 @@ def _strip_prefixes(text: str) -> str:
 
 
 def _item(
-    joined: str, a: int, b: int, fw: framework_module.Framework, scheme: str, l1: Level | None
+    joined: str,
+    a: int,
+    b: int,
+    fw: framework_module.Framework,
+    scheme: str,
+    l1: Level | None,
+    seconds: bool = False,
 ) -> ProseItem | None:
     pos = a
     label = _ITEM_LABEL.match(joined, pos, b)
@@ -655,7 +665,11 @@ def _item(
             break
         candidates = fw.lookup(m.group("label"))
         # `设1条满意度指标`: counted indicators are listed by their 二级
-        on_line = any(lv.depth == 1 for _, _, lv in levels) or m.group("count") is not None
+        on_line = (
+            any(lv.depth == 1 for _, _, lv in levels)
+            or m.group("count") is not None
+            or (seconds and not levels)
+        )
         level = fw.resolve(candidates, scheme, l1, on_line)
         if EVALUATION in level.schemes and (l1 is None or level.broader != l1.key):
             break  # 绩效目标： as a label, not the 二级 of 决策
