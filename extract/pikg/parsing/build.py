@@ -26,7 +26,9 @@ _NAME_TRIM = " :：、,，;；。-—|*"
 _LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 _NAMED_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # a name says something: not `≥≥≥`
 _HEADING_END = re.compile(r"[。,，]|(?:[(（]\d{1,2}[)）]|\d{1,2}[.．、])$")
-_HEADING_START = re.compile(r"\s*(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．])")
+_HEADING_START = re.compile(
+    r"\s*(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．])"
+)
 _CLOSING_COMPARISON = re.compile(rf"(?:{SYMBOL})\s*\d[^\s;；,，。]*$")
 _UNIT_IN_NAME = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
 # A name longer than this, or holding a full stop, is prose, not an indicator.
@@ -122,7 +124,8 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
     spans = [(a, b) for _, a, b in values + unit_cells] or [(x, y) for _, x, y in names[-1:]]
     target = as_written(src, spans, target)
     if target.kind == "empty" and (
-        len(name) > 40 or _HEADING_END.search(name)
+        len(name) > 40
+        or _HEADING_END.search(name)
         or (names and _HEADING_START.match(text[names[0][1] :]))
     ):
         return None  # prose, or a heading with its enumeration (完成情况(1), （四）…), not a name
@@ -133,6 +136,8 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
         actual_text = written(src, actual_cells[-1][1], actual_cells[-1][2]) or None
     completion = _first(ctx, by_role.get("completion", []))
     a, b = src.span(*cand.extent)
+    if cand.project is not None:
+        ctx = replace(ctx, project=written(src, cand.project.start, cand.project.end))
     return _row(
         ctx,
         cand.l1,
@@ -192,7 +197,14 @@ def as_written(source: Source, spans: list[tuple[int, int]], target: Target) -> 
                 return re.sub(r"\s*\n\s*", "", source.raw(at, at + len(folded)))
         return folded
 
-    value = original(target.value) if target.kind in ("range", "date", "text") else target.value
+    # A text target with digits is a number the grammar could not read (`1⁄2台`): the
+    # malformed-value finding quotes it folded, as the grammar saw it.
+    kept = target.kind == "text" and re.search(r"\d", target.value or "")
+    value = (
+        original(target.value)
+        if target.kind in ("range", "date", "text") and not kept
+        else target.value
+    )
     return replace(target, unit=original(target.unit), value=value)
 
 

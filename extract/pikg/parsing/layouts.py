@@ -41,6 +41,8 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "explain": frozenset({"text", "target", "op", "unit", "score"}),
 }
 DEFAULT_COLUMNS = (("name", None), ("value", None))
+# Header roles that are a form's labels unless other headers stand beside them.
+FORM_LABELS = frozenset({"project", "amount"})
 EVALUATION = framework_module.SCHEME_EVALUATION
 # A row line of this many text cells with no target and no level is another table's header.
 FOREIGN_HEADER = 4
@@ -69,6 +71,7 @@ class Candidate:
     line: int = -1
     group: int = 0
     next_column: int = 0  # the first data column not yet filled or passed over
+    project: Cell | None = None  # its project, where a column of the table names it
 
     def roles(self) -> list[str]:
         return [role for role, _, _ in self.cells]
@@ -102,7 +105,10 @@ class TableReader:
     wrapped: str | bool = False  # the pending row's name may run on into the next line
     header_line: bool = False  # the previous line was a header
     after_page: bool = False  # the previous line was a page mark
-    page_title: Candidate | None = None  # a lone line after a page mark: a title, if a header follows
+    project: Cell | None = None  # the project column's cell carried down
+    page_title: Candidate | None = (
+        None  # a lone line after a page mark: a title if a header follows
+    )
     line_candidates: list[Candidate] = field(default_factory=list)
 
     # ---- lines --------------------------------------------------------------------------
@@ -218,9 +224,16 @@ class TableReader:
                 self._level(replace(cell, levels=fits))
             elif cell.kind != "empty":
                 self.ledger.skip("narrative", cell.start, cell.end)
+        for cell, role in zip(row, roles, strict=True):
+            if role == "project" and cell.kind == "text":
+                self.project = cell  # several projects in one table: carried down like levels
         cand = Candidate(self.l1, self.l2, line=named[0].line)
+        if "project" in roles:
+            cand.project = self.project
         for cell, (role, period) in zip(row, self.columns, strict=True):
-            if role not in ("l1", "l2") and cell.kind != "empty":
+            if role in ("project", "amount") and cell.kind != "empty":
+                self.ledger.skip("narrative", cell.start, cell.end)
+            elif role not in ("l1", "l2") and cell.kind != "empty":
                 cand.cells.append((role, period, cell))
         self.pending = cand
         self.flush()
@@ -229,10 +242,13 @@ class TableReader:
     def _header_line(self, cells: list[Cell]) -> bool:
         heads = [c for c in cells if c.kind == "header"]
         others = [c for c in cells if c.kind not in ("header", "boilerplate")]
-        if not heads:
+        if not heads or all(c.role in FORM_LABELS for c in heads):
             return False
         if others and not (len(heads) >= 2 and len(others) == 1 and others[0] is cells[0]):
             return False
+        if self.header_open and not self.header_line:
+            # a header word met inside a line before (实际完成情况：…) opened no header
+            self.header_open, self.columns = False, self.saved
         for cell in cells:
             if cell.kind == "header":
                 self._header_cell(cell)
@@ -246,6 +262,9 @@ class TableReader:
 
     def feed(self, cell: Cell) -> None:
         kind = cell.kind
+        if kind == "header" and cell.role in FORM_LABELS and not self.header_open:
+            self.ledger.skip("boilerplate", cell.start, cell.end)  # 项目名称 | X: the form's label
+            return
         if kind == "header":
             self._header_cell(cell)
             return
@@ -401,6 +420,7 @@ class TableReader:
         self.in_table = True
         if self.columns != self.saved:  # not the same header repeated after a page break
             self.l1 = self.l2 = None
+            self.project = None
         self.level_names = False
 
     def _data_columns(self) -> list[tuple[str, str | None]]:
@@ -442,7 +462,7 @@ def _unusual_order(roles: list[str]) -> bool:
     name = roles.index("name")
     levels = [i for i, role in enumerate(roles) if role in ("l1", "l2")]
     value = roles.index("value") if "value" in roles else len(roles)
-    return any(i > name for i in levels) or value < name
+    return any(i > name for i in levels) or value < name or "project" in roles
 
 
 def _row_cells(cells: list[Cell], text: str) -> list[Cell]:

@@ -164,6 +164,9 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
             projects.add(block.project)
         if not got and block.explicit and block.lines:
             empty.append(source.span(block.lines[0].start, block.lines[-1].end))
+    for row in rows:
+        if row.project is not None:
+            projects.add(Project(name=row.project))  # a table's project column names them too
     # After the blocks, whose names the rows carry: a form's 项目名称 only adds its funds to
     # the project of the same name — or completes a name the form wrapped over two lines.
     for from_form in form_projects(source):

@@ -126,7 +126,7 @@ def blocks(source: Source) -> list[Block]:
     stated: list[tuple[int, str]] = []
     for i, ln in enumerate(lines):
         m = _NAMED.match(ln.text)
-        if m is None:
+        if m is None or _header_row(ln.text):
             continue
         if m.group("name").strip():
             stated.append((ln.start, _first_cell(source, ln, m.start("name"))))
@@ -135,7 +135,7 @@ def blocks(source: Source) -> list[Block]:
         if following is not None:  # 项目名称 alone, the name on the next line
             stated.append((ln.start, _first_cell(source, following)))
     for part in _parts(lines):
-        named = any(_NAMED.match(ln.text) for ln in part)
+        named = any(_NAMED.match(ln.text) and not _header_row(ln.text) for ln in part)
         before = [name for at, name in stated if at < part[0].start and name]
         block = Block(project=None)
         if before and not named:
@@ -148,7 +148,7 @@ def blocks(source: Source) -> list[Block]:
                 block.project = Project(name=_first_cell(source, line))
                 waiting_for_name = False
                 continue
-            m = _NAMED.match(text)
+            m = None if _header_row(text) else _NAMED.match(text)  # a project column's header
             if m:
                 name = _first_cell(source, line, m.start("name"))
                 block = Block(project=Project(name=name) if name else None, explicit=True)

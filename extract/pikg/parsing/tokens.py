@@ -167,7 +167,9 @@ def _cells_of_text(text: str, in_header: bool) -> tuple[Cell, ...]:
         )
         lex = lexicon_module.load()
         whole_cell = (
-            lex.header_role(body) or lex.is_boilerplate(body) or framework_module.load().lookup(body)
+            lex.header_role(body)
+            or lex.is_boilerplate(body)
+            or framework_module.load().lookup(body)
         )
         if glued and not whole_cell:
             cells.extend(glued_cells(body, s, index, in_header))
