@@ -106,9 +106,7 @@ class TableReader:
     header_line: bool = False  # the previous line was a header
     after_page: bool = False  # the previous line was a page mark
     project: Cell | None = None  # the project column's cell carried down
-    page_title: Candidate | None = (
-        None  # a lone line after a page mark: a title if a header follows
-    )
+    page_title: Candidate | None = None  # a line after a page mark: a title if a header follows
     line_candidates: list[Candidate] = field(default_factory=list)
 
     # ---- lines --------------------------------------------------------------------------
