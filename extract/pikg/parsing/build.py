@@ -144,6 +144,8 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
         actual_text = written(src, actual_cells[-1][1], actual_cells[-1][2]) or None
     completion = _first(ctx, by_role.get("completion", []))
     a, b = src.span(*cand.extent)
+    if cand.project is not None:
+        ctx = replace(ctx, project=written(src, cand.project.start, cand.project.end))
     return _row(
         ctx,
         cand.l1,

@@ -41,6 +41,8 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "explain": frozenset({"text", "target", "op", "unit", "score"}),
 }
 DEFAULT_COLUMNS = (("name", None), ("value", None))
+# Header roles that are a form's labels unless other headers stand beside them.
+FORM_LABELS = frozenset({"project", "amount"})
 EVALUATION = framework_module.SCHEME_EVALUATION
 # A row line of this many text cells with no target and no level is another table's header.
 FOREIGN_HEADER = 4
@@ -75,6 +77,7 @@ class Candidate:
     line: int = -1
     group: int = 0
     next_column: int = 0  # the first data column not yet filled or passed over
+    project: Cell | None = None  # its project, where a column of the table names it
 
     def roles(self) -> list[str]:
         return [role for role, _, _ in self.cells]
@@ -109,9 +112,8 @@ class TableReader:
     header_line: bool = False  # the previous line was a header
     row_line: bool = False  # the line being read holds one row (not a stream of cells)
     after_page: bool = False  # the previous line was a page mark
-    page_title: Candidate | None = (
-        None  # a lone line after a page mark: a title, if a header follows
-    )
+    project: Cell | None = None  # the project column's cell carried down
+    page_title: Candidate | None = None  # a line after a page mark: a title if a header follows
     line_candidates: list[Candidate] = field(default_factory=list)
 
     # ---- lines --------------------------------------------------------------------------
@@ -228,9 +230,16 @@ class TableReader:
                 self._level(replace(cell, levels=fits))
             elif cell.kind != "empty":
                 self.ledger.skip("narrative", cell.start, cell.end)
+        for cell, role in zip(row, roles, strict=True):
+            if role == "project" and cell.kind == "text":
+                self.project = cell  # several projects in one table: carried down like levels
         cand = Candidate(self.l1, self.l2, line=named[0].line)
+        if "project" in roles:
+            cand.project = self.project
         for cell, (role, period) in zip(row, self.columns, strict=True):
-            if role not in ("l1", "l2") and cell.kind != "empty":
+            if role in ("project", "amount") and cell.kind != "empty":
+                self.ledger.skip("narrative", cell.start, cell.end)
+            elif role not in ("l1", "l2") and cell.kind != "empty":
                 cand.cells.append((role, period, cell))
         self.pending = cand
         self.flush()
@@ -239,10 +248,13 @@ class TableReader:
     def _header_line(self, cells: list[Cell]) -> bool:
         heads = [c for c in cells if c.kind == "header"]
         others = [c for c in cells if c.kind not in ("header", "boilerplate")]
-        if not heads:
+        if not heads or all(c.role in FORM_LABELS for c in heads):
             return False
         if others and not (len(heads) >= 2 and len(others) == 1 and others[0] is cells[0]):
             return False
+        if self.header_open and not self.header_line:
+            # a header word met inside a line before (实际完成情况：…) opened no header
+            self.header_open, self.columns = False, self.saved
         for cell in cells:
             if cell.kind == "header":
                 self._header_cell(cell)
@@ -256,6 +268,9 @@ class TableReader:
 
     def feed(self, cell: Cell) -> None:
         kind = cell.kind
+        if kind == "header" and cell.role in FORM_LABELS and not self.header_open:
+            self.ledger.skip("boilerplate", cell.start, cell.end)  # 项目名称 | X: the form's label
+            return
         if kind == "header":
             self._header_cell(cell)
             return
@@ -428,6 +443,7 @@ class TableReader:
         self.in_table = True
         if self.columns != self.saved:  # not the same header repeated after a page break
             self.l1 = self.l2 = None
+            self.project = None
         self.level_names = False
 
     def _data_columns(self) -> list[tuple[str, str | None]]:
@@ -510,7 +526,7 @@ def _unusual_order(roles: list[str]) -> bool:
     name = roles.index("name")
     levels = [i for i, role in enumerate(roles) if role in ("l1", "l2")]
     value = roles.index("value") if "value" in roles else len(roles)
-    return any(i > name for i in levels) or value < name
+    return any(i > name for i in levels) or value < name or "project" in roles
 
 
 def _row_cells(cells: list[Cell], text: str) -> list[Cell]:
@@ -611,13 +627,17 @@ def read_prose(
     items: list[ProseItem] = []
     fw = framework_module.load()
     current_l1: Level | None = None
+    seconds = False  # the items so far were labelled by their 二级 alone
     heading: list[tuple[int, int, Level]] = []  # levels of a heading line, for the items below
     for m in re.finditer(r"[^;；。]+", joined):
         pieces = _comma_pieces(joined, m.start(), m.end())
         for a, b in pieces:
-            item = _item(joined, a, b, fw, scheme, current_l1)
+            item = _item(joined, a, b, fw, scheme, current_l1, seconds)
             if item is None:
                 continue
+            if item.levels:
+                # a run of 二级 labels (数量指标：…；质量指标：…): 满意度指标 there is one too
+                seconds = all(lv.depth == 2 for _, _, lv in item.levels)
             if item.levels and item.name is None and item.target is None:
                 heading = item.levels  # `（一）数量指标`: a heading over the items that follow
                 for x, y, _ in item.levels:
@@ -654,6 +674,12 @@ def _heads_group(joined: str, item: ProseItem) -> bool:
     return bool(re.match(r"\s*[】\]]", joined[y:]) or re.search(r"条\s*$", joined[:x]))
 
 
+# A comparison somewhere in a sentence: `≥2`, `不少于2`, `90%以上`, `12月底前`.
+_COMPARES = re.compile(
+    rf"(?:{SYMBOL}|{PRE_WORD})\s*\d|\d\s*[^\d\s,，;；。]{{0,4}}?(?:{POST_WORD})|\d\s*[日号月]底?前"
+)
+
+
 def _bare_item_reads(
     joined: str, item: ProseItem, pieces: int, levels_only: bool, segment: tuple[int, int]
 ) -> bool:
@@ -665,16 +691,16 @@ def _bare_item_reads(
     if len(name) > 40 or re.search(r"[,，。:：]", name):
         return False
     target = joined[item.target[0] : item.target[1]]
-    if re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", target) or re.search(rf"(?:{POST_WORD})$", target):
+    if re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", target) or re.search(
+        rf"(?:{POST_WORD})$|\d\s*[日号月]底?前$", target
+    ):
         return True
     # No comparison: a row only in a list of targets — `;`-separated, or commas in a
     # sentence that says it lists targets (绩效目标：…) or compares somewhere.
     if re.search(r"[;；]", joined[item.end : item.end + 1]):
         return True
     sentence = joined[segment[0] : segment[1]]
-    return pieces > 1 and bool(
-        _ITEM_LABEL.match(sentence) or re.search(rf"(?:{SYMBOL}|{PRE_WORD})\s*\d", sentence)
-    )
+    return pieces > 1 and bool(_ITEM_LABEL.match(sentence) or _COMPARES.search(sentence))
 
 
 def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -694,7 +720,13 @@ def _strip_prefixes(text: str) -> str:
 
 
 def _item(
-    joined: str, a: int, b: int, fw: framework_module.Framework, scheme: str, l1: Level | None
+    joined: str,
+    a: int,
+    b: int,
+    fw: framework_module.Framework,
+    scheme: str,
+    l1: Level | None,
+    seconds: bool = False,
 ) -> ProseItem | None:
     pos = a
     label = _ITEM_LABEL.match(joined, pos, b)
@@ -717,7 +749,11 @@ def _item(
             break
         candidates = fw.lookup(m.group("label"))
         # `设1条满意度指标`: counted indicators are listed by their 二级
-        on_line = any(lv.depth == 1 for _, _, lv in levels) or m.group("count") is not None
+        on_line = (
+            any(lv.depth == 1 for _, _, lv in levels)
+            or m.group("count") is not None
+            or (seconds and not levels)
+        )
         level = fw.resolve(candidates, scheme, l1, on_line)
         if EVALUATION in level.schemes and (l1 is None or level.broader != l1.key):
             break  # 绩效目标： as a label, not the 二级 of 决策
