@@ -21,7 +21,7 @@ from pikg.parsing import regions
 from pikg.parsing.fields import Field, read_fields
 from pikg.parsing.script import simplified
 from pikg.parsing.targets import normalise_amount
-from pikg.reading.decode import Source
+from pikg.reading.decode import Source, normalise
 
 # The title zone: the lines a reader takes the document's title and kind from.
 TITLE_LINES = 15
@@ -203,6 +203,28 @@ def _department_candidates(
     return out
 
 
+# Between the items of a breadcrumb or a footer: 首页 > 某某局 > 部门预算.
+_CHROME_SEPARATOR = re.compile(r"\s*(?:[>›»→|]|\s)\s*")
+
+
+def _chrome(source: Source) -> str:
+    """The page chrome, folded as the body is, one line a chrome block."""
+    return simplified(normalise("\n".join(source.chrome))[0]) if source.chrome else ""
+
+
+def _chrome_departments(
+    chrome: str, fields: tuple[Field, ...], kind: DocKind | None
+) -> list[_Candidate]:
+    """Units the chrome names: its fields and titles, each breadcrumb item on its own line
+    (so a unit standing alone between separators reads as a title), then the site's host."""
+    items = "\n".join(
+        part for line in chrome.split("\n") for part in _CHROME_SEPARATOR.split(line) if part
+    )
+    found = [c for c in _department_candidates(items, fields, kind) if c.source == "stated"]
+    found += [_Candidate(org, "stated") for org in _orgs(fields, "host")]
+    return found
+
+
 def _placed(name: str, text: str) -> list[tuple[str, str]] | None:
     return regions.resolve(_PARTY.sub("", name), text)
 
@@ -317,6 +339,23 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
     facts.year, facts.year_source = year_of(text, title, facts.published)
 
     candidates = _department_candidates(text, fields, kind)
+    chrome = _chrome(source)
+    if chrome:
+        # The page around the body (breadcrumb, footer, <meta>) ranks below what the body
+        # itself states, above the names the body merely uses most.
+        chrome_fields = read_fields(chrome)
+        stated = [c for c in candidates if c.source == "stated"]
+        candidates = [
+            *stated,
+            *_chrome_departments(chrome, chrome_fields, kind),
+            *candidates[len(stated) :],
+        ]
+        if facts.year is None or facts.year_source == "inferred":
+            published = facts.published or _published(chrome_fields, chrome)
+            year, year_source = year_of(chrome, _title_zone(chrome, chrome_fields), published)
+            if year is not None and year_source != "inferred":
+                facts.year, facts.year_source = year, year_source
+        facts.published = facts.published or _published(chrome_fields, chrome)
     if candidates:
         first = candidates[0]
         facts.department, facts.department_source = first.name, first.source
