@@ -212,17 +212,24 @@ def _chrome(source: Source) -> str:
     return simplified(normalise("\n".join(source.chrome))[0]) if source.chrome else ""
 
 
-def _chrome_departments(
-    chrome: str, fields: tuple[Field, ...], kind: DocKind | None
-) -> list[_Candidate]:
-    """Units the chrome names: its fields and titles, each breadcrumb item on its own line
-    (so a unit standing alone between separators reads as a title), then the site's host."""
-    items = "\n".join(
-        part for line in chrome.split("\n") for part in _CHROME_SEPARATOR.split(line) if part
-    )
-    found = [c for c in _department_candidates(items, fields, kind) if c.source == "stated"]
-    found += [_Candidate(org, "stated") for org in _orgs(fields, "host")]
-    return found
+def _chrome_departments(chrome: str, fields: tuple[Field, ...]) -> list[_Candidate]:
+    """Units the chrome names: its unit fields; the items of a breadcrumb or title that are
+    a unit, or start with one (某某局2025年部门预算), the deepest first (a breadcrumb runs from
+    the site's owner down to the department); the publisher (来源, ContentSource); and last
+    the site's host (主办)."""
+    items: list[str] = []
+    for line in chrome.split("\n"):
+        parts = [p for p in _CHROME_SEPARATOR.split(line) if p]
+        units = []
+        for i, part in enumerate(parts):
+            org = as_department(part)
+            if org is not None and org == re.sub(r"\s", "", part):
+                units.append(org)
+            elif unit := _title_unit(part, "".join(parts[i + 1 : i + 2])):
+                units.append(unit)
+        items += reversed(units)
+    names = [*_orgs(fields, "unit"), *items, *_orgs(fields, "publisher"), *_orgs(fields, "host")]
+    return [_Candidate(name, "stated") for name in names]
 
 
 def _placed(name: str, text: str) -> list[tuple[str, str]] | None:
@@ -347,7 +354,7 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
         stated = [c for c in candidates if c.source == "stated"]
         candidates = [
             *stated,
-            *_chrome_departments(chrome, chrome_fields, kind),
+            *_chrome_departments(chrome, chrome_fields),
             *candidates[len(stated) :],
         ]
         if facts.year is None or facts.year_source == "inferred":
