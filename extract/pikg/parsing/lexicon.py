@@ -32,6 +32,7 @@ class Lexicon:
     boilerplate: frozenset[str]
     contacts: frozenset[str]
     natures: dict[str, str]
+    qualitative: tuple[str, ...]  # longest first
     footers: tuple[str, ...]
     explain_starts: tuple[str, ...]
 
@@ -62,7 +63,7 @@ class Lexicon:
 
     def is_boilerplate(self, cell: str) -> bool:
         text = squeeze(cell)
-        if re.match(r"(?:注|备注|说明|注释)\d?[:：]", re.sub(r"\s+", "", cell)):
+        if re.match(r"[*#_]*(?:注|备注|说明|注释)\d?[:：]", re.sub(r"\s+", "", cell)):
             return True  # a note under the table (注：…)
         return text in self.boilerplate or (bool(text) and set(text) <= {"□", "☐", "■", "√"})
 
@@ -95,6 +96,7 @@ def load() -> Lexicon:
         boilerplate=frozenset(tables["boilerplate"]),
         contacts=frozenset(tables["contact"]),
         natures=tables["nature"],
+        qualitative=tuple(sorted(tables["qualitative"], key=len, reverse=True)),
         footers=tuple(tables["footer"]),
         explain_starts=tuple(tables["explain-start"]),
     )

@@ -38,7 +38,8 @@ NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _DATE = (
     r"(?:(?P<y>\d{4})\s*年\s*(?:(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*[日号])?)?"
     r"|(?P<iy>\d{4})[-./](?P<im>\d{1,2})(?:[-./](?P<id>\d{1,2}))?"
-    r"|(?P<m2>\d{1,2})\s*月\s*(?:(?P<d2>\d{1,2})\s*[日号])?)"
+    r"|(?P<m2>\d{1,2})\s*月\s*(?:(?P<d2>\d{1,2})\s*[日号])?"
+    r"|每月\s*(?P<d3>\d{1,2})\s*[日号])"
     r"\s*(?P<end>年底|年末|月底|月末|底|末)?\s*(?P<before>之前|以前|前)?\s*(?:完成|完工|到位|办结|结束)?"
 )
 DATE_RE = re.compile(_DATE)
@@ -120,6 +121,8 @@ def normalise_amount(value: str, unit: str | None) -> tuple[str | None, str | No
 
 
 def _iso_date(m: re.Match[str], year: int | None) -> str | None:
+    if m.group("d3"):
+        return None  # 每月10日前: a day of every month, no one date
     y = m.group("y") or m.group("iy")
     mo = m.group("m") or m.group("im") or m.group("m2")
     d = m.group("d") or m.group("id") or m.group("d2")
@@ -266,6 +269,10 @@ def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
 
     if not rest:
         return Target(operator, written, None, None, "empty", None, None)
+    if word and not sym:
+        # 不低于Ⅲ类, 控制在低流行水平: a word before words compares with nothing countable;
+        # the whole is a qualitative target.
+        return Target(None, None, body, None, "text", None, None)
     return Target(operator, written, rest, None, "text", None, None)
 
 
