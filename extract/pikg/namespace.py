@@ -28,6 +28,7 @@ class PIK(DefinedNamespace):
     DepartmentOverall: URIRef  # Department-wide targets
     Disclosure: URIRef  # Budget disclosure
     DisclosureKinds: URIRef  # Kinds of disclosure
+    EmptySection: URIRef  # Performance section without rows
     EmptyValue: URIRef  # Empty
     Extraction: URIRef  # Extraction
     FinalAccounts: URIRef  # Final accounts
@@ -76,7 +77,9 @@ class PIK(DefinedNamespace):
     inDisclosure: URIRef  # in disclosure
     indicatorName: URIRef  # indicator name
     level1: URIRef  # first level
+    level1Written: URIRef  # first level as written
     level2: URIRef  # second level
+    level2Written: URIRef  # second level as written
     levelSource: URIRef  # level source
     lowerBound: URIRef  # lower bound
     met: URIRef  # met

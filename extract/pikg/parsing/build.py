@@ -21,12 +21,21 @@ from pikg.parsing.targets import SYMBOL, locate, parse_target, split_value, unit
 from pikg.reading.decode import Source
 
 _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
+_SPACE_OR_PIPE = re.compile(r"[\s|]+")
 _LEADING_ENUM = re.compile(r"^(?:\d+[、.．)）]|[(（]\d+[)）]|[①-⑳])\s*")
 _NAME_TRIM = " :：、,，;；。-—|*"
 _LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 _NAMED_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # a name says something: not `≥≥≥`
 _HEADING_END = re.compile(r"[。,，]|(?:[(（]\d{1,2}[)）]|\d{1,2}[.．、])$")
+_HEADING_START = re.compile(
+    r"\s*(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．])"
+)
+_CLOSING_COMPARISON = re.compile(rf"(?:{SYMBOL})\s*\d[^\s;；,，。]*$")
 _UNIT_IN_NAME = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
+# `1-6期培训结束后考核`: the number opens a span the text goes on with, not a target of its own.
+_RANGE_ON = re.compile(r"\s*[-—–~～至到]\s*\d")
+# Two or more options each followed by a tick box: a field of the form to tick, not a target.
+_CHOICES = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]{1,8}\s*[□☐■☑√]\s*){2,}")
 # A name longer than this, or holding a full stop, is prose, not an indicator.
 MAX_NAME = 60
 # Period keys preferred as a row's value when a table has several value columns.
@@ -50,7 +59,8 @@ class Context:
 
 def written(source: Source, start: int, end: int) -> str:
     """Text as the publisher wrote it, without line breaks, spaces or pinyin glosses."""
-    return _PINYIN.sub("", re.sub(r"[\s|]+", "", source.raw(start, end)))
+    text = _SPACE_OR_PIPE.sub("", source.raw(start, end))
+    return _PINYIN.sub("", text) if "(" in text or "（" in text else text
 
 
 def _ref(ctx: Context, cell: LevelCell | None) -> LevelRef | None:
@@ -116,17 +126,26 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
         return None
     if values and _prose(value_text) and not re.search(r"\d", value_text):
         return None
+    if _CHOICES.search(value_text):
+        return None  # the form's tick boxes (优秀□ 良好□ 合格□), not a target
     target = _target(f"{op_text}{value_text}{unit_text}", name, ctx.year)
     spans = [(a, b) for _, a, b in values + unit_cells] or [(x, y) for _, x, y in names[-1:]]
     target = as_written(src, spans, target)
-    if target.kind == "empty" and (len(name) > 40 or _HEADING_END.search(name)):
-        return None  # prose, or a heading with its enumeration (完成情况(1)), not a name
-    actual_cells = by_role.get("actual", [])
+    if target.kind == "empty" and (
+        len(name) > 40
+        or _HEADING_END.search(name)
+        or (names and _HEADING_START.match(text[names[0][1] :]))
+    ):
+        return None  # prose, or a heading with its enumeration (完成情况(1), （四）…), not a name
+    # `2023年实际完成值` beside `2024年预期目标值`: last period's outcome, not this target's
+    actual_cells = [c for c in by_role.get("actual", []) if not _earlier(c[0], period)]
     actual_text = None
     if actual_cells:
         actual_text = written(src, actual_cells[-1][1], actual_cells[-1][2]) or None
     completion = _first(ctx, by_role.get("completion", []))
     a, b = src.span(*cand.extent)
+    if cand.project is not None:
+        ctx = replace(ctx, project=written(src, cand.project.start, cand.project.end))
     return _row(
         ctx,
         cand.l1,
@@ -171,7 +190,8 @@ def from_prose(ctx: Context, item: ProseItem) -> IndicatorRow | None:
 
 
 def as_written(source: Source, spans: list[tuple[int, int]], target: Target) -> Target:
-    """The target's unit (and a range) as the source writes them: `萬小時`, `500～600人次`.
+    """The target's unit (and a range, date or text) as the source writes them: `萬小時`,
+    `500～600人次`, `每月１０日前`.
 
     The grammar reads folded text; what the row reports is the publisher's own characters.
     """
@@ -185,8 +205,11 @@ def as_written(source: Source, spans: list[tuple[int, int]], target: Target) -> 
                 return re.sub(r"\s*\n\s*", "", source.raw(at, at + len(folded)))
         return folded
 
-    value = original(target.value) if target.kind == "range" else target.value
-    return replace(target, unit=original(target.unit), value=value)
+    value = original(target.value) if target.kind in ("range", "date", "text") else target.value
+    unit = original(target.unit)
+    if unit == target.unit and value == target.value:
+        return target  # the common case: the folded text is the written one
+    return replace(target, unit=unit, value=value)
 
 
 def _flat(text: str) -> str:
@@ -210,7 +233,12 @@ def _target(text: str, name: str, year: int | None) -> Target:
     if target.kind == "text" and re.match(rf"\s*(?:{SYMBOL})?\s*\d", text):
         _, head_cut = split_value(text)
         head = parse_target(text[:head_cut], name, year)
-        if head.kind in ("number", "date"):
+        after = _CLOSING_COMPARISON.search(text, head_cut)
+        if head.kind == "date" and after is not None:
+            # `2024年11月底前支出进度≥90%`: by a date, a level — the level is the target
+            text = after.group()
+            head, head_cut = parse_target(text, name, year), len(text)
+        if head.kind in ("number", "date") and not _RANGE_ON.match(text, head_cut):
             target, cut = head, head_cut  # `100%(历史标准)`: the target, then its basis
     _, target = values.checked(text, cut, target)  # impossible dates, 1/2, 1e3: text
     if target.kind == "number" and target.unit is None:
@@ -271,6 +299,11 @@ def _row(
         period=period,
         column=column,
     )
+
+
+def _earlier(period: str | None, than: str | None) -> bool:
+    """A period (a year) before another: both written as years."""
+    return bool(period and than and period.isdigit() and than.isdigit() and period < than)
 
 
 def _first(ctx: Context, cells: list[tuple[str | None, int, int]]) -> str | None:

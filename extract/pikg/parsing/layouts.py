@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
 
 from pikg.parsing import framework as framework_module
 from pikg.parsing import lexicon as lexicon_module
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
 from pikg.parsing.targets import POST_WORD, PRE_WORD, SYMBOL, locate
-from pikg.parsing.tokens import Cell, Line, cells_of_line, classify, is_target
+from pikg.parsing.tokens import Cell, Line, cell_kinds, cells_of_line, classify, is_target
 
 # Which cell kinds each column takes.
 ACCEPTS: dict[str, frozenset[str]] = {
@@ -41,13 +41,23 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "explain": frozenset({"text", "target", "op", "unit", "score"}),
 }
 DEFAULT_COLUMNS = (("name", None), ("value", None))
+# Header roles that are a form's labels unless other headers stand beside them.
+FORM_LABELS = frozenset({"project", "amount"})
 EVALUATION = framework_module.SCHEME_EVALUATION
 # A row line of this many text cells with no target and no level is another table's header.
 FOREIGN_HEADER = 4
 _UNIT_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,4}(?:/[\u4e00-\u9fffA-Za-z]{1,3})?")
 _PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-—－]+\d{1,3}[-—－]+")
+# A qualitative target written after a name in prose is at most this long (`得到有效保障`).
+QUALITATIVE_TARGET = 12
 # A line with more cells than this many times the columns is a stream of cells, not a row.
 STREAM_FACTOR = 2
+# A place that receives funds and has its own value column: a township, a street office, a
+# village or a county-level unit.
+_RECIPIENT = re.compile(
+    r"[\u4e00-\u9fff]{2,10}?(?:街道办事处|街道办|街道|办事处|镇|乡|村|社区|县|区|市|旗)"
+)
+_RECIPIENTS = re.compile(rf"(?:{_RECIPIENT.pattern})+")
 
 
 @dataclass
@@ -67,6 +77,7 @@ class Candidate:
     line: int = -1
     group: int = 0
     next_column: int = 0  # the first data column not yet filled or passed over
+    project: Cell | None = None  # its project, where a column of the table names it
 
     def roles(self) -> list[str]:
         return [role for role, _, _ in self.cells]
@@ -99,17 +110,23 @@ class TableReader:
     skip_next: bool = False
     wrapped: str | bool = False  # the pending row's name may run on into the next line
     header_line: bool = False  # the previous line was a header
+    row_line: bool = False  # the line being read holds one row (not a stream of cells)
+    after_page: bool = False  # the previous line was a page mark
+    project: Cell | None = None  # the project column's cell carried down
+    page_title: Candidate | None = None  # a line after a page mark: a title if a header follows
     line_candidates: list[Candidate] = field(default_factory=list)
 
     # ---- lines --------------------------------------------------------------------------
 
-    def line(self, cells: list[Cell]) -> None:
+    def line(self, cells: list[Cell], text: str = "") -> None:
         cells = [c for c in cells if c.kind != "empty" or not c.text]
         meaningful = [c for c in cells if c.kind != "empty"]
         if meaningful and _PAGE_LINE.fullmatch("".join(c.text for c in meaningful)):
             for c in meaningful:
                 self.ledger.skip("page-number", c.start, c.end)
+            self.after_page = True
             return
+        after_page, self.after_page = self.after_page, False
         if not meaningful:
             if cells and self.pending is not None and not self.header_open:
                 self._place(cells[0])  # a blank cell line holds an empty column
@@ -129,6 +146,10 @@ class TableReader:
             self.ledger.skip("header", meaningful[0].start, meaningful[-1].end)
             return
         self.header_line = False
+        if self.header_open and any(c.kind in ("target", "level") for c in meaningful):
+            self._close_header()  # a row with a target: the header ended on the line before
+        if self._by_position(cells, meaningful, text):
+            return
         width = len(self._data_columns()) + 2
         as_row = 2 <= len(meaningful) <= width * STREAM_FACTOR
         kinds = [c.kind for c in meaningful]
@@ -158,6 +179,8 @@ class TableReader:
         if as_row and not wrapped:
             self.flush()
             self.line_candidates = []
+        self.row_line = as_row
+        before = self.pending
         for cell in meaningful:
             if wrapped and self.pending is not None and cell.kind == "text":
                 self.pending.cells.append(("name", None, cell))  # the rest of a wrapped name
@@ -166,6 +189,8 @@ class TableReader:
             wrapped = False
             self.feed(cell)
         pending = self.pending
+        if after_page and len(meaningful) == 1 and pending is not None and pending is not before:
+            self.page_title = pending
         if as_row and pending is not None and pending.roles() == ["name"] and not pending.unnamed:
             name = pending.cells[0][2].text
             if name.count("(") + name.count("（") > name.count(")") + name.count("）"):
@@ -178,13 +203,58 @@ class TableReader:
             self._restated_groups()
         self.skip_next = False
 
+    def _by_position(self, cells: list[Cell], meaningful: list[Cell], text: str) -> bool:
+        """A row of a table whose header puts levels after the name, or the value before it
+        (`三级指标|二级指标|一级指标|指标值`): each cell is its header's column, by position;
+        an empty level cell carries the level above down."""
+        roles = [role for role, _ in self.columns]
+        if not _unusual_order(roles) or self.pending is not None or len(meaningful) < 2:
+            return False
+        row = _row_cells(cells, text)
+        if len(row) != len(roles) or any(c.kind in _NOT_IN_A_ROW for c in meaningful):
+            return False
+        named = [c for c, role in zip(row, roles, strict=True) if role == "name"]
+        if not named or named[0].kind != "text":
+            return False
+        self._close_header()
+        self.line_candidates = []
+        placed = sorted(
+            ((c, role) for c, role in zip(row, roles, strict=True) if role in ("l1", "l2")),
+            key=lambda pair: pair[1],
+        )
+        for cell, role in placed:
+            if cell.kind == "level":
+                # the column says the depth: 成本指标 in a 二级 column is the 二级 one
+                depth = 1 if role == "l1" else 2
+                fits = tuple(lv for lv in cell.levels if lv.depth == depth) or cell.levels
+                self._level(replace(cell, levels=fits))
+            elif cell.kind != "empty":
+                self.ledger.skip("narrative", cell.start, cell.end)
+        for cell, role in zip(row, roles, strict=True):
+            if role == "project" and cell.kind == "text":
+                self.project = cell  # several projects in one table: carried down like levels
+        cand = Candidate(self.l1, self.l2, line=named[0].line)
+        if "project" in roles:
+            cand.project = self.project
+        for cell, (role, period) in zip(row, self.columns, strict=True):
+            if role in ("project", "amount") and cell.kind != "empty":
+                self.ledger.skip("narrative", cell.start, cell.end)
+            elif role not in ("l1", "l2") and cell.kind != "empty":
+                cand.cells.append((role, period, cell))
+        self.pending = cand
+        self.flush()
+        return True
+
     def _header_line(self, cells: list[Cell]) -> bool:
         heads = [c for c in cells if c.kind == "header"]
         others = [c for c in cells if c.kind not in ("header", "boilerplate")]
-        if not heads:
+        if not heads or all(c.role in FORM_LABELS for c in heads):
             return False
         if others and not (len(heads) >= 2 and len(others) == 1 and others[0] is cells[0]):
             return False
+        if self.header_open and not self.header_line:
+            # a header word met inside a line before (实际完成情况：…) opened no header
+            self.header_open, self.columns = False, self.saved
         for cell in cells:
             if cell.kind == "header":
                 self._header_cell(cell)
@@ -198,16 +268,20 @@ class TableReader:
 
     def feed(self, cell: Cell) -> None:
         kind = cell.kind
+        if kind == "header" and cell.role in FORM_LABELS and not self.header_open:
+            self.ledger.skip("boilerplate", cell.start, cell.end)  # 项目名称 | X: the form's label
+            return
         if kind == "header":
             self._header_cell(cell)
             return
         if kind == "boilerplate":
             self.ledger.skip("boilerplate", cell.start, cell.end)
             return
-        if kind == "text" and self.header_open and self.columns:
-            # A header cell the lexicon does not know (a township, a recipient): one more
-            # value column, named by it.
-            self.columns.append(("value", None))
+        recipients = _recipients(cell.text) if kind == "text" else 0
+        if self.header_open and self.columns and (recipients or (kind == "text" and self.row_line)):
+            # A header cell the lexicon does not know on the header's line, or the names of
+            # recipient townships (笏石街道办埭头镇, glued): one more value column for each.
+            self.columns.extend([("value", None)] * max(recipients, 1))
             self.ledger.skip("header", cell.start, cell.end)
             return
         if kind == "footer":
@@ -266,7 +340,15 @@ class TableReader:
         pending = self.pending
         assert pending is not None
         columns = self._data_columns()
+        if cell.key in lexicon_module.load().natures and ("nature", None) not in columns:
+            pending.cells.append(("nature", None, cell))  # 定性 in a form with no column for it
+            return
         done = pending.next_column
+        pieces = _glued_direction(cell, pending, columns[done:])
+        if pieces is not None:
+            for piece in pieces:
+                self._place(piece)
+            return
         for j in range(done, len(columns)):
             role, period = columns[j]
             takes = cell.kind in ACCEPTS.get(role, frozenset()) or (
@@ -304,6 +386,17 @@ class TableReader:
         on_line = (
             self.l1 is not None and self.l1.cell is not None and self.l1.cell.line == cell.line
         )
+        if (
+            self.after_level
+            and self.l2 is not None
+            and self.l2.cell is not None
+            and self.l2.cell.line == cell.line
+            and not fw.lookup(cell.text)
+        ):
+            # `满意度指标 | 满意度指标 | 机关干部满意度指标`: right after both levels on its line,
+            # a cell that only resembles a level name is the row's name.
+            self.feed(Cell(cell.start, cell.end, cell.text, "text", cell.line))
+            return
         level = fw.resolve(cell.levels, self.scheme, self.l1.level if self.l1 else None, on_line)
         if (
             EVALUATION in level.schemes
@@ -327,6 +420,11 @@ class TableReader:
 
     def _header_cell(self, cell: Cell) -> None:
         if not self.header_open:
+            title = self.pending
+            if title is not None and title is self.page_title and title.roles() == ["name"]:
+                # the page's running title above the header the next page repeats
+                self.ledger.skip("boilerplate", *title.extent)
+                self.pending = None
             self.flush()
             self.saved, self.columns = self.columns, []
             self.header_open = True
@@ -343,7 +441,9 @@ class TableReader:
             self.columns = self.saved  # a stray header word inside a table changes nothing
             return
         self.in_table = True
-        self.l1 = self.l2 = None
+        if self.columns != self.saved:  # not the same header repeated after a page break
+            self.l1 = self.l2 = None
+            self.project = None
         self.level_names = False
 
     def _data_columns(self) -> list[tuple[str, str | None]]:
@@ -374,6 +474,71 @@ class TableReader:
         self.line_candidates = []
 
 
+def _glued_direction(
+    cell: Cell, pending: Candidate, columns: list[tuple[str, str | None]]
+) -> list[Cell] | None:
+    """`≥11` glued after an explanation where a 指标方向 column and one value column per
+    recipient follow: the direction `≥`, then one value each (`1`, `1`).
+
+    The digits are divided only where that is unambiguous: one digit per column, or the
+    same figure repeated for each.
+    """
+    if (
+        cell.kind != "target"
+        or not columns
+        or columns[0][0] != "direction"
+        or not pending.cells
+        or pending.cells[-1][2].end != cell.start  # glued: no separator before it
+    ):
+        return None
+    m = re.match(rf"({SYMBOL})\s*(\d+)$", cell.text)
+    if m is None:
+        return None
+    count = sum(1 for role, _ in columns[1:] if role == "value")
+    digits, at = m.group(2), cell.start + m.start(2)
+    op = Cell(cell.start, cell.start + m.end(1), m.group(1), "op", cell.line)
+    if count < 2 or len(digits) % count:
+        return [op, Cell(at, cell.end, digits, "target", cell.line)]
+    size = len(digits) // count
+    parts = [digits[i : i + size] for i in range(0, len(digits), size)]
+    if size > 1 and len(set(parts)) > 1:
+        return [op, Cell(at, cell.end, digits, "target", cell.line)]
+    return [op] + [
+        Cell(at + i * size, at + (i + 1) * size, part, "target", cell.line)
+        for i, part in enumerate(parts)
+    ]
+
+
+def _recipients(text: str) -> int:
+    """How many recipient places a header cell names (`白仓镇`, `笏石街道办埭头镇`), or 0."""
+    key = re.sub(r"[\s、,，/]+", "", text)
+    return len(_RECIPIENT.findall(key)) if _RECIPIENTS.fullmatch(key) else 0
+
+
+# Cells that end or interrupt a table, never one of its row's columns.
+_NOT_IN_A_ROW = frozenset({"header", "footer", "contact", "total", "page"})
+
+
+def _unusual_order(roles: list[str]) -> bool:
+    """A header whose levels follow the name, or whose value precedes it."""
+    if "name" not in roles:
+        return False
+    name = roles.index("name")
+    levels = [i for i, role in enumerate(roles) if role in ("l1", "l2")]
+    value = roles.index("value") if "value" in roles else len(roles)
+    return any(i > name for i in levels) or value < name or "project" in roles
+
+
+def _row_cells(cells: list[Cell], text: str) -> list[Cell]:
+    """A table line's cells without the empty ones a leading and a trailing `|` make."""
+    row = list(cells)
+    if row and row[0].kind == "empty" and text.lstrip().startswith("|"):
+        row = row[1:]
+    if row and row[-1].kind == "empty" and text.rstrip().endswith("|"):
+        row = row[:-1]
+    return row
+
+
 def _header_tail(cells: list[Cell]) -> bool:
     """`字描述）`: the end of a header cell wrapped onto the next line."""
     text = "".join(c.text for c in cells)
@@ -392,14 +557,14 @@ def _value_is_prose(text: str) -> bool:
 def read_table(lines: list[Line], scheme: str, ledger: Ledger, emit: Emit) -> None:
     reader = TableReader(scheme, ledger, emit)
     for i, line in enumerate(lines):
-        reader.line(cells_of_line(line, i))
+        reader.line(cells_of_line(line, i), line.text)
     reader.flush()
 
 
 def has_table(lines: list[Line]) -> bool:
     """A block is a table when a line holds a header cell or a row of level cells."""
-    for i, line in enumerate(lines):
-        cells = cells_of_line(line, i)
+    for line in lines:
+        cells = cell_kinds(line.text)
         if any(c.kind == "header" and c.role in ("l1", "l2", "name", "value") for c in cells):
             return True
         if ("|" in line.text or "\t" in line.text) and any(c.kind == "level" for c in cells):
@@ -421,7 +586,7 @@ class ProseItem:
 
 _ENUM = r"(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．)）](?!\d))"
 _NEW_ITEM = re.compile(rf"\s*(?:{_ENUM}|设\s*\d+\s*条)")
-_ITEM_LABEL = re.compile(r"^\s*(?:[\u4e00-\u9fff]{0,8}(?:绩效)?目标|绩效指标)\s*[:：]\s*")
+_ITEM_LABEL = re.compile(r"\s*(?:[\u4e00-\u9fff]{0,8}(?:绩效)?目标|绩效指标)\s*[:：]\s*")
 
 
 @cache
@@ -462,13 +627,17 @@ def read_prose(
     items: list[ProseItem] = []
     fw = framework_module.load()
     current_l1: Level | None = None
+    seconds = False  # the items so far were labelled by their 二级 alone
     heading: list[tuple[int, int, Level]] = []  # levels of a heading line, for the items below
     for m in re.finditer(r"[^;；。]+", joined):
         pieces = _comma_pieces(joined, m.start(), m.end())
         for a, b in pieces:
-            item = _item(joined, a, b, fw, scheme, current_l1)
+            item = _item(joined, a, b, fw, scheme, current_l1, seconds)
             if item is None:
                 continue
+            if item.levels:
+                # a run of 二级 labels (数量指标：…；质量指标：…): 满意度指标 there is one too
+                seconds = all(lv.depth == 2 for _, _, lv in item.levels)
             if item.levels and item.name is None and item.target is None:
                 heading = item.levels  # `（一）数量指标`: a heading over the items that follow
                 for x, y, _ in item.levels:
@@ -477,7 +646,7 @@ def read_prose(
             if not item.levels and heading and item.target is not None:
                 item.levels = [(x, x, lv) for x, _, lv in heading]
             elif item.levels:
-                heading = []
+                heading = item.levels if _heads_group(joined, item) else []
             segment = (m.start(), m.end())
             if not item.levels and not _bare_item_reads(
                 joined, item, len(pieces), levels_only, segment
@@ -499,6 +668,18 @@ def read_prose(
     return items
 
 
+def _heads_group(joined: str, item: ProseItem) -> bool:
+    """`【数量指标】…`, `设2条数量指标:…`: levels that head the items after this one too."""
+    x, y, _ = item.levels[-1]
+    return bool(re.match(r"\s*[】\]]", joined[y:]) or re.search(r"条\s*$", joined[:x]))
+
+
+# A comparison somewhere in a sentence: `≥2`, `不少于2`, `90%以上`, `12月底前`.
+_COMPARES = re.compile(
+    rf"(?:{SYMBOL}|{PRE_WORD})\s*\d|\d\s*[^\d\s,，;；。]{{0,4}}?(?:{POST_WORD})|\d\s*[日号月]底?前"
+)
+
+
 def _bare_item_reads(
     joined: str, item: ProseItem, pieces: int, levels_only: bool, segment: tuple[int, int]
 ) -> bool:
@@ -510,16 +691,16 @@ def _bare_item_reads(
     if len(name) > 40 or re.search(r"[,，。:：]", name):
         return False
     target = joined[item.target[0] : item.target[1]]
-    if re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", target) or re.search(rf"(?:{POST_WORD})$", target):
+    if re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", target) or re.search(
+        rf"(?:{POST_WORD})$|\d\s*[日号月]底?前$", target
+    ):
         return True
     # No comparison: a row only in a list of targets — `;`-separated, or commas in a
     # sentence that says it lists targets (绩效目标：…) or compares somewhere.
     if re.search(r"[;；]", joined[item.end : item.end + 1]):
         return True
     sentence = joined[segment[0] : segment[1]]
-    return pieces > 1 and bool(
-        _ITEM_LABEL.match(sentence) or re.search(rf"(?:{SYMBOL}|{PRE_WORD})\s*\d", sentence)
-    )
+    return pieces > 1 and bool(_ITEM_LABEL.match(sentence) or _COMPARES.search(sentence))
 
 
 def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -539,7 +720,13 @@ def _strip_prefixes(text: str) -> str:
 
 
 def _item(
-    joined: str, a: int, b: int, fw: framework_module.Framework, scheme: str, l1: Level | None
+    joined: str,
+    a: int,
+    b: int,
+    fw: framework_module.Framework,
+    scheme: str,
+    l1: Level | None,
+    seconds: bool = False,
 ) -> ProseItem | None:
     pos = a
     label = _ITEM_LABEL.match(joined, pos, b)
@@ -562,7 +749,11 @@ def _item(
             break
         candidates = fw.lookup(m.group("label"))
         # `设1条满意度指标`: counted indicators are listed by their 二级
-        on_line = any(lv.depth == 1 for _, _, lv in levels) or m.group("count") is not None
+        on_line = (
+            any(lv.depth == 1 for _, _, lv in levels)
+            or m.group("count") is not None
+            or (seconds and not levels)
+        )
         level = fw.resolve(candidates, scheme, l1, on_line)
         if EVALUATION in level.schemes and (l1 is None or level.broader != l1.key):
             break  # 绩效目标： as a label, not the 二级 of 决策
@@ -577,7 +768,11 @@ def _item(
     lead = pos + body.index(stripped)
     end = lead + len(stripped)
     bracket = re.search(r"[(（]([^()（）]*)[)）]\s*$", stripped)
-    if bracket and is_target(bracket.group(1).strip()):
+    if bracket and (
+        is_target(bracket.group(1).strip())
+        # under a stated path, any short bracket closing it is the target (`（有效保障）`)
+        or (levels and bracket.start() >= 2 and 0 < len(bracket.group(1)) <= QUALITATIVE_TARGET)
+    ):
         name_end = lead + bracket.start()
         return ProseItem(
             a, b, levels, (lead, name_end), (lead + bracket.start(1), lead + bracket.end(1))
@@ -587,6 +782,9 @@ def _item(
         nature = _nature_split(stripped)
         if nature is not None and levels:
             return ProseItem(a, b, levels, (lead, lead + nature[0]), (lead + nature[1], end))
+        words = _text_split(stripped) if levels else None
+        if words is not None:
+            return ProseItem(a, b, levels, (lead, lead + words[0]), (lead + words[1], end))
         if is_target(stripped) and levels:
             return ProseItem(a, b, levels, None, (lead, end))
         return ProseItem(a, b, levels, None, None) if levels else None
@@ -643,6 +841,7 @@ def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> lis
 _TRAILING_NUMBER = re.compile(r"(?<=[^\d.,])\d+(?:\.\d+)?\s*(?:[%‰]|[\u4e00-\u9fff/·]{1,6})?$")
 
 
+@lru_cache(maxsize=1 << 16)  # list items recur across projects
 def _split_at_target(text: str) -> int | None:
     """Where the target starts in `name target`: `locate`, or a number and a unit-like word
     closing the text (`学前教育资助标准1000元/生·年`)."""
@@ -652,6 +851,18 @@ def _split_at_target(text: str) -> int | None:
     m = _TRAILING_NUMBER.search(text)
     if m and re.search(r"[\u4e00-\u9fffA-Za-z]", text[: m.start()]) and is_target(m.group()):
         return m.start()
+    return None
+
+
+def _text_split(text: str) -> tuple[int, int] | None:
+    """`名称：长期`, `城市道路通行条件持续改善`: a name, then a qualitative target after a colon
+    or in the lexicon's words for one."""
+    colon = re.search(r"[:：]", text)
+    if colon and colon.start() >= 2 and 0 < len(text) - colon.end() <= QUALITATIVE_TARGET:
+        return colon.start(), colon.end()
+    for word in lexicon_module.load().qualitative:
+        if text.endswith(word) and len(text) - len(word) >= 2:
+            return len(text) - len(word), len(text) - len(word)
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from pikg import resources
 
@@ -32,15 +32,20 @@ class Lexicon:
     boilerplate: frozenset[str]
     contacts: frozenset[str]
     natures: dict[str, str]
+    qualitative: tuple[str, ...]  # longest first
     footers: tuple[str, ...]
     explain_starts: tuple[str, ...]
+
+    @cached_property
+    def periods_longest_first(self) -> tuple[str, ...]:
+        return tuple(sorted(self.periods, key=len, reverse=True))
 
     def header_role(self, cell: str) -> tuple[str, str | None] | None:
         """(role, period) of a header cell — `全年(程) 指标值` is a value column of 全年 — or None."""
         text = squeeze(cell)
         if text in self.headers:
             return self.headers[text], None
-        for word in sorted(self.periods, key=len, reverse=True):
+        for word in self.periods_longest_first:
             if text.startswith(word) and len(text) > len(word):
                 rest = text[len(word) :]
                 role = self.headers.get(rest) or self.headers.get(_BRACKETS.sub("", rest))
@@ -62,7 +67,7 @@ class Lexicon:
 
     def is_boilerplate(self, cell: str) -> bool:
         text = squeeze(cell)
-        if re.match(r"(?:注|备注|说明|注释)\d?[:：]", re.sub(r"\s+", "", cell)):
+        if re.match(r"[*#_]*(?:注|备注|说明|注释)\d?[:：]", re.sub(r"\s+", "", cell)):
             return True  # a note under the table (注：…)
         return text in self.boilerplate or (bool(text) and set(text) <= {"□", "☐", "■", "√"})
 
@@ -95,6 +100,7 @@ def load() -> Lexicon:
         boilerplate=frozenset(tables["boilerplate"]),
         contacts=frozenset(tables["contact"]),
         natures=tables["nature"],
+        qualitative=tuple(sorted(tables["qualitative"], key=len, reverse=True)),
         footers=tuple(tables["footer"]),
         explain_starts=tuple(tables["explain-start"]),
     )

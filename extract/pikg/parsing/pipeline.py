@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
-from pikg.model import DocumentMeta, Extraction, IndicatorRow, Project, Skip, Unparsed
+from pikg.model import (
+    DocumentMeta,
+    EmptySection,
+    Extraction,
+    IndicatorRow,
+    Project,
+    Skip,
+    Unparsed,
+)
 from pikg.parsing import concepts
 from pikg.parsing import framework as framework_module
 from pikg.parsing.build import Context, from_candidate, from_prose
 from pikg.parsing.facts import form_projects, indicator_project, read_facts, titled_project
+from pikg.parsing.grid import read_grid
 from pikg.parsing.layouts import (
     Candidate,
     has_table,
@@ -27,7 +37,7 @@ from pikg.parsing.ledger import Ledger
 from pikg.parsing.sections import Block, blocks, named_projects
 from pikg.parsing.targets import SYMBOL
 from pikg.parsing.tokens import Line
-from pikg.reading.decode import MAX_SIZE, Source, source_from_text
+from pikg.reading.decode import MAX_SIZE, Source, line_starts, source_from_text
 from pikg.reading.formats import read_document
 from pikg.reading.sidecar import meta_for
 
@@ -35,6 +45,8 @@ from pikg.reading.sidecar import meta_for
 # Anything else left over is the section's narrative.
 _TARGET_LIKE = re.compile(rf"(?:{SYMBOL})\s*\d")
 _COMPARISON = re.compile(SYMBOL)
+# What may follow the last cell of a table at the end of a text: white space, pipes.
+_TRAILING = " \t\n|"
 _PAGE_LINE = re.compile(r"^\s*[-—－]*\s*(?:第\s*\d+\s*页.*|\d{1,3})\s*[-—－]*\s*$")
 
 
@@ -80,9 +92,11 @@ def _read_block(
             row = from_candidate(ctx, cand)
             if row is not None:
                 prose_rows.append(row)
-    if has_table(block.lines):
-        candidates: list[Candidate] = []
-        read_table(block.lines, scheme, ledger, candidates.append)
+    candidates: list[Candidate] = []
+    # Rows under a header of their own table are read by position; the text path reads the rest.
+    left = read_grid(source, block.lines, scheme, ledger, candidates.append)
+    if candidates or has_table(block.lines):
+        read_table(left, scheme, ledger, candidates.append)
         for cand in candidates:
             start, end = cand.extent
             if cand.group == -1:
@@ -92,13 +106,15 @@ def _read_block(
                 continue  # pieces left between prose sentences: the ledger keeps them
 
             row = from_candidate(ctx, cand)
-            if row is None and any(
+            if row is not None and _cut_off(source.text, row, end):
+                ledger.unparsed(start, end)  # the text ends inside this row: a fragment
+            elif row is None and any(
                 c.kind in ("target", "op") or _COMPARISON.search(c.text) for _, _, c in cand.cells
             ):
                 ledger.unparsed(start, end)  # a target pikg could not attach to a name
             elif row is None:
                 ledger.skip("narrative", start, end)  # words of the form or prose, no target
-            elif _claim_row(ledger, start, end):
+            elif ledger.claim_row(start, end):
                 rows.append(row)
     else:
         spans = []
@@ -109,7 +125,9 @@ def _read_block(
                 spans.extend(_outside(ln.start, ln.end, [t.extent for t in told]))
         for item in read_prose(source.text, spans, scheme, ledger, levels_only=whole):
             row = from_prose(ctx, item)
-            if row is not None and _claim_row(ledger, item.start, item.end):
+            if row is not None and _cut_off(source.text, row, item.end):
+                ledger.unparsed(item.start, item.end)
+            elif row is not None and ledger.claim_row(item.start, item.end):
                 rows.append(row)
             elif item.levels:
                 ledger.unparsed(item.start, item.end)
@@ -118,12 +136,13 @@ def _read_block(
         start, end = cand.extent
         if _key(row.name) in names:
             ledger.skip("restated", start, end)  # the prose restates a table row
-        elif _claim_row(ledger, start, end):
+        elif ledger.claim_row(start, end):
             rows.append(row)
     rows.sort(key=lambda r: r.start)
     first, last = lines[0].start, lines[-1].end
     unparsed: list[Unparsed] = []
     skipped: list[Skip] = []
+    entered = {e.start for e in ledger.entries}  # what a segmenter claimed, not a gap
     for entry in ledger.close(source.text, first, last):
         if entry.fate == "row":
             continue
@@ -131,7 +150,7 @@ def _read_block(
         if entry.fate == "skip" and entry.reason is not None:
             skipped.append(Skip(entry.reason, a, b))
         elif entry.fate == "unparsed" and (
-            entry.start not in {e.start for e in ledger.entries}
+            entry.start not in entered
             and (whole or not _TARGET_LIKE.search(source.text[entry.start : entry.end]))
         ):
             skipped.append(Skip("narrative", a, b))
@@ -147,7 +166,7 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
     rows: list[IndicatorRow] = []
     unparsed: list[Unparsed] = []
     skipped: list[Skip] = []
-    empty: list[tuple[int, int]] = []
+    empty: list[EmptySection] = []
     projects = _Projects()
     found = blocks(source)
     whole = not any(b.lines for b in found)
@@ -162,14 +181,26 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         skipped.extend(skips)
         if block.project is not None and (got or block.explicit):
             projects.add(block.project)
-        if not got and block.explicit and block.lines:
-            empty.append(source.span(block.lines[0].start, block.lines[-1].end))
+        if (
+            not got
+            and block.explicit
+            and block.project
+            and any(ln.text.strip() for ln in block.lines)
+        ):
+            empty.append(_empty_section(source, block, block.project.name))
+    for row in rows:
+        if row.project is not None:
+            projects.add(Project(name=row.project))  # a table's project column names them too
     # After the blocks, whose names the rows carry: a form's 项目名称 only adds its funds to
     # the project of the same name — or completes a name the form wrapped over two lines.
+    # Rows by project, so that each form name looks up its own beginnings rather than every
+    # row (forms and rows both grow with the document).
+    by_project: dict[str, list[IndicatorRow]] = {}
+    for row in rows:
+        if row.project:
+            by_project.setdefault(row.project, []).append(row)
     for from_form in form_projects(source):
-        for row in rows:
-            if row.project and from_form.name.startswith(row.project):
-                row.project = from_form.name
+        _rename_prefixes(by_project, from_form.name)
         for held in projects.items.values():
             if from_form.name.startswith(held.name):
                 held.name = from_form.name
@@ -196,10 +227,41 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         digest=source.digest,
         format=source.format,
         skipped=skipped,
-        empty_sections=empty,
+        empty_sections=[
+            replace(e, project=_named(e.project, projects))
+            for e in empty
+            if not _has_rows(e.project, rows)
+        ],
+        line_starts=line_starts(source.original),
     )
     concepts.annotate(result)
     return result
+
+
+def _empty_section(source: Source, block: Block, project: str) -> EmptySection:
+    start, end = source.span(block.lines[0].start, block.lines[-1].end)
+    first = next(ln for ln in block.lines if ln.text.strip())
+    return EmptySection(start, end, source.raw(first.start, first.end).strip(), project)
+
+
+def _named(project: str | None, projects: _Projects) -> str | None:
+    """The name a project ended with (a form may have completed a wrapped one)."""
+    key = _key(project or "")
+    held = (p.name for k, p in projects.items.items() if key and (key in k or k in key))
+    return next(held, project)
+
+
+def _has_rows(project: str | None, rows: list[IndicatorRow]) -> bool:
+    """Whether a project (or one whose name holds or is held in its name) has a row: a
+    section left empty is then the tail of its table (a signature, an attachment note)."""
+    key = _key(project or "")
+    return any(key in _key(r.project) or _key(r.project) in key for r in rows if r.project)
+
+
+def _cut_off(text: str, row: IndicatorRow, end: int) -> bool:
+    """A name with no target where the text ends: an excerpt cut off inside its row (web
+    archives store the first kilobytes of a page), not an indicator without a target."""
+    return row.target.kind == "empty" and not text[end:].strip(_TRAILING)
 
 
 def _outside(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -215,12 +277,13 @@ def _outside(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[i
     return pieces
 
 
-def _claim_row(ledger: Ledger, start: int, end: int) -> bool:
-    """Enter a row unless its text is already another row's (a cell read twice)."""
-    if any(e.fate == "row" and e.start < end and start < e.end for e in ledger.entries):
-        return False
-    ledger.row(start, end)
-    return True
+def _rename_prefixes(by_project: dict[str, list[IndicatorRow]], name: str) -> None:
+    """Rows whose project ``name`` starts with now carry ``name``."""
+    for i in range(1, len(name)):
+        if moved := by_project.pop(name[:i], None):
+            for row in moved:
+                row.project = name
+            by_project.setdefault(name, []).extend(moved)
 
 
 def _blank_out(line: Line, claimed: list[Candidate]) -> Line:

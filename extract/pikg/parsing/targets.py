@@ -10,7 +10,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 
 from pikg import resources
 from pikg.model import Target
@@ -38,7 +38,8 @@ NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _DATE = (
     r"(?:(?P<y>\d{4})\s*年\s*(?:(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*[日号])?)?"
     r"|(?P<iy>\d{4})[-./](?P<im>\d{1,2})(?:[-./](?P<id>\d{1,2}))?"
-    r"|(?P<m2>\d{1,2})\s*月\s*(?:(?P<d2>\d{1,2})\s*[日号])?)"
+    r"|(?P<m2>\d{1,2})\s*月\s*(?:(?P<d2>\d{1,2})\s*[日号])?"
+    r"|每月\s*(?P<d3>\d{1,2})\s*[日号])"
     r"\s*(?P<end>年底|年末|月底|月末|底|末)?\s*(?P<before>之前|以前|前)?\s*(?:完成|完工|到位|办结|结束)?"
 )
 DATE_RE = re.compile(_DATE)
@@ -120,6 +121,8 @@ def normalise_amount(value: str, unit: str | None) -> tuple[str | None, str | No
 
 
 def _iso_date(m: re.Match[str], year: int | None) -> str | None:
+    if m.group("d3"):
+        return None  # 每月10日前: a day of every month, no one date
     y = m.group("y") or m.group("iy")
     mo = m.group("m") or m.group("im") or m.group("m2")
     d = m.group("d") or m.group("id") or m.group("d2")
@@ -213,6 +216,7 @@ def _range(body: str, name: str, year: int | None) -> Target | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # the same cells recur across rows, projects and documents
 def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
     """Read a target as written: `≥7225 人`, `<=80%`, `2021年12月31日前完成`, `80%-90%`, `=成效明显`."""
     body = text.strip().strip("。;；,，")
@@ -266,6 +270,10 @@ def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
 
     if not rest:
         return Target(operator, written, None, None, "empty", None, None)
+    if word and not sym:
+        # 不低于Ⅲ类, 控制在低流行水平: a word before words compares with nothing countable;
+        # the whole is a qualitative target.
+        return Target(None, None, body, None, "text", None, None)
     return Target(operator, written, rest, None, "text", None, None)
 
 
@@ -303,6 +311,7 @@ def _is_name(prefix: str) -> bool:
     return not _ONLY_OPERATORS.match(prefix)
 
 
+@lru_cache(maxsize=1 << 16)  # lines and cells recur: each is searched once
 def locate(text: str) -> int | None:
     """Where the target starts in `name target…`, or None when the text has no target."""
     for m in _OPERATOR_AT.finditer(text):
@@ -331,19 +340,28 @@ def _is_value_with_unit_cell(rest: str) -> bool:
 
 def split_value(rest: str) -> tuple[int, int]:
     """The extent of the target at the start of `rest`; what follows are further columns."""
-    for pattern in (
-        rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*{_DATE}",
-        rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*(?:{NUMBER})\s*(?:%%|‰|{_unit_alternation()})?"
-        rf"\s*(?:{POST_WORD})?",
-        rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*(?:{NUMBER})[^\s;,。、]{{0,8}}",
-        rf"\s*(?:{SYMBOL})?\s*\S+",
-    ):
-        m = re.match(pattern, rest)
+    for pattern in _value_heads():
+        m = pattern.match(rest)
         if m and m.group().strip():
             return 0, m.end()
     return 0, len(rest)
 
 
 @cache
+def _value_heads() -> tuple[re.Pattern[str], ...]:
+    """What a target at the start of a cell can be, most specific first (compiled once: the
+    unit alternation is long)."""
+    return tuple(
+        re.compile(pattern)
+        for pattern in (
+            rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*{_DATE}",
+            rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*(?:{NUMBER})\s*(?:%%|‰|{_unit_alternation()})?"
+            rf"\s*(?:{POST_WORD})?",
+            rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*(?:{NUMBER})[^\s;,。、]{{0,8}}",
+            rf"\s*(?:{SYMBOL})?\s*\S+",
+        )
+    )
+
+
 def _unit_alternation() -> str:
     return _alternation(units())
