@@ -136,13 +136,16 @@ def _prevailing_org(text: str) -> str | None:
 _REPORT_AFTER_UNIT = re.compile(r"\s*20\d{2}\s*年度?\s*(?:部门|单位)?(?:预算|决算)")
 
 
+_ORG_TAIL = re.compile(rf"[{_HAN}()]{{1,20}}")
+
+
 @lru_cache(maxsize=8)  # the department candidates read them twice
 def _place_orgs(text: str) -> tuple[tuple[str, int], ...]:
     """(unit, end offset) for every unit whose name starts with a place the gazetteer knows,
     the shortest body the place starts (南和区农业农村局, not …局贯彻执行…)."""
     out = []
     for m in regions.mentions(text):
-        tail = re.match(rf"[{_HAN}()]{{1,20}}", text[m.end :])
+        tail = _ORG_TAIL.match(text, m.end)  # not text[m.end:]: a copy of the rest per place
         if not tail:
             continue
         for i in range(2, len(tail.group()) + 1):
