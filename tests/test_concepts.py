@@ -6,12 +6,13 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import SKOS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
 from pikg.model import IndicatorRow, LevelRef
+from pikg.namespace import PIK
 from pikg.parsing import concepts, framework
-from pikg.parsing.concept_build import build, read_review
+from pikg.parsing.concept_build import build, published, read_review
 from pikg.parsing.names import clean_name
 from pikg.parsing.pipeline import extract_file
 from pikg.parsing.targets import parse_target
@@ -135,6 +136,38 @@ def test_issue14_build_is_byte_identical_and_a_built_scheme_is_used() -> None:
     assert merged.source == "scheme" and merged.iri == plain.iri
 
 
+def test_issue14_a_published_concept_the_corpus_no_longer_yields_is_deprecated() -> None:
+    reviewed = _built(CASES / "review.tsv")
+    merged = _concept_of(reviewed, "急难救助人次")
+    assert merged is not None
+    gone = URIRef(concepts.concept_iri("m-0000000000000000"))
+    previous = Graph()
+    for p, o in [
+        (RDF.type, SKOS.Concept),
+        (SKOS.inScheme, concepts.SCHEME),
+        (SKOS.prefLabel, Literal("急难救助人次", lang="zh")),
+        (PIK.valueDimension, Literal("count")),
+    ]:
+        previous.add((gone, p, o))
+    rebuilt = build(
+        [extract_file(p) for p in sorted((CASES / "corpus").glob("*.txt"))],
+        read_review(CASES / "review.tsv"),
+        previous,
+    )
+    assert (gone, OWL.deprecated, Literal(True)) in rebuilt
+    assert rebuilt.value(gone, DCTERMS.isReplacedBy) == merged
+    assert rebuilt.value(gone, SKOS.prefLabel) == Literal("急难救助人次", lang="zh")
+    # kept for the links already published, never assigned again
+    scheme = concepts.scheme_from_graph(rebuilt)
+    assert str(gone) not in {c.iri for c in scheme.concepts}
+    again = build(
+        [extract_file(p) for p in sorted((CASES / "corpus").glob("*.txt"))],
+        read_review(CASES / "review.tsv"),
+        rebuilt,
+    )
+    assert again.serialize(format="turtle") == rebuilt.serialize(format="turtle")
+
+
 def test_issue14_rows_carry_clean_name_and_concept() -> None:
     result = extract_file(
         Path(__file__).resolve().parent / "issue14" / "compare" / "kongtong_water_2023.txt"
@@ -152,10 +185,12 @@ def test_issue14_shipped_scheme_is_what_its_corpus_and_review_build() -> None:
     corpus = sorted((root / "examples").glob("*.txt")) + sorted(
         (root / "tests" / "cases").rglob("*.txt")
     )
-    graph = build(
-        [extract_file(p) for p in corpus], read_review(root / "ontology" / "concepts-review.tsv")
-    )
     shipped = (root / "ontology" / "concepts.ttl").read_text(encoding="utf-8")
+    graph = build(
+        [extract_file(p) for p in corpus],
+        read_review(root / "ontology" / "concepts-review.tsv"),
+        published(root / "ontology" / "concepts.ttl"),
+    )
     assert graph.serialize(format="turtle") == shipped, (
         "run: pikg concepts build examples tests/cases"
     )

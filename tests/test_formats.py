@@ -55,25 +55,8 @@ def _check(result: Extraction, case: str, fmt: str) -> None:
     assert all(row.table is not None for row in result.rows)
 
 
-# Cases the row parser does not read whole yet; strict, so a fix shows up as a failure to
-# take the case off this list.
-PENDING = {
-    "operator_unit_columns": "an empty 指标性质 (operator) cell between pipes is dropped, so the "
-    "next value shifts into that column (issue 10's pipe-table segmenter)",
-}
-
-
-def _cases() -> list[Any]:
-    return [
-        pytest.param(c, marks=pytest.mark.xfail(reason=PENDING[c], strict=True))
-        if c in PENDING
-        else c
-        for c in CASES
-    ]
-
-
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("case", _cases())
+@pytest.mark.parametrize("case", CASES)
 def test_issue13_layout_read_from_format(case: str, fmt: str, tmp_path: Path) -> None:
     result = _extract(case, fmt, tmp_path)
     _check(result, case, fmt)
@@ -88,7 +71,7 @@ def test_issue13_layout_read_from_format(case: str, fmt: str, tmp_path: Path) ->
 
 
 @pytest.mark.skipif(office() is None, reason="LibreOffice (soffice) is not installed")
-@pytest.mark.parametrize("case", [c for c in _cases() if c in CASES and _load(c)[2].get("doc")])
+@pytest.mark.parametrize("case", [c for c in CASES if _load(c)[2].get("doc")])
 def test_issue13_old_word_through_libreoffice(case: str, tmp_path: Path) -> None:
     _check(_extract(case, "doc", tmp_path), case, "doc")
 

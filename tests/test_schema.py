@@ -24,10 +24,12 @@ def _validate(objects: list[dict[str, object]]) -> None:
 
 def test_issue16_check_and_extract_print_the_published_schema() -> None:
     flawed = str(ROOT / "tests" / "flawed")
-    for args in (["check", flawed, "--format", "jsonl"], ["extract", flawed, "--format", "jsonl"]):
-        result = runner.invoke(app, args)
+    no_rows = str(ROOT / "tests" / "cases" / "headerless_pipe_table" / "input.txt")
+    scopes = {"check": {"row", "document"}, "extract": {"row", "unparsed"}}
+    for command, expected in scopes.items():
+        result = runner.invoke(app, [command, flawed, no_rows, "--format", "jsonl"])
         objects = [json.loads(line) for line in result.stdout.splitlines()]
-        assert {o["scope"] for o in objects} >= {"row"}
+        assert {o["scope"] for o in objects} == expected
         _validate(objects)
     as_json = runner.invoke(app, ["check", str(EXAMPLES), "--format", "json"])
     _validate(json.loads(as_json.stdout))
@@ -35,6 +37,10 @@ def test_issue16_check_and_extract_print_the_published_schema() -> None:
 
 def test_issue16_the_schema_rejects_a_record_of_another_shape() -> None:
     validator = jsonschema.Draft202012Validator(SCHEMA)
+    finding = {"code": "unparsed-line", "severity": "Warning", "message": "…", "doc": "a.txt"}
+    located = {**finding, "start": 3, "end": 7, "line": 2, "text": "≥≥"}
+    assert validator.is_valid({"scope": "document", "doc": "a.txt", "findings": [located]})
+    assert not validator.is_valid({"scope": "document", "doc": "a.txt", "findings": [finding]})
     assert not validator.is_valid({"scope": "row", "doc": "a.txt"})
     assert not validator.is_valid(
         {"scope": "unparsed", "doc": "a.txt", "start": 0, "end": 3, "text": "x", "extra": 1}

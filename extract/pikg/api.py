@@ -70,10 +70,19 @@ class Result:
         return self.report.findings if self.report is not None else []
 
     def records(self, min_severity: str = "Info", lang: str = "zh") -> Iterator[dict[str, Any]]:
-        """Row objects with their findings, then project, document and unparsed objects."""
+        """Row objects with their findings, then project and document objects; each finding
+        names its document and, where it has a place, its offsets and 1-based line (a line
+        pikg could not read is a document finding, unparsed-line, with its text)."""
         from pikg.checking.run import records
 
         yield from records(self.documents, self.findings, min_severity, lang)
+
+    def unparsed_records(self) -> list[dict[str, Any]]:
+        """Each line pikg could not read as ``{"scope": "unparsed", "doc", "start", "end",
+        "text"}``, what ``extract`` prints after the rows."""
+        from pikg.checking.run import unparsed_records
+
+        return list(unparsed_records(self.documents))
 
     def summary(self) -> Summary:
         """Documents read by format, rows, failures: the line that ends a batch."""

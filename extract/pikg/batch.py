@@ -6,7 +6,9 @@ Each document is a task (extract it; map it; validate it), run by process worker
 LocalCluster on this machine). Results come back in document order whatever finishes first,
 so the output of any number of workers is byte-identical to ``jobs=1``; at most
 ``WINDOW_PER_WORKER`` tasks per worker are in flight, so memory does not grow with the
-batch. Writing to the store stays in the calling process (a store has one writer).
+batch. Writing to the store stays in the calling process (a store has one writer); for ``load`` the
+workers hand it each document ready to write (``store.DocumentGraphs``), so that process
+only writes.
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ from pikg.reading.decode import MAX_SIZE
 from pikg.reading.files import walk
 from pikg.reading.formats import SUFFIXES
 from pikg.storage.store import (
+    DocumentGraphs,
     Store,
     document_dataset,
-    document_quads,
+    document_graphs,
     sniff_file,
     vocabulary_quads,
 )
@@ -140,7 +143,7 @@ class Outcome:
     problem: str | None = None
     result: Extraction | None = None
     check: DocumentCheck | None = None
-    quads: list[ox.Quad] | None = None  # load: the document's quads
+    graphs: DocumentGraphs | None = None  # load: the document, ready to store
     nquads: str | None = None  # its N-Quads, sorted
     rdf: bool = False  # load: the file is RDF, for the store to read itself
 
@@ -219,7 +222,8 @@ def load_task(item: Item, findings: bool, engine: str, max_size: int = MAX_SIZE)
             return Outcome(exc.path, problem=exc.problem)
     outcome = _extracted(item, max_size=max_size)
     if outcome.result is not None:
-        outcome.quads = document_quads(outcome.result, findings, engine)
+        outcome.graphs = document_graphs(outcome.result, findings, engine)
+        outcome.result = None  # what the store needs is in graphs: not sent back
     return outcome
 
 
@@ -313,10 +317,10 @@ def load(
         try:
             if outcome.rdf:
                 store.load_rdf(Path(outcome.path))
-            elif outcome.quads is not None and outcome.result is not None:
-                store.load_extraction(outcome.result, quads=outcome.quads)
+            elif outcome.graphs is not None:
+                store.load_document(outcome.graphs)
         except DocumentError as exc:
             outcome.path, outcome.problem = exc.path, exc.problem
-        outcome.quads = None  # stored: not kept
+        outcome.graphs = None  # stored: not kept
         yield outcome
     store.flush()

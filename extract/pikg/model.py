@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -157,6 +158,17 @@ class Unparsed:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class EmptySection:
+    """A performance section from which no indicator row was read, while its project has none
+    elsewhere in the document either: a document finding, since its targets may be lost."""
+
+    start: int
+    end: int
+    first_line: str  # as written
+    project: str | None = None
+
+
 SkipReason = Literal[
     "header", "page-number", "total", "boilerplate", "contact", "narrative", "level", "restated"
 ]
@@ -211,7 +223,12 @@ class Extraction:
     digest: str = ""  # SHA-256 of the decoded text: the document's identity
     format: str = "text"  # what the file was read as: text, pdf, xlsx, xls, docx, doc, html
     skipped: list[Skip] = field(default_factory=list)
-    empty_sections: list[tuple[int, int]] = field(default_factory=list)  # sections with no row
+    empty_sections: list[EmptySection] = field(default_factory=list)
+    line_starts: tuple[int, ...] = ()  # the offset where each line of the source starts
+
+    def line(self, offset: int) -> int | None:
+        """The 1-based line of the source holding ``offset``; None where lines are unknown."""
+        return bisect.bisect_right(self.line_starts, offset) if self.line_starts else None
 
     def summary(self) -> dict[str, Any]:
         return {

@@ -28,6 +28,7 @@ class PIK(DefinedNamespace):
     DepartmentOverall: URIRef  # Department-wide targets
     Disclosure: URIRef  # Budget disclosure
     DisclosureKinds: URIRef  # Kinds of disclosure
+    EmptySection: URIRef  # Performance section without rows
     EmptyValue: URIRef  # Empty
     Extraction: URIRef  # Extraction
     FinalAccounts: URIRef  # Final accounts

@@ -7,7 +7,8 @@ A spec is ``document.json`` in a case folder::
      "pdf": {"spacer_mm": 150, "widths_mm": [...]}}
 
 Merges are inclusive grid ranges; the slots a merge covers other than its anchor are "" in
-``rows``. A cell's ``\\n`` is a line break inside the cell (a wrapped name).
+``rows``. A cell's ``\\n`` is a line break inside the cell (a wrapped name). A spec may give
+``blocks`` instead, paragraphs (``{"p": text}``) and tables (``{"table": {...}}``) in order.
 """
 
 from __future__ import annotations
@@ -32,6 +33,23 @@ def _covered(table: Spec) -> dict[tuple[int, int], tuple[int, int]]:
     return spans
 
 
+def blocks(spec: Spec) -> list[tuple[str, Any]]:
+    """The document in reading order: ("p", text) and ("table", table) items."""
+    if "blocks" in spec:
+        return [("p", b["p"]) if "p" in b else ("table", b["table"]) for b in spec["blocks"]]
+    return (
+        [("p", t) for t in spec.get("before", [])]
+        + [("table", t) for t in spec["tables"]]
+        + [("p", t) for t in spec.get("after", [])]
+    )
+
+
+def _width(spec: Spec) -> int:
+    return max(
+        (len(r) for kind, t in blocks(spec) if kind == "table" for r in t["rows"]), default=1
+    )
+
+
 def xlsx(spec: Spec, path: Path) -> None:
     import openpyxl
 
@@ -39,24 +57,25 @@ def xlsx(spec: Spec, path: Path) -> None:
     sheet = book.active
     sheet.title = "绩效目标表"
     row = 1
-    width = max(len(r) for t in spec["tables"] for r in t["rows"])
-    for text in spec.get("before", []):
-        sheet.cell(row, 1, text)
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        row += 1
-    for table in spec["tables"]:
-        for r, cells in enumerate(table["rows"]):
+    width = _width(spec)
+    seen_table = False
+    for kind, item in blocks(spec):
+        if kind == "p":
+            sheet.cell(row, 1, item)
+            if not seen_table and width > 1:  # a title over the table's width
+                sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+            row += 1
+            continue
+        seen_table = True
+        for r, cells in enumerate(item["rows"]):
             for c, text in enumerate(cells):
                 if text:
                     sheet.cell(row + r, c + 1, text)
-        for r0, c0, r1, c1 in table.get("merges", []):
+        for r0, c0, r1, c1 in item.get("merges", []):
             sheet.merge_cells(
                 start_row=row + r0, start_column=c0 + 1, end_row=row + r1, end_column=c1 + 1
             )
-        row += len(table["rows"]) + 1
-    for text in spec.get("after", []):
-        sheet.cell(row, 1, text)
-        row += 1
+        row += len(item["rows"]) + 1
     book.save(path)
 
 
@@ -66,13 +85,19 @@ def xls(spec: Spec, path: Path) -> None:
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("绩效目标表")
     row = 0
-    width = max(len(r) for t in spec["tables"] for r in t["rows"])
-    for text in spec.get("before", []):
-        sheet.write_merge(row, row, 0, width - 1, text)
-        row += 1
-    for table in spec["tables"]:
-        spans = _covered(table)
-        for r, cells in enumerate(table["rows"]):
+    width = _width(spec)
+    seen_table = False
+    for kind, item in blocks(spec):
+        if kind == "p":
+            if not seen_table and width > 1:
+                sheet.write_merge(row, row, 0, width - 1, item)
+            else:
+                sheet.write(row, 0, item)
+            row += 1
+            continue
+        seen_table = True
+        spans = _covered(item)
+        for r, cells in enumerate(item["rows"]):
             for c, text in enumerate(cells):
                 span = spans.get((r, c), (1, 1))
                 if span == (0, 0):
@@ -81,10 +106,7 @@ def xls(spec: Spec, path: Path) -> None:
                     sheet.write(row + r, c, text)
                 else:
                     sheet.write_merge(row + r, row + r + span[0] - 1, c, c + span[1] - 1, text)
-        row += len(table["rows"]) + 1
-    for text in spec.get("after", []):
-        sheet.write(row, 0, text)
-        row += 1
+        row += len(item["rows"]) + 1
     book.save(str(path))
 
 
@@ -92,35 +114,49 @@ def docx(spec: Spec, path: Path) -> None:
     import docx as python_docx
 
     document = python_docx.Document()
-    for text in spec.get("before", []):
-        document.add_paragraph(text)
-    for table in spec["tables"]:
-        rows = table["rows"]
+    for kind, item in blocks(spec):
+        if kind == "p":
+            document.add_paragraph(item)
+            continue
+        rows = item["rows"]
         grid = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
         grid.style = "Table Grid"
         for r, cells in enumerate(rows):
             for c, text in enumerate(cells):
                 if text:
                     grid.cell(r, c).text = text
-        for r0, c0, r1, c1 in table.get("merges", []):
+        for r0, c0, r1, c1 in item.get("merges", []):
             grid.cell(r0, c0).merge(grid.cell(r1, c1))
         document.add_paragraph("")
-    for text in spec.get("after", []):
-        document.add_paragraph(text)
     document.save(str(path))
+
+
+# The site around the content; a spec's ``html`` replaces any of these (``title``, ``head``
+# for <meta> tags, ``nav`` for the navigation or breadcrumb, ``footer``).
+_CHROME = {
+    "title": "",
+    "head": "",
+    "nav": '<div class="nav"><a href="/">首页</a> | <a href="/gk">政务公开</a> | 财政预决算 | 绩效目标</div>',
+    "footer": '<div id="footer">主办单位：某某市人民政府办公室 版权所有 备案号 0000000</div>',
+}
 
 
 def html_page(spec: Spec, charset: str) -> str:
     """A page with site chrome (navigation, footer) around the content."""
+    page = {**_CHROME, **spec.get("html", {})}
+    title = page.get("title") or next((t for kind, t in blocks(spec) if kind == "p"), "")
     parts = [
-        f'<!DOCTYPE html><html><head><meta charset="{charset}"><title>{html.escape(spec["before"][0])}</title></head><body>',
-        '<div class="nav"><a href="/">首页</a> | <a href="/gk">政务公开</a> | 财政预决算 | 绩效目标</div>',
+        f'<!DOCTYPE html><html><head><meta charset="{charset}">'
+        f"<title>{html.escape(title)}</title>{page['head']}</head><body>",
+        page["nav"],
     ]
-    parts += [f"<p>{html.escape(t)}</p>" for t in spec.get("before", [])]
-    for table in spec["tables"]:
-        spans = _covered(table)
+    for kind, item in blocks(spec):
+        if kind == "p":
+            parts.append(f"<p>{html.escape(item)}</p>")
+            continue
+        spans = _covered(item)
         parts.append('<table border="1">')
-        for r, cells in enumerate(table["rows"]):
+        for r, cells in enumerate(item["rows"]):
             parts.append("<tr>")
             for c, text in enumerate(cells):
                 rowspan, colspan = spans.get((r, c), (1, 1))
@@ -133,8 +169,7 @@ def html_page(spec: Spec, charset: str) -> str:
                 parts.append(f"<td{attrs}>{body}</td>")
             parts.append("</tr>")
         parts.append("</table>")
-    parts += [f"<p>{html.escape(t)}</p>" for t in spec.get("after", [])]
-    parts.append('<div id="footer">主办单位：某某市人民政府办公室 版权所有 备案号 0000000</div>')
+    parts.append(page["footer"])
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -144,7 +179,7 @@ def html_utf8(spec: Spec, path: Path) -> None:
 
 
 def html_gbk(spec: Spec, path: Path) -> None:
-    path.write_bytes(html_page(spec, "gbk").encode("gbk"))
+    path.write_bytes(html_page(spec, "gbk").encode("gbk", errors="xmlcharrefreplace"))
 
 
 def pdf(spec: Spec, path: Path) -> None:
@@ -160,21 +195,26 @@ def pdf(spec: Spec, path: Path) -> None:
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
     options = spec.get("pdf", {})
-    story: list[Any] = [Paragraph(html.escape(t), style) for t in spec.get("before", [])]
-    story.append(Spacer(1, options.get("spacer_mm", 0) * mm))
-    for table in spec["tables"]:
+    story: list[Any] = []
+    spaced = False
+    for kind, item in blocks(spec):
+        if kind == "p":
+            story.append(Paragraph(html.escape(item), style))
+            continue
+        if not spaced:
+            story.append(Spacer(1, options.get("spacer_mm", 0) * mm))
+            spaced = True
         rows = [
             [Paragraph(html.escape(text).replace("\n", "<br/>"), style) for text in cells]
-            for cells in table["rows"]
+            for cells in item["rows"]
         ]
         widths = [w * mm for w in options["widths_mm"]] if "widths_mm" in options else None
         commands: list[Any] = [("GRID", (0, 0), (-1, -1), 0.5, "black")]
-        commands += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in table.get("merges", [])]
+        commands += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in item.get("merges", [])]
         story.append(
-            RLTable(rows, colWidths=widths, repeatRows=table.get("header_rows", 0), style=commands)
+            RLTable(rows, colWidths=widths, repeatRows=item.get("header_rows", 0), style=commands)
         )
         story.append(Spacer(1, 6 * mm))
-    story += [Paragraph(html.escape(t), style) for t in spec.get("after", [])]
 
     def number(canvas: Any, doc: Any) -> None:
         canvas.setFont("Helvetica", 9)

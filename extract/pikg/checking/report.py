@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
+from pikg.checking.run import DocumentCheck, Spot, spots
 from pikg.checking.validate import RANK, Finding, Report
 from pikg.model import Extraction
 from pikg.reading.decode import printable
 
 MARKS = {"Violation": "✗", "Warning": "!", "Info": "·"}
+_PLURAL = {"Warning": "warnings", "Info": "notes"}  # what a --severity above Info hides
 
 
 def grouped(
@@ -49,16 +52,62 @@ def blocks(report: Report, min_severity: str = "Info", lang: str = "zh") -> str:
     return printable("".join(f"{line}\n" for line in lines))
 
 
+def document_text(checked: DocumentCheck, min_severity: str = "Info", lang: str = "zh") -> str:
+    """One checked document's findings grouped by project, in the order of the text, each
+    with its line and character offsets where it has a place (a row, an unparsed line)."""
+    report, where = checked.report, spots(checked.result)
+    shown = [f for f in report.findings if RANK[f.severity] >= RANK[min_severity]]
+    if not shown:
+        return ""
+    projects: dict[str | None, list[Finding]] = defaultdict(list)
+    for finding in shown:
+        projects[report.place(finding.focus).project].append(finding)
+
+    def order(f: Finding) -> tuple[int, int, str]:
+        spot = where.get(f.focus)
+        return (spot.start if spot else -1, -RANK[f.severity], f.code)
+
+    title, doc = report.place(shown[0].focus).document, checked.result.doc
+    name = PurePath(doc).name  # the label opens with the file's name: give its path instead
+    lines = [doc + title.removeprefix(name) if title.startswith(name) else title]
+    for project, found in sorted(projects.items(), key=lambda kv: min(map(order, kv[1]))):
+        lines.append(
+            f"  项目 {project}" if project else "  （文件）" if lang == "zh" else "  (document)"
+        )
+        for f in sorted(found, key=order):
+            place = _where(checked, where.get(f.focus), lang)
+            lines.append(
+                f"    {MARKS[f.severity]} {f.severity:<9} {f.code:<26} {place}{f.message(lang)}"
+            )
+    return printable("".join(f"{line}\n" for line in lines))
+
+
+def _where(checked: DocumentCheck, spot: Spot | None, lang: str) -> str:
+    if spot is None:
+        return ""
+    line = checked.result.line(spot.start)
+    chars = f"{spot.start}-{spot.end}"
+    if lang == "zh":
+        return f"第{line}行（字符 {chars}） " if line else f"（字符 {chars}） "
+    return f"line {line} (chars {chars}) " if line else f"(chars {chars}) "
+
+
 def totals(findings: Iterable[Finding]) -> str:
     """The closing line: how many findings of each severity, and whether that conforms."""
-    counts = dict.fromkeys(RANK, 0)
-    for f in findings:
-        counts[f.severity] += 1
+    return verdict(Counter(f.severity for f in findings))
+
+
+def verdict(counts: Counter[str]) -> str:
+    """``2 violations, 1 warning, 0 notes; does not conform``: Info notes alone conform."""
+    worse = counts["Violation"] or counts["Warning"]
     return (
-        f"{counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} notes; "
-        + ("does not conform" if counts["Violation"] or counts["Warning"] else "conforms")
-        + "\n"
+        f"{_count(counts['Violation'], 'violation')}, {_count(counts['Warning'], 'warning')}, "
+        f"{_count(counts['Info'], 'note')}; {'does not conform' if worse else 'conforms'}\n"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def json_items(
@@ -98,36 +147,45 @@ def turtle(report: Report) -> str:
 
 @dataclass
 class Tally:
-    """What a run read, counted as it streams by, and the findings it made."""
+    """What a run read and the findings it made by severity, counted as it streams by (so
+    memory does not grow with the batch)."""
 
     documents: int = 0
     projects: int = 0
     rows: int = 0
     unparsed: int = 0
     failures: int = 0
-    findings: list[Finding] = field(default_factory=list)
+    severities: Counter[str] = field(default_factory=Counter)
 
     def add(self, document: Extraction, findings: Iterable[Finding] = ()) -> None:
         self.documents += 1
         self.projects += len(document.projects)
         self.rows += len(document.rows)
         self.unparsed += len(document.unparsed)
-        self.findings += findings
+        self.severities.update(f.severity for f in findings)
 
     @property
     def conforms(self) -> bool:
-        return Report(self.findings).conforms
+        """Nothing worse than Info."""
+        return not (self.severities["Violation"] or self.severities["Warning"])
 
     def line(self) -> str:
+        """``read 6 documents: 10 projects, 62 indicator rows, 0 unparsed lines``, and how
+        many files could not be read, so an empty or partial run is never taken for a clean one."""
+        failed = f"; {self.failures} could not be read" if self.failures else ""
         return (
-            f"read {self.documents} documents: {self.projects} projects, {self.rows} indicator "
-            f"rows, {self.unparsed} unparsed lines"
+            f"read {_count(self.documents, 'document')}: {_count(self.projects, 'project')}, "
+            f"{_count(self.rows, 'indicator row')}, {_count(self.unparsed, 'unparsed line')}"
+            f"{failed}"
         )
 
-
-def tally(documents: list[Extraction]) -> str:
-    """What the run read, so an empty or partial run is never mistaken for a clean one."""
-    seen = Tally()
-    for document in documents:
-        seen.add(document)
-    return seen.line()
+    def closing(self, min_severity: str = "Info") -> str:
+        """The end of the text report: what was read, then the findings by severity (and how
+        to see those below ``min_severity``)."""
+        hidden = [
+            _PLURAL[s]
+            for s in ("Warning", "Info")
+            if RANK[s] < RANK[min_severity] and self.severities[s]
+        ]
+        shown = f"({' and '.join(hidden)} are shown with --severity info)\n" if hidden else ""
+        return f"{self.line()}\n{shown}{verdict(self.severities)}"

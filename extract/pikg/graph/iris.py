@@ -12,7 +12,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from pikg.model import Extraction, IndicatorRow, Unparsed
+from pikg.model import EmptySection, Extraction, IndicatorRow, Unparsed
 from pikg.namespace import ID
 
 _UNRESERVED_ASCII = re.compile(r"[A-Za-z0-9\-._~]")
@@ -83,3 +83,7 @@ def target(doc: str, row: IndicatorRow) -> str:
 
 def unparsed(doc: str, item: Unparsed) -> str:
     return f"{doc}/unparsed/{item.start}"
+
+
+def empty_section(doc: str, section: EmptySection) -> str:
+    return f"{doc}/section/{section.start}"

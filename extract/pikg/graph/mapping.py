@@ -282,6 +282,16 @@ def add_extraction(
         g.add(node, PIK.rawText, Literal(item.text))
         g.add(node, PIK.startOffset, Literal(item.start, datatype=XSD.nonNegativeInteger))
         g.add(node, PIK.endOffset, Literal(item.end, datatype=XSD.nonNegativeInteger))
+    for section in result.empty_sections:
+        node = URIRef(iris.empty_section(str(doc), section))
+        g.add(node, RDF.type, PIK.EmptySection)
+        g.add(node, PIK.inDisclosure, doc)
+        g.add(node, PROV.wasDerivedFrom, doc)
+        if section.project:
+            g.add(node, PIK.project, URIRef(iris.project(str(doc), section.project)))
+        g.add(node, PIK.rawText, Literal(section.first_line))
+        g.add(node, PIK.startOffset, Literal(section.start, datatype=XSD.nonNegativeInteger))
+        g.add(node, PIK.endOffset, Literal(section.end, datatype=XSD.nonNegativeInteger))
 
     activity = URIRef(iris.extraction(str(doc), version))
     g.add(name, RDF.type, DCAT.Dataset)

@@ -31,6 +31,8 @@ _HEADING_START = re.compile(
 )
 _CLOSING_COMPARISON = re.compile(rf"(?:{SYMBOL})\s*\d[^\s;；,，。]*$")
 _UNIT_IN_NAME = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
+# Two or more options each followed by a tick box: a field of the form to tick, not a target.
+_CHOICES = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]{1,8}\s*[□☐■☑√]\s*){2,}")
 # A name longer than this, or holding a full stop, is prose, not an indicator.
 MAX_NAME = 60
 # Period keys preferred as a row's value when a table has several value columns.
@@ -120,6 +122,8 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
         return None
     if values and _prose(value_text) and not re.search(r"\d", value_text):
         return None
+    if _CHOICES.search(value_text):
+        return None  # the form's tick boxes (优秀□ 良好□ 合格□), not a target
     target = _target(f"{op_text}{value_text}{unit_text}", name, ctx.year)
     spans = [(a, b) for _, a, b in values + unit_cells] or [(x, y) for _, x, y in names[-1:]]
     target = as_written(src, spans, target)

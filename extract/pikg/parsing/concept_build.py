@@ -10,6 +10,10 @@ after its most frequent name. A review file a person edits overrides both:
 
 so the next build keeps what the person decided. The scheme is written as SKOS in Turtle,
 sorted, so the same corpus and review give the same bytes.
+
+A published concept is never dropped: one the previous scheme held and the corpus no longer
+yields stays in the scheme, ``owl:deprecated``, replaced (``dcterms:isReplacedBy``) by the
+concept that now holds one of its names, where one does.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from pikg.errors import UsageError
 from pikg.model import Extraction, IndicatorRow
@@ -93,7 +98,11 @@ def _community_graph(nodes: dict[tuple[str, str], list[IndicatorRow]]) -> nx.Gra
     return graph
 
 
-def build(results: Iterable[Extraction], review: Review | None = None) -> Graph:
+def build(
+    results: Iterable[Extraction], review: Review | None = None, previous: Graph | None = None
+) -> Graph:
+    """The scheme of a corpus; ``previous`` is the scheme published before, whose concepts
+    the corpus no longer yields are kept as deprecated."""
     review = review or Review()
     rules = {r.key: r for r in concepts.rules()}
     found: dict[str, _Concept] = {}
@@ -141,7 +150,38 @@ def build(results: Iterable[Extraction], review: Review | None = None) -> Graph:
     for target, row, dim in merged:
         known = target if target in rules or target in found else by_name.get(_norm(target))
         add(known or concepts.minted_key(_norm(target), dim), _norm(target), row, dim)
-    return _graph(found.values())
+    graph = _graph(found.values())
+    if previous is not None:
+        _keep_deprecated(graph, previous)
+    return graph
+
+
+def _zh_names(graph: Graph, node: Node) -> set[str]:
+    return {
+        _norm(str(o))
+        for p in (SKOS.prefLabel, SKOS.altLabel)
+        for o in graph.objects(node, p)
+        if isinstance(o, Literal) and o.language == "zh"
+    }
+
+
+def _keep_deprecated(graph: Graph, previous: Graph) -> None:
+    live = set(graph.subjects(SKOS.inScheme, concepts.SCHEME))
+    holder = {
+        name: node
+        for node in sorted(live, key=str)
+        if (node, OWL.deprecated, Literal(True)) not in graph
+        for name in sorted(_zh_names(graph, node))
+    }
+    for node in sorted(set(previous.subjects(SKOS.inScheme, concepts.SCHEME)) - live, key=str):
+        for _, p, o in previous.triples((node, None, None)):
+            if p != DCTERMS.isReplacedBy:
+                graph.add((node, p, o))
+        graph.add((node, OWL.deprecated, Literal(True)))
+        for name in sorted(_zh_names(previous, node)):
+            if name in holder:
+                graph.add((node, DCTERMS.isReplacedBy, holder[name]))
+                break
 
 
 def _graph(found: Iterable[_Concept]) -> Graph:
@@ -187,6 +227,13 @@ _COMMENT_EN = (
     "comparison. Built by pikg concepts build from the rules in data/concept_rules.tsv, "
     "communities of a jieba-token similarity graph, and a review file a person edits."
 )
+
+
+def published(path: Path) -> Graph | None:
+    """The scheme written at ``path`` before, if there is one."""
+    if not path.is_file():
+        return None
+    return Graph().parse(data=path.read_text(encoding="utf-8"), format="turtle")
 
 
 def write(graph: Graph, path: Path) -> None:

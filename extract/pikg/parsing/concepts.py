@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, cached_property, lru_cache
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import OWL, SKOS
 
 from pikg import namespace, resources
 from pikg.model import Extraction, IndicatorRow
@@ -212,6 +212,8 @@ class ConceptScheme:
 def scheme_from_graph(graph: Graph) -> ConceptScheme:
     concepts = []
     for node in sorted(set(graph.subjects(SKOS.inScheme, SCHEME)), key=str):
+        if (node, OWL.deprecated, Literal(True)) in graph:
+            continue  # kept for the links already published, never assigned again
         pref = [
             o for o in graph.objects(node, SKOS.prefLabel) if getattr(o, "language", "") == "zh"
         ]

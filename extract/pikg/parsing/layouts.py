@@ -52,6 +52,12 @@ _PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-�
 QUALITATIVE_TARGET = 12
 # A line with more cells than this many times the columns is a stream of cells, not a row.
 STREAM_FACTOR = 2
+# A place that receives funds and has its own value column: a township, a street office, a
+# village or a county-level unit.
+_RECIPIENT = re.compile(
+    r"[\u4e00-\u9fff]{2,10}?(?:街道办事处|街道办|街道|办事处|镇|乡|村|社区|县|区|市|旗)"
+)
+_RECIPIENTS = re.compile(rf"(?:{_RECIPIENT.pattern})+")
 
 
 @dataclass
@@ -104,6 +110,7 @@ class TableReader:
     skip_next: bool = False
     wrapped: str | bool = False  # the pending row's name may run on into the next line
     header_line: bool = False  # the previous line was a header
+    row_line: bool = False  # the line being read holds one row (not a stream of cells)
     after_page: bool = False  # the previous line was a page mark
     project: Cell | None = None  # the project column's cell carried down
     page_title: Candidate | None = None  # a line after a page mark: a title if a header follows
@@ -172,6 +179,7 @@ class TableReader:
         if as_row and not wrapped:
             self.flush()
             self.line_candidates = []
+        self.row_line = as_row
         before = self.pending
         for cell in meaningful:
             if wrapped and self.pending is not None and cell.kind == "text":
@@ -269,10 +277,11 @@ class TableReader:
         if kind == "boilerplate":
             self.ledger.skip("boilerplate", cell.start, cell.end)
             return
-        if kind == "text" and self.header_open and self.columns:
-            # A header cell the lexicon does not know (a township, a recipient): one more
-            # value column, named by it.
-            self.columns.append(("value", None))
+        recipients = _recipients(cell.text) if kind == "text" else 0
+        if self.header_open and self.columns and (recipients or (kind == "text" and self.row_line)):
+            # A header cell the lexicon does not know on the header's line, or the names of
+            # recipient townships (笏石街道办埭头镇, glued): one more value column for each.
+            self.columns.extend([("value", None)] * max(recipients, 1))
             self.ledger.skip("header", cell.start, cell.end)
             return
         if kind == "footer":
@@ -335,6 +344,11 @@ class TableReader:
             pending.cells.append(("nature", None, cell))  # 定性 in a form with no column for it
             return
         done = pending.next_column
+        pieces = _glued_direction(cell, pending, columns[done:])
+        if pieces is not None:
+            for piece in pieces:
+                self._place(piece)
+            return
         for j in range(done, len(columns)):
             role, period = columns[j]
             takes = cell.kind in ACCEPTS.get(role, frozenset()) or (
@@ -447,6 +461,47 @@ class TableReader:
                     seen[name].group = -1  # marks the earlier one as restated
                 seen[name] = cand
         self.line_candidates = []
+
+
+def _glued_direction(
+    cell: Cell, pending: Candidate, columns: list[tuple[str, str | None]]
+) -> list[Cell] | None:
+    """`≥11` glued after an explanation where a 指标方向 column and one value column per
+    recipient follow: the direction `≥`, then one value each (`1`, `1`).
+
+    The digits are divided only where that is unambiguous: one digit per column, or the
+    same figure repeated for each.
+    """
+    if (
+        cell.kind != "target"
+        or not columns
+        or columns[0][0] != "direction"
+        or not pending.cells
+        or pending.cells[-1][2].end != cell.start  # glued: no separator before it
+    ):
+        return None
+    m = re.match(rf"({SYMBOL})\s*(\d+)$", cell.text)
+    if m is None:
+        return None
+    count = sum(1 for role, _ in columns[1:] if role == "value")
+    digits, at = m.group(2), cell.start + m.start(2)
+    op = Cell(cell.start, cell.start + m.end(1), m.group(1), "op", cell.line)
+    if count < 2 or len(digits) % count:
+        return [op, Cell(at, cell.end, digits, "target", cell.line)]
+    size = len(digits) // count
+    parts = [digits[i : i + size] for i in range(0, len(digits), size)]
+    if size > 1 and len(set(parts)) > 1:
+        return [op, Cell(at, cell.end, digits, "target", cell.line)]
+    return [op] + [
+        Cell(at + i * size, at + (i + 1) * size, part, "target", cell.line)
+        for i, part in enumerate(parts)
+    ]
+
+
+def _recipients(text: str) -> int:
+    """How many recipient places a header cell names (`白仓镇`, `笏石街道办埭头镇`), or 0."""
+    key = re.sub(r"[\s、,，/]+", "", text)
+    return len(_RECIPIENT.findall(key)) if _RECIPIENTS.fullmatch(key) else 0
 
 
 # Cells that end or interrupt a table, never one of its row's columns.

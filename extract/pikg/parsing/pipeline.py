@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
-from pikg.model import DocumentMeta, Extraction, IndicatorRow, Project, Skip, Unparsed
+from pikg.model import (
+    DocumentMeta,
+    EmptySection,
+    Extraction,
+    IndicatorRow,
+    Project,
+    Skip,
+    Unparsed,
+)
 from pikg.parsing import concepts
 from pikg.parsing import framework as framework_module
 from pikg.parsing.build import Context, from_candidate, from_prose
 from pikg.parsing.facts import form_projects, indicator_project, read_facts, titled_project
+from pikg.parsing.grid import read_grid
 from pikg.parsing.layouts import (
     Candidate,
     has_table,
@@ -27,7 +37,7 @@ from pikg.parsing.ledger import Ledger
 from pikg.parsing.sections import Block, blocks, named_projects
 from pikg.parsing.targets import SYMBOL
 from pikg.parsing.tokens import Line
-from pikg.reading.decode import MAX_SIZE, Source, source_from_text
+from pikg.reading.decode import MAX_SIZE, Source, line_starts, source_from_text
 from pikg.reading.formats import read_document
 from pikg.reading.sidecar import meta_for
 
@@ -35,6 +45,8 @@ from pikg.reading.sidecar import meta_for
 # Anything else left over is the section's narrative.
 _TARGET_LIKE = re.compile(rf"(?:{SYMBOL})\s*\d")
 _COMPARISON = re.compile(SYMBOL)
+# What may follow the last cell of a table at the end of a text: white space, pipes.
+_TRAILING = " \t\n|"
 _PAGE_LINE = re.compile(r"^\s*[-—－]*\s*(?:第\s*\d+\s*页.*|\d{1,3})\s*[-—－]*\s*$")
 
 
@@ -80,9 +92,11 @@ def _read_block(
             row = from_candidate(ctx, cand)
             if row is not None:
                 prose_rows.append(row)
-    if has_table(block.lines):
-        candidates: list[Candidate] = []
-        read_table(block.lines, scheme, ledger, candidates.append)
+    candidates: list[Candidate] = []
+    # Rows under a header of their own table are read by position; the text path reads the rest.
+    left = read_grid(source, block.lines, scheme, ledger, candidates.append)
+    if candidates or has_table(block.lines):
+        read_table(left, scheme, ledger, candidates.append)
         for cand in candidates:
             start, end = cand.extent
             if cand.group == -1:
@@ -92,7 +106,9 @@ def _read_block(
                 continue  # pieces left between prose sentences: the ledger keeps them
 
             row = from_candidate(ctx, cand)
-            if row is None and any(
+            if row is not None and _cut_off(source.text, row, end):
+                ledger.unparsed(start, end)  # the text ends inside this row: a fragment
+            elif row is None and any(
                 c.kind in ("target", "op") or _COMPARISON.search(c.text) for _, _, c in cand.cells
             ):
                 ledger.unparsed(start, end)  # a target pikg could not attach to a name
@@ -109,7 +125,9 @@ def _read_block(
                 spans.extend(_outside(ln.start, ln.end, [t.extent for t in told]))
         for item in read_prose(source.text, spans, scheme, ledger, levels_only=whole):
             row = from_prose(ctx, item)
-            if row is not None and _claim_row(ledger, item.start, item.end):
+            if row is not None and _cut_off(source.text, row, item.end):
+                ledger.unparsed(item.start, item.end)
+            elif row is not None and _claim_row(ledger, item.start, item.end):
                 rows.append(row)
             elif item.levels:
                 ledger.unparsed(item.start, item.end)
@@ -147,7 +165,7 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
     rows: list[IndicatorRow] = []
     unparsed: list[Unparsed] = []
     skipped: list[Skip] = []
-    empty: list[tuple[int, int]] = []
+    empty: list[EmptySection] = []
     projects = _Projects()
     found = blocks(source)
     whole = not any(b.lines for b in found)
@@ -162,8 +180,13 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         skipped.extend(skips)
         if block.project is not None and (got or block.explicit):
             projects.add(block.project)
-        if not got and block.explicit and block.lines:
-            empty.append(source.span(block.lines[0].start, block.lines[-1].end))
+        if (
+            not got
+            and block.explicit
+            and block.project
+            and any(ln.text.strip() for ln in block.lines)
+        ):
+            empty.append(_empty_section(source, block, block.project.name))
     for row in rows:
         if row.project is not None:
             projects.add(Project(name=row.project))  # a table's project column names them too
@@ -199,10 +222,41 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         digest=source.digest,
         format=source.format,
         skipped=skipped,
-        empty_sections=empty,
+        empty_sections=[
+            replace(e, project=_named(e.project, projects))
+            for e in empty
+            if not _has_rows(e.project, rows)
+        ],
+        line_starts=line_starts(source.original),
     )
     concepts.annotate(result)
     return result
+
+
+def _empty_section(source: Source, block: Block, project: str) -> EmptySection:
+    start, end = source.span(block.lines[0].start, block.lines[-1].end)
+    first = next(ln for ln in block.lines if ln.text.strip())
+    return EmptySection(start, end, source.raw(first.start, first.end).strip(), project)
+
+
+def _named(project: str | None, projects: _Projects) -> str | None:
+    """The name a project ended with (a form may have completed a wrapped one)."""
+    key = _key(project or "")
+    held = (p.name for k, p in projects.items.items() if key and (key in k or k in key))
+    return next(held, project)
+
+
+def _has_rows(project: str | None, rows: list[IndicatorRow]) -> bool:
+    """Whether a project (or one whose name holds or is held in its name) has a row: a
+    section left empty is then the tail of its table (a signature, an attachment note)."""
+    key = _key(project or "")
+    return any(key in _key(r.project) or _key(r.project) in key for r in rows if r.project)
+
+
+def _cut_off(text: str, row: IndicatorRow, end: int) -> bool:
+    """A name with no target where the text ends: an excerpt cut off inside its row (web
+    archives store the first kilobytes of a page), not an indicator without a target."""
+    return row.target.kind == "empty" and not text[end:].strip(_TRAILING)
 
 
 def _outside(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -32,6 +32,13 @@ _SPLIT = re.compile(r"[|\t]")
 _DIGIT = re.compile(r"\d")
 # A glued cell longer than this is searched for level names and header words inside it.
 GLUED_CELL = 24
+# A yes/no indicator glued to its direction and answers: `…问题是/否否否`.
+_YES_NO_RUN = re.compile(r"(是/否|是或否)([是否]+)$")
+# An explanation restating the last MIN_RESTATED..MAX_RESTATED characters of the name before
+# it, and at least MIN_EXPLANATION long, marks where a glued name ends.
+MIN_RESTATED = 3
+MAX_RESTATED = 8
+MIN_EXPLANATION = 6
 
 
 @dataclass
@@ -234,7 +241,12 @@ def glued_cells(text: str, start: int, index: int, in_header: bool) -> list[Cell
     """A long cell with no separators, cut at level names, header words and targets."""
     cuts: list[tuple[int, int]] = []
     pos = 0
-    for m in _glued_pattern().finditer(text):
+    found = list(_glued_pattern().finditer(text))
+    for i, m in enumerate(found):
+        if _inside_name(
+            m, found[i - 1] if i else None, found[i + 1] if i + 1 < len(found) else None
+        ):
+            continue
         if m.start() > pos:
             cuts.extend(_split_text_piece(text, pos, m.start()))
         cuts.append((m.start(), m.end()))
@@ -250,6 +262,21 @@ def glued_cells(text: str, start: int, index: int, in_header: bool) -> list[Cell
             lead = len(text[a:b]) - len(text[a:b].lstrip())
             cells.append(classify(piece, start + a + lead, start + a + lead + len(piece), index))
     return cells
+
+
+def _inside_name(
+    m: re.Match[str], before: re.Match[str] | None, after: re.Match[str] | None
+) -> bool:
+    """A header word such as 完成率 or 实际值 inside a name (`维修任务完成率(%)`): glued header
+    cells stand next to each other (`实际完成值累计完成率`), a name's last word stands alone."""
+    word = m.group()
+    if word.endswith(("指标", "目标")) or word not in lexicon_module.load().headers:
+        return False
+    text = m.string
+    alone = (before is None or before.end() < m.start()) and (
+        after is None or after.start() > m.end()
+    )
+    return alone and m.start() > 0 and "\u4e00" <= text[m.start() - 1] <= "\u9fff"
 
 
 def _split_text_piece(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -276,11 +303,20 @@ def _split_tail(text: str, a: int, b: int) -> list[tuple[int, int]]:
     """A run of text: the name (and explanation) first, then the targets glued after it."""
     piece = text[a:b]
     out: list[tuple[int, int]] = []
+    yes_no = _YES_NO_RUN.search(piece)
+    if yes_no and yes_no.start() > 0:
+        # `…质量问题是/否否否`: the 指标方向 是/否, then one answer per value column
+        at = a + yes_no.start()
+        before = _split_tail(text, a, at)
+        answers = range(at + len(yes_no.group(1)), a + yes_no.end())
+        return [*before, (at, at + len(yes_no.group(1))), *((i, i + 1) for i in answers)]
     m = _target_run().search(piece)
     head_end = m.start() if m and m.start() > 0 else len(piece)
     head = piece[:head_end]
     lex = lexicon_module.load()
     cut = max((head.rfind(w) for w in lex.explain_starts), default=-1)
+    if cut <= 1:
+        cut = _restated_end(head)
     if cut > 1:
         out += [(a, a + cut), (a + cut, a + head_end)]
     elif head:
@@ -295,3 +331,14 @@ def _split_tail(text: str, a: int, b: int) -> list[tuple[int, int]]:
             (a + t.start(), a + t.start() + len(t.group())) for t in _one_target().finditer(piece)
         ]
     return [(x, y) for x, y in out if y > x]
+
+
+def _restated_end(head: str) -> int:
+    """Where a name ends when the explanation glued after it restates its last words:
+    `已建桥梁是否存在安全隐患` + `汛前检查中是否发现安全隐患`; -1 when none does."""
+    for n in range(min(len(head) // 3, MAX_RESTATED), MIN_RESTATED - 1, -1):
+        at = head.rfind(head[-n:], 0, len(head) - n)
+        cut = at + n
+        if at >= MIN_RESTATED and len(head) - cut >= MIN_EXPLANATION:
+            return cut
+    return -1

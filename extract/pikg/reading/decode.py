@@ -52,6 +52,7 @@ _BOMS = (
 # Line ends other than \n that str.splitlines() or a converter may leave (CR-only files
 # came from old Mac tools; U+2028 from web pages copied as text).
 _LINE_ENDS = frozenset("\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_LINE_BREAK = re.compile("\r\n|[\n" + re.escape("".join(sorted(_LINE_ENDS))) + "]")
 # A document larger than this is not a budget disclosure (the largest real ones are a few MB);
 # reading it would only exhaust memory. `--max-size` overrides it.
 MAX_SIZE = 100 * 1024 * 1024
@@ -272,6 +273,12 @@ def source_from_text(
 ) -> Source:
     text, origin = normalise(original)
     return Source(path, original, text, origin, format, lines, tables, chrome)
+
+
+def line_starts(original: str) -> tuple[int, ...]:
+    """Where each line of ``original`` starts, for 1-based line numbers: the line ends are the
+    ones folding reads (CRLF is one), so the numbers are those an editor shows."""
+    return (0, *(m.end() for m in _LINE_BREAK.finditer(original)))
 
 
 def read_bytes(path: Path | str, max_size: int = MAX_SIZE) -> bytes:

@@ -34,22 +34,32 @@ def one_line(text: str) -> str:
     for part in parts:
         glue = "" if not out or _CJK.match(part[0]) or _CJK.match(out[-1]) else " "
         out += glue + part
-    # A pipe inside a cell would split it in two for the parser.
-    return out.replace("|", "¦")
+    # A pipe inside a cell (or a full-width one, which folding makes a pipe) would split it
+    # in two for the parser.
+    return out.replace("|", "¦").replace("｜", "¦")
+
+
+def row_slots(row: tuple[Cell | None, ...]) -> list[tuple[int, int, str]]:
+    """The cells of one grid row as rendered: (first column, last column, text), a
+    horizontally merged cell once, trailing blanks dropped. The parser's grid reader walks
+    the same list, so the n-th ``|``-separated piece of a rendered line is its n-th slot."""
+    slots: list[tuple[int, int, str]] = []
+    previous: Cell | None = None
+    for c, cell in enumerate(row):
+        if cell is not None and cell is previous:
+            first, _, text = slots[-1]
+            slots[-1] = (first, c, text)
+            continue
+        previous = cell
+        slots.append((c, c, one_line(cell.text) if cell is not None else ""))
+    while slots and not slots[-1][2]:
+        slots.pop()
+    return slots
 
 
 def row_cells(row: tuple[Cell | None, ...]) -> list[str]:
     """The texts of one grid row, a horizontally merged cell once, trailing blanks dropped."""
-    texts: list[str] = []
-    previous: Cell | None = None
-    for cell in row:
-        if cell is not None and cell is previous:
-            continue
-        previous = cell
-        texts.append(one_line(cell.text) if cell is not None else "")
-    while texts and not texts[-1]:
-        texts.pop()
-    return texts
+    return [text for _, _, text in row_slots(row)]
 
 
 class _Writer:
