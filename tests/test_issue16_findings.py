@@ -94,8 +94,8 @@ def test_issue16_the_text_report_gives_line_and_offsets(document: Path) -> None:
     [section] = [line for line in lines if "section-without-rows" in line]
     assert f"line 12 (chars {_start(12)}-" in section
     assert lines[-2:] == [
-        "read 1 document: 2 projects, 5 indicator rows, 0 unparsed lines",
-        "2 violations, 1 warning, 0 notes; does not conform",
+        "read 1 document: 2 projects, 4 indicator rows, 0 unparsed lines",
+        "1 violation, 1 warning, 0 notes; does not conform",
     ]
 
 

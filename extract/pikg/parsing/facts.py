@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pikg import resources
 from pikg.model import DocKind, DocumentFacts, DocumentMeta, FactSource, Project
@@ -136,7 +136,8 @@ def _prevailing_org(text: str) -> str | None:
 _REPORT_AFTER_UNIT = re.compile(r"\s*20\d{2}\s*年度?\s*(?:部门|单位)?(?:预算|决算)")
 
 
-def _place_orgs(text: str) -> list[tuple[str, int]]:
+@lru_cache(maxsize=8)  # the department candidates read them twice
+def _place_orgs(text: str) -> tuple[tuple[str, int], ...]:
     """(unit, end offset) for every unit whose name starts with a place the gazetteer knows,
     the shortest body the place starts (南和区农业农村局, not …局贯彻执行…)."""
     out = []
@@ -149,7 +150,7 @@ def _place_orgs(text: str) -> list[tuple[str, int]]:
             if org and org == m.written + tail.group()[:i]:
                 out.append((org, m.end + i))
                 break
-    return out
+    return tuple(out)
 
 
 def _reporting_units(text: str) -> list[str]:

@@ -16,14 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from pikg.parsing import framework as framework_module
 from pikg.parsing import lexicon as lexicon_module
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
 from pikg.parsing.targets import POST_WORD, PRE_WORD, SYMBOL, locate
-from pikg.parsing.tokens import Cell, Line, cells_of_line, classify, is_target
+from pikg.parsing.tokens import Cell, Line, cell_kinds, cells_of_line, classify, is_target
 
 # Which cell kinds each column takes.
 ACCEPTS: dict[str, frozenset[str]] = {
@@ -386,6 +386,17 @@ class TableReader:
         on_line = (
             self.l1 is not None and self.l1.cell is not None and self.l1.cell.line == cell.line
         )
+        if (
+            self.after_level
+            and self.l2 is not None
+            and self.l2.cell is not None
+            and self.l2.cell.line == cell.line
+            and not fw.lookup(cell.text)
+        ):
+            # `满意度指标 | 满意度指标 | 机关干部满意度指标`: right after both levels on its line,
+            # a cell that only resembles a level name is the row's name.
+            self.feed(Cell(cell.start, cell.end, cell.text, "text", cell.line))
+            return
         level = fw.resolve(cell.levels, self.scheme, self.l1.level if self.l1 else None, on_line)
         if (
             EVALUATION in level.schemes
@@ -552,8 +563,8 @@ def read_table(lines: list[Line], scheme: str, ledger: Ledger, emit: Emit) -> No
 
 def has_table(lines: list[Line]) -> bool:
     """A block is a table when a line holds a header cell or a row of level cells."""
-    for i, line in enumerate(lines):
-        cells = cells_of_line(line, i)
+    for line in lines:
+        cells = cell_kinds(line.text)
         if any(c.kind == "header" and c.role in ("l1", "l2", "name", "value") for c in cells):
             return True
         if ("|" in line.text or "\t" in line.text) and any(c.kind == "level" for c in cells):
@@ -830,6 +841,7 @@ def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> lis
 _TRAILING_NUMBER = re.compile(r"(?<=[^\d.,])\d+(?:\.\d+)?\s*(?:[%‰]|[\u4e00-\u9fff/·]{1,6})?$")
 
 
+@lru_cache(maxsize=1 << 16)  # list items recur across projects
 def _split_at_target(text: str) -> int | None:
     """Where the target starts in `name target`: `locate`, or a number and a unit-like word
     closing the text (`学前教育资助标准1000元/生·年`)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -134,12 +135,14 @@ def blocks(source: Source) -> list[Block]:
         following = next((x for x in lines[i + 1 : i + 4] if x.text.strip()), None)
         if following is not None:  # 项目名称 alone, the name on the next line
             stated.append((ln.start, _first_cell(source, following)))
+    stated = [(at, name) for at, name in stated if name]
+    stated_at = [at for at, _ in stated]
     for part in _parts(lines):
         named = any(_NAMED.match(ln.text) and not _header_row(ln.text) for ln in part)
-        before = [name for at, name in stated if at < part[0].start and name]
+        before = bisect.bisect_left(stated_at, part[0].start)  # the names stated above the part
         block = Block(project=None)
         if before and not named:
-            block = Block(project=Project(name=before[-1]), explicit=True)
+            block = Block(project=Project(name=stated[before - 1][1]), explicit=True)
         found.append(block)
         waiting_for_name = False
         for line in part:
