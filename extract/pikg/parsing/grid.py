@@ -158,7 +158,7 @@ def grid_of(source: Source) -> Grid:
                 model = _model(header, width)
                 grid.headers.add((row.table, row.row))
                 foreign = False
-            elif model is not None and _foreign_header(row):
+            elif _foreign_header(row):
                 model, foreign = None, True  # another table (a list of schools, of funds) begins
             if foreign:
                 grid.foreign.add((row.table, row.row))
