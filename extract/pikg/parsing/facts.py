@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pikg import resources
 from pikg.model import DocKind, DocumentFacts, DocumentMeta, FactSource, Project
@@ -21,7 +21,7 @@ from pikg.parsing import regions
 from pikg.parsing.fields import Field, read_fields
 from pikg.parsing.script import simplified
 from pikg.parsing.targets import normalise_amount
-from pikg.reading.decode import Source
+from pikg.reading.decode import Source, normalise
 
 # The title zone: the lines a reader takes the document's title and kind from.
 TITLE_LINES = 15
@@ -136,12 +136,16 @@ def _prevailing_org(text: str) -> str | None:
 _REPORT_AFTER_UNIT = re.compile(r"\s*20\d{2}\s*年度?\s*(?:部门|单位)?(?:预算|决算)")
 
 
-def _place_orgs(text: str) -> list[tuple[str, int]]:
+_ORG_TAIL = re.compile(rf"[{_HAN}()]{{1,20}}")
+
+
+@lru_cache(maxsize=8)  # the department candidates read them twice
+def _place_orgs(text: str) -> tuple[tuple[str, int], ...]:
     """(unit, end offset) for every unit whose name starts with a place the gazetteer knows,
     the shortest body the place starts (南和区农业农村局, not …局贯彻执行…)."""
     out = []
     for m in regions.mentions(text):
-        tail = re.match(rf"[{_HAN}()]{{1,20}}", text[m.end :])
+        tail = _ORG_TAIL.match(text, m.end)  # not text[m.end:]: a copy of the rest per place
         if not tail:
             continue
         for i in range(2, len(tail.group()) + 1):
@@ -149,7 +153,7 @@ def _place_orgs(text: str) -> list[tuple[str, int]]:
             if org and org == m.written + tail.group()[:i]:
                 out.append((org, m.end + i))
                 break
-    return out
+    return tuple(out)
 
 
 def _reporting_units(text: str) -> list[str]:
@@ -201,6 +205,35 @@ def _department_candidates(
     if prevailing:
         out.append(_Candidate(prevailing, "inferred"))
     return out
+
+
+# Between the items of a breadcrumb or a footer: 首页 > 某某局 > 部门预算.
+_CHROME_SEPARATOR = re.compile(r"\s*(?:[>›»→|]|\s)\s*")
+
+
+def _chrome(source: Source) -> str:
+    """The page chrome, folded as the body is, one line a chrome block."""
+    return simplified(normalise("\n".join(source.chrome))[0]) if source.chrome else ""
+
+
+def _chrome_departments(chrome: str, fields: tuple[Field, ...]) -> list[_Candidate]:
+    """Units the chrome names: its unit fields; the items of a breadcrumb or title that are
+    a unit, or start with one (某某局2025年部门预算), the deepest first (a breadcrumb runs from
+    the site's owner down to the department); the publisher (来源, ContentSource); and last
+    the site's host (主办)."""
+    items: list[str] = []
+    for line in chrome.split("\n"):
+        parts = [p for p in _CHROME_SEPARATOR.split(line) if p]
+        units = []
+        for i, part in enumerate(parts):
+            org = as_department(part)
+            if org is not None and org == re.sub(r"\s", "", part):
+                units.append(org)
+            elif unit := _title_unit(part, "".join(parts[i + 1 : i + 2])):
+                units.append(unit)
+        items += reversed(units)
+    names = [*_orgs(fields, "unit"), *items, *_orgs(fields, "publisher"), *_orgs(fields, "host")]
+    return [_Candidate(name, "stated") for name in names]
 
 
 def _placed(name: str, text: str) -> list[tuple[str, str]] | None:
@@ -318,6 +351,23 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
     facts.year, facts.year_source = year_of(text, title, facts.published)
 
     candidates = _department_candidates(text, fields, kind)
+    chrome = _chrome(source)
+    if chrome:
+        # The page around the body (breadcrumb, footer, <meta>) ranks below what the body
+        # itself states, above the names the body merely uses most.
+        chrome_fields = read_fields(chrome)
+        stated = [c for c in candidates if c.source == "stated"]
+        candidates = [
+            *stated,
+            *_chrome_departments(chrome, chrome_fields),
+            *candidates[len(stated) :],
+        ]
+        if facts.year is None or facts.year_source == "inferred":
+            published = facts.published or _published(chrome_fields, chrome)
+            year, year_source = year_of(chrome, _title_zone(chrome, chrome_fields), published)
+            if year is not None and year_source != "inferred":
+                facts.year, facts.year_source = year, year_source
+        facts.published = facts.published or _published(chrome_fields, chrome)
     if candidates:
         first = candidates[0]
         facts.department, facts.department_source = first.name, first.source
