@@ -61,9 +61,11 @@ class Grid:
 
 
 def _rows(source: Source) -> list[GridRow]:
+    if not source.tables:
+        return []  # not rendered from a layout: text only
     lines = lines_of(source)
-    if not source.tables or len(lines) != len(source.lines):
-        return []  # not rendered from a layout (or folding moved a line): text only
+    if len(lines) != len(source.lines):
+        return []  # folding moved a line: text only
     tables = {t.index: t for t in source.tables}
     found: list[GridRow] = []
     for line, origin in zip(lines, source.lines, strict=True):

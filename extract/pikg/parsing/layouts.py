@@ -525,6 +525,7 @@ def _glued_direction(
     ]
 
 
+@lru_cache(maxsize=1 << 16)
 def _recipients(text: str) -> int:
     """How many recipient places a header cell names (`白仓镇`, `笏石街道办埭头镇`), or 0."""
     key = re.sub(r"[\s、,，/]+", "", text)
@@ -872,7 +873,7 @@ def _heading_level(
 _TRAILING_NUMBER = re.compile(r"(?<=[^\d.,])\d+(?:\.\d+)?\s*(?:[%‰]|[\u4e00-\u9fff/·]{1,6})?$")
 
 
-@lru_cache(maxsize=1 << 16)  # list items recur across projects
+@lru_cache(maxsize=1 << 14)  # list items recur across projects
 def _split_at_target(text: str) -> int | None:
     """Where the target starts in `name target`: `locate`, or a number and a unit-like word
     closing the text (`学前教育资助标准1000元/生·年`)."""
