@@ -179,6 +179,8 @@ class TableReader:
         if as_row and not wrapped:
             self.flush()
             self.line_candidates = []
+        if as_row and "text" in kinds and "target" in kinds[kinds.index("text") + 1 :]:
+            self.level_names = False  # a name, then its target: rows here are named again
         self.row_line = as_row
         before = self.pending
         for cell in meaningful:
