@@ -110,7 +110,10 @@ def _target(row: dict[str, Any]) -> str:
     value = row.get("value") or ""
     if row.get("kind") == "text" or not value:
         return value
-    return f"{row.get('operator') or ''}{value}{row.get('unit') or ''}"
+    # A word that implies the operator (及以上, 前) is not in the gold's fields: write the
+    # operator it means instead.
+    operator = row.get("operator") or row.get("effective_operator") or ""
+    return f"{operator}{value}{row.get('unit') or ''}"
 
 
 def gold_layout(text: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

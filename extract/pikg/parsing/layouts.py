@@ -50,6 +50,8 @@ _UNIT_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,4}(?:/[\u4e00-\u9fffA-Za-z]{1,
 _PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-—－]+\d{1,3}[-—－]+")
 # A qualitative target written after a name in prose is at most this long (`得到有效保障`).
 QUALITATIVE_TARGET = 12
+# A heading's level name is this long at least (产出指标, 产出目标): not a bare 产出 in prose.
+MIN_HEADING_LABEL = 4
 # A line with more cells than this many times the columns is a stream of cells, not a row.
 STREAM_FACTOR = 2
 # A place that receives funds and has its own value column: a township, a street office, a
@@ -311,10 +313,24 @@ class TableReader:
         if not self.in_table:
             self.ledger.skip("narrative", cell.start, cell.end)
             return
+        if self.pending is None and self._explained(cell):
+            return
         if self.pending is None:
             self._start(cell)
             return
         self._place(cell)
+
+    def _explained(self, cell: Cell) -> bool:
+        """A piece glued to the explanation that closed the last row (`…满意率应该在` +
+        `95%以上`, one cell cut in two): the explanation's, not a row of its own."""
+        last = self.line_candidates[-1] if self.line_candidates else None
+        if last is None or not last.cells or last.cells[-1][0] not in ("explain", "reason"):
+            return False
+        before = last.cells[-1][2]
+        if before.line != cell.line or before.end != cell.start:
+            return False
+        last.cells.append((last.cells[-1][0], None, cell))
+        return True
 
     def _start(self, cell: Cell) -> None:
         unnamed = cell.kind in ("target", "op") or (
@@ -840,7 +856,7 @@ def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> lis
                 if level.depth == 2:
                     l2 = LevelCell(cell, level)
                     parent = fw.parent(level)
-                    l1 = LevelCell(None, parent) if parent else None
+                    l1 = _heading_level(text, line.start, m.start(), parent, i, fw)
                 else:
                     l1 = LevelCell(cell, level)
             cand = Candidate(l1, l2, line=i)
@@ -851,6 +867,21 @@ def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> lis
                     cand.cells.append((column, None, Cell(a, b, text[a:b], "text", i)))
             found.append(cand)
     return found
+
+
+def _heading_level(
+    text: str, start: int, end: int, level: Level | None, line: int, fw: framework_module.Framework
+) -> LevelCell | None:
+    """The 一级 over a self-evaluation sentence: the heading that last named it before the
+    sentence (`1.产出目标完成情况 (1)时效目标:…`), as written; else the level alone."""
+    if level is None:
+        return None
+    labels = [lb for lb in fw.labels_of(level) if len(lb) >= MIN_HEADING_LABEL]
+    found = max(((text.rfind(lb, start, end), lb) for lb in labels), default=(-1, ""))
+    if found[0] < 0:
+        return LevelCell(None, level)
+    at, label = found
+    return LevelCell(Cell(at, at + len(label), label, "level", line, (level,)), level)
 
 
 _TRAILING_NUMBER = re.compile(r"(?<=[^\d.,])\d+(?:\.\d+)?\s*(?:[%‰]|[\u4e00-\u9fff/·]{1,6})?$")

@@ -47,6 +47,7 @@ _TARGET_LIKE = re.compile(rf"(?:{SYMBOL})\s*\d")
 _COMPARISON = re.compile(SYMBOL)
 # What may follow the last cell of a table at the end of a text: white space, pipes.
 _TRAILING = " \t\n|"
+_ONLY_TRAILING = re.compile(f"[{re.escape(_TRAILING)}]*")
 _PAGE_LINE = re.compile(r"^\s*[-—－]*\s*(?:第\s*\d+\s*页.*|\d{1,3})\s*[-—－]*\s*$")
 
 
@@ -218,6 +219,7 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
                 where.cells,
                 where.table,
             )
+    with_rows = {_key(r.project) for r in rows if r.project}
     result = Extraction(
         doc=source.path,
         facts=facts,
@@ -230,7 +232,7 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         empty_sections=[
             replace(e, project=_named(e.project, projects))
             for e in empty
-            if not _has_rows(e.project, rows)
+            if not _has_rows(e.project, with_rows)
         ],
         line_starts=line_starts(source.original),
     )
@@ -251,17 +253,19 @@ def _named(project: str | None, projects: _Projects) -> str | None:
     return next(held, project)
 
 
-def _has_rows(project: str | None, rows: list[IndicatorRow]) -> bool:
-    """Whether a project (or one whose name holds or is held in its name) has a row: a
-    section left empty is then the tail of its table (a signature, an attachment note)."""
+def _has_rows(project: str | None, with_rows: set[str]) -> bool:
+    """Whether a project (or one whose name holds or is held in its name) is among the keys
+    of the projects with rows: a section left empty is then the tail of its table (a
+    signature, an attachment note)."""
     key = _key(project or "")
-    return any(key in _key(r.project) or _key(r.project) in key for r in rows if r.project)
+    return any(key in k or k in key for k in with_rows)
 
 
 def _cut_off(text: str, row: IndicatorRow, end: int) -> bool:
     """A name with no target where the text ends: an excerpt cut off inside its row (web
     archives store the first kilobytes of a page), not an indicator without a target."""
-    return row.target.kind == "empty" and not text[end:].strip(_TRAILING)
+    # Matched in place: a copy of the rest of the text per row would grow with its square.
+    return row.target.kind == "empty" and _ONLY_TRAILING.fullmatch(text, end) is not None
 
 
 def _outside(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
