@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from pikg import extract_file
 from pikg.cli import app
 from pikg.errors import QueryError
-from pikg.storage.sparql import named, render, resolve, run_on_store
+from pikg.storage.sparql import _value, named, render, resolve, run_on_store
 from pikg.storage.store import Store
 
 from .conftest import EXAMPLES, ROOT
@@ -150,3 +150,46 @@ def test_issue14_satisfaction_floors_keep_rows_and_match_any_region_level() -> N
     assert {r["region"] for r in gansu} == {"崆峒区"} and len(gansu) == 2
     _, hubei = run_on_store(store, query.bind({"region": "湖北"}))
     assert {r["region"] for r in hubei} == {"竹山县", "十堰市"}
+
+
+def _sparql_rows(store: Store, sparql: str) -> list[list[object]]:
+    solutions = store.query(sparql)
+    variables = [v.value for v in solutions.variables]
+    return [[_value(solution[v]) for v in variables] for solution in solutions]
+
+
+@pytest.mark.parametrize("name", sorted(PARAMS))
+def test_issue12_rows_sorted_here_come_in_the_order_sparql_sorts_them(
+    fixture_store: Store, name: str
+) -> None:
+    """run_on_store applies a closing ORDER BY itself (pyoxigraph's on-disk sort is slow):
+    the rows must be those, in the order, of the store running the whole query."""
+    sparql = named()[name].bind(PARAMS[name])
+    variables, rows = run_on_store(fixture_store, sparql)
+    assert [[row[v] for v in variables] for row in rows] == _sparql_rows(fixture_store, sparql)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["<https://example.org/b>", "<https://example.org/a>", "<https://example.org/a/1>"],
+        ['"乙"', '"甲"', '"甲乙"', '"Z"', '"a"', '"10"', '"9"'],
+        ['"乙"@zh', '"甲"@zh', '"甲"@zh'],
+        ['"10"^^xsd:integer', '"9.5"^^xsd:decimal', '"1e1"^^xsd:double', "-3", "0.25"],
+        ['"2024"^^xsd:gYear', '"2023"^^xsd:gYear', '"2023"^^xsd:gYear'],
+        ['"2023-05-01"^^xsd:date', '"2023-01-31"^^xsd:date', "false", "true", "true"],
+        ["<https://example.org/a>", '"甲"', '"甲"@zh', "10", '"2023"^^xsd:gYear', "false"],
+    ],
+    ids=["iris", "strings", "zh", "numbers", "years", "dates-booleans", "mixed"],
+)
+def test_issue12_sorting_here_follows_sparql_order(values: list[str]) -> None:
+    store = Store()
+    store.store.update(
+        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> INSERT DATA { GRAPH <urn:g> { "
+        + " ".join(f"<https://example.org/r{n}> <urn:p> {v} ." for n, v in enumerate(values))
+        + " <https://example.org/r99> <urn:q> 1 . } }"
+    )
+    for order in ("?v ?r", "DESC(?v) ?r", "?v", "DESC(?v)", "?r", "DESC(?r)"):
+        sparql = f"SELECT ?r ?v WHERE {{ ?r ?p ?o OPTIONAL {{ ?r <urn:p> ?v }} }} ORDER BY {order}"
+        _, got = run_on_store(store, sparql)
+        assert [[row["r"], row["v"]] for row in got] == _sparql_rows(store, sparql), order

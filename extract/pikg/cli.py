@@ -7,29 +7,56 @@ processed); 3 usage error; 4 a store or endpoint is unavailable.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from typer.core import TyperGroup
 
-from pikg import __version__, api, batch, errors
+from pikg import __version__, api, batch, errors, output
+from pikg.checking.validate import ENGINES
 from pikg.reading.decode import MAX_SIZE, printable
-from pikg.reading.summary import Summary
+
+# Click's usage errors (typer ≥0.29 vendors click, so reach them as typer.BadParameter's base).
+_CLICK_USAGE = cast(type[Exception], typer.BadParameter.__base__)
+
+
+class _Group(TyperGroup):
+    """Click's own usage errors (an unknown option, command or value) exit 2, the code pikg's
+    table gives to unreadable input: here they exit 3, as every other usage error does."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        with _usage_exit():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _usage_exit():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _usage_exit() -> Iterator[None]:
+    try:
+        yield
+    except _CLICK_USAGE as exc:
+        vars(exc)["exit_code"] = errors.USAGE  # the class's 2, shadowed for this error
+        raise
+
 
 app = typer.Typer(
+    cls=_Group,
     help="pikg: performance targets (绩效目标) of Chinese budget disclosures as linked data.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+out = output.out
 state = {"verbose": 0, "quiet": False}
 
 
@@ -75,6 +102,16 @@ def _fail(exc: errors.PikgError) -> typer.Exit:
     return typer.Exit(exc.exit_code)
 
 
+def _report_outcome(outcome: batch.Outcome) -> None:
+    """A document's failure, or its unparsed lines, on stderr."""
+    _report_failures(
+        api.Result(
+            [outcome.result] if outcome.result else [],
+            [api.Failure(outcome.path, outcome.problem)] if outcome.problem else [],
+        )
+    )
+
+
 def _report_failures(result: api.Result) -> None:
     for failure in result.failures:
         say(f"error: {failure}")
@@ -83,45 +120,36 @@ def _report_failures(result: api.Result) -> None:
             say(f"{doc.doc}:{item.start}-{item.end}: unparsed: {' '.join(item.text.split())}")
 
 
-def _dump(objects: list[dict[str, Any]], fmt: str) -> None:
-    if fmt == "json":
-        sys.stdout.write(json.dumps(objects, ensure_ascii=False, indent=1) + "\n")
-    else:
-        sys.stdout.writelines(json.dumps(o, ensure_ascii=False) + "\n" for o in objects)
+def _choice(name: str, allowed: tuple[str, ...], help: str) -> Any:
+    """An option taking one of ``allowed``, in any case; anything else is a usage error."""
+
+    def parse(value: str) -> str:
+        if value.casefold() not in allowed:
+            raise typer.BadParameter(f"is one of {', '.join(allowed)}, not {value!r}")
+        return value.casefold()
+
+    return typer.Option(
+        name,
+        parser=parse,
+        metavar="|".join(allowed),
+        autocompletion=lambda incomplete: [a for a in allowed if a.startswith(incomplete)],
+        help=help,
+    )
 
 
-class Fmt(str, Enum):
-    jsonl = "jsonl"
-    json = "json"
-    table = "table"
-    text = "text"
-    ttl = "ttl"
-    nt = "nt"
-    nq = "nq"
-    trig = "trig"
-    jsonld = "jsonld"
-    csv = "csv"
-    md = "md"
-    parquet = "parquet"
-    xlsx = "xlsx"
-
-
-def _choose(fmt: Fmt | None, allowed: tuple[str, ...]) -> str:
-    chosen = fmt.value if fmt is not None else allowed[0]
-    if chosen not in allowed:
-        raise errors.UsageError(f"--format is one of {', '.join(allowed)} here, not {chosen}")
-    return chosen
+def _formats(*allowed: str) -> Any:
+    """The --format option of a command: its own formats, the first the default."""
+    return _choice("--format", allowed, f"Output format (default {allowed[0]}; see the README).")
 
 
 Paths = Annotated[list[Path], typer.Argument(help="Documents, or folders of documents.")]
-Format = Annotated[Fmt | None, typer.Option("--format", help="Output format (see the README).")]
 Severity = Annotated[
-    str, typer.Option("--severity", help="Least severe finding shown: info, warning, violation.")
+    str, _choice("--severity", ("info", "warning", "violation"), "Least severe finding shown.")
 ]
 Floor = Annotated[
     float | None, typer.Option("--satisfaction-floor", help="Warn below this % (default 80).")
 ]
-Lang = Annotated[str, typer.Option("--lang", help="Language of messages: zh or en.")]
+Lang = Annotated[str, _choice("--lang", ("zh", "en"), "Language of messages.")]
 StoreDir = Annotated[Path, typer.Option("--store", help="Folder of the persistent store.")]
 MaxSize = Annotated[
     int, typer.Option("--max-size", min=1, help="Largest file read, in bytes (100 MB).")
@@ -141,29 +169,19 @@ Meta = Annotated[
     typer.Option("--meta", help="CSV of document facts (doc, source_url, region, …) to apply."),
 ]
 Engine = Annotated[
-    str, typer.Option("--engine", help="Validation engine: sparql (compiled) or pyshacl.")
+    str, _choice("--engine", ENGINES, "Validation engine: sparql (the shapes compiled) or pyshacl.")
 ]
 # In a checkout, documents whose targets are flawed on purpose: where a clean run points to.
 FLAWED_EXAMPLES = Path("tests") / "flawed"
 _SEVERITIES = {"info": "Info", "warning": "Warning", "violation": "Violation"}
 
 
-def _severity(text: str) -> str:
-    if text.casefold() not in _SEVERITIES:
-        raise errors.UsageError(f"--severity is info, warning or violation, not {text!r}")
-    return _SEVERITIES[text.casefold()]
-
-
-def _lang(text: str) -> str:
-    if text not in ("zh", "en"):
-        raise errors.UsageError(f"--lang is zh or en, not {text!r}")
-    return text
-
-
 @app.command()
 def extract(
     paths: Paths,
-    fmt: Format = None,
+    fmt: Annotated[
+        str | None, _formats("jsonl", "json", "table", "ttl", "nt", "nq", "trig", "jsonld")
+    ] = None,
     summary: Annotated[bool, typer.Option("--summary", help="One record per document.")] = False,
     at: Annotated[
         str | None, typer.Option("--at", help="Extraction time for RDF: ISO time or `now`.")
@@ -184,10 +202,10 @@ def extract(
 ) -> None:
     """Extract documents' facts, projects and indicator rows, as JSON or as RDF."""
     try:
-        kinds = ("table", "jsonl", "json") if summary else ("jsonl", "json", "table")
-        chosen = _choose(fmt, (*kinds, "ttl", "nt", "nq", "trig", "jsonld"))
+        chosen = (fmt or ("table" if summary else "jsonl")).casefold()
         if shards is not None or chosen == "nq":
-            _extract_nquads(paths, batch.Parallel(jobs, dask), at, shards, findings, meta, max_size)
+            settings = api.options(jobs=jobs, dask=dask, meta=meta, max_size=max_size)
+            _extract_nquads(paths, settings, at, shards, findings)
             return
         with progress("extracting") as step:
             result = api.extract(
@@ -204,11 +222,11 @@ def extract(
         dataset = map_extractions(result.documents, extraction_time(at))
         sys.stdout.write(serialize(dataset, chosen))
     elif chosen == "table":
-        _summary_table(result)
+        output.summary_tables(result.documents)
     elif summary:
-        _dump([doc.summary() for doc in result.documents], chosen)
+        output.dump([doc.summary() for doc in result.documents], chosen)
     else:
-        _dump(
+        output.dump(
             [r for r in result.records() if r["scope"] == "row"] + result.unparsed_records(), chosen
         )
     if result.failures:
@@ -216,31 +234,16 @@ def extract(
 
 
 def _extract_nquads(
-    paths: list[Path],
-    parallel: batch.Parallel,
-    at: str | None,
-    shards: Path | None,
-    findings: bool,
-    meta: Path | None = None,
-    max_size: int = MAX_SIZE,
+    paths: list[Path], settings: batch.Options, at: str | None, shards: Path | None, findings: bool
 ) -> None:
     """N-Quads made by the workers, document by document: on stdout as one sorted text, or
     with ``shards`` as one file per document."""
     from pikg.graph.mapping import extraction_time
-    from pikg.reading.sidecar import read_meta_csv
 
-    table = read_meta_csv(meta) if meta is not None else None
     with progress("extracting") as step:
         outcomes = []
-        for outcome in batch.nquads(
-            paths, parallel, extraction_time(at), shards, findings, meta=table, max_size=max_size
-        ):
-            _report_failures(
-                api.Result(
-                    [outcome.result] if outcome.result else [],
-                    [api.Failure(outcome.path, outcome.problem)] if outcome.problem else [],
-                )
-            )
+        for outcome in batch.nquads(paths, settings, extraction_time(at), shards, findings):
+            _report_outcome(outcome)
             outcomes.append(
                 outcome if shards is None else batch.Outcome(outcome.path, outcome.problem)
             )
@@ -251,28 +254,10 @@ def _extract_nquads(
         raise typer.Exit(errors.UNREADABLE)
 
 
-def _summary_table(result: api.Result) -> None:
-    for doc in result.documents:
-        facts = doc.facts
-        table = Table(title=doc.doc, show_header=False, title_justify="left")
-        table.add_row("department", facts.department or "—")
-        table.add_row("region", " / ".join(facts.region) or "—")
-        table.add_row("year", str(facts.year or "—"))
-        table.add_row("kind", facts.kind or "—")
-        table.add_row("projects", str(len(doc.projects)))
-        table.add_row("rows", str(len(doc.rows)))
-        table.add_row("unparsed lines", str(len(doc.unparsed)))
-        out.print(table)
-        for project in doc.projects:
-            rows = sum(1 for r in doc.rows if r.project == project.name)
-            amount = f"  {project.amount} {project.amount_unit}" if project.amount else ""
-            out.print(f"  • {project.name}{amount}: {rows} rows", markup=False)
-
-
 @app.command()
 def check(
     paths: Paths,
-    fmt: Format = None,
+    fmt: Annotated[str | None, _formats("text", "jsonl", "json")] = None,
     severity: Severity = "warning",
     satisfaction_floor: Floor = None,
     lang: Lang = "zh",
@@ -286,16 +271,12 @@ def check(
     meta: Meta = None,
     max_size: MaxSize = MAX_SIZE,
 ) -> None:
-    """The main job: extract, map to RDF and validate with the SHACL shapes. Each document is
-    validated on its own and printed when it is done, in document order."""
-    from pikg.checking import report
-    from pikg.checking.run import document_records
+    """The main job: extract, map to RDF and validate with the SHACL shapes.
 
+    Each document is validated on its own and printed when it is done, in document order."""
     try:
-        chosen, least, language = (
-            _choose(fmt, ("text", "jsonl", "json")),
-            _severity(severity),
-            _lang(lang),
+        printed = output.CheckReport(
+            (fmt or "text").casefold(), _SEVERITIES[severity.casefold()], lang.casefold()
         )
         outcomes = api.check_each(
             paths,
@@ -307,49 +288,26 @@ def check(
             max_size=max_size,
             ocr=ocr,
         )
-        seen = report.Tally()
-        read = Summary()
-        records: list[dict[str, Any]] = []
         with progress("checking") as step:
             for outcome in outcomes:
                 step(outcome.path)
-                done = outcome.check
-                _report_failures(
-                    api.Result(
-                        [done.result] if done else [],
-                        [api.Failure(outcome.path, outcome.problem)] if outcome.problem else [],
-                    )
-                )
-                if done is None:
-                    seen.failures += 1
-                    read.failed += 1
-                    continue
-                seen.add(done.result, done.report.findings)
-                read.read(done.result.format, len(done.result.rows))
-                if chosen == "text":
-                    sys.stdout.write(report.document_text(done, least, language))
-                elif chosen == "jsonl":
-                    _dump(list(document_records(done, least, language)), chosen)
-                else:
-                    records += document_records(done, least, language)
+                _report_outcome(outcome)
+                printed.add(outcome)
     except errors.PikgError as exc:
         raise _fail(exc) from exc
-    if chosen != "text" and any(path.is_dir() for path in paths):  # the text report says it
-        say(read.line())
-    if not seen.documents:
+    if printed.fmt != "text" and any(path.is_dir() for path in paths):  # text says it itself
+        say(printed.read.line())
+    if not printed.seen.documents:
         say("error: no document was read, so nothing was checked")
         raise typer.Exit(errors.UNREADABLE)
-    if chosen == "text":
-        sys.stdout.write(seen.closing(least))
-        if seen.conforms and FLAWED_EXAMPLES.is_dir():
-            say(
-                f"no finding worse than Info; for documents with flawed targets: pikg check {FLAWED_EXAMPLES}"
-            )
-    elif chosen == "json":
-        _dump(records, chosen)
-    if seen.failures:
+    printed.close()
+    if printed.fmt == "text" and printed.seen.conforms and FLAWED_EXAMPLES.is_dir():
+        say(
+            f"no finding worse than Info; documents with flawed targets: pikg check {FLAWED_EXAMPLES}"
+        )
+    if printed.seen.failures:
         raise typer.Exit(errors.UNREADABLE)
-    if strict and not seen.conforms:
+    if strict and not printed.seen.conforms:
         raise typer.Exit(errors.FINDINGS)
 
 
@@ -357,7 +315,7 @@ def check(
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="RDF files or documents.")] = None,
     store: Annotated[Path | None, typer.Option("--store", help="Validate the store.")] = None,
-    fmt: Format = None,
+    fmt: Annotated[str | None, _formats("text", "json", "ttl")] = None,
     severity: Severity = "warning",
     satisfaction_floor: Floor = None,
     lang: Lang = "zh",
@@ -368,9 +326,9 @@ def validate(
 
     try:
         chosen, least, language = (
-            _choose(fmt, ("text", "json", "ttl")),
-            _severity(severity),
-            _lang(lang),
+            (fmt or "text").casefold(),
+            _SEVERITIES[severity.casefold()],
+            lang.casefold(),
         )
         result = api.validate(
             paths or [], store=store, satisfaction_floor=satisfaction_floor, engine=engine
@@ -397,8 +355,9 @@ def load(
     dask: Dask = None,
     max_size: MaxSize = MAX_SIZE,
 ) -> None:
-    """Load documents (extracted, mapped, validated) or RDF files; a document loaded again
-    replaces its graphs."""
+    """Load documents (extracted, mapped, validated) or RDF files into a store.
+
+    A document loaded again replaces its graphs."""
     try:
         db = api.Store(store)
         with progress("loading") as step:
@@ -427,21 +386,17 @@ def query(
     param: Annotated[list[str] | None, typer.Option("--param", help="k=v; repeatable.")] = None,
     store: Annotated[Path | None, typer.Option("--store", help="The store to query.")] = None,
     endpoint: Annotated[str | None, typer.Option("--endpoint", help="A SPARQL endpoint.")] = None,
-    fmt: Format = None,
+    fmt: Annotated[str | None, _formats("table", "csv", "json", "md")] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
 ) -> None:
     """Run a named SPARQL query on the store, on files, or on a remote endpoint."""
     from pikg.storage.sparql import named
 
     if list_:
-        table = Table("name", "params", "description")
-        for q in named().values():
-            params = " ".join(f"{p.name}{'?' if p.optional else ''}" for p in q.params) or "—"
-            table.add_row(q.name, params, f"{q.description_zh}\n{q.description_en}")
-        out.print(table)
+        output.named_queries(named().values())
         return
     try:
-        chosen = _choose(fmt, ("table", "csv", "json", "md"))
+        chosen = (fmt or "table").casefold()
         if name is None:
             raise errors.UsageError("give a query name (see pikg query --list)")
         values = dict(_split_param(p) for p in param or [])
@@ -455,13 +410,7 @@ def query(
         result = db.query(name, endpoint, **values)
     except errors.PikgError as exc:
         raise _fail(exc) from exc
-    if chosen == "table":
-        table = Table(*result.variables)
-        for row in result.rows:
-            table.add_row(*(result.render_cell(row[v]) for v in result.variables))
-        out.print(table)
-    else:
-        sys.stdout.write(result.render(chosen))
+    output.solutions(result, chosen)
 
 
 def _split_param(text: str) -> tuple[str, str]:
@@ -563,7 +512,9 @@ def serve(
 
 # ---- comparison (issue 14): concepts, compare, stats, export -----------------------------
 
-concepts_app = typer.Typer(help="The indicator concept scheme (指标库).", no_args_is_help=True)
+concepts_app = typer.Typer(
+    cls=_Group, help="The indicator concept scheme (指标库).", no_args_is_help=True
+)
 app.add_typer(concepts_app, name="concepts")
 
 
@@ -591,23 +542,6 @@ def concepts_build(
         raise typer.Exit(errors.UNREADABLE)
 
 
-def _rows(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str) -> None:
-    if fmt in ("jsonl", "json"):
-        _dump([{c: row.get(c) for c in columns} for row in rows], fmt)
-        return
-    cells = [["" if row.get(c) is None else str(row.get(c)) for c in columns] for row in rows]
-    if fmt == "csv":
-        import csv
-
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerows([list(columns), *cells])
-        return
-    table = Table(*columns)
-    for line in cells:
-        table.add_row(*line)
-    out.print(table)
-
-
 def _tidy(paths: list[Path], checked: bool) -> tuple[api.Result, list[dict[str, Any]]]:
     from pikg.comparing.table import records
 
@@ -627,7 +561,7 @@ def compare(
     department: Annotated[
         str | None, typer.Option("--department", help="A word of the department's name.")
     ] = None,
-    fmt: Format = None,
+    fmt: Annotated[str | None, _formats("table", "csv", "jsonl", "json")] = None,
     chart: Annotated[Path | None, typer.Option("--chart", help="Also draw .png/.svg.")] = None,
 ) -> None:
     """Targets by concept × region × year with peers' median, min/max, previous year, outliers."""
@@ -635,10 +569,10 @@ def compare(
     from pikg.comparing.compare import compare as run
 
     try:
-        chosen = _choose(fmt, ("table", "csv", "jsonl", "json"))
+        chosen = (fmt or "table").casefold()
         result, tidy = _tidy(paths, checked=False)
         rows = run(tidy, Filters(concept, level, region, year, department))
-        _rows(rows, TABLE_COLUMNS if chosen == "table" else COMPARE_COLUMNS, chosen)
+        output.table(rows, TABLE_COLUMNS if chosen == "table" else COMPARE_COLUMNS, chosen)
         if chart is not None:
             from pikg.comparing.charts import chart as draw
 
@@ -652,17 +586,19 @@ def compare(
 @app.command()
 def stats(
     paths: Paths,
-    by: Annotated[str, typer.Option("--by", help="doc, province, region or year.")] = "doc",
-    fmt: Format = None,
+    by: Annotated[
+        str, _choice("--by", ("doc", "province", "region", "year"), "What a row counts.")
+    ] = "doc",
+    fmt: Annotated[str | None, _formats("table", "csv", "jsonl", "json")] = None,
 ) -> None:
     """Quality statistics with explicit denominators, per document, region or year."""
     from pikg.comparing.stats import STATS_COLUMNS
     from pikg.comparing.stats import stats as run
 
     try:
-        chosen = _choose(fmt, ("table", "csv", "jsonl", "json"))
+        chosen = (fmt or "table").casefold()
         result, tidy = _tidy(paths, checked=True)
-        _rows(run(tidy, by), STATS_COLUMNS, chosen)
+        output.table(run(tidy, by.casefold()), STATS_COLUMNS, chosen)
     except errors.PikgError as exc:
         raise _fail(exc) from exc
     if result.failures:
@@ -673,13 +609,13 @@ def stats(
 def export(
     paths: Paths,
     to: Annotated[Path, typer.Option("--out", help="The file to write.")],
-    fmt: Format = None,
+    fmt: Annotated[str | None, _formats("csv", "parquet", "xlsx")] = None,
 ) -> None:
     """One row per indicator with document facts, concept, target, findings; and a dictionary."""
     from pikg.comparing.export import export as run
 
     try:
-        chosen = _choose(fmt, ("csv", "parquet", "xlsx"))
+        chosen = (fmt or "csv").casefold()
         result, tidy = _tidy(paths, checked=True)
         dictionary = run(tidy, to, chosen)
     except errors.PikgError as exc:

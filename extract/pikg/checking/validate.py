@@ -100,6 +100,14 @@ def shapes_graph() -> Graph:
 
 
 @cache
+def rule_codes() -> tuple[str, ...]:
+    """The code of every rule (a shape's IRI fragment), sorted."""
+    return tuple(
+        sorted(str(s).removeprefix(SHAPES) for s in shapes_graph().subjects(RDF.type, SH.NodeShape))
+    )
+
+
+@cache
 def release_shapes() -> Graph:
     """The shape of a release's VoID + DCAT description."""
     return _shapes(RELEASE_FILES)
@@ -163,6 +171,21 @@ def validate(
         if rules.fallback_graph is not None:
             findings += _pyshacl(store, rules.fallback_graph)
     return Report(sorted(findings, key=_order), _places(store, {f.focus for f in findings}))
+
+
+def validate_store(store: ox.Store) -> list[Finding]:
+    """pikg's rules compiled to SPARQL over the union of a store's graphs (the vocabulary,
+    the shared entities and each document's graph, as ``pikg load`` writes them), in place:
+    the whole store validated as one graph. It gives the findings of validating each
+    document's graph on its own, since no rule joins two documents (tested). Shapes that do
+    not compile run on pySHACL over a copy of the union."""
+    rules = compiled_rules()
+    findings = [_finding(hit) for hit in compiler.run(rules, store, union=True)]
+    if rules.fallback_graph is not None:
+        merged = ox.Store()
+        merged.extend(ox.Quad(q.subject, q.predicate, q.object) for q in store)
+        findings += _pyshacl(merged, rules.fallback_graph)
+    return sorted(findings, key=_order)
 
 
 def _finding(hit: compiler.Hit) -> Finding:

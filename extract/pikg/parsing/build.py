@@ -32,6 +32,8 @@ _HEADING_START = re.compile(
 )
 _CLOSING_COMPARISON = re.compile(rf"(?:{SYMBOL})\s*\d[^\s;；,，。]*$")
 _UNIT_IN_NAME = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
+# `1-6期培训结束后考核`: the number opens a span the text goes on with, not a target of its own.
+_RANGE_ON = re.compile(r"\s*[-—–~～至到]\s*\d")
 # Two or more options each followed by a tick box: a field of the form to tick, not a target.
 _CHOICES = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]{1,8}\s*[□☐■☑√]\s*){2,}")
 # A name longer than this, or holding a full stop, is prose, not an indicator.
@@ -133,6 +135,7 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
         len(name) > 40
         or _HEADING_END.search(name)
         or (names and _HEADING_START.match(text[names[0][1] :]))
+        or (names and text[names[-1][1] : names[-1][2]].rstrip().endswith("。"))
     ):
         return None  # prose, or a heading with its enumeration (完成情况(1), （四）…), not a name
     # `2023年实际完成值` beside `2024年预期目标值`: last period's outcome, not this target's
@@ -142,6 +145,8 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
         actual_text = written(src, actual_cells[-1][1], actual_cells[-1][2]) or None
     completion = _first(ctx, by_role.get("completion", []))
     a, b = src.span(*cand.extent)
+    if cand.project is not None:
+        ctx = replace(ctx, project=written(src, cand.project.start, cand.project.end))
     return _row(
         ctx,
         cand.l1,
@@ -234,7 +239,7 @@ def _target(text: str, name: str, year: int | None) -> Target:
             # `2024年11月底前支出进度≥90%`: by a date, a level — the level is the target
             text = after.group()
             head, head_cut = parse_target(text, name, year), len(text)
-        if head.kind in ("number", "date"):
+        if head.kind in ("number", "date") and not _RANGE_ON.match(text, head_cut):
             target, cut = head, head_cut  # `100%(历史标准)`: the target, then its basis
     _, target = values.checked(text, cut, target)  # impossible dates, 1/2, 1e3: text
     if target.kind == "number" and target.unit is None:

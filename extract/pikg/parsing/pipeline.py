@@ -191,6 +191,9 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
             and any(ln.text.strip() for ln in block.lines)
         ):
             empty.append(_empty_section(source, block, block.project.name))
+    for row in rows:
+        if row.project is not None:
+            projects.add(Project(name=row.project))  # a table's project column names them too
     # After the blocks, whose names the rows carry: a form's 项目名称 only adds its funds to
     # the project of the same name — or completes a name the form wrapped over two lines.
     # Rows by project, so that each form name looks up its own beginnings rather than every
