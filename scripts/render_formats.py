@@ -32,6 +32,10 @@ from tests.formats.build import BUILDERS, SUFFIX
 FORMATS = ("xlsx", "xls", "docx", "pdf", "html-utf8", "html-gbk")
 HEADER = ["一级指标", "二级指标", "三级指标", "指标值"]
 _LEVEL_HEADERS = {"一级指标", "二级指标"}
+NEUTRAL_CHROME = {
+    "nav": '<div class="nav"><a href="/">首页</a> | 政务公开 | 财政预决算</div>',
+    "footer": '<div id="footer">版权所有 网站标识码 0000000000</div>',
+}
 
 
 def _merge_down(rows: list[list[str]], columns: list[int]) -> list[list[int]]:
@@ -97,25 +101,23 @@ def lines_layout(text: str) -> list[dict[str, Any]]:
 
 
 def _squeezed(text: str) -> tuple[str, list[int]]:
-    """The text without white space, and the line of each of its characters."""
-    chars, lines = [], []
-    for n, line in enumerate(text.split("\n")):
-        for ch in line:
-            if not ch.isspace():
-                chars.append(ch)
-                lines.append(n)
-    return "".join(chars), lines
+    """The text without white space, and the offset in ``text`` of each of its characters."""
+    kept = [(i, ch) for i, ch in enumerate(text) if not ch.isspace()]
+    return "".join(ch for _, ch in kept), [i for i, _ in kept]
 
 
 def _target(row: dict[str, Any]) -> str:
     value = row.get("value") or ""
     if row.get("kind") == "text" or not value:
         return value
-    return f"{row.get('operator') or ''}{value}{row.get('unit') or ''}"
+    # A word that implies the operator (及以上, 前) is not in the gold's fields: write the
+    # operator it means instead.
+    operator = row.get("operator") or row.get("effective_operator") or ""
+    return f"{operator}{value}{row.get('unit') or ''}"
 
 
 def gold_layout(text: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    flat, line_of = _squeezed(text)
+    flat, offset = _squeezed(text)
     found: list[tuple[int, int, dict[str, Any]]] = []
     pos = 0
     for row in rows:
@@ -123,7 +125,7 @@ def gold_layout(text: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         at = flat.find(raw, pos) if raw else -1
         if at < 0:
             continue
-        found.append((line_of[at], line_of[at + len(raw) - 1], row))
+        found.append((offset[at], offset[at + len(raw) - 1] + 1, row))
         pos = at + len(raw)
     groups: list[list[tuple[int, int, dict[str, Any]]]] = []
     for item in found:
@@ -131,17 +133,10 @@ def gold_layout(text: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             groups[-1].append(item)
         else:
             groups.append([item])
-    tables = {g[0][0]: g for g in groups}
-    lines = text.split("\n")
     blocks: list[dict[str, Any]] = []
-    n = 0
-    while n < len(lines):
-        group = tables.get(n)
-        if group is None:
-            if lines[n].strip():
-                blocks.append({"p": lines[n].strip()})
-            n += 1
-            continue
+    done = 0
+    for group in groups:
+        blocks += lines_layout(text[done : group[0][0]])
         actual = any(r.get("actual") for _, _, r in group)
         body = [
             [r.get("level1") or "", r.get("level2") or "", r.get("name") or "", _target(r)]
@@ -152,8 +147,8 @@ def gold_layout(text: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         table["rows"].insert(0, HEADER + (["实际完成值"] if actual else []))
         table["merges"] = [[a + 1, b, c + 1, d] for a, b, c, d in table["merges"]]
         blocks.append({"table": table})
-        n = max(last for _, last, _ in group) + 1
-    return blocks
+        done = group[-1][1]
+    return blocks + lines_layout(text[done:])
 
 
 def render(src: Path, gold: Path, out: Path, layout: str, formats: list[str]) -> None:
@@ -170,6 +165,7 @@ def render(src: Path, gold: Path, out: Path, layout: str, formats: list[str]) ->
             spec = {"blocks": gold_layout(text, by_doc.get(path.name, []))}
         else:
             spec = {"blocks": lines_layout(text)}
+        spec["html"] = NEUTRAL_CHROME  # the page names no unit: the facts are the body's
         if not any("table" in b for b in spec["blocks"]):
             spec["blocks"].append({"table": {"rows": [["说明"], ["（无表格）"]]}})
         for fmt in formats:

@@ -1,7 +1,7 @@
 """Layout cases as data: tests/cases/<case>/input.txt and the rows.jsonl a reader wrote down.
 
 Each expected row states the fields it checks; the runner compares exactly those, in order.
-A case may add unparsed.txt: the text of each unparsed record it expects, one a line.
+A case may add unparsed.jsonl: the text of each unparsed record it expects, in order.
 Folders with expected.ttl instead (issue3_*) are graph cases, run by test_rdf.py.
 """
 
@@ -46,7 +46,7 @@ def test_case_rows(case: str) -> None:
     got = [row.to_dict() for row in result.rows]
     assert [{k: g[k] for k in e} for g, e in zip(got, expected, strict=False)] == expected
     assert len(got) == len(expected), [r["name"] for r in got]
-    lost = CASES / case / "unparsed.txt"
-    if lost.exists():  # the lines the case expects reported as unread, one a line
-        wanted = [ln for ln in lost.read_text(encoding="utf-8").splitlines() if ln.strip()]
-        assert [u.text for u in result.unparsed] == wanted
+    lost = CASES / case / "unparsed.jsonl"
+    if lost.exists():  # the text of each unread line the case expects reported
+        lines = lost.read_text(encoding="utf-8").splitlines()
+        assert [{"text": u.text} for u in result.unparsed] == [json.loads(x) for x in lines if x]

@@ -44,3 +44,11 @@ def test_scheme_is_read_from_the_document() -> None:
     fw = framework.load()
     assert fw.scheme_of("成本指标 经济成本指标 ≤8元") == framework.SCHEME_2021
     assert fw.scheme_of("产出指标 成本指标 培训费用 ≤8万元") == framework.SCHEME_2015
+
+
+def test_issue10_combined_level_reads_as_the_first_named() -> None:
+    """A cell naming several 二级 at once reads as the first it names, whatever the hash seed
+    (the reading once followed set order, so one process filed the row under 生态效益)."""
+    fw = framework.load()
+    assert [lv.key for lv in fw.lookup_loose("经济、社会效益指标")] == ["economic-benefit"]
+    assert [lv.key for lv in fw.lookup_loose("生态、社会及经济效益指标")] == ["ecological-benefit"]

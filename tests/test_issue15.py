@@ -253,7 +253,7 @@ def test_issue15_an_unreadable_file_named_directly_is_an_input_error(
 @pytest.mark.parametrize(
     ("written", "value"),
     [
-        ("≥½台", "1⁄2台"),
+        ("≥½台", "½台"),  # as written: the folded form is only for matching
         ("≥1e5台", "1e5台"),
         ("≥2.5E+3台", "2.5E+3台"),
         ("2023-02-30前", "2023-02-30前"),

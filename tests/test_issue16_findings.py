@@ -94,8 +94,8 @@ def test_issue16_the_text_report_gives_line_and_offsets(document: Path) -> None:
     [section] = [line for line in lines if "section-without-rows" in line]
     assert f"line 12 (chars {_start(12)}-" in section
     assert lines[-2:] == [
-        "read 1 document: 2 projects, 5 indicator rows, 0 unparsed lines",
-        "2 violations, 1 warning, 0 notes; does not conform",
+        "read 1 document: 2 projects, 4 indicator rows, 0 unparsed lines",
+        "1 violation, 1 warning, 0 notes; does not conform",
     ]
 
 
@@ -131,3 +131,38 @@ def test_issue16_the_readme_shows_the_text_report_check_prints(
     printed = runner.invoke(app, ["check", "tests/flawed"]).stdout.splitlines()
     assert [line for line in shown if line != "…"] == [line for line in printed if line in shown]
     assert shown[-3:] == printed[-3:]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "examples", "--format", "ttl"],  # a format of another command
+        ["check", "examples", "--severity", "fatal"],
+        ["check", "examples", "--lang", "fr"],
+        ["check", "examples", "--engine", "jena"],
+        ["check", "examples", "--bogus"],  # click's own usage errors exit 3 too, not 2
+        ["check", "examples", "--jobs", "0"],
+        ["stats", "examples", "--by", "county"],
+        ["nosuch"],
+    ],
+)
+def test_issue16_an_unknown_value_or_option_is_a_usage_error(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 3, result.output
+
+
+def test_issue16_choices_are_matched_in_any_case() -> None:
+    path = str(FLAWED / "space_table_2023.txt")
+    upper = runner.invoke(app, ["check", path, "--format", "JSON", "--severity", "VIOLATION"])
+    assert upper.exit_code == 0
+    assert {f["severity"] for o in json.loads(upper.stdout) for f in o["findings"]} == {"Violation"}
+
+
+def test_issue16_a_rule_code_parameter_is_checked(tmp_path: Path) -> None:
+    path = str(FLAWED / "space_table_2023.txt")
+    wrong = runner.invoke(app, ["query", "findings-by-code", path, "--param", "code=cost-flor"])
+    assert wrong.exit_code == 3 and "did you mean cost-floor?" in wrong.stderr
+    right = runner.invoke(
+        app, ["query", "findings-by-code", path, "--param", "code=Cost-Floor", "--format", "csv"]
+    )
+    assert right.exit_code == 0 and "单座水库加固费用" in right.stdout

@@ -11,19 +11,49 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 from pikg import __version__, api, batch, errors
+from pikg.checking.validate import ENGINES
 from pikg.reading.decode import MAX_SIZE, printable
 from pikg.reading.summary import Summary
 
+# Click's usage errors (typer ≥0.29 vendors click, so reach them as typer.BadParameter's base).
+_CLICK_USAGE = cast(type[Exception], typer.BadParameter.__base__)
+
+
+class _Group(TyperGroup):
+    """Click's own usage errors (an unknown option, command or value) exit 2, the code pikg's
+    table gives to unreadable input: here they exit 3, as every other usage error does."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        with _usage_exit():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _usage_exit():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _usage_exit() -> Iterator[None]:
+    try:
+        yield
+    except _CLICK_USAGE as exc:
+        vars(exc)["exit_code"] = errors.USAGE  # the class's 2, shadowed for this error
+        raise
+
+
 app = typer.Typer(
+    cls=_Group,
     help="pikg: performance targets (绩效目标) of Chinese budget disclosures as linked data.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -90,38 +120,36 @@ def _dump(objects: list[dict[str, Any]], fmt: str) -> None:
         sys.stdout.writelines(json.dumps(o, ensure_ascii=False) + "\n" for o in objects)
 
 
-class Fmt(str, Enum):
-    jsonl = "jsonl"
-    json = "json"
-    table = "table"
-    text = "text"
-    ttl = "ttl"
-    nt = "nt"
-    nq = "nq"
-    trig = "trig"
-    jsonld = "jsonld"
-    csv = "csv"
-    md = "md"
-    parquet = "parquet"
-    xlsx = "xlsx"
+def _choice(name: str, allowed: tuple[str, ...], help: str) -> Any:
+    """An option taking one of ``allowed``, in any case; anything else is a usage error."""
+
+    def parse(value: str) -> str:
+        if value.casefold() not in allowed:
+            raise typer.BadParameter(f"is one of {', '.join(allowed)}, not {value!r}")
+        return value.casefold()
+
+    return typer.Option(
+        name,
+        parser=parse,
+        metavar="|".join(allowed),
+        autocompletion=lambda incomplete: [a for a in allowed if a.startswith(incomplete)],
+        help=help,
+    )
 
 
-def _choose(fmt: Fmt | None, allowed: tuple[str, ...]) -> str:
-    chosen = fmt.value if fmt is not None else allowed[0]
-    if chosen not in allowed:
-        raise errors.UsageError(f"--format is one of {', '.join(allowed)} here, not {chosen}")
-    return chosen
+def _formats(*allowed: str) -> Any:
+    """The --format option of a command: its own formats, the first the default."""
+    return _choice("--format", allowed, f"Output format (default {allowed[0]}; see the README).")
 
 
 Paths = Annotated[list[Path], typer.Argument(help="Documents, or folders of documents.")]
-Format = Annotated[Fmt | None, typer.Option("--format", help="Output format (see the README).")]
 Severity = Annotated[
-    str, typer.Option("--severity", help="Least severe finding shown: info, warning, violation.")
+    str, _choice("--severity", ("info", "warning", "violation"), "Least severe finding shown.")
 ]
 Floor = Annotated[
     float | None, typer.Option("--satisfaction-floor", help="Warn below this % (default 80).")
 ]
-Lang = Annotated[str, typer.Option("--lang", help="Language of messages: zh or en.")]
+Lang = Annotated[str, _choice("--lang", ("zh", "en"), "Language of messages.")]
 StoreDir = Annotated[Path, typer.Option("--store", help="Folder of the persistent store.")]
 MaxSize = Annotated[
     int, typer.Option("--max-size", min=1, help="Largest file read, in bytes (100 MB).")
@@ -141,29 +169,19 @@ Meta = Annotated[
     typer.Option("--meta", help="CSV of document facts (doc, source_url, region, …) to apply."),
 ]
 Engine = Annotated[
-    str, typer.Option("--engine", help="Validation engine: sparql (compiled) or pyshacl.")
+    str, _choice("--engine", ENGINES, "Validation engine: sparql (the shapes compiled) or pyshacl.")
 ]
 # In a checkout, documents whose targets are flawed on purpose: where a clean run points to.
 FLAWED_EXAMPLES = Path("tests") / "flawed"
 _SEVERITIES = {"info": "Info", "warning": "Warning", "violation": "Violation"}
 
 
-def _severity(text: str) -> str:
-    if text.casefold() not in _SEVERITIES:
-        raise errors.UsageError(f"--severity is info, warning or violation, not {text!r}")
-    return _SEVERITIES[text.casefold()]
-
-
-def _lang(text: str) -> str:
-    if text not in ("zh", "en"):
-        raise errors.UsageError(f"--lang is zh or en, not {text!r}")
-    return text
-
-
 @app.command()
 def extract(
     paths: Paths,
-    fmt: Format = None,
+    fmt: Annotated[
+        str | None, _formats("jsonl", "json", "table", "ttl", "nt", "nq", "trig", "jsonld")
+    ] = None,
     summary: Annotated[bool, typer.Option("--summary", help="One record per document.")] = False,
     at: Annotated[
         str | None, typer.Option("--at", help="Extraction time for RDF: ISO time or `now`.")
@@ -184,8 +202,7 @@ def extract(
 ) -> None:
     """Extract documents' facts, projects and indicator rows, as JSON or as RDF."""
     try:
-        kinds = ("table", "jsonl", "json") if summary else ("jsonl", "json", "table")
-        chosen = _choose(fmt, (*kinds, "ttl", "nt", "nq", "trig", "jsonld"))
+        chosen = (fmt or ("table" if summary else "jsonl")).casefold()
         if shards is not None or chosen == "nq":
             _extract_nquads(paths, batch.Parallel(jobs, dask), at, shards, findings, meta, max_size)
             return
@@ -272,7 +289,7 @@ def _summary_table(result: api.Result) -> None:
 @app.command()
 def check(
     paths: Paths,
-    fmt: Format = None,
+    fmt: Annotated[str | None, _formats("text", "jsonl", "json")] = None,
     severity: Severity = "warning",
     satisfaction_floor: Floor = None,
     lang: Lang = "zh",
@@ -286,16 +303,17 @@ def check(
     meta: Meta = None,
     max_size: MaxSize = MAX_SIZE,
 ) -> None:
-    """The main job: extract, map to RDF and validate with the SHACL shapes. Each document is
-    validated on its own and printed when it is done, in document order."""
+    """The main job: extract, map to RDF and validate with the SHACL shapes.
+
+    Each document is validated on its own and printed when it is done, in document order."""
     from pikg.checking import report
     from pikg.checking.run import document_records
 
     try:
         chosen, least, language = (
-            _choose(fmt, ("text", "jsonl", "json")),
-            _severity(severity),
-            _lang(lang),
+            (fmt or "text").casefold(),
+            _SEVERITIES[severity.casefold()],
+            lang.casefold(),
         )
         outcomes = api.check_each(
             paths,
@@ -357,7 +375,7 @@ def check(
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="RDF files or documents.")] = None,
     store: Annotated[Path | None, typer.Option("--store", help="Validate the store.")] = None,
-    fmt: Format = None,
+    fmt: Annotated[str | None, _formats("text", "json", "ttl")] = None,
     severity: Severity = "warning",
     satisfaction_floor: Floor = None,
     lang: Lang = "zh",
@@ -368,9 +386,9 @@ def validate(
 
     try:
         chosen, least, language = (
-            _choose(fmt, ("text", "json", "ttl")),
-            _severity(severity),
-            _lang(lang),
+            (fmt or "text").casefold(),
+            _SEVERITIES[severity.casefold()],
+            lang.casefold(),
         )
         result = api.validate(
             paths or [], store=store, satisfaction_floor=satisfaction_floor, engine=engine
@@ -397,8 +415,9 @@ def load(
     dask: Dask = None,
     max_size: MaxSize = MAX_SIZE,
 ) -> None:
-    """Load documents (extracted, mapped, validated) or RDF files; a document loaded again
-    replaces its graphs."""
+    """Load documents (extracted, mapped, validated) or RDF files into a store.
+
+    A document loaded again replaces its graphs."""
     try:
         db = api.Store(store)
         with progress("loading") as step:
@@ -427,7 +446,7 @@ def query(
     param: Annotated[list[str] | None, typer.Option("--param", help="k=v; repeatable.")] = None,
     store: Annotated[Path | None, typer.Option("--store", help="The store to query.")] = None,
     endpoint: Annotated[str | None, typer.Option("--endpoint", help="A SPARQL endpoint.")] = None,
-    fmt: Format = None,
+    fmt: Annotated[str | None, _formats("table", "csv", "json", "md")] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
 ) -> None:
     """Run a named SPARQL query on the store, on files, or on a remote endpoint."""
@@ -441,7 +460,7 @@ def query(
         out.print(table)
         return
     try:
-        chosen = _choose(fmt, ("table", "csv", "json", "md"))
+        chosen = (fmt or "table").casefold()
         if name is None:
             raise errors.UsageError("give a query name (see pikg query --list)")
         values = dict(_split_param(p) for p in param or [])
@@ -563,7 +582,9 @@ def serve(
 
 # ---- comparison (issue 14): concepts, compare, stats, export -----------------------------
 
-concepts_app = typer.Typer(help="The indicator concept scheme (指标库).", no_args_is_help=True)
+concepts_app = typer.Typer(
+    cls=_Group, help="The indicator concept scheme (指标库).", no_args_is_help=True
+)
 app.add_typer(concepts_app, name="concepts")
 
 
@@ -627,7 +648,7 @@ def compare(
     department: Annotated[
         str | None, typer.Option("--department", help="A word of the department's name.")
     ] = None,
-    fmt: Format = None,
+    fmt: Annotated[str | None, _formats("table", "csv", "jsonl", "json")] = None,
     chart: Annotated[Path | None, typer.Option("--chart", help="Also draw .png/.svg.")] = None,
 ) -> None:
     """Targets by concept × region × year with peers' median, min/max, previous year, outliers."""
@@ -635,7 +656,7 @@ def compare(
     from pikg.comparing.compare import compare as run
 
     try:
-        chosen = _choose(fmt, ("table", "csv", "jsonl", "json"))
+        chosen = (fmt or "table").casefold()
         result, tidy = _tidy(paths, checked=False)
         rows = run(tidy, Filters(concept, level, region, year, department))
         _rows(rows, TABLE_COLUMNS if chosen == "table" else COMPARE_COLUMNS, chosen)
@@ -652,17 +673,19 @@ def compare(
 @app.command()
 def stats(
     paths: Paths,
-    by: Annotated[str, typer.Option("--by", help="doc, province, region or year.")] = "doc",
-    fmt: Format = None,
+    by: Annotated[
+        str, _choice("--by", ("doc", "province", "region", "year"), "What a row counts.")
+    ] = "doc",
+    fmt: Annotated[str | None, _formats("table", "csv", "jsonl", "json")] = None,
 ) -> None:
     """Quality statistics with explicit denominators, per document, region or year."""
     from pikg.comparing.stats import STATS_COLUMNS
     from pikg.comparing.stats import stats as run
 
     try:
-        chosen = _choose(fmt, ("table", "csv", "jsonl", "json"))
+        chosen = (fmt or "table").casefold()
         result, tidy = _tidy(paths, checked=True)
-        _rows(run(tidy, by), STATS_COLUMNS, chosen)
+        _rows(run(tidy, by.casefold()), STATS_COLUMNS, chosen)
     except errors.PikgError as exc:
         raise _fail(exc) from exc
     if result.failures:
@@ -673,13 +696,13 @@ def stats(
 def export(
     paths: Paths,
     to: Annotated[Path, typer.Option("--out", help="The file to write.")],
-    fmt: Format = None,
+    fmt: Annotated[str | None, _formats("csv", "parquet", "xlsx")] = None,
 ) -> None:
     """One row per indicator with document facts, concept, target, findings; and a dictionary."""
     from pikg.comparing.export import export as run
 
     try:
-        chosen = _choose(fmt, ("csv", "parquet", "xlsx"))
+        chosen = (fmt or "csv").casefold()
         result, tidy = _tidy(paths, checked=True)
         dictionary = run(tidy, to, chosen)
     except errors.PikgError as exc:

@@ -77,7 +77,9 @@ class PIK(DefinedNamespace):
     inDisclosure: URIRef  # in disclosure
     indicatorName: URIRef  # indicator name
     level1: URIRef  # first level
+    level1Written: URIRef  # first level as written
     level2: URIRef  # second level
+    level2Written: URIRef  # second level as written
     levelSource: URIRef  # level source
     lowerBound: URIRef  # lower bound
     met: URIRef  # met

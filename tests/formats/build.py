@@ -182,6 +182,10 @@ def html_gbk(spec: Spec, path: Path) -> None:
     path.write_bytes(html_page(spec, "gbk").encode("gbk", errors="xmlcharrefreplace"))
 
 
+# The width of an A4 page's text in mm, shared by a table's columns where a spec gives none.
+PAGE_MM = 170
+
+
 def pdf(spec: Spec, path: Path) -> None:
     """A PDF printed by reportlab: ruled tables, header row repeated on each page."""
     from reportlab.lib.pagesizes import A4
@@ -208,7 +212,8 @@ def pdf(spec: Spec, path: Path) -> None:
             [Paragraph(html.escape(text).replace("\n", "<br/>"), style) for text in cells]
             for cells in item["rows"]
         ]
-        widths = [w * mm for w in options["widths_mm"]] if "widths_mm" in options else None
+        columns = max(len(r) for r in item["rows"])
+        widths = [w * mm for w in options.get("widths_mm", [PAGE_MM / columns] * columns)]
         commands: list[Any] = [("GRID", (0, 0), (-1, -1), 0.5, "black")]
         commands += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in item.get("merges", [])]
         story.append(

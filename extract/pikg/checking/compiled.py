@@ -2,14 +2,17 @@
 
 Each SPARQL-based node shape of ``shapes/`` becomes one query per ``sh:sparql`` constraint:
 its targets (``sh:targetClass``, ``sh:targetNode``, ``sh:targetSubjectsOf``,
-``sh:targetObjectsOf`` and SHACL-AF ``sh:SPARQLTarget``) select the focus nodes, joined with
-the constraint's own SELECT, so a rule is written once, in the shapes, and both engines read
-it. A join over focus nodes gives what pre-binding ``$this`` gives for the queries SHACL
-allows here (``$this`` bound by the constraint's own patterns); the equivalence test runs
-both engines over every test document to hold that. Messages, severities and the
-de-duplication of solutions follow pySHACL, the reference. A shape the compiler cannot
-translate (core constraints such as ``sh:property``, pre-bound ``$shapesGraph``, ASK
-validators …) is left to pySHACL, with the reason, in ``Compiled.fallback``.
+``sh:targetObjectsOf`` and SHACL-AF ``sh:SPARQLTarget``) select the focus nodes once, as a set,
+and the constraint's own SELECT follows in a ``LATERAL`` group (pyoxigraph's SEP-0006
+extension), which evaluates it for each focus node with ``$this`` bound: SHACL's pre-binding,
+so a rule is written once, in the shapes, and both engines read it. ``FILTER NOT EXISTS``
+over plain patterns is compiled to an anti-join, which pyoxigraph evaluates once rather than
+once per solution; with it, each shape costs time linear in the store. Messages, severities
+and the de-duplication of solutions follow pySHACL, the reference; the equivalence test runs
+both engines over every test document, and over a multi-document batch as one store. A shape
+the compiler cannot translate (core constraints such as ``sh:property``, pre-bound
+``$shapesGraph``, ASK validators …) is left to pySHACL, with the reason, in
+``Compiled.fallback``.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 _Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -123,35 +127,79 @@ def _compile_shape(shapes: Graph, shape: Node) -> Iterator[CompiledShape]:
         if "this" not in variables:
             raise NotCompiled("the constraint does not select $this")
         union = " UNION ".join(f"{{ {t} }}" for t in targets)
-        body = _body(str(select))
         query = (
             f"{header}SELECT DISTINCT {' '.join('?' + v for v in variables)} WHERE {{\n"
             f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}\n"
-            + (body if body is not None else f"{{ {select} }}")
-            + "\n}"
+            f"LATERAL {{ {select} }}\n}}"
         )
         yield CompiledShape(
-            str(shape), SEVERITY_NAMES[URIRef(str(severity))], query, variables, messages
+            str(shape),
+            SEVERITY_NAMES[URIRef(str(severity))],
+            _anti_joins(query),
+            variables,
+            messages,
         )
 
 
-_MODIFIERS = re.compile(
-    r"\b(?:GROUP\s+BY|HAVING|LIMIT|OFFSET|ORDER\s+BY|VALUES)\b"
-    r"|\b(?:COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(",
-    re.IGNORECASE,
+# What the compiler reads past in a query: string literals (which may hold braces, as a regex
+# quantifier does), IRIs and comments.
+_OPAQUE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>|#[^\n]*"
+)
+_NOT_EXISTS = re.compile(r"\bFILTER\s+NOT\s+EXISTS\s*\{", re.IGNORECASE)
+# A NOT EXISTS group holding one of these is not a plain pattern; it is left as written.
+_NESTED = re.compile(
+    r"[{}]|\b(?:OPTIONAL|UNION|MINUS|EXISTS|GRAPH|SERVICE|VALUES|SELECT|BIND)\b", re.IGNORECASE
 )
 
 
-def _body(select: str) -> str | None:
-    """The WHERE group of a constraint's SELECT, to join in place after the focus nodes, so
-    the engine evaluates it for them only (a subquery would be evaluated for every node and
-    joined after); None when the SELECT has aggregates or solution modifiers, which only a
-    subquery keeps."""
-    where = re.search(r"\bWHERE\s*\{", select, re.IGNORECASE)
-    end = select.rstrip()
-    if _MODIFIERS.search(select) or where is None or not end.endswith("}"):
-        return None
-    return end[where.end() : -1]
+def _mask(query: str) -> str:
+    """The query with its literals, IRIs and comments blanked out, offsets kept."""
+    return _OPAQUE.sub(lambda m: " " * len(m.group(0)), query)
+
+
+def _closing(masked: str, start: int) -> int:
+    """The offset of the brace that closes the group open at ``start`` (just past its ``{``)."""
+    depth = 0
+    for i in range(start, len(masked)):
+        if masked[i] == "{":
+            depth += 1
+        elif masked[i] == "}":
+            if depth == 0:
+                return i
+            depth -= 1
+    raise NotCompiled("unbalanced braces")
+
+
+def _anti_joins(query: str) -> str:
+    """Each ``FILTER NOT EXISTS { P }`` over plain triple patterns (and filters) as an
+    anti-join: ``OPTIONAL { P BIND(true AS ?m) } FILTER(!BOUND(?m))`` at the end of its group.
+
+    pyoxigraph evaluates NOT EXISTS by scanning P again for every solution, which made a
+    shape's cost grow with the square of the store; the left join is evaluated once, as a
+    hash join. The two are the same: a FILTER applies to its whole group, as the left join
+    at the group's end does, and a solution of the group is kept by either exactly when no
+    solution of P is compatible with it (P has no nested groups, so its solutions bind all
+    its variables)."""
+    found = [m for m in _NOT_EXISTS.finditer(_mask(query))]
+    # From the last one back: an edit only moves text after the one it rewrites.
+    for n, match in reversed(list(enumerate(found))):
+        masked = _mask(query)
+        close = _closing(masked, match.end())
+        if _NESTED.search(masked, match.end(), close):
+            continue
+        pattern = query[match.end() : close].strip()
+        end = _closing(masked, close + 1)
+        marker = f"?__absent{n}"
+        query = (
+            query[: match.start()]
+            + query[close + 1 : end].rstrip()
+            + f"\n  OPTIONAL {{ {pattern} BIND(true AS {marker}) }} FILTER(!BOUND({marker}))\n"
+            + query[end:]
+        )
+    return query
 
 
 def _targets(shapes: Graph, shape: Node) -> tuple[list[str], dict[str, str]]:
@@ -243,41 +291,48 @@ def _subgraph(shapes: Graph, roots: Iterable[Node]) -> Graph:
 
 def run(compiled: Compiled, store: ox.Store, union: bool = False) -> Iterator[Hit]:
     """Every solution of every compiled shape over the store's default graph (with ``union``,
-    the union of all its graphs)."""
+    the union of all its graphs), streamed."""
     for shape in compiled.shapes:
         result = store.query(shape.query, use_default_graph_as_union=union)
         assert isinstance(result, ox.QuerySolutions)
+        # pySHACL's order: the other variables in projection order, then this, path, value.
+        order = [v for v in shape.variables if v not in _SPECIAL] + [
+            v for v in _SPECIAL if v in shape.variables
+        ]
         for solution in result:
-            bound = {v: solution[v] for v in shape.variables}
-            focus = bound["this"]
+            focus = solution["this"]
             assert focus is not None
+            texts = [(v, _text(t)) for v in order if (t := solution[v]) is not None]
             yield Hit(
                 shape,
                 focus.value,
-                tuple((lang, _fill(text, shape.variables, bound)) for lang, text in shape.messages),
+                tuple((lang, _fill(template, texts)) for lang, template in shape.messages),
             )
 
 
-def _fill(template: str, variables: tuple[str, ...], bound: dict[str, _Term | None]) -> str:
-    """A message with {?var} and {$var} filled in, in pySHACL's order: the other variables in
-    projection order, then this, path and value; unbound variables stay as written."""
-    order = [v for v in variables if v not in _SPECIAL] + [v for v in _SPECIAL if v in variables]
-    for var in order:
-        value = bound.get(var)
-        if value is not None:
-            text = str(_rdflib(value))
-            template = template.replace(f"{{?{var}}}", text).replace(f"{{${var}}}", text)
+def _fill(template: str, texts: list[tuple[str, str]]) -> str:
+    """A message with {?var} and {$var} filled in, in the given order (as pySHACL fills them
+    one after another); unbound variables stay as written."""
+    for var, text in texts:
+        template = template.replace(f"{{?{var}}}", text).replace(f"{{${var}}}", text)
     return template
 
 
-def _rdflib(term: _Term) -> Node:
-    """The rdflib term pySHACL sees through oxrdflib, whose str() fills its messages."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
+_STRINGS = {str(XSD.string), str(RDF.langString)}
+
+
+def _text(term: _Term) -> str:
+    """str() of the rdflib term pySHACL sees through oxrdflib, which fills its messages: the
+    IRI, the blank node's id, a string as it is, and other literals in rdflib's canonical
+    lexical form (``01`` as an integer is ``1``)."""
+    if isinstance(term, ox.NamedNode | ox.BlankNode):
+        return term.value
     if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    return Literal(str(term))
+        datatype = term.datatype.value
+        return term.value if datatype in _STRINGS else _lexical(term.value, datatype)
+    return str(term)
+
+
+@lru_cache(maxsize=65536)
+def _lexical(value: str, datatype: str) -> str:
+    return str(Literal(value, datatype=URIRef(datatype)))

@@ -100,6 +100,14 @@ def shapes_graph() -> Graph:
 
 
 @cache
+def rule_codes() -> tuple[str, ...]:
+    """The code of every rule (a shape's IRI fragment), sorted."""
+    return tuple(
+        sorted(str(s).removeprefix(SHAPES) for s in shapes_graph().subjects(RDF.type, SH.NodeShape))
+    )
+
+
+@cache
 def release_shapes() -> Graph:
     """The shape of a release's VoID + DCAT description."""
     return _shapes(RELEASE_FILES)

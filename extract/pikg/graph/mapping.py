@@ -146,9 +146,14 @@ def _row(g: _Graph, doc: URIRef, row: IndicatorRow) -> None:
     g.add(node, PROV.wasDerivedFrom, doc)
     if row.project:
         g.add(node, PIK.project, URIRef(iris.project(str(doc), row.project)))
-    for prop, level in ((PIK.level1, row.level1), (PIK.level2, row.level2)):
+    for prop, written, level in (
+        (PIK.level1, PIK.level1Written, row.level1),
+        (PIK.level2, PIK.level2Written, row.level2),
+    ):
         if level is not None and level.iri:
             g.add(node, prop, URIRef(level.iri))
+            if level.label != level.canonical:  # 数量值, 受益群众满意度指标: as the form writes it
+                g.add(node, written, Literal(level.label))
     g.add(node, PIK.levelSource, LEVEL_SOURCES[row.level_source])
     _concept(g, node, row)
     if row.scheme:

@@ -21,6 +21,7 @@ from pikg.parsing.targets import SYMBOL, locate, parse_target, split_value, unit
 from pikg.reading.decode import Source
 
 _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
+_SPACE_OR_PIPE = re.compile(r"[\s|]+")
 _LEADING_ENUM = re.compile(r"^(?:\d+[、.．)）]|[(（]\d+[)）]|[①-⑳])\s*")
 _NAME_TRIM = " :：、,，;；。-—|*"
 _LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
@@ -31,6 +32,8 @@ _HEADING_START = re.compile(
 )
 _CLOSING_COMPARISON = re.compile(rf"(?:{SYMBOL})\s*\d[^\s;；,，。]*$")
 _UNIT_IN_NAME = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
+# `1-6期培训结束后考核`: the number opens a span the text goes on with, not a target of its own.
+_RANGE_ON = re.compile(r"\s*[-—–~～至到]\s*\d")
 # Two or more options each followed by a tick box: a field of the form to tick, not a target.
 _CHOICES = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]{1,8}\s*[□☐■☑√]\s*){2,}")
 # A name longer than this, or holding a full stop, is prose, not an indicator.
@@ -56,7 +59,8 @@ class Context:
 
 def written(source: Source, start: int, end: int) -> str:
     """Text as the publisher wrote it, without line breaks, spaces or pinyin glosses."""
-    return _PINYIN.sub("", re.sub(r"[\s|]+", "", source.raw(start, end)))
+    text = _SPACE_OR_PIPE.sub("", source.raw(start, end))
+    return _PINYIN.sub("", text) if "(" in text or "（" in text else text
 
 
 def _ref(ctx: Context, cell: LevelCell | None) -> LevelRef | None:
@@ -140,6 +144,8 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
         actual_text = written(src, actual_cells[-1][1], actual_cells[-1][2]) or None
     completion = _first(ctx, by_role.get("completion", []))
     a, b = src.span(*cand.extent)
+    if cand.project is not None:
+        ctx = replace(ctx, project=written(src, cand.project.start, cand.project.end))
     return _row(
         ctx,
         cand.l1,
@@ -200,7 +206,10 @@ def as_written(source: Source, spans: list[tuple[int, int]], target: Target) -> 
         return folded
 
     value = original(target.value) if target.kind in ("range", "date", "text") else target.value
-    return replace(target, unit=original(target.unit), value=value)
+    unit = original(target.unit)
+    if unit == target.unit and value == target.value:
+        return target  # the common case: the folded text is the written one
+    return replace(target, unit=unit, value=value)
 
 
 def _flat(text: str) -> str:
@@ -229,7 +238,7 @@ def _target(text: str, name: str, year: int | None) -> Target:
             # `2024年11月底前支出进度≥90%`: by a date, a level — the level is the target
             text = after.group()
             head, head_cut = parse_target(text, name, year), len(text)
-        if head.kind in ("number", "date"):
+        if head.kind in ("number", "date") and not _RANGE_ON.match(text, head_cut):
             target, cut = head, head_cut  # `100%(历史标准)`: the target, then its basis
     _, target = values.checked(text, cut, target)  # impossible dates, 1/2, 1e3: text
     if target.kind == "number" and target.unit is None:

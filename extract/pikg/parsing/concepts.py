@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache, cached_property, lru_cache
 
@@ -188,6 +188,9 @@ class Recorded:
 class ConceptScheme:
     concepts: tuple[Recorded, ...]
     by_variant: dict[tuple[str, str], Recorded]
+    closest_found: dict[tuple[str, str], Recorded | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @cached_property
     def by_tokens(self) -> tuple[tuple[frozenset[str], str, Recorded], ...]:
@@ -198,6 +201,12 @@ class ConceptScheme:
         return self.by_variant.get((normalised, dim))
 
     def closest(self, normalised: str, dim: str) -> Recorded | None:
+        key = (normalised, dim)
+        if key not in self.closest_found:  # names repeat: each is compared with the scheme once
+            self.closest_found[key] = self._closest(normalised, dim)
+        return self.closest_found[key]
+
+    def _closest(self, normalised: str, dim: str) -> Recorded | None:
         mine = tokens(normalised)
         best, score = None, 0.0
         for theirs, their_dim, concept in self.by_tokens:
@@ -256,10 +265,12 @@ def level2_name(row: IndicatorRow) -> str:
     return row.level2.canonical or row.level2.label
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_level_label(clean: str) -> bool:
     return bool(framework_module.load().lookup(clean))
 
 
+@lru_cache(maxsize=1 << 16)
 def rule_for(normalised: str, dim: str, level2: str = "") -> Rule | None:
     return next((r for r in rules() if r.fits(normalised, dim, level2)), None)
 

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pikg import resources
 from pikg.model import DocKind, DocumentFacts, DocumentMeta, FactSource, Project
@@ -21,7 +21,7 @@ from pikg.parsing import regions
 from pikg.parsing.fields import Field, read_fields
 from pikg.parsing.script import simplified
 from pikg.parsing.targets import normalise_amount
-from pikg.reading.decode import Source
+from pikg.reading.decode import Source, normalise
 
 # The title zone: the lines a reader takes the document's title and kind from.
 TITLE_LINES = 15
@@ -136,12 +136,16 @@ def _prevailing_org(text: str) -> str | None:
 _REPORT_AFTER_UNIT = re.compile(r"\s*20\d{2}\s*年度?\s*(?:部门|单位)?(?:预算|决算)")
 
 
-def _place_orgs(text: str) -> list[tuple[str, int]]:
+_ORG_TAIL = re.compile(rf"[{_HAN}()]{{1,20}}")
+
+
+@lru_cache(maxsize=8)  # the department candidates read them twice
+def _place_orgs(text: str) -> tuple[tuple[str, int], ...]:
     """(unit, end offset) for every unit whose name starts with a place the gazetteer knows,
     the shortest body the place starts (南和区农业农村局, not …局贯彻执行…)."""
     out = []
     for m in regions.mentions(text):
-        tail = re.match(rf"[{_HAN}()]{{1,20}}", text[m.end :])
+        tail = _ORG_TAIL.match(text, m.end)  # not text[m.end:]: a copy of the rest per place
         if not tail:
             continue
         for i in range(2, len(tail.group()) + 1):
@@ -149,7 +153,7 @@ def _place_orgs(text: str) -> list[tuple[str, int]]:
             if org and org == m.written + tail.group()[:i]:
                 out.append((org, m.end + i))
                 break
-    return out
+    return tuple(out)
 
 
 def _reporting_units(text: str) -> list[str]:
@@ -203,6 +207,35 @@ def _department_candidates(
     return out
 
 
+# Between the items of a breadcrumb or a footer: 首页 > 某某局 > 部门预算.
+_CHROME_SEPARATOR = re.compile(r"\s*(?:[>›»→|]|\s)\s*")
+
+
+def _chrome(source: Source) -> str:
+    """The page chrome, folded as the body is, one line a chrome block."""
+    return simplified(normalise("\n".join(source.chrome))[0]) if source.chrome else ""
+
+
+def _chrome_departments(chrome: str, fields: tuple[Field, ...]) -> list[_Candidate]:
+    """Units the chrome names: its unit fields; the items of a breadcrumb or title that are
+    a unit, or start with one (某某局2025年部门预算), the deepest first (a breadcrumb runs from
+    the site's owner down to the department); the publisher (来源, ContentSource); and last
+    the site's host (主办)."""
+    items: list[str] = []
+    for line in chrome.split("\n"):
+        parts = [p for p in _CHROME_SEPARATOR.split(line) if p]
+        units = []
+        for i, part in enumerate(parts):
+            org = as_department(part)
+            if org is not None and org == re.sub(r"\s", "", part):
+                units.append(org)
+            elif unit := _title_unit(part, "".join(parts[i + 1 : i + 2])):
+                units.append(unit)
+        items += reversed(units)
+    names = [*_orgs(fields, "unit"), *items, *_orgs(fields, "publisher"), *_orgs(fields, "host")]
+    return [_Candidate(name, "stated") for name in names]
+
+
 def _placed(name: str, text: str) -> list[tuple[str, str]] | None:
     return regions.resolve(_PARTY.sub("", name), text)
 
@@ -216,23 +249,31 @@ def _with_place(department: str, region: list[str]) -> str:
     return place + department
 
 
-_KIND_WORDS = re.compile(r"批复|(?<!预)决算|自评|整体|绩效目标|目标表|申报表|绩效公开|预算")
+# The kinds of report and the words that name each: one table, read in two orders. In a
+# title line the most specific kind wins (部门预算项目绩效目标表 is a target table); in the
+# title zone a budget wins over the target tables its table of contents may list, so there
+# its words are a budget's own headings and a target table's are looser.
+_KINDS: dict[DocKind, tuple[str, str]] = {  # kind: (in a title line, in the title zone)
+    "approval": ("批复", "批复"),
+    "final-accounts": (r"(?<!预)决算", r"(?<!预)决算"),
+    "self-evaluation": ("自评", "自评"),
+    "department-overall": ("整体支出绩效|整体绩效目标|部门整体",) * 2,
+    "target-table": (
+        r"项目(?:支出)?绩效目标|绩效目标表|目标申报表|绩效目标申报|绩效公开",
+        "绩效目标表|目标申报表|绩效目标申报|绩效目标|绩效公开|绩效指标",
+    ),
+    "budget": ("预算", r"部门预算(?!编码)|单位预算|预算公开|预算编制说明|预算信息公开|预算报告"),
+}
+_TITLE_ORDER: tuple[DocKind, ...] = tuple(_KINDS)
+_ZONE_ORDER: tuple[DocKind, ...] = (
+    "approval", "final-accounts", "self-evaluation", "budget", "department-overall", "target-table"
+)  # fmt: skip
+# A self-evaluation's columns: after a zone naming no report before it, they tell the kind.
+_SELF_EVALUATION_COLUMNS = re.compile(r"完成值|实际值")
 
 
-def _kind_in(title: str) -> DocKind | None:
-    if "批复" in title:
-        return "approval"
-    if re.search(r"(?<!预)决算", title):
-        return "final-accounts"
-    if "自评" in title:
-        return "self-evaluation"
-    if re.search(r"整体支出绩效|整体绩效目标|部门整体", title):
-        return "department-overall"
-    if re.search(r"项目(?:支出)?绩效目标|绩效目标表|目标申报表|绩效目标申报|绩效公开", title):
-        return "target-table"
-    if "预算" in title:
-        return "budget"
-    return None
+def _kind_named(text: str, order: tuple[DocKind, ...], zone: bool = False) -> DocKind | None:
+    return next((k for k in order if re.search(_KINDS[k][zone], text)), None)
 
 
 def kind_of(text: str, title: str) -> DocKind | None:
@@ -242,23 +283,16 @@ def kind_of(text: str, title: str) -> DocKind | None:
     a self-evaluation."""
     zone = _uncited(title)
     lines = [ln for ln in zone.split("\n") if len(ln) <= TITLE_MAX_CHARS and "|" not in ln]
-    first = next((ln for ln in lines if _KIND_WORDS.search(ln)), None)
-    if first and (kind := _kind_in(first)):
+    for line in lines:
+        if kind := _kind_named(line, _TITLE_ORDER):
+            return kind
+    before, after = _ZONE_ORDER[:4], _ZONE_ORDER[4:]
+    if kind := _kind_named(zone, before, zone=True):
         return kind
-    if "批复" in zone:
-        return "approval"
-    if re.search(r"(?<!预)决算", zone):
-        return "final-accounts"
-    if "自评" in zone:
+    if _SELF_EVALUATION_COLUMNS.search(text) and "目标值" in text:
         return "self-evaluation"
-    if re.search(r"部门预算(?!编码)|单位预算|预算公开|预算编制说明|预算信息公开|预算报告", zone):
-        return "budget"
-    if re.search(r"完成值|实际值", text) and "目标值" in text:
-        return "self-evaluation"
-    if re.search(r"整体支出绩效|整体绩效目标|部门整体", zone):
-        return "department-overall"
-    if re.search(r"绩效目标表|目标申报表|绩效目标申报|绩效目标|绩效公开|绩效指标", zone):
-        return "target-table"
+    if kind := _kind_named(zone, after, zone=True):
+        return kind
     # A passage of a budget (预算拨款, 收入预算) with no title; a bare indicator table could
     # belong to any kind of report.
     return "budget" if "预算" in text else None
@@ -317,6 +351,23 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
     facts.year, facts.year_source = year_of(text, title, facts.published)
 
     candidates = _department_candidates(text, fields, kind)
+    chrome = _chrome(source)
+    if chrome:
+        # The page around the body (breadcrumb, footer, <meta>) ranks below what the body
+        # itself states, above the names the body merely uses most.
+        chrome_fields = read_fields(chrome)
+        stated = [c for c in candidates if c.source == "stated"]
+        candidates = [
+            *stated,
+            *_chrome_departments(chrome, chrome_fields),
+            *candidates[len(stated) :],
+        ]
+        if facts.year is None or facts.year_source == "inferred":
+            published = facts.published or _published(chrome_fields, chrome)
+            year, year_source = year_of(chrome, _title_zone(chrome, chrome_fields), published)
+            if year is not None and year_source != "inferred":
+                facts.year, facts.year_source = year, year_source
+        facts.published = facts.published or _published(chrome_fields, chrome)
     if candidates:
         first = candidates[0]
         facts.department, facts.department_source = first.name, first.source

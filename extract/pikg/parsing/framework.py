@@ -70,10 +70,13 @@ class Framework:
         text = _ALTERNATIVE.sub("", text)
         if len(text) > MAX_LEVEL_CELL or not text.endswith("指标"):
             return ()
-        for stem in self.stems:
-            if _subsequence(stem, text):
-                return self.by_label[stem]
-        return ()
+        found = [stem for stem in self.stems if _subsequence(stem, text)]
+        if not found:
+            return ()
+        # The longest stem; among equals the one named first (社会、经济、生态效益指标 is a
+        # 社会效益), so the reading never depends on set order.
+        longest = [stem for stem in found if len(stem) == len(found[0])]
+        return self.by_label[min(longest, key=lambda stem: (text.find(stem[0]), stem))]
 
     @cached_property
     def stems(self) -> tuple[str, ...]:
@@ -84,7 +87,8 @@ class Framework:
             if len(label) >= 2 and not label.endswith(_LEVEL_SUFFIXES)
         }
         found.discard("绩效目标")  # a 二级 of 决策, and the word of every form's heading
-        return tuple(sorted(found, key=len, reverse=True))
+        # Ties by the label itself: a set's order changes from one process to the next.
+        return tuple(sorted(found, key=lambda label: (-len(label), label)))
 
     def resolve(
         self,

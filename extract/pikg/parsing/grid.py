@@ -11,7 +11,8 @@ of another kind — go back to the text segmenter (``layouts.read_table``) as th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from pikg.parsing import framework as framework_module
 from pikg.parsing.layouts import FOREIGN_HEADER, Candidate, Emit, LevelCell
@@ -81,11 +82,19 @@ def _rows(source: Source) -> list[GridRow]:
 
 
 def _cell(text: str, start: int, end: int) -> Cell:
-    """A slot's token; a long text ending in a header word (a note glued to the table's first
-    header cell when the text was copied) is that header cell."""
-    cell = classify(text, start, end, -1)
+    """A slot's token at its offsets."""
+    cell = _token(text)
+    return replace(cell, start=start + cell.start, end=start + cell.end)
+
+
+@lru_cache(maxsize=65536)
+def _token(text: str) -> Cell:
+    """A slot's token, offsets from the slot's start; a long text ending in a header word (a
+    note glued to the table's first header cell when the text was copied) is that header
+    cell. Forms repeat their cells (levels, units, 100%), so each distinct text is read once."""
+    cell = classify(text, 0, len(text), -1)
     if cell.kind == "text" and len(text) > GLUED_CELL:
-        last = glued_cells(text, start, -1, False)[-1]
+        last = glued_cells(text, 0, -1, False)[-1]
         if last.kind == "header":
             return last
     return cell
@@ -158,7 +167,7 @@ def grid_of(source: Source) -> Grid:
                 model = _model(header, width)
                 grid.headers.add((row.table, row.row))
                 foreign = False
-            elif model is not None and _foreign_header(row):
+            elif _foreign_header(row):
                 model, foreign = None, True  # another table (a list of schools, of funds) begins
             if foreign:
                 grid.foreign.add((row.table, row.row))
@@ -258,8 +267,15 @@ def _data_row(
     return True
 
 
+@lru_cache(maxsize=256)
 def _name_column(model: Model) -> int:
     return next((c for c, col in enumerate(model) if col is not None and col.role == "name"), 0)
+
+
+@lru_cache(maxsize=256)
+def _span(model: Model, group: int) -> int:
+    """How many columns the header cell starting at ``group`` names."""
+    return sum(1 for column in model if column is not None and column.group == group)
 
 
 def _roles(row: GridRow, model: Model, shift: int) -> list[tuple[str, str | None, Cell]]:
@@ -272,12 +288,7 @@ def _roles(row: GridRow, model: Model, shift: int) -> list[tuple[str, str | None
             roles.append(("extra", None, cell))
             continue
         role = column.role
-        shared = any(
-            other is not None and other.group == column.group and other.role == role
-            for c, other in enumerate(model)
-            if not first <= c <= last
-        )
-        if shared and cell.kind in ("op", "unit"):
+        if _span(model, column.group) > last - first + 1 and cell.kind in ("op", "unit"):
             role = cell.kind  # 指标值 over an operator, a number and a unit column
         roles.append((role, column.period, cell))
     return roles

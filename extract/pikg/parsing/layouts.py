@@ -16,14 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from pikg.parsing import framework as framework_module
 from pikg.parsing import lexicon as lexicon_module
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
 from pikg.parsing.targets import POST_WORD, PRE_WORD, SYMBOL, locate
-from pikg.parsing.tokens import Cell, Line, cells_of_line, classify, is_target
+from pikg.parsing.tokens import Cell, Line, cell_kinds, cells_of_line, classify, is_target
 
 # Which cell kinds each column takes.
 ACCEPTS: dict[str, frozenset[str]] = {
@@ -41,6 +41,8 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "explain": frozenset({"text", "target", "op", "unit", "score"}),
 }
 DEFAULT_COLUMNS = (("name", None), ("value", None))
+# Header roles that are a form's labels unless other headers stand beside them.
+FORM_LABELS = frozenset({"project", "amount"})
 EVALUATION = framework_module.SCHEME_EVALUATION
 # A row line of this many text cells with no target and no level is another table's header.
 FOREIGN_HEADER = 4
@@ -48,6 +50,8 @@ _UNIT_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,4}(?:/[\u4e00-\u9fffA-Za-z]{1,
 _PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-—－]+\d{1,3}[-—－]+")
 # A qualitative target written after a name in prose is at most this long (`得到有效保障`).
 QUALITATIVE_TARGET = 12
+# A heading's level name is this long at least (产出指标, 产出目标): not a bare 产出 in prose.
+MIN_HEADING_LABEL = 4
 # A line with more cells than this many times the columns is a stream of cells, not a row.
 STREAM_FACTOR = 2
 # A place that receives funds and has its own value column: a township, a street office, a
@@ -75,6 +79,7 @@ class Candidate:
     line: int = -1
     group: int = 0
     next_column: int = 0  # the first data column not yet filled or passed over
+    project: Cell | None = None  # its project, where a column of the table names it
 
     def roles(self) -> list[str]:
         return [role for role, _, _ in self.cells]
@@ -109,9 +114,8 @@ class TableReader:
     header_line: bool = False  # the previous line was a header
     row_line: bool = False  # the line being read holds one row (not a stream of cells)
     after_page: bool = False  # the previous line was a page mark
-    page_title: Candidate | None = (
-        None  # a lone line after a page mark: a title, if a header follows
-    )
+    project: Cell | None = None  # the project column's cell carried down
+    page_title: Candidate | None = None  # a line after a page mark: a title if a header follows
     line_candidates: list[Candidate] = field(default_factory=list)
 
     # ---- lines --------------------------------------------------------------------------
@@ -228,9 +232,16 @@ class TableReader:
                 self._level(replace(cell, levels=fits))
             elif cell.kind != "empty":
                 self.ledger.skip("narrative", cell.start, cell.end)
+        for cell, role in zip(row, roles, strict=True):
+            if role == "project" and cell.kind == "text":
+                self.project = cell  # several projects in one table: carried down like levels
         cand = Candidate(self.l1, self.l2, line=named[0].line)
+        if "project" in roles:
+            cand.project = self.project
         for cell, (role, period) in zip(row, self.columns, strict=True):
-            if role not in ("l1", "l2") and cell.kind != "empty":
+            if role in ("project", "amount") and cell.kind != "empty":
+                self.ledger.skip("narrative", cell.start, cell.end)
+            elif role not in ("l1", "l2") and cell.kind != "empty":
                 cand.cells.append((role, period, cell))
         self.pending = cand
         self.flush()
@@ -239,10 +250,13 @@ class TableReader:
     def _header_line(self, cells: list[Cell]) -> bool:
         heads = [c for c in cells if c.kind == "header"]
         others = [c for c in cells if c.kind not in ("header", "boilerplate")]
-        if not heads:
+        if not heads or all(c.role in FORM_LABELS for c in heads):
             return False
         if others and not (len(heads) >= 2 and len(others) == 1 and others[0] is cells[0]):
             return False
+        if self.header_open and not self.header_line:
+            # a header word met inside a line before (实际完成情况：…) opened no header
+            self.header_open, self.columns = False, self.saved
         for cell in cells:
             if cell.kind == "header":
                 self._header_cell(cell)
@@ -256,6 +270,9 @@ class TableReader:
 
     def feed(self, cell: Cell) -> None:
         kind = cell.kind
+        if kind == "header" and cell.role in FORM_LABELS and not self.header_open:
+            self.ledger.skip("boilerplate", cell.start, cell.end)  # 项目名称 | X: the form's label
+            return
         if kind == "header":
             self._header_cell(cell)
             return
@@ -294,10 +311,24 @@ class TableReader:
         if not self.in_table:
             self.ledger.skip("narrative", cell.start, cell.end)
             return
+        if self.pending is None and self._explained(cell):
+            return
         if self.pending is None:
             self._start(cell)
             return
         self._place(cell)
+
+    def _explained(self, cell: Cell) -> bool:
+        """A piece glued to the explanation that closed the last row (`…满意率应该在` +
+        `95%以上`, one cell cut in two): the explanation's, not a row of its own."""
+        last = self.line_candidates[-1] if self.line_candidates else None
+        if last is None or not last.cells or last.cells[-1][0] not in ("explain", "reason"):
+            return False
+        before = last.cells[-1][2]
+        if before.line != cell.line or before.end != cell.start:
+            return False
+        last.cells.append((last.cells[-1][0], None, cell))
+        return True
 
     def _start(self, cell: Cell) -> None:
         unnamed = cell.kind in ("target", "op") or (
@@ -371,6 +402,17 @@ class TableReader:
         on_line = (
             self.l1 is not None and self.l1.cell is not None and self.l1.cell.line == cell.line
         )
+        if (
+            self.after_level
+            and self.l2 is not None
+            and self.l2.cell is not None
+            and self.l2.cell.line == cell.line
+            and not fw.lookup(cell.text)
+        ):
+            # `满意度指标 | 满意度指标 | 机关干部满意度指标`: right after both levels on its line,
+            # a cell that only resembles a level name is the row's name.
+            self.feed(Cell(cell.start, cell.end, cell.text, "text", cell.line))
+            return
         level = fw.resolve(cell.levels, self.scheme, self.l1.level if self.l1 else None, on_line)
         if (
             EVALUATION in level.schemes
@@ -417,6 +459,7 @@ class TableReader:
         self.in_table = True
         if self.columns != self.saved:  # not the same header repeated after a page break
             self.l1 = self.l2 = None
+            self.project = None
         self.level_names = False
 
     def _data_columns(self) -> list[tuple[str, str | None]]:
@@ -499,7 +542,7 @@ def _unusual_order(roles: list[str]) -> bool:
     name = roles.index("name")
     levels = [i for i, role in enumerate(roles) if role in ("l1", "l2")]
     value = roles.index("value") if "value" in roles else len(roles)
-    return any(i > name for i in levels) or value < name
+    return any(i > name for i in levels) or value < name or "project" in roles
 
 
 def _row_cells(cells: list[Cell], text: str) -> list[Cell]:
@@ -536,8 +579,8 @@ def read_table(lines: list[Line], scheme: str, ledger: Ledger, emit: Emit) -> No
 
 def has_table(lines: list[Line]) -> bool:
     """A block is a table when a line holds a header cell or a row of level cells."""
-    for i, line in enumerate(lines):
-        cells = cells_of_line(line, i)
+    for line in lines:
+        cells = cell_kinds(line.text)
         if any(c.kind == "header" and c.role in ("l1", "l2", "name", "value") for c in cells):
             return True
         if ("|" in line.text or "\t" in line.text) and any(c.kind == "level" for c in cells):
@@ -600,13 +643,17 @@ def read_prose(
     items: list[ProseItem] = []
     fw = framework_module.load()
     current_l1: Level | None = None
+    seconds = False  # the items so far were labelled by their 二级 alone
     heading: list[tuple[int, int, Level]] = []  # levels of a heading line, for the items below
     for m in re.finditer(r"[^;；。]+", joined):
         pieces = _comma_pieces(joined, m.start(), m.end())
         for a, b in pieces:
-            item = _item(joined, a, b, fw, scheme, current_l1)
+            item = _item(joined, a, b, fw, scheme, current_l1, seconds)
             if item is None:
                 continue
+            if item.levels:
+                # a run of 二级 labels (数量指标：…；质量指标：…): 满意度指标 there is one too
+                seconds = all(lv.depth == 2 for _, _, lv in item.levels)
             if item.levels and item.name is None and item.target is None:
                 heading = item.levels  # `（一）数量指标`: a heading over the items that follow
                 for x, y, _ in item.levels:
@@ -643,6 +690,12 @@ def _heads_group(joined: str, item: ProseItem) -> bool:
     return bool(re.match(r"\s*[】\]]", joined[y:]) or re.search(r"条\s*$", joined[:x]))
 
 
+# A comparison somewhere in a sentence: `≥2`, `不少于2`, `90%以上`, `12月底前`.
+_COMPARES = re.compile(
+    rf"(?:{SYMBOL}|{PRE_WORD})\s*\d|\d\s*[^\d\s,，;；。]{{0,4}}?(?:{POST_WORD})|\d\s*[日号月]底?前"
+)
+
+
 def _bare_item_reads(
     joined: str, item: ProseItem, pieces: int, levels_only: bool, segment: tuple[int, int]
 ) -> bool:
@@ -654,16 +707,16 @@ def _bare_item_reads(
     if len(name) > 40 or re.search(r"[,，。:：]", name):
         return False
     target = joined[item.target[0] : item.target[1]]
-    if re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", target) or re.search(rf"(?:{POST_WORD})$", target):
+    if re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", target) or re.search(
+        rf"(?:{POST_WORD})$|\d\s*[日号月]底?前$", target
+    ):
         return True
     # No comparison: a row only in a list of targets — `;`-separated, or commas in a
     # sentence that says it lists targets (绩效目标：…) or compares somewhere.
     if re.search(r"[;；]", joined[item.end : item.end + 1]):
         return True
     sentence = joined[segment[0] : segment[1]]
-    return pieces > 1 and bool(
-        _ITEM_LABEL.match(sentence) or re.search(rf"(?:{SYMBOL}|{PRE_WORD})\s*\d", sentence)
-    )
+    return pieces > 1 and bool(_ITEM_LABEL.match(sentence) or _COMPARES.search(sentence))
 
 
 def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -683,7 +736,13 @@ def _strip_prefixes(text: str) -> str:
 
 
 def _item(
-    joined: str, a: int, b: int, fw: framework_module.Framework, scheme: str, l1: Level | None
+    joined: str,
+    a: int,
+    b: int,
+    fw: framework_module.Framework,
+    scheme: str,
+    l1: Level | None,
+    seconds: bool = False,
 ) -> ProseItem | None:
     pos = a
     label = _ITEM_LABEL.match(joined, pos, b)
@@ -706,7 +765,11 @@ def _item(
             break
         candidates = fw.lookup(m.group("label"))
         # `设1条满意度指标`: counted indicators are listed by their 二级
-        on_line = any(lv.depth == 1 for _, _, lv in levels) or m.group("count") is not None
+        on_line = (
+            any(lv.depth == 1 for _, _, lv in levels)
+            or m.group("count") is not None
+            or (seconds and not levels)
+        )
         level = fw.resolve(candidates, scheme, l1, on_line)
         if EVALUATION in level.schemes and (l1 is None or level.broader != l1.key):
             break  # 绩效目标： as a label, not the 二级 of 决策
@@ -778,7 +841,7 @@ def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> lis
                 if level.depth == 2:
                     l2 = LevelCell(cell, level)
                     parent = fw.parent(level)
-                    l1 = LevelCell(None, parent) if parent else None
+                    l1 = _heading_level(text, line.start, m.start(), parent, i, fw)
                 else:
                     l1 = LevelCell(cell, level)
             cand = Candidate(l1, l2, line=i)
@@ -791,9 +854,25 @@ def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> lis
     return found
 
 
+def _heading_level(
+    text: str, start: int, end: int, level: Level | None, line: int, fw: framework_module.Framework
+) -> LevelCell | None:
+    """The 一级 over a self-evaluation sentence: the heading that last named it before the
+    sentence (`1.产出目标完成情况 (1)时效目标:…`), as written; else the level alone."""
+    if level is None:
+        return None
+    labels = [lb for lb in fw.labels_of(level) if len(lb) >= MIN_HEADING_LABEL]
+    found = max(((text.rfind(lb, start, end), lb) for lb in labels), default=(-1, ""))
+    if found[0] < 0:
+        return LevelCell(None, level)
+    at, label = found
+    return LevelCell(Cell(at, at + len(label), label, "level", line, (level,)), level)
+
+
 _TRAILING_NUMBER = re.compile(r"(?<=[^\d.,])\d+(?:\.\d+)?\s*(?:[%‰]|[\u4e00-\u9fff/·]{1,6})?$")
 
 
+@lru_cache(maxsize=1 << 16)  # list items recur across projects
 def _split_at_target(text: str) -> int | None:
     """Where the target starts in `name target`: `locate`, or a number and a unit-like word
     closing the text (`学前教育资助标准1000元/生·年`)."""

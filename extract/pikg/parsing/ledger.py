@@ -7,6 +7,7 @@ silently, and asserts that no span is claimed twice.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
@@ -27,9 +28,25 @@ class Entry:
 @dataclass
 class Ledger:
     entries: list[Entry] = field(default_factory=list)
+    # The rows' spans in order, so that a new row is checked against its neighbours only
+    # (a table of thousands of rows is one block).
+    _row_starts: list[int] = field(default_factory=list, repr=False)
+    _row_ends: list[int] = field(default_factory=list, repr=False)
 
     def row(self, start: int, end: int) -> None:
+        i = bisect.bisect_right(self._row_starts, start)
+        self._row_starts.insert(i, start)
+        self._row_ends.insert(i, end)
         self.entries.append(Entry(start, end, "row"))
+
+    def claim_row(self, start: int, end: int) -> bool:
+        """Enter a row unless its text is already another row's (a cell read twice)."""
+        # Rows never overlap, so the last one starting before ``end`` ends latest of those.
+        i = bisect.bisect_left(self._row_starts, end)
+        if i and self._row_ends[i - 1] > start:
+            return False
+        self.row(start, end)
+        return True
 
     def skip(self, reason: SkipReason, start: int, end: int) -> None:
         self.entries.append(Entry(start, end, "skip", reason))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from pikg import resources
 
@@ -36,12 +36,16 @@ class Lexicon:
     footers: tuple[str, ...]
     explain_starts: tuple[str, ...]
 
+    @cached_property
+    def periods_longest_first(self) -> tuple[str, ...]:
+        return tuple(sorted(self.periods, key=len, reverse=True))
+
     def header_role(self, cell: str) -> tuple[str, str | None] | None:
         """(role, period) of a header cell — `全年(程) 指标值` is a value column of 全年 — or None."""
         text = squeeze(cell)
         if text in self.headers:
             return self.headers[text], None
-        for word in sorted(self.periods, key=len, reverse=True):
+        for word in self.periods_longest_first:
             if text.startswith(word) and len(text) > len(word):
                 rest = text[len(word) :]
                 role = self.headers.get(rest) or self.headers.get(_BRACKETS.sub("", rest))

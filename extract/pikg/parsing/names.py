@@ -45,6 +45,7 @@ def _is_unit(text: str) -> bool:
     return known or single_measure_word or all(ch in _UNIT_CHARS for ch in text)
 
 
+@lru_cache(maxsize=1 << 16)  # names and units repeat across rows
 def simplified(text: str) -> str:
     """NFKC, pinyin glosses dropped, Traditional characters folded to Simplified (OpenCC)."""
     return script.simplified(_PINYIN.sub("", unicodedata.normalize("NFKC", text)))

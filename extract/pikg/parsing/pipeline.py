@@ -47,6 +47,7 @@ _TARGET_LIKE = re.compile(rf"(?:{SYMBOL})\s*\d")
 _COMPARISON = re.compile(SYMBOL)
 # What may follow the last cell of a table at the end of a text: white space, pipes.
 _TRAILING = " \t\n|"
+_ONLY_TRAILING = re.compile(f"[{re.escape(_TRAILING)}]*")
 _PAGE_LINE = re.compile(r"^\s*[-—－]*\s*(?:第\s*\d+\s*页.*|\d{1,3})\s*[-—－]*\s*$")
 
 
@@ -114,7 +115,7 @@ def _read_block(
                 ledger.unparsed(start, end)  # a target pikg could not attach to a name
             elif row is None:
                 ledger.skip("narrative", start, end)  # words of the form or prose, no target
-            elif _claim_row(ledger, start, end):
+            elif ledger.claim_row(start, end):
                 rows.append(row)
     else:
         spans = []
@@ -127,7 +128,7 @@ def _read_block(
             row = from_prose(ctx, item)
             if row is not None and _cut_off(source.text, row, item.end):
                 ledger.unparsed(item.start, item.end)
-            elif row is not None and _claim_row(ledger, item.start, item.end):
+            elif row is not None and ledger.claim_row(item.start, item.end):
                 rows.append(row)
             elif item.levels:
                 ledger.unparsed(item.start, item.end)
@@ -136,12 +137,13 @@ def _read_block(
         start, end = cand.extent
         if _key(row.name) in names:
             ledger.skip("restated", start, end)  # the prose restates a table row
-        elif _claim_row(ledger, start, end):
+        elif ledger.claim_row(start, end):
             rows.append(row)
     rows.sort(key=lambda r: r.start)
     first, last = lines[0].start, lines[-1].end
     unparsed: list[Unparsed] = []
     skipped: list[Skip] = []
+    entered = {e.start for e in ledger.entries}  # what a segmenter claimed, not a gap
     for entry in ledger.close(source.text, first, last):
         if entry.fate == "row":
             continue
@@ -149,7 +151,7 @@ def _read_block(
         if entry.fate == "skip" and entry.reason is not None:
             skipped.append(Skip(entry.reason, a, b))
         elif entry.fate == "unparsed" and (
-            entry.start not in {e.start for e in ledger.entries}
+            entry.start not in entered
             and (whole or not _TARGET_LIKE.search(source.text[entry.start : entry.end]))
         ):
             skipped.append(Skip("narrative", a, b))
@@ -187,12 +189,19 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
             and any(ln.text.strip() for ln in block.lines)
         ):
             empty.append(_empty_section(source, block, block.project.name))
+    for row in rows:
+        if row.project is not None:
+            projects.add(Project(name=row.project))  # a table's project column names them too
     # After the blocks, whose names the rows carry: a form's 项目名称 only adds its funds to
     # the project of the same name — or completes a name the form wrapped over two lines.
+    # Rows by project, so that each form name looks up its own beginnings rather than every
+    # row (forms and rows both grow with the document).
+    by_project: dict[str, list[IndicatorRow]] = {}
+    for row in rows:
+        if row.project:
+            by_project.setdefault(row.project, []).append(row)
     for from_form in form_projects(source):
-        for row in rows:
-            if row.project and from_form.name.startswith(row.project):
-                row.project = from_form.name
+        _rename_prefixes(by_project, from_form.name)
         for held in projects.items.values():
             if from_form.name.startswith(held.name):
                 held.name = from_form.name
@@ -210,6 +219,7 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
                 where.cells,
                 where.table,
             )
+    with_rows = {_key(r.project) for r in rows if r.project}
     result = Extraction(
         doc=source.path,
         facts=facts,
@@ -222,7 +232,7 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         empty_sections=[
             replace(e, project=_named(e.project, projects))
             for e in empty
-            if not _has_rows(e.project, rows)
+            if not _has_rows(e.project, with_rows)
         ],
         line_starts=line_starts(source.original),
     )
@@ -243,17 +253,19 @@ def _named(project: str | None, projects: _Projects) -> str | None:
     return next(held, project)
 
 
-def _has_rows(project: str | None, rows: list[IndicatorRow]) -> bool:
-    """Whether a project (or one whose name holds or is held in its name) has a row: a
-    section left empty is then the tail of its table (a signature, an attachment note)."""
+def _has_rows(project: str | None, with_rows: set[str]) -> bool:
+    """Whether a project (or one whose name holds or is held in its name) is among the keys
+    of the projects with rows: a section left empty is then the tail of its table (a
+    signature, an attachment note)."""
     key = _key(project or "")
-    return any(key in _key(r.project) or _key(r.project) in key for r in rows if r.project)
+    return any(key in k or k in key for k in with_rows)
 
 
 def _cut_off(text: str, row: IndicatorRow, end: int) -> bool:
     """A name with no target where the text ends: an excerpt cut off inside its row (web
     archives store the first kilobytes of a page), not an indicator without a target."""
-    return row.target.kind == "empty" and not text[end:].strip(_TRAILING)
+    # Matched in place: a copy of the rest of the text per row would grow with its square.
+    return row.target.kind == "empty" and _ONLY_TRAILING.fullmatch(text, end) is not None
 
 
 def _outside(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -269,12 +281,13 @@ def _outside(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[i
     return pieces
 
 
-def _claim_row(ledger: Ledger, start: int, end: int) -> bool:
-    """Enter a row unless its text is already another row's (a cell read twice)."""
-    if any(e.fate == "row" and e.start < end and start < e.end for e in ledger.entries):
-        return False
-    ledger.row(start, end)
-    return True
+def _rename_prefixes(by_project: dict[str, list[IndicatorRow]], name: str) -> None:
+    """Rows whose project ``name`` starts with now carry ``name``."""
+    for i in range(1, len(name)):
+        if moved := by_project.pop(name[:i], None):
+            for row in moved:
+                row.project = name
+            by_project.setdefault(name, []).extend(moved)
 
 
 def _blank_out(line: Line, claimed: list[Candidate]) -> Line:

@@ -117,21 +117,26 @@ class Mention:
     codes: tuple[str, ...]
 
 
-def mentions(text: str, stems: bool = False) -> list[Mention]:
+@lru_cache(maxsize=64)  # a document's facts scan its whole text several times
+def mentions(text: str, stems: bool = False) -> tuple[Mention, ...]:
     """Every province, prefecture or county named in ``text`` (full names; with ``stems`` also
     韶关 for 韶关市), the longest where names overlap."""
     g = gazetteer()
-    first = _first_chars(stems)
+    prefixes = _prefixes(stems)
     found: list[Mention] = []
     i = 0
     n = len(text)
     while i < n:
-        if text[i] not in first:
+        if text[i] not in prefixes:
             i += 1
             continue
         best: Mention | None = None
-        for length in range(min(_LONGEST_NAME, n - i), 1, -1):
+        # Grow the word while it still begins a name, so each offset costs a few look-ups.
+        length = 2
+        while length <= min(_LONGEST_NAME, n - i):
             word = text[i : i + length]
+            if word not in prefixes:
+                break
             if codes := g.by_name.get(word):
                 best = Mention(i, i + length, word, codes)
             elif stems and (codes := g.by_stem.get(word)):
@@ -140,20 +145,21 @@ def mentions(text: str, stems: bool = False) -> list[Mention]:
                 end = i + length
                 suffix = next((s for s in SUFFIXES if text.startswith(s, end)), "")
                 best = Mention(i, end + len(suffix), text[i : end + len(suffix)], codes)
-            if best:
-                break
+            length += 1
         if best is None:
             i += 1
             continue
         found.append(best)
         i = best.end
-    return found
+    return tuple(found)
 
 
 @cache
-def _first_chars(stems: bool) -> frozenset[str]:
+def _prefixes(stems: bool) -> frozenset[str]:
+    """Every beginning of a name (and, with ``stems``, of a stem), its first character on."""
     g = gazetteer()
-    return frozenset(k[0] for k in (*g.by_name, *(g.by_stem if stems else ())))
+    names = (*g.by_name, *(g.by_stem if stems else ()))
+    return frozenset(k[:j] for k in names for j in range(1, min(len(k), _LONGEST_NAME) + 1))
 
 
 def _township_after(text: str, county: str) -> tuple[str, str] | None:

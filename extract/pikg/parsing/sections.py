@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -11,7 +12,7 @@ from pikg.parsing.targets import NUMBER, locate, normalise_amount
 from pikg.parsing.tokens import Line
 from pikg.reading.decode import Source
 
-_PART_START = re.compile(r"绩效目标|绩效指标|绩效自评|一级指标.*二级指标")
+_PART_START = re.compile(r"绩效目标|绩效指标|绩效自评|绩效情况|一级指标.*二级指标")
 _HINT = re.compile(r"(?:年度|项目)?绩效(?:指标|目标)\s*[:：]?")
 _TOP_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]+部分)"
@@ -126,7 +127,7 @@ def blocks(source: Source) -> list[Block]:
     stated: list[tuple[int, str]] = []
     for i, ln in enumerate(lines):
         m = _NAMED.match(ln.text)
-        if m is None:
+        if m is None or _header_row(ln.text):
             continue
         if m.group("name").strip():
             stated.append((ln.start, _first_cell(source, ln, m.start("name"))))
@@ -134,12 +135,14 @@ def blocks(source: Source) -> list[Block]:
         following = next((x for x in lines[i + 1 : i + 4] if x.text.strip()), None)
         if following is not None:  # 项目名称 alone, the name on the next line
             stated.append((ln.start, _first_cell(source, following)))
+    stated = [(at, name) for at, name in stated if name]
+    stated_at = [at for at, _ in stated]
     for part in _parts(lines):
-        named = any(_NAMED.match(ln.text) for ln in part)
-        before = [name for at, name in stated if at < part[0].start and name]
+        named = any(_NAMED.match(ln.text) and not _header_row(ln.text) for ln in part)
+        before = bisect.bisect_left(stated_at, part[0].start)  # the names stated above the part
         block = Block(project=None)
         if before and not named:
-            block = Block(project=Project(name=before[-1]), explicit=True)
+            block = Block(project=Project(name=stated[before - 1][1]), explicit=True)
         found.append(block)
         waiting_for_name = False
         for line in part:
@@ -148,7 +151,7 @@ def blocks(source: Source) -> list[Block]:
                 block.project = Project(name=_first_cell(source, line))
                 waiting_for_name = False
                 continue
-            m = _NAMED.match(text)
+            m = None if _header_row(text) else _NAMED.match(text)  # a project column's header
             if m:
                 name = _first_cell(source, line, m.start("name"))
                 block = Block(project=Project(name=name) if name else None, explicit=True)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 import logging
 import os
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from pikg import resources
@@ -58,6 +58,7 @@ def tokenizer() -> jieba.Tokenizer:
     return tk
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across projects and documents
 def head_word(name: str) -> str | None:
     words = [w for w in tokenizer().lcut(name) if not _PUNCT.match(w)]
     return words[-1] if words else None

@@ -10,7 +10,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 
 from pikg import resources
 from pikg.model import Target
@@ -216,6 +216,7 @@ def _range(body: str, name: str, year: int | None) -> Target | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # the same cells recur across rows, projects and documents
 def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
     """Read a target as written: `≥7225 人`, `<=80%`, `2021年12月31日前完成`, `80%-90%`, `=成效明显`."""
     body = text.strip().strip("。;；,，")
@@ -310,6 +311,7 @@ def _is_name(prefix: str) -> bool:
     return not _ONLY_OPERATORS.match(prefix)
 
 
+@lru_cache(maxsize=1 << 16)  # lines and cells recur: each is searched once
 def locate(text: str) -> int | None:
     """Where the target starts in `name target…`, or None when the text has no target."""
     for m in _OPERATOR_AT.finditer(text):
@@ -338,19 +340,28 @@ def _is_value_with_unit_cell(rest: str) -> bool:
 
 def split_value(rest: str) -> tuple[int, int]:
     """The extent of the target at the start of `rest`; what follows are further columns."""
-    for pattern in (
-        rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*{_DATE}",
-        rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*(?:{NUMBER})\s*(?:%%|‰|{_unit_alternation()})?"
-        rf"\s*(?:{POST_WORD})?",
-        rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*(?:{NUMBER})[^\s;,。、]{{0,8}}",
-        rf"\s*(?:{SYMBOL})?\s*\S+",
-    ):
-        m = re.match(pattern, rest)
+    for pattern in _value_heads():
+        m = pattern.match(rest)
         if m and m.group().strip():
             return 0, m.end()
     return 0, len(rest)
 
 
 @cache
+def _value_heads() -> tuple[re.Pattern[str], ...]:
+    """What a target at the start of a cell can be, most specific first (compiled once: the
+    unit alternation is long)."""
+    return tuple(
+        re.compile(pattern)
+        for pattern in (
+            rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*{_DATE}",
+            rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*(?:{NUMBER})\s*(?:%%|‰|{_unit_alternation()})?"
+            rf"\s*(?:{POST_WORD})?",
+            rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*(?:{NUMBER})[^\s;,。、]{{0,8}}",
+            rf"\s*(?:{SYMBOL})?\s*\S+",
+        )
+    )
+
+
 def _unit_alternation() -> str:
     return _alternation(units())

@@ -140,6 +140,11 @@ def cells_of_line(line: Line, index: int, in_header: bool = False) -> list[Cell]
     ]
 
 
+def cell_kinds(text: str) -> tuple[Cell, ...]:
+    """The cells of a line's text, offsets from its start: enough to ask what kinds it holds."""
+    return _cells_of_text(text, False)
+
+
 @lru_cache(maxsize=65536)
 def _cells_of_text(text: str, in_header: bool) -> tuple[Cell, ...]:
     """A line's cells with offsets from the line's start: forms repeat the same lines (level

@@ -141,6 +141,28 @@ class _Walker:
             self.flush()
 
 
+# <meta> tags that describe the page (a site's ArticleTitle, PubDate, ContentSource, …);
+# a description is text, the others fields the document facts read.
+_META_SKIP = frozenset({"viewport", "robots", "generator", "renderer", "format-detection"})
+_META_TEXT = frozenset({"description"})
+
+
+def _meta_lines(root: Any) -> list[str]:
+    """The page's named <meta> tags as chrome lines, in the ``<meta name content>`` form a
+    converted page carries in its text."""
+    lines = []
+    for meta in root.xpath("//head/meta[@name][@content]"):
+        name = str(meta.get("name")).strip()
+        content = " ".join(str(meta.get("content")).split())
+        if not content or name.lower() in _META_SKIP or not re.fullmatch(r"[A-Za-z]+", name):
+            continue
+        if name.lower() in _META_TEXT:
+            lines.append(content)
+        else:
+            lines.append(f'<meta name="{name}" content="{content}">')
+    return lines
+
+
 def read(path: Path) -> Layout:
     with needs("html", str(path)):
         import lxml.html
@@ -154,6 +176,7 @@ def read(path: Path) -> Layout:
     body = root.find("body")
     walker.walk(body if body is not None else root)
     walker.flush()
+    walker.layout.chrome.extend(_meta_lines(root))
     # The page title often names department and year; keep it unless the body repeats it.
     title = " ".join(" ".join(str(t.text_content()).split()) for t in root.xpath("//head/title"))
     first = walker.layout.blocks[0] if walker.layout.blocks else None

@@ -110,9 +110,11 @@ def _page_blocks(page: Any, number: int, settings: PdfSettings) -> list[Paragrap
     text_only = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
     lines = [ln for ln in text_only.extract_text_lines(return_chars=True) if ln["chars"]]
     # The text's right edge: the mirror of its left margin (pages are laid out with even
-    # margins), or the longest line where that is nearer.
+    # margins), or the longest line or table where that is nearer (a title over a table is
+    # the longest line when the page has no other prose, and is not wrapped for it).
     left = min((float(ln["x0"]) for ln in lines), default=0.0)
-    right = min(max((float(ln["x1"]) for ln in lines), default=0.0), float(page.width) - left)
+    widest = max([float(ln["x1"]) for ln in lines] + [float(b[2]) for b in boxes], default=0.0)
+    right = min(widest, float(page.width) - left)
     for line in lines:
         text = _line_text(line["chars"], settings)
         size = max(float(line["chars"][0].get("size") or 0), 1.0)

@@ -13,6 +13,7 @@ value is never pasted into the query text. An optional parameter left out stays 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import re
@@ -33,7 +34,8 @@ from pikg.storage.values import XSD, lexical, typed
 class Param:
     name: str
     # string, zh (a string tagged @zh, to match a Chinese label as a term), integer, gYear,
-    # or the allowed values joined by | (matched ignoring case)
+    # code (a rule code: a shape of shapes/), or the allowed values joined by | (matched
+    # ignoring case)
     type: str
     optional: bool
 
@@ -52,11 +54,25 @@ class Param:
                 if choice.casefold() == value.strip().casefold():
                     return choice
             raise QueryError(f"--param {self.name} is one of {', '.join(allowed)}, not {value!r}")
+        if self.type == "code":
+            return _rule_code(self.name, value)
         if self.type in ("integer", "gYear"):
             if not value.strip().isdigit() or (self.type == "gYear" and len(value.strip()) != 4):
                 raise QueryError(f"--param {self.name} takes a {self.type}, not {value!r}")
             return value.strip()
         return value
+
+
+def _rule_code(param: str, value: str) -> str:
+    from pikg.checking.validate import rule_codes
+
+    codes = rule_codes()
+    wanted = value.strip().casefold()
+    if wanted in codes:
+        return wanted
+    near = difflib.get_close_matches(wanted, codes, n=3)
+    hint = f"; did you mean {' or '.join(near)}?" if near else f"; one of {', '.join(codes)}"
+    raise QueryError(f"--param {param} is a rule code, not {value!r}{hint}")
 
 
 @dataclass(frozen=True)
