@@ -15,7 +15,14 @@ PACKAGE = ROOT / "extract" / "pikg"
 # The order data flows in; a module may import its own stage and any stage to its left.
 STAGES = ("reading", "parsing", "graph", "checking", "storage", "comparing", "web")
 BASE = {"errors", "model", "namespace", "resources", "data"}  # what every stage may use
-TOP = {"api", "batch", "cli", "__main__", "__init__"}  # the public surface, above every stage
+TOP = {
+    "api",
+    "batch",
+    "output",
+    "cli",
+    "__main__",
+    "__init__",
+}  # the public surface, above every stage
 
 
 def _rank(module: str) -> int:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pikg import batch
-from pikg.batch import Outcome, Parallel
+from pikg.batch import Options, Outcome, Parallel
 from pikg.checking.validate import DEFAULT_ENGINE, Finding, Report
 from pikg.errors import DocumentError, UsageError
 from pikg.model import Extraction, IndicatorRow, Unparsed
@@ -131,7 +131,8 @@ def extract(
     ``DOC.meta.json`` beside it does. A file of more than ``max_size`` bytes is a failure,
     not read."""
     result = Result([])
-    outcomes = batch.extract(_paths(paths), Parallel(jobs, dask), _meta(meta), max_size, ocr)
+    settings = options(jobs=jobs, dask=dask, meta=meta, max_size=max_size, ocr=ocr)
+    outcomes = batch.extract(_paths(paths), settings)
     for outcome in _progressed(outcomes, progress):
         _collect(result, outcome)
     return result
@@ -209,14 +210,37 @@ def check_each(
     """``check`` as a stream: each document's outcome (``.check`` holds its findings, or
     ``.problem`` why it could not be read) in document order, as soon as it is done, so
     memory does not grow with the batch."""
-    return batch.check(
-        _paths(paths),
-        _decimal(satisfaction_floor),
-        _engine(engine),
+    settings = options(
+        jobs=jobs,
+        dask=dask,
+        meta=meta,
+        max_size=max_size,
+        ocr=ocr,
+        satisfaction_floor=satisfaction_floor,
+        engine=engine,
+    )
+    return batch.check(_paths(paths), settings)
+
+
+def options(
+    *,
+    jobs: int | None = None,
+    dask: str | None = None,
+    meta: PathLike | None = None,
+    max_size: int = MAX_SIZE,
+    ocr: bool = False,
+    satisfaction_floor: Decimal | float | None = None,
+    engine: str = DEFAULT_ENGINE,
+) -> Options:
+    """A batch's settings as the one typed object that reaches the workers, checked here: the
+    ``meta`` CSV read, the engine known, the floor a Decimal."""
+    return Options(
         Parallel(jobs, dask),
         _meta(meta),
         max_size,
         ocr,
+        _decimal(satisfaction_floor),
+        _engine(engine),
     )
 
 
@@ -339,9 +363,8 @@ class Store:
                 self.backend.load_extraction(doc, findings, _engine(engine))
             self.backend.flush()
             return []
-        loaded = batch.load(
-            _paths(what), self.backend, findings, _engine(engine), Parallel(jobs, dask), max_size
-        )
+        settings = options(jobs=jobs, dask=dask, max_size=max_size, engine=engine)
+        loaded = batch.load(_paths(what), self.backend, findings, settings)
         return [
             Failure(o.path, o.problem)
             for o in _progressed(loaded, progress)

@@ -18,7 +18,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
@@ -61,6 +61,21 @@ class Parallel:
     @property
     def workers(self) -> int:
         return max(1, self.jobs or os.cpu_count() or 1)
+
+
+Meta = dict[str, DocumentMeta] | None  # --meta: a document's facts by its path or file name
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a batch reads and checks its documents: one object from the API to the workers."""
+
+    parallel: Parallel = Parallel()
+    meta: Meta = None
+    max_size: int = MAX_SIZE
+    ocr: bool = False  # read scanned PDF pages with tesseract
+    satisfaction_floor: Decimal | None = None
+    engine: str = DEFAULT_ENGINE
 
 
 Item = Path | tuple[str, str]  # a file to read, or (path, problem) for one that cannot be
@@ -152,56 +167,37 @@ class Outcome:
         return self.problem is not None
 
 
-Meta = dict[str, DocumentMeta] | None  # --meta: a document's facts by its path or file name
-
-
-def _extracted(
-    item: Item, meta: Meta = None, max_size: int = MAX_SIZE, ocr: bool = False
-) -> Outcome:
+def extract_task(item: Item, options: Options = Options()) -> Outcome:
     if isinstance(item, tuple):
         return Outcome(item[0], problem=item[1])
     try:
-        return Outcome(str(item), result=extract_file(item, meta, max_size, ocr))
+        result = extract_file(item, options.meta, options.max_size, options.ocr)
     except DocumentError as exc:
         return Outcome(exc.path, problem=exc.problem)
+    return Outcome(str(item), result=result)
 
 
-def extract_task(
-    item: Item, meta: Meta = None, max_size: int = MAX_SIZE, ocr: bool = False
-) -> Outcome:
-    return _extracted(item, meta, max_size, ocr)
-
-
-def check_task(
-    item: Item,
-    satisfaction_floor: Decimal | None,
-    engine: str,
-    meta: Meta = None,
-    max_size: int = MAX_SIZE,
-    ocr: bool = False,
-) -> Outcome:
-    outcome = _extracted(item, meta, max_size, ocr)
+def check_task(item: Item, options: Options = Options()) -> Outcome:
+    outcome = extract_task(item, options)
     if outcome.result is not None:
-        outcome.check = check_document(outcome.result, satisfaction_floor, engine)
+        outcome.check = check_document(outcome.result, options.satisfaction_floor, options.engine)
     return outcome
 
 
 def nquads_task(
     item: Item,
+    options: Options = Options(),
     at: datetime | None = None,
     shards: Path | None = None,
     findings: bool = False,
-    engine: str = DEFAULT_ENGINE,
-    meta: Meta = None,
-    max_size: int = MAX_SIZE,
 ) -> Outcome:
     """A document as sorted N-Quads (with ``findings``, its findings graph too); with
     ``shards``, also written as one file there (a folder every worker can reach), named by
     its file and content."""
-    outcome = _extracted(item, meta, max_size)
+    outcome = extract_task(item, replace(options, ocr=False))
     if outcome.result is not None:
         dataset = (
-            document_dataset(outcome.result, engine=engine)
+            document_dataset(outcome.result, engine=options.engine)
             if findings
             else map_extractions([outcome.result], at)
         )
@@ -213,63 +209,37 @@ def nquads_task(
     return outcome
 
 
-def load_task(item: Item, findings: bool, engine: str, max_size: int = MAX_SIZE) -> Outcome:
+def load_task(item: Item, options: Options = Options(), findings: bool = True) -> Outcome:
     if not isinstance(item, tuple):
         try:
             if sniff_file(item) is not None:
                 return Outcome(str(item), rdf=True)
         except DocumentError as exc:
             return Outcome(exc.path, problem=exc.problem)
-    outcome = _extracted(item, max_size=max_size)
+    outcome = extract_task(item, replace(options, meta=None, ocr=False))
     if outcome.result is not None:
-        outcome.graphs = document_graphs(outcome.result, findings, engine)
+        outcome.graphs = document_graphs(outcome.result, findings, options.engine)
         outcome.result = None  # what the store needs is in graphs: not sent back
     return outcome
 
 
-def extract(
-    paths: Iterable[Path],
-    parallel: Parallel = Parallel(),
-    meta: Meta = None,
-    max_size: int = MAX_SIZE,
-    ocr: bool = False,
-) -> Iterator[Outcome]:
+def extract(paths: Iterable[Path], options: Options = Options()) -> Iterator[Outcome]:
     """Every document extracted, in order; a file over ``max_size`` bytes is a failure;
     ``ocr`` reads scanned PDF pages with tesseract."""
-    task = partial(extract_task, meta=meta, max_size=max_size, ocr=ocr)
-    return ordered_map(task, items(paths), parallel)
+    return ordered_map(partial(extract_task, options=options), items(paths), options.parallel)
 
 
-def check(
-    paths: Iterable[Path],
-    satisfaction_floor: Decimal | None = None,
-    engine: str = DEFAULT_ENGINE,
-    parallel: Parallel = Parallel(),
-    meta: Meta = None,
-    max_size: int = MAX_SIZE,
-    ocr: bool = False,
-) -> Iterator[Outcome]:
+def check(paths: Iterable[Path], options: Options = Options()) -> Iterator[Outcome]:
     """Every document extracted, mapped and validated on its own, in order."""
-    task = partial(
-        check_task,
-        satisfaction_floor=satisfaction_floor,
-        engine=engine,
-        meta=meta,
-        max_size=max_size,
-        ocr=ocr,
-    )
-    return ordered_map(task, items(paths), parallel)
+    return ordered_map(partial(check_task, options=options), items(paths), options.parallel)
 
 
 def nquads(
     paths: Iterable[Path],
-    parallel: Parallel = Parallel(),
+    options: Options = Options(),
     at: datetime | None = None,
     shards: Path | None = None,
     findings: bool = False,
-    engine: str = DEFAULT_ENGINE,
-    meta: Meta = None,
-    max_size: int = MAX_SIZE,
 ) -> Iterator[Outcome]:
     """Every document as N-Quads, in order; with ``shards``, also one file per document there,
     and ``vocabulary.nq``, so that bulk-loading the folder gives what ``load`` stores."""
@@ -277,16 +247,8 @@ def nquads(
         shards.mkdir(parents=True, exist_ok=True)
         text = ox.serialize(vocabulary_quads(), format=ox.RdfFormat.N_QUADS) or b""
         (shards / "vocabulary.nq").write_bytes(b"\n".join(sorted(text.splitlines())) + b"\n")
-    task = partial(
-        nquads_task,
-        at=at,
-        shards=shards,
-        findings=findings,
-        engine=engine,
-        meta=meta,
-        max_size=max_size,
-    )
-    return ordered_map(task, items(paths), parallel)
+    task = partial(nquads_task, options=options, at=at, shards=shards, findings=findings)
+    return ordered_map(task, items(paths), options.parallel)
 
 
 def merged_nquads(outcomes: Iterable[Outcome]) -> str:
@@ -300,20 +262,15 @@ def merged_nquads(outcomes: Iterable[Outcome]) -> str:
 
 
 def load(
-    paths: Iterable[Path],
-    store: Store,
-    findings: bool = True,
-    engine: str = DEFAULT_ENGINE,
-    parallel: Parallel = Parallel(),
-    max_size: int = MAX_SIZE,
+    paths: Iterable[Path], store: Store, findings: bool = True, options: Options = Options()
 ) -> Iterator[Outcome]:
     """Load every document (extracted, mapped and validated by the workers) or RDF file
     into ``store``, one transaction per document, in order; yields each outcome once it is
     stored (failures included, for the caller to report)."""
     store.drop_staging()
     store.load_vocabulary()
-    task = partial(load_task, findings=findings, engine=engine, max_size=max_size)
-    for outcome in ordered_map(task, items(paths, None), parallel):
+    task = partial(load_task, options=options, findings=findings)
+    for outcome in ordered_map(task, items(paths, None), options.parallel):
         try:
             if outcome.rdf:
                 store.load_rdf(Path(outcome.path))

@@ -7,7 +7,6 @@ processed); 3 usage error; 4 a store or endpoint is unavailable.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,13 +15,11 @@ from typing import Annotated, Any, cast
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from typer.core import TyperGroup
 
-from pikg import __version__, api, batch, errors
+from pikg import __version__, api, batch, errors, output
 from pikg.checking.validate import ENGINES
 from pikg.reading.decode import MAX_SIZE, printable
-from pikg.reading.summary import Summary
 
 # Click's usage errors (typer ≥0.29 vendors click, so reach them as typer.BadParameter's base).
 _CLICK_USAGE = cast(type[Exception], typer.BadParameter.__base__)
@@ -59,7 +56,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+out = output.out
 state = {"verbose": 0, "quiet": False}
 
 
@@ -105,19 +102,22 @@ def _fail(exc: errors.PikgError) -> typer.Exit:
     return typer.Exit(exc.exit_code)
 
 
+def _report_outcome(outcome: batch.Outcome) -> None:
+    """A document's failure, or its unparsed lines, on stderr."""
+    _report_failures(
+        api.Result(
+            [outcome.result] if outcome.result else [],
+            [api.Failure(outcome.path, outcome.problem)] if outcome.problem else [],
+        )
+    )
+
+
 def _report_failures(result: api.Result) -> None:
     for failure in result.failures:
         say(f"error: {failure}")
     for doc in result.documents:
         for item in doc.unparsed:
             say(f"{doc.doc}:{item.start}-{item.end}: unparsed: {' '.join(item.text.split())}")
-
-
-def _dump(objects: list[dict[str, Any]], fmt: str) -> None:
-    if fmt == "json":
-        sys.stdout.write(json.dumps(objects, ensure_ascii=False, indent=1) + "\n")
-    else:
-        sys.stdout.writelines(json.dumps(o, ensure_ascii=False) + "\n" for o in objects)
 
 
 def _choice(name: str, allowed: tuple[str, ...], help: str) -> Any:
@@ -204,7 +204,8 @@ def extract(
     try:
         chosen = (fmt or ("table" if summary else "jsonl")).casefold()
         if shards is not None or chosen == "nq":
-            _extract_nquads(paths, batch.Parallel(jobs, dask), at, shards, findings, meta, max_size)
+            settings = api.options(jobs=jobs, dask=dask, meta=meta, max_size=max_size)
+            _extract_nquads(paths, settings, at, shards, findings)
             return
         with progress("extracting") as step:
             result = api.extract(
@@ -221,11 +222,11 @@ def extract(
         dataset = map_extractions(result.documents, extraction_time(at))
         sys.stdout.write(serialize(dataset, chosen))
     elif chosen == "table":
-        _summary_table(result)
+        output.summary_tables(result.documents)
     elif summary:
-        _dump([doc.summary() for doc in result.documents], chosen)
+        output.dump([doc.summary() for doc in result.documents], chosen)
     else:
-        _dump(
+        output.dump(
             [r for r in result.records() if r["scope"] == "row"] + result.unparsed_records(), chosen
         )
     if result.failures:
@@ -233,31 +234,16 @@ def extract(
 
 
 def _extract_nquads(
-    paths: list[Path],
-    parallel: batch.Parallel,
-    at: str | None,
-    shards: Path | None,
-    findings: bool,
-    meta: Path | None = None,
-    max_size: int = MAX_SIZE,
+    paths: list[Path], settings: batch.Options, at: str | None, shards: Path | None, findings: bool
 ) -> None:
     """N-Quads made by the workers, document by document: on stdout as one sorted text, or
     with ``shards`` as one file per document."""
     from pikg.graph.mapping import extraction_time
-    from pikg.reading.sidecar import read_meta_csv
 
-    table = read_meta_csv(meta) if meta is not None else None
     with progress("extracting") as step:
         outcomes = []
-        for outcome in batch.nquads(
-            paths, parallel, extraction_time(at), shards, findings, meta=table, max_size=max_size
-        ):
-            _report_failures(
-                api.Result(
-                    [outcome.result] if outcome.result else [],
-                    [api.Failure(outcome.path, outcome.problem)] if outcome.problem else [],
-                )
-            )
+        for outcome in batch.nquads(paths, settings, extraction_time(at), shards, findings):
+            _report_outcome(outcome)
             outcomes.append(
                 outcome if shards is None else batch.Outcome(outcome.path, outcome.problem)
             )
@@ -266,24 +252,6 @@ def _extract_nquads(
         sys.stdout.write(batch.merged_nquads(outcomes))
     if any(o.problem for o in outcomes):
         raise typer.Exit(errors.UNREADABLE)
-
-
-def _summary_table(result: api.Result) -> None:
-    for doc in result.documents:
-        facts = doc.facts
-        table = Table(title=doc.doc, show_header=False, title_justify="left")
-        table.add_row("department", facts.department or "—")
-        table.add_row("region", " / ".join(facts.region) or "—")
-        table.add_row("year", str(facts.year or "—"))
-        table.add_row("kind", facts.kind or "—")
-        table.add_row("projects", str(len(doc.projects)))
-        table.add_row("rows", str(len(doc.rows)))
-        table.add_row("unparsed lines", str(len(doc.unparsed)))
-        out.print(table)
-        for project in doc.projects:
-            rows = sum(1 for r in doc.rows if r.project == project.name)
-            amount = f"  {project.amount} {project.amount_unit}" if project.amount else ""
-            out.print(f"  • {project.name}{amount}: {rows} rows", markup=False)
 
 
 @app.command()
@@ -306,14 +274,9 @@ def check(
     """The main job: extract, map to RDF and validate with the SHACL shapes.
 
     Each document is validated on its own and printed when it is done, in document order."""
-    from pikg.checking import report
-    from pikg.checking.run import document_records
-
     try:
-        chosen, least, language = (
-            (fmt or "text").casefold(),
-            _SEVERITIES[severity.casefold()],
-            lang.casefold(),
+        printed = output.CheckReport(
+            (fmt or "text").casefold(), _SEVERITIES[severity.casefold()], lang.casefold()
         )
         outcomes = api.check_each(
             paths,
@@ -325,49 +288,26 @@ def check(
             max_size=max_size,
             ocr=ocr,
         )
-        seen = report.Tally()
-        read = Summary()
-        records: list[dict[str, Any]] = []
         with progress("checking") as step:
             for outcome in outcomes:
                 step(outcome.path)
-                done = outcome.check
-                _report_failures(
-                    api.Result(
-                        [done.result] if done else [],
-                        [api.Failure(outcome.path, outcome.problem)] if outcome.problem else [],
-                    )
-                )
-                if done is None:
-                    seen.failures += 1
-                    read.failed += 1
-                    continue
-                seen.add(done.result, done.report.findings)
-                read.read(done.result.format, len(done.result.rows))
-                if chosen == "text":
-                    sys.stdout.write(report.document_text(done, least, language))
-                elif chosen == "jsonl":
-                    _dump(list(document_records(done, least, language)), chosen)
-                else:
-                    records += document_records(done, least, language)
+                _report_outcome(outcome)
+                printed.add(outcome)
     except errors.PikgError as exc:
         raise _fail(exc) from exc
-    if chosen != "text" and any(path.is_dir() for path in paths):  # the text report says it
-        say(read.line())
-    if not seen.documents:
+    if printed.fmt != "text" and any(path.is_dir() for path in paths):  # text says it itself
+        say(printed.read.line())
+    if not printed.seen.documents:
         say("error: no document was read, so nothing was checked")
         raise typer.Exit(errors.UNREADABLE)
-    if chosen == "text":
-        sys.stdout.write(seen.closing(least))
-        if seen.conforms and FLAWED_EXAMPLES.is_dir():
-            say(
-                f"no finding worse than Info; for documents with flawed targets: pikg check {FLAWED_EXAMPLES}"
-            )
-    elif chosen == "json":
-        _dump(records, chosen)
-    if seen.failures:
+    printed.close()
+    if printed.fmt == "text" and printed.seen.conforms and FLAWED_EXAMPLES.is_dir():
+        say(
+            f"no finding worse than Info; documents with flawed targets: pikg check {FLAWED_EXAMPLES}"
+        )
+    if printed.seen.failures:
         raise typer.Exit(errors.UNREADABLE)
-    if strict and not seen.conforms:
+    if strict and not printed.seen.conforms:
         raise typer.Exit(errors.FINDINGS)
 
 
@@ -453,11 +393,7 @@ def query(
     from pikg.storage.sparql import named
 
     if list_:
-        table = Table("name", "params", "description")
-        for q in named().values():
-            params = " ".join(f"{p.name}{'?' if p.optional else ''}" for p in q.params) or "—"
-            table.add_row(q.name, params, f"{q.description_zh}\n{q.description_en}")
-        out.print(table)
+        output.named_queries(named().values())
         return
     try:
         chosen = (fmt or "table").casefold()
@@ -474,13 +410,7 @@ def query(
         result = db.query(name, endpoint, **values)
     except errors.PikgError as exc:
         raise _fail(exc) from exc
-    if chosen == "table":
-        table = Table(*result.variables)
-        for row in result.rows:
-            table.add_row(*(result.render_cell(row[v]) for v in result.variables))
-        out.print(table)
-    else:
-        sys.stdout.write(result.render(chosen))
+    output.solutions(result, chosen)
 
 
 def _split_param(text: str) -> tuple[str, str]:
@@ -612,23 +542,6 @@ def concepts_build(
         raise typer.Exit(errors.UNREADABLE)
 
 
-def _rows(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str) -> None:
-    if fmt in ("jsonl", "json"):
-        _dump([{c: row.get(c) for c in columns} for row in rows], fmt)
-        return
-    cells = [["" if row.get(c) is None else str(row.get(c)) for c in columns] for row in rows]
-    if fmt == "csv":
-        import csv
-
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerows([list(columns), *cells])
-        return
-    table = Table(*columns)
-    for line in cells:
-        table.add_row(*line)
-    out.print(table)
-
-
 def _tidy(paths: list[Path], checked: bool) -> tuple[api.Result, list[dict[str, Any]]]:
     from pikg.comparing.table import records
 
@@ -659,7 +572,7 @@ def compare(
         chosen = (fmt or "table").casefold()
         result, tidy = _tidy(paths, checked=False)
         rows = run(tidy, Filters(concept, level, region, year, department))
-        _rows(rows, TABLE_COLUMNS if chosen == "table" else COMPARE_COLUMNS, chosen)
+        output.table(rows, TABLE_COLUMNS if chosen == "table" else COMPARE_COLUMNS, chosen)
         if chart is not None:
             from pikg.comparing.charts import chart as draw
 
@@ -685,7 +598,7 @@ def stats(
     try:
         chosen = (fmt or "table").casefold()
         result, tidy = _tidy(paths, checked=True)
-        _rows(run(tidy, by.casefold()), STATS_COLUMNS, chosen)
+        output.table(run(tidy, by.casefold()), STATS_COLUMNS, chosen)
     except errors.PikgError as exc:
         raise _fail(exc) from exc
     if result.failures:

@@ -173,6 +173,21 @@ def validate(
     return Report(sorted(findings, key=_order), _places(store, {f.focus for f in findings}))
 
 
+def validate_store(store: ox.Store) -> list[Finding]:
+    """pikg's rules compiled to SPARQL over the union of a store's graphs (the vocabulary,
+    the shared entities and each document's graph, as ``pikg load`` writes them), in place:
+    the whole store validated as one graph. It gives the findings of validating each
+    document's graph on its own, since no rule joins two documents (tested). Shapes that do
+    not compile run on pySHACL over a copy of the union."""
+    rules = compiled_rules()
+    findings = [_finding(hit) for hit in compiler.run(rules, store, union=True)]
+    if rules.fallback_graph is not None:
+        merged = ox.Store()
+        merged.extend(ox.Quad(q.subject, q.predicate, q.object) for q in store)
+        findings += _pyshacl(merged, rules.fallback_graph)
+    return sorted(findings, key=_order)
+
+
 def _finding(hit: compiler.Hit) -> Finding:
     messages = dict(hit.messages)
     return Finding(

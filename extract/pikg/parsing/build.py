@@ -135,6 +135,7 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
         len(name) > 40
         or _HEADING_END.search(name)
         or (names and _HEADING_START.match(text[names[0][1] :]))
+        or (names and text[names[-1][1] : names[-1][2]].rstrip().endswith("。"))
     ):
         return None  # prose, or a heading with its enumeration (完成情况(1), （四）…), not a name
     # `2023年实际完成值` beside `2024年预期目标值`: last period's outcome, not this target's

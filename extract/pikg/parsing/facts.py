@@ -68,6 +68,7 @@ def org_suffixes() -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
+@lru_cache(maxsize=1 << 16)  # every place name of the text is tried with each of its tails
 def as_department(value: str) -> str | None:
     """The name of a public body in a field value or title segment, or None.
 

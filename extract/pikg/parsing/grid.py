@@ -61,9 +61,11 @@ class Grid:
 
 
 def _rows(source: Source) -> list[GridRow]:
+    if not source.tables:
+        return []  # not rendered from a layout: text only
     lines = lines_of(source)
-    if not source.tables or len(lines) != len(source.lines):
-        return []  # not rendered from a layout (or folding moved a line): text only
+    if len(lines) != len(source.lines):
+        return []  # folding moved a line: text only
     tables = {t.index: t for t in source.tables}
     found: list[GridRow] = []
     for line, origin in zip(lines, source.lines, strict=True):
@@ -123,7 +125,7 @@ def _is_header(row: GridRow) -> bool:
         and not any(c.kind in _DATA_KINDS for c in cells)
         and len(texts) <= len(heads)
         and bool(roles & {"value", "actual"})
-        and bool(roles & {"name", "l1", "l2"})
+        and "name" in roles  # not the tail of a header cut one cell a row
     )
 
 
@@ -239,14 +241,15 @@ def _data_row(
         return True
     # A row copied from a page without its merged cells (the level cells, a label over the
     # table's side) starts that many columns early: read it shifted right, up to the name
-    # column, where only so the level columns hold levels and the name column a name.
+    # column, where only so the level columns hold levels and the name column a name (or a
+    # level's name: a row named by its level alone).
     fits: list[tuple[list[tuple[str, str | None, Cell]], list[tuple[str, Cell]]]] = []
     for shift in range(_name_column(model) + 1):
         roles = _roles(row, model, shift)
         level_cells = [(r, c) for r, _, c in roles if r in LEVEL_ROLES and c.kind != "empty"]
-        if all(c.kind == "level" for _, c in level_cells) and (shift == 0 or len(filled) > 1):
+        if all(_fits(r, c) for r, c in level_cells) and (shift == 0 or len(filled) > 1):
             fits.append((roles, level_cells))
-            if any(r == "name" and c.kind == "text" for r, _, c in roles):
+            if any(r == "name" and c.kind in ("text", "level") for r, _, c in roles):
                 fits = [fits[-1]]
                 break
             if shift > 0:
@@ -265,6 +268,12 @@ def _data_row(
         return False
     emit(Candidate(levels.l1, levels.l2, data, unnamed=not named, line=index))
     return True
+
+
+def _fits(role: str, cell: Cell) -> bool:
+    """A level cell in a level column: a 二级 alone in the 一级 column is a row that lost
+    its merged 一级 cell."""
+    return cell.kind == "level" and (role != "l1" or any(lv.depth == 1 for lv in cell.levels))
 
 
 @lru_cache(maxsize=256)

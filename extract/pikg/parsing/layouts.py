@@ -181,6 +181,8 @@ class TableReader:
         if as_row and not wrapped:
             self.flush()
             self.line_candidates = []
+        if as_row and "text" in kinds and "target" in kinds[kinds.index("text") + 1 :]:
+            self.level_names = False  # a name, then its target: rows here are named again
         self.row_line = as_row
         before = self.pending
         for cell in meaningful:
@@ -525,6 +527,7 @@ def _glued_direction(
     ]
 
 
+@lru_cache(maxsize=1 << 16)
 def _recipients(text: str) -> int:
     """How many recipient places a header cell names (`白仓镇`, `笏石街道办埭头镇`), or 0."""
     key = re.sub(r"[\s、,，/]+", "", text)
@@ -824,15 +827,28 @@ def _self_evaluation_sentence() -> re.Pattern[str]:
     )
 
 
+@cache
+def _level1_heading() -> re.Pattern[str]:
+    """`3.满意度指标完成情况`, `（二）效益指标`: a heading naming a 一级 alone."""
+    labels = framework_module.load().alternation(1)
+    return re.compile(rf"\s*{_ENUM}?\s*(?P<label>{labels})\s*(?:完成情况)?\s*[:：]?\s*")
+
+
 def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> list[Candidate]:
     """Self-evaluation sentences anywhere in the block, as candidates with named columns."""
     fw = framework_module.load()
     found: list[Candidate] = []
+    heading: LevelCell | None = None  # `3.满意度指标完成情况`: the 一级 of the sentences below
     for i, line in enumerate(lines):
         if "实际完成值" not in line.text:
+            head = _level1_heading().fullmatch(line.text)
+            if head:
+                level = fw.resolve(fw.lookup(head.group("label")), scheme, None, False)
+                a, b = line.start + head.start("label"), line.start + head.end("label")
+                heading = LevelCell(Cell(a, b, head.group("label"), "level", i, (level,)), level)
             continue  # the sentence's own words; most lines have none
+        l1, l2 = heading, None  # `数量指标：A…；B…`: a level named once heads the line's sentences
         for m in _self_evaluation_sentence().finditer(text, line.start, line.end):
-            l1 = l2 = None
             if m.group("level"):
                 level = fw.resolve(fw.lookup(m.group("level")), scheme, None, False)
                 cell = Cell(
@@ -872,7 +888,7 @@ def _heading_level(
 _TRAILING_NUMBER = re.compile(r"(?<=[^\d.,])\d+(?:\.\d+)?\s*(?:[%‰]|[\u4e00-\u9fff/·]{1,6})?$")
 
 
-@lru_cache(maxsize=1 << 16)  # list items recur across projects
+@lru_cache(maxsize=1 << 14)  # list items recur across projects
 def _split_at_target(text: str) -> int | None:
     """Where the target starts in `name target`: `locate`, or a number and a unit-like word
     closing the text (`学前教育资助标准1000元/生·年`)."""

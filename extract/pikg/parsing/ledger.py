@@ -8,6 +8,8 @@ silently, and asserts that no span is claimed twice.
 from __future__ import annotations
 
 import bisect
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
@@ -15,6 +17,9 @@ from typing import Literal
 from pikg.model import SkipReason
 
 Fate = Literal["row", "skip", "unparsed"]
+# What of an unclaimed run is unparsed: from a character that is neither blank nor a cell
+# border to the end of its line.
+_GAP = re.compile(r"[^\s|][^\n]*")
 
 
 @dataclass
@@ -29,21 +34,29 @@ class Entry:
 class Ledger:
     entries: list[Entry] = field(default_factory=list)
     # The rows' spans in order, so that a new row is checked against its neighbours only
-    # (a table of thousands of rows is one block).
+    # (a table of thousands of rows is one block); rows of no length apart, as points.
     _row_starts: list[int] = field(default_factory=list, repr=False)
     _row_ends: list[int] = field(default_factory=list, repr=False)
+    _row_points: list[int] = field(default_factory=list, repr=False)
 
     def row(self, start: int, end: int) -> None:
-        i = bisect.bisect_right(self._row_starts, start)
-        self._row_starts.insert(i, start)
-        self._row_ends.insert(i, end)
+        if start == end:
+            bisect.insort(self._row_points, start)
+        else:
+            i = bisect.bisect_right(self._row_starts, start)
+            self._row_starts.insert(i, start)
+            self._row_ends.insert(i, end)
         self.entries.append(Entry(start, end, "row"))
 
     def claim_row(self, start: int, end: int) -> bool:
         """Enter a row unless its text is already another row's (a cell read twice)."""
-        # Rows never overlap, so the last one starting before ``end`` ends latest of those.
-        i = bisect.bisect_left(self._row_starts, end)
+        # Rows of some length never overlap, so the last one starting before ``end`` ends
+        # latest of those; a point overlaps a span it falls strictly inside.
+        i = bisect.bisect_left(self._row_starts, end if end > start else start)
         if i and self._row_ends[i - 1] > start:
+            return False
+        k = bisect.bisect_right(self._row_points, start)
+        if k < len(self._row_points) and self._row_points[k] < end:
             return False
         self.row(start, end)
         return True
@@ -65,27 +78,27 @@ class Ledger:
         share a character.
         """
         entries = sorted(self.entries, key=lambda e: (e.start, e.end))
-        covered = bytearray(end - start)
-        for e in entries:
-            a, b = max(e.start, start) - start, min(e.end, end) - start
-            if b > a:
-                covered[a:b] = b"\x01" * (b - a)
-        gaps: list[Entry] = []
-        i = 0
-        size = end - start
-        while i < size:
-            if covered[i] or text[start + i].isspace() or text[start + i] in "|":
-                i += 1
-                continue
-            j = i
-            while j < size and not covered[j] and text[start + j] != "\n":
-                j += 1
-            piece = text[start + i : start + j].rstrip(" \t|")
-            if piece.strip(" \t|"):
-                gaps.append(Entry(start + i, start + i + len(piece), "unparsed"))
-            i = j
+        gaps = [
+            Entry(m.start(), m.start() + len(m.group().rstrip(" \t|")), "unparsed")
+            for a, b in _uncovered(entries, start, end)
+            for m in _GAP.finditer(text, a, b)
+        ]
         out = sorted(entries + gaps, key=lambda e: (e.start, e.end))
         rows = [e for e in out if e.fate == "row"]
         for first, second in pairwise(rows):
             assert first.end <= second.start, f"two rows claim the text at {second.start}"
         return out
+
+
+def _uncovered(entries: list[Entry], start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The runs of [start, end) that no entry (sorted by start) covers."""
+    pos = start
+    for e in entries:
+        a, b = max(e.start, start), min(e.end, end)
+        if b <= a:
+            continue
+        if a > pos:
+            yield pos, a
+        pos = max(pos, b)
+    if pos < end:
+        yield pos, end

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 from pikg import resources
 
 _BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
 
 
+@lru_cache(maxsize=1 << 16)  # cells are squeezed wherever they are looked up
 def squeeze(cell: str) -> str:
     """A cell as the lexicon matches it: no white space, no trailing pipes or colons."""
     return re.sub(r"[\s|]+", "", cell).strip(":：*")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from pikg.model import (
@@ -51,6 +52,7 @@ _ONLY_TRAILING = re.compile(f"[{re.escape(_TRAILING)}]*")
 _PAGE_LINE = re.compile(r"^\s*[-—－]*\s*(?:第\s*\d+\s*页.*|\d{1,3})\s*[-—－]*\s*$")
 
 
+@lru_cache(maxsize=1 << 16)  # every row's name and project, over and over
 def _key(name: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
 

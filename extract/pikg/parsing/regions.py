@@ -9,6 +9,7 @@ country.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -124,16 +125,15 @@ def mentions(text: str, stems: bool = False) -> tuple[Mention, ...]:
     g = gazetteer()
     prefixes = _prefixes(stems)
     found: list[Mention] = []
-    i = 0
     n = len(text)
-    while i < n:
-        if text[i] not in prefixes:
-            i += 1
-            continue
+    at = _openings(stems).search(text)
+    while at is not None:
+        i = at.start()
         best: Mention | None = None
         # Grow the word while it still begins a name, so each offset costs a few look-ups.
+        limit = min(_LONGEST_NAME, n - i)
         length = 2
-        while length <= min(_LONGEST_NAME, n - i):
+        while length <= limit:
             word = text[i : i + length]
             if word not in prefixes:
                 break
@@ -146,12 +146,20 @@ def mentions(text: str, stems: bool = False) -> tuple[Mention, ...]:
                 suffix = next((s for s in SUFFIXES if text.startswith(s, end)), "")
                 best = Mention(i, end + len(suffix), text[i : end + len(suffix)], codes)
             length += 1
-        if best is None:
-            i += 1
-            continue
-        found.append(best)
-        i = best.end
+        if best is not None:
+            found.append(best)
+        at = _openings(stems).search(text, best.end if best is not None else i + 1)
     return tuple(found)
+
+
+@cache
+def _openings(stems: bool) -> re.Pattern[str]:
+    """Where a name may begin: a first character of one followed by a second character of
+    one (most characters of a text are neither), so the scan jumps between candidates."""
+    names = [k for k in _prefixes(stems) if len(k) == 2]
+    first = "".join(sorted({k[0] for k in names}))
+    second = "".join(sorted({k[1] for k in names}))
+    return re.compile(f"[{re.escape(first)}](?=[{re.escape(second)}])")
 
 
 @cache

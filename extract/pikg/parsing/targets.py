@@ -311,7 +311,7 @@ def _is_name(prefix: str) -> bool:
     return not _ONLY_OPERATORS.match(prefix)
 
 
-@lru_cache(maxsize=1 << 16)  # lines and cells recur: each is searched once
+@lru_cache(maxsize=1 << 14)  # lines and cells recur: each is searched once
 def locate(text: str) -> int | None:
     """Where the target starts in `name target…`, or None when the text has no target."""
     for m in _OPERATOR_AT.finditer(text):
