@@ -33,10 +33,18 @@ from pikg.storage.values import XSD, lexical, typed
 @dataclass(frozen=True)
 class Param:
     name: str
-    # string, integer, gYear, code (a rule code: a shape of shapes/), or the allowed values
-    # joined by | (matched ignoring case)
+    # string, zh (a string tagged @zh, to match a Chinese label as a term), integer, gYear,
+    # code (a rule code: a shape of shapes/), or the allowed values joined by | (matched
+    # ignoring case)
     type: str
     optional: bool
+
+    def literal(self, value: str) -> str:
+        """The value checked, as the SPARQL literal the VALUES block binds. A ``zh`` one is
+        the label itself, so a query can use it in a triple pattern, which a store answers
+        from its index, where a FILTER on a label's text reads every label."""
+        text = json.dumps(self.check(value), ensure_ascii=False)
+        return f"{text}@zh" if self.type == "zh" else text
 
     def check(self, value: str) -> str:
         """The value as the query needs it; a value of the wrong kind is a QueryError."""
@@ -89,7 +97,7 @@ class NamedQuery:
         if not given:
             return self.text
         names = " ".join(f"?__{p.name}" for p in given)
-        row = " ".join(json.dumps(p.check(values[p.name]), ensure_ascii=False) for p in given)
+        row = " ".join(p.literal(values[p.name]) for p in given)
         where = re.search(r"\bWHERE\s*\{", self.text, re.IGNORECASE)
         if where is None:
             raise QueryError(f"query {self.name} has no WHERE clause to bind parameters in")
