@@ -308,3 +308,14 @@ def test_a_text_document_is_not_taken_for_rdf() -> None:
     assert (
         sniff_rdf((EXAMPLES / "wuhou_education_2023_prose.txt").read_text(encoding="utf-8")) is None
     )
+
+
+def test_issue16_json_lines_of_findings_are_not_taken_for_json_ld() -> None:
+    expected = (Path(__file__).resolve().parent / "flawed" / "expected.jsonl").read_text(
+        encoding="utf-8"
+    )
+    assert sniff_rdf(expected) is None
+    assert sniff_rdf('[{"a": 1}]') is None
+    assert sniff_rdf('{\n  "@context": {"pik": "https://w3id.org/pikg/"}, "@id": "pik:x"}') == (
+        "jsonld"
+    )

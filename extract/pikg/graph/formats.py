@@ -43,6 +43,7 @@ def syntax(key: str) -> RdfSyntax:
 
 
 _NQUAD = re.compile(r"^\s*(?:<[^>]*>|_:\S+)\s+<[^>]*>\s+.+\s+(?:<[^>]*>|_:\S+)\s*\.\s*$")
+_JSONLD_KEY = re.compile(r'"@(?:context|id|graph|type)"\s*:')
 _NTRIPLE = re.compile(r"^\s*(?:<[^>]*>|_:\S+)\s+<[^>]*>\s+.+\.\s*$")
 
 
@@ -51,7 +52,8 @@ def sniff_rdf(text: str) -> str | None:
     body = text.lstrip()
     head = body[:4000]
     if head.startswith(("{", "[")):
-        return "jsonld"
+        # JSON is RDF only as JSON-LD: JSON Lines of rows or findings are not
+        return "jsonld" if _JSONLD_KEY.search(head) else None
     lines = [ln for ln in head.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if len(body) > len(head):
         lines = lines[:-1]  # the window may end inside a line
