@@ -193,3 +193,22 @@ def test_issue12_sorting_here_follows_sparql_order(values: list[str]) -> None:
         sparql = f"SELECT ?r ?v WHERE {{ ?r ?p ?o OPTIONAL {{ ?r <urn:p> ?v }} }} ORDER BY {order}"
         _, got = run_on_store(store, sparql)
         assert [[row["r"], row["v"]] for row in got] == _sparql_rows(store, sparql), order
+
+
+@pytest.mark.parametrize("order", ["?r", "DESC(?r)", "?v ?r", "?o"])
+@pytest.mark.parametrize("distinct", ["", "DISTINCT "])
+def test_issue12_rows_sorted_here_by_a_key_they_do_not_show(order: str, distinct: str) -> None:
+    """A sort key left out of the SELECT (rows ordered by an offset they do not show) is
+    projected for the sort and dropped again; DISTINCT keeps each row's first place."""
+    store = Store()
+    store.store.update(
+        "INSERT DATA { GRAPH <urn:g> { "
+        + " ".join(
+            f"<https://example.org/r{n}> <urn:p> {v} ; <urn:o> {o} ."
+            for n, (v, o) in enumerate([('"乙"', 3), ('"甲"', 1), ('"乙"', 0), ('"甲"', 2)])
+        )
+        + " } }"
+    )
+    sparql = f"SELECT {distinct}?v WHERE {{ ?r <urn:p> ?v ; <urn:o> ?o }} ORDER BY {order}"
+    _, got = run_on_store(store, sparql)
+    assert [[row["v"]] for row in got] == _sparql_rows(store, sparql)

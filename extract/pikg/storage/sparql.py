@@ -170,6 +170,8 @@ _ORDER_BY = re.compile(
     r"\bORDER\s+BY((?:\s*(?:\?\w+|(?:ASC|DESC)\s*\(\s*\?\w+\s*\)))+)\s*$", re.IGNORECASE
 )
 _SORT_KEY = re.compile(r"(ASC|DESC)?\s*\(?\s*\?(\w+)", re.IGNORECASE)
+# The query's own SELECT of plain variables (the first SELECT: subqueries come after it).
+_PROJECTION = re.compile(r"\bSELECT\s+(DISTINCT\s+)?((?:\?\w+\s+)+)WHERE\b", re.IGNORECASE)
 
 
 def run_on_store(store: Store, sparql: str) -> tuple[list[str], Rows]:
@@ -181,8 +183,7 @@ def run_on_store(store: Store, sparql: str) -> tuple[list[str], Rows]:
     comparison, which made sorting 3,000 rows cost ten times the query that found them.
     Terms of mixed kinds have no order of their own; the store sorts those."""
     order = _ORDER_BY.search(sparql)
-    solutions = store.query(sparql[: order.start()] if order else sparql)
-    variables = [v.value for v in solutions.variables]
+    unsorted = sparql[: order.start()] if order else sparql
     keys = (
         [
             (m.group(2), (m.group(1) or "").upper() == "DESC")
@@ -191,6 +192,9 @@ def run_on_store(store: Store, sparql: str) -> tuple[list[str], Rows]:
         if order
         else []
     )
+    unsorted, hidden, distinct = _with_sort_keys(unsorted, [name for name, _ in keys])
+    solutions = store.query(unsorted)
+    variables = [v.value for v in solutions.variables]
     found = (
         [[solution[v] for v in variables] for solution in solutions]
         if all(name in variables for name, _ in keys)
@@ -208,10 +212,33 @@ def run_on_store(store: Store, sparql: str) -> tuple[list[str], Rows]:
                 column = columns[name]
                 indexes.sort(key=lambda n: column[n], reverse=descending)
             found = [found[n] for n in indexes]
+    if found is not None and hidden:
+        # The sort keys added to the projection leave it again; DISTINCT keeps each
+        # solution's first place, as the store's DISTINCT after its ORDER BY does.
+        shown = len(variables) - len(hidden)
+        variables = variables[:shown]
+        found = [terms[:shown] for terms in found]
+        if distinct:
+            found = [list(terms) for terms in dict.fromkeys(tuple(t) for t in found)]
     if found is None:  # the store sorts
         found = [[solution[v] for v in variables] for solution in store.query(sparql)]
     rows: Rows = [{v: _value(t) for v, t in zip(variables, terms, strict=True)} for terms in found]
     return variables, rows
+
+
+def _with_sort_keys(sparql: str, keys: list[str]) -> tuple[str, list[str], bool]:
+    """The query with the sort keys its SELECT leaves out (``ORDER BY ?start`` of rows that
+    do not show their offset) projected last, so its rows can be sorted here rather than
+    by the store; those keys; and whether the SELECT is DISTINCT. A query that groups, or
+    selects more than plain variables, keeps its own projection (the store sorts it)."""
+    projection = _PROJECTION.search(sparql)
+    if projection is None or re.search(r"\bGROUP\s+BY\b", sparql[sparql.rfind("}") :], re.I):
+        return sparql, [], False
+    shown = projection.group(2).split()
+    hidden = [k for k in dict.fromkeys(keys) if f"?{k}" not in shown]
+    extra = "".join(f"?{k} " for k in hidden)
+    at = projection.end(2)
+    return sparql[:at] + extra + sparql[at:], hidden, bool(projection.group(1))
 
 
 _NUMERIC = {
