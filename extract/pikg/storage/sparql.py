@@ -6,8 +6,10 @@
     # params: department:string? year:gYear?      (``?`` marks an optional one; or ``none``)
 
 A parameter ``p`` is the variable ``?__p`` in the query; pikg binds it with a VALUES block
-at the start of the WHERE clause, so a query file stays valid SPARQL for any other tool and a
-value is never pasted into the query text. An optional parameter left out stays unbound.
+at the start of the first WHERE clause, so a query file stays valid SPARQL for any other tool
+and a value is never pasted into the query text. An optional parameter left out stays unbound.
+A query whose outer pattern has no WHERE keyword binds its parameters in its first subquery:
+pyoxigraph applies a FILTER on a VALUES variable only after all of the group's joins.
 """
 
 from __future__ import annotations
@@ -170,8 +172,9 @@ _ORDER_BY = re.compile(
     r"\bORDER\s+BY((?:\s*(?:\?\w+|(?:ASC|DESC)\s*\(\s*\?\w+\s*\)))+)\s*$", re.IGNORECASE
 )
 _SORT_KEY = re.compile(r"(ASC|DESC)?\s*\(?\s*\?(\w+)", re.IGNORECASE)
-# The query's own SELECT of plain variables (the first SELECT: subqueries come after it).
-_PROJECTION = re.compile(r"\bSELECT\s+(DISTINCT\s+)?((?:\?\w+\s+)+)WHERE\b", re.IGNORECASE)
+# The query's own SELECT (the first one: subqueries come after it) of plain variables.
+_SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
+_PROJECTION = re.compile(r"SELECT\s+(DISTINCT\s+)?((?:\?\w+\s+)+)(?:WHERE\b|\{)", re.IGNORECASE)
 
 
 def run_on_store(store: Store, sparql: str) -> tuple[list[str], Rows]:
@@ -231,7 +234,8 @@ def _with_sort_keys(sparql: str, keys: list[str]) -> tuple[str, list[str], bool]
     do not show their offset) projected last, so its rows can be sorted here rather than
     by the store; those keys; and whether the SELECT is DISTINCT. A query that groups, or
     selects more than plain variables, keeps its own projection (the store sorts it)."""
-    projection = _PROJECTION.search(sparql)
+    first = _SELECT.search(sparql)
+    projection = _PROJECTION.match(sparql, first.start()) if first else None
     if projection is None or re.search(r"\bGROUP\s+BY\b", sparql[sparql.rfind("}") :], re.I):
         return sparql, [], False
     shown = projection.group(2).split()
