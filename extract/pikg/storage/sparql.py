@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from pikg import resources
 from pikg.errors import QueryError
+from pikg.namespace import SHAPES
 from pikg.storage.store import Store
 from pikg.storage.values import XSD, lexical, typed
 
@@ -36,16 +37,20 @@ from pikg.storage.values import XSD, lexical, typed
 class Param:
     name: str
     # string, zh (a string tagged @zh, to match a Chinese label as a term), integer, gYear,
-    # code (a rule code: a shape of shapes/), or the allowed values joined by | (matched
-    # ignoring case)
+    # code (a rule code: a shape of shapes/), shape (a rule code bound as its shape's IRI),
+    # or the allowed values joined by | (matched ignoring case)
     type: str
     optional: bool
 
     def literal(self, value: str) -> str:
-        """The value checked, as the SPARQL literal the VALUES block binds. A ``zh`` one is
-        the label itself, so a query can use it in a triple pattern, which a store answers
-        from its index, where a FILTER on a label's text reads every label."""
-        text = json.dumps(self.check(value), ensure_ascii=False)
+        """The value checked, as the SPARQL term the VALUES block binds. A ``zh`` one is
+        the label itself and a ``shape`` one the shape's IRI, so a query can use it in a
+        triple pattern, which a store answers from its index, where a FILTER on a label's
+        text or an IRI's fragment reads every label or finding."""
+        checked = self.check(value)
+        if self.type == "shape":
+            return f"<{SHAPES}{checked}>"
+        text = json.dumps(checked, ensure_ascii=False)
         return f"{text}@zh" if self.type == "zh" else text
 
     def check(self, value: str) -> str:
@@ -56,7 +61,7 @@ class Param:
                 if choice.casefold() == value.strip().casefold():
                     return choice
             raise QueryError(f"--param {self.name} is one of {', '.join(allowed)}, not {value!r}")
-        if self.type == "code":
+        if self.type in ("code", "shape"):
             return _rule_code(self.name, value)
         if self.type in ("integer", "gYear"):
             if not value.strip().isdigit() or (self.type == "gYear" and len(value.strip()) != 4):
