@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -147,7 +148,7 @@ def run(args: list[str], stdout: Path | None = None) -> Ran:
     return Ran(seconds, cpu, peak)
 
 
-def exponent(points: list[tuple[int, float]]) -> float:
+def exponent(points: Sequence[tuple[float, float]]) -> float:
     """The least-squares slope of log(time) over log(N): 1 is linear, 2 quadratic."""
     xs = [math.log(n) for n, _ in points]
     ys = [math.log(t) for _, t in points]

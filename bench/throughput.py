@@ -12,9 +12,10 @@ usage: python bench/throughput.py [--mb N] [--sizes 1,2,5,10]
 from __future__ import annotations
 
 import argparse
-import math
 import time
 from pathlib import Path
+
+from scale import exponent  # the same fit as the scale figures (bench/ is on the path)
 
 from pikg import extract_text
 from pikg.reading.decode import read_source
@@ -29,16 +30,6 @@ def document(unit: str, mb: float) -> str:
     while len(text.encode("utf-8")) < size:
         text += unit
     return text
-
-
-def exponent(points: list[tuple[float, float]]) -> float:
-    """Least-squares slope of log(time) on log(size)."""
-    xs = [math.log(mb) for mb, _ in points]
-    ys = [math.log(seconds) for _, seconds in points]
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
-        (x - mx) ** 2 for x in xs
-    )
 
 
 def main() -> None:

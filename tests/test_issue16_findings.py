@@ -166,3 +166,19 @@ def test_issue16_a_rule_code_parameter_is_checked(tmp_path: Path) -> None:
         app, ["query", "findings-by-code", path, "--param", "code=Cost-Floor", "--format", "csv"]
     )
     assert right.exit_code == 0 and "单座水库加固费用" in right.stdout
+
+
+def test_issue16_validate_json_findings_use_checks_keys_and_offsets(tmp_path: Path) -> None:
+    path = str(FLAWED / "space_table_2023.txt")
+    ttl = tmp_path / "space.ttl"
+    ttl.write_text(runner.invoke(app, ["extract", path, "--format", "ttl"]).stdout, "utf-8")
+    validated = json.loads(runner.invoke(app, ["validate", str(ttl), "--format", "json"]).stdout)
+    checked = json.loads(runner.invoke(app, ["check", path, "--format", "json"]).stdout)
+    in_check = {(f["code"], f["start"], f["end"]) for o in checked for f in o.get("findings", [])}
+    findings = validated["findings"]
+    keys = {"code", "severity", "message", "doc", "start", "end", "line", "text"}
+    assert findings and all(keys <= set(f) for f in findings)
+    located = [f for f in findings if f["start"] is not None]
+    assert len(located) >= 3
+    assert all(f["doc"] == "space_table_2023.txt" for f in findings)
+    assert {(f["code"], f["start"], f["end"]) for f in located} <= in_check

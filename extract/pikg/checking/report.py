@@ -120,11 +120,16 @@ def json_items(
             place = report.place(finding.focus)
             items.append(
                 {
-                    "document": place.document,
-                    "project": place.project,
-                    "indicator": place.name,
-                    "focus": finding.focus,
                     **finding.as_dict(lang),
+                    # check's keys: the RDF holds offsets but not the text to count lines in
+                    "doc": place.file,
+                    "start": place.start,
+                    "end": place.end,
+                    "line": None,
+                    "text": place.text,
+                    "project": place.project,
+                    "name": place.name,
+                    "focus": finding.focus,
                 }
             )
     return items

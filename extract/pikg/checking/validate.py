@@ -61,6 +61,10 @@ class Place:
     document: str
     project: str | None
     name: str | None
+    file: str | None = None  # the document's file name, as check's findings give it
+    start: int | None = None  # character offsets of the row or line, where the data has them
+    end: int | None = None
+    text: str | None = None  # an unread line's or an empty section's text
 
 
 @dataclass
@@ -256,11 +260,20 @@ def _places(store: ox.Store, focuses: Iterable[str]) -> dict[str, Place]:
         project_label = (
             value(project, str(RDFS.label)) if isinstance(project, ox.NamedNode) else None
         )
-        name = value(node, _PIK + "indicatorName")
+
+        def text(subject: ox.NamedNode | None, predicate: str) -> str | None:
+            found = value(subject, predicate) if subject is not None else None
+            return found.value if isinstance(found, ox.Literal) else None
+
+        start, end = text(node, _PIK + "startOffset"), text(node, _PIK + "endOffset")
         places[focus] = Place(
             label or "?",
             project_label.value if isinstance(project_label, ox.Literal) else None,
-            name.value if isinstance(name, ox.Literal) else None,
+            text(node, _PIK + "indicatorName"),
+            text(doc if isinstance(doc, ox.NamedNode) else None, _PIK + "fileName"),
+            int(start) if start is not None else None,
+            int(end) if end is not None else None,
+            text(node, _PIK + "rawText") if not typed(node, "IndicatorTarget") else None,
         )
     return places
 

@@ -25,7 +25,7 @@ from rdflib.term import Node
 
 from pikg import __version__
 from pikg.graph import iris
-from pikg.model import Extraction, IndicatorRow, Target
+from pikg.model import EmptySection, Extraction, IndicatorRow, Target, Unparsed
 from pikg.namespace import CONCEPT, ID, PIK, PIKCMP, PIKFW, PIKUNIT
 from pikg.parsing.concepts import SCHEME as CONCEPT_SCHEME
 from pikg.parsing.targets import unit_info, units
@@ -134,6 +134,25 @@ def _value(g: _Graph, node: URIRef, target: Target) -> None:
             if target.value_normalized:
                 g.add(node, PIK.normalizedValue, decimal_literal(target.value_normalized))
                 g.add(node, PIK.normalizedUnit, URIRef(info.base_iri))
+
+
+def _located(
+    g: _Graph,
+    doc: URIRef,
+    node: URIRef,
+    kind: URIRef,
+    part: Unparsed | EmptySection,
+    text: str,
+) -> None:
+    """A stretch of the document that gave no row: its kind, project, text and offsets."""
+    g.add(node, RDF.type, kind)
+    g.add(node, PIK.inDisclosure, doc)
+    g.add(node, PROV.wasDerivedFrom, doc)
+    if part.project:
+        g.add(node, PIK.project, URIRef(iris.project(str(doc), part.project)))
+    g.add(node, PIK.rawText, Literal(text))
+    g.add(node, PIK.startOffset, Literal(part.start, datatype=XSD.nonNegativeInteger))
+    g.add(node, PIK.endOffset, Literal(part.end, datatype=XSD.nonNegativeInteger))
 
 
 def _row(g: _Graph, doc: URIRef, row: IndicatorRow) -> None:
@@ -279,24 +298,10 @@ def add_extraction(
         _row(g, doc, row)
     for item in result.unparsed:
         node = URIRef(iris.unparsed(str(doc), item))
-        g.add(node, RDF.type, PIK.UnparsedLine)
-        g.add(node, PIK.inDisclosure, doc)
-        g.add(node, PROV.wasDerivedFrom, doc)
-        if item.project:
-            g.add(node, PIK.project, URIRef(iris.project(str(doc), item.project)))
-        g.add(node, PIK.rawText, Literal(item.text))
-        g.add(node, PIK.startOffset, Literal(item.start, datatype=XSD.nonNegativeInteger))
-        g.add(node, PIK.endOffset, Literal(item.end, datatype=XSD.nonNegativeInteger))
+        _located(g, doc, node, PIK.UnparsedLine, item, item.text)
     for section in result.empty_sections:
         node = URIRef(iris.empty_section(str(doc), section))
-        g.add(node, RDF.type, PIK.EmptySection)
-        g.add(node, PIK.inDisclosure, doc)
-        g.add(node, PROV.wasDerivedFrom, doc)
-        if section.project:
-            g.add(node, PIK.project, URIRef(iris.project(str(doc), section.project)))
-        g.add(node, PIK.rawText, Literal(section.first_line))
-        g.add(node, PIK.startOffset, Literal(section.start, datatype=XSD.nonNegativeInteger))
-        g.add(node, PIK.endOffset, Literal(section.end, datatype=XSD.nonNegativeInteger))
+        _located(g, doc, node, PIK.EmptySection, section, section.first_line)
 
     activity = URIRef(iris.extraction(str(doc), version))
     g.add(name, RDF.type, DCAT.Dataset)

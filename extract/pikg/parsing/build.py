@@ -16,11 +16,11 @@ from pikg.parsing import framework as framework_module
 from pikg.parsing import values
 from pikg.parsing.framework import Level
 from pikg.parsing.layouts import Candidate, LevelCell, ProseItem
+from pikg.parsing.names import PINYIN_GLOSS
 from pikg.parsing.segment import infer_levels
 from pikg.parsing.targets import SYMBOL, locate, parse_target, split_value, unit_info
 from pikg.reading.decode import Source
 
-_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
 _SPACE_OR_PIPE = re.compile(r"[\s|]+")
 _LEADING_ENUM = re.compile(r"^(?:\d+[、.．)）]|[(（]\d+[)）]|[①-⑳])\s*")
 _NAME_TRIM = " :：、,，;；。-—|*"
@@ -60,7 +60,7 @@ class Context:
 def written(source: Source, start: int, end: int) -> str:
     """Text as the publisher wrote it, without line breaks, spaces or pinyin glosses."""
     text = _SPACE_OR_PIPE.sub("", source.raw(start, end))
-    return _PINYIN.sub("", text) if "(" in text or "（" in text else text
+    return PINYIN_GLOSS.sub("", text) if "(" in text or "（" in text else text
 
 
 def _ref(ctx: Context, cell: LevelCell | None) -> LevelRef | None:

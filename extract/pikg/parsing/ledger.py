@@ -67,10 +67,6 @@ class Ledger:
     def unparsed(self, start: int, end: int) -> None:
         self.entries.append(Entry(start, end, "unparsed"))
 
-    def claimed(self, start: int, end: int) -> bool:
-        """Whether any entry already covers a character of [start, end)."""
-        return any(e.start < end and start < e.end for e in self.entries)
-
     def close(self, text: str, start: int, end: int) -> list[Entry]:
         """Entries sorted, with every unclaimed non-blank run of [start, end) as unparsed.
 

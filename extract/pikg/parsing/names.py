@@ -17,7 +17,7 @@ from pikg.parsing import script
 from pikg.parsing.targets import units
 
 # A pinyin gloss a mirror site put after a character: 標(biāo), 執(zhí).
-_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
+PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
 _MARKS = re.compile(r"[★☆■□▲△●○◆◇※✔✓√]+")
 _NOTE = re.compile(
     r"[(（\[【]\s*(?:必填|选填|必选|可选|硬性|核心|共性|个性|定量|定性|正向|反向)[^)）\]】]*[)）\]】]"
@@ -48,7 +48,7 @@ def _is_unit(text: str) -> bool:
 @lru_cache(maxsize=1 << 16)  # names and units repeat across rows
 def simplified(text: str) -> str:
     """NFKC, pinyin glosses dropped, Traditional characters folded to Simplified (OpenCC)."""
-    return script.simplified(_PINYIN.sub("", unicodedata.normalize("NFKC", text)))
+    return script.simplified(PINYIN_GLOSS.sub("", unicodedata.normalize("NFKC", text)))
 
 
 def bracket_unit(name: str) -> str | None:

@@ -58,6 +58,18 @@ class Layout:
     chrome: list[str] = field(default_factory=list)  # navigation, banners, footers (HTML)
 
 
+def covered_by_merges(merged: dict[tuple[int, int], tuple[int, int]]) -> set[tuple[int, int]]:
+    """The cells a merged range covers besides its anchor, from ``{(row, col): (rows, cols)}``:
+    a sheet reports them empty, and the anchor's value fills them."""
+    return {
+        (r, c)
+        for (r0, c0), (h, w) in merged.items()
+        for r in range(r0, r0 + h)
+        for c in range(c0, c0 + w)
+        if (r, c) != (r0, c0)
+    }
+
+
 def grid_from_cells(cells: list[Cell]) -> tuple[tuple[Cell | None, ...], ...]:
     """The full grid a list of (possibly merged) cells covers; uncovered slots are None."""
     rows = max((c.row + c.rowspan for c in cells), default=0)

@@ -7,7 +7,7 @@ from typing import Any
 
 from pikg.errors import DocumentError
 from pikg.reading.extras import needs
-from pikg.reading.layout import Cell, Layout, Table, grid_from_cells
+from pikg.reading.layout import Cell, Layout, Table, covered_by_merges, grid_from_cells
 from pikg.reading.render import column_letter
 from pikg.reading.values import cell_text
 
@@ -23,13 +23,7 @@ def read(path: Path) -> Layout:
     layout = Layout(format="xls")
     for sheet in book.sheets():
         merged = {(r0, c0): (r1 - r0, c1 - c0) for r0, r1, c0, c1 in sheet.merged_cells}
-        covered = {
-            (r, c)
-            for (r0, c0), (h, w) in merged.items()
-            for r in range(r0, r0 + h)
-            for c in range(c0, c0 + w)
-            if (r, c) != (r0, c0)
-        }
+        covered = covered_by_merges(merged)
         cells = []
         for r in range(sheet.nrows):
             for c in range(sheet.ncols):

@@ -8,7 +8,7 @@ from typing import Any
 
 from pikg.errors import DocumentError
 from pikg.reading.extras import needs
-from pikg.reading.layout import Cell, Layout, Table, grid_from_cells
+from pikg.reading.layout import Cell, Layout, Table, covered_by_merges, grid_from_cells
 from pikg.reading.values import cell_text
 
 
@@ -39,13 +39,7 @@ def read(path: Path) -> Layout:
             )
             for rng in sheet.merged_cells.ranges
         }
-        covered = {
-            (r, c)
-            for (r0, c0), (h, w) in merged.items()
-            for r in range(r0, r0 + h)
-            for c in range(c0, c0 + w)
-            if (r, c) != (r0, c0)
-        }
+        covered = covered_by_merges(merged)
         cells = []
         for row in sheet.iter_rows():
             for cell in row:
