@@ -239,6 +239,10 @@ def _places(store: ox.Store, focuses: Iterable[str]) -> dict[str, Place]:
     def typed(node: ox.NamedNode, cls: str) -> bool:
         return any(store.quads_for_pattern(node, _TYPE, ox.NamedNode(_PIK + cls)))
 
+    def text(subject: ox.NamedNode | None, predicate: str) -> str | None:
+        found = value(subject, predicate) if subject is not None else None
+        return found.value if isinstance(found, ox.Literal) else None
+
     disclosures = sorted(
         q.subject.value
         for q in store.quads_for_pattern(None, _TYPE, ox.NamedNode(_PIK + "Disclosure"))
@@ -260,10 +264,6 @@ def _places(store: ox.Store, focuses: Iterable[str]) -> dict[str, Place]:
         project_label = (
             value(project, str(RDFS.label)) if isinstance(project, ox.NamedNode) else None
         )
-
-        def text(subject: ox.NamedNode | None, predicate: str) -> str | None:
-            found = value(subject, predicate) if subject is not None else None
-            return found.value if isinstance(found, ox.Literal) else None
 
         start, end = text(node, _PIK + "startOffset"), text(node, _PIK + "endOffset")
         places[focus] = Place(
