@@ -43,6 +43,8 @@ _TITLE_STOP = re.compile(
     rf"\s*(?:\d|[一二三四五六七八九十]+个|{_REPORT}|{_LEXICON.pattern('title-stop')}|"
     r"[、,，:：;；|<>《》“”\"])"
 )
+# A title is not a sentence: no full stop, no comma between clauses.
+_SENTENCE = re.compile(r"[。,，;；]")
 _TRAILING_NOTE = re.compile(r"\([^()]{1,4}\)$")  # 醴陵市医疗保障局(单位), …(本级)
 _ISSUER = re.compile(rf"关于.{{0,60}}?(?:{_LEXICON.pattern('notice')})")
 _SIGNED = re.compile(r"20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
@@ -90,6 +92,15 @@ def as_department(value: str) -> str | None:
     return None
 
 
+def township_unit(name: str) -> str | None:
+    """The body a township or street named alone governs through (某某镇 → 某某镇人民政府,
+    某某街道 → 某某街道办事处), or None if ``name`` is no township's name."""
+    if name not in regions.township_names():
+        return None
+    ending = next((w for w in _LEXICON.words("township-unit") if name.endswith(w)), None)
+    return name + _LEXICON.entries["township-unit"][ending] if ending else None
+
+
 @dataclass(frozen=True)
 class _Candidate:
     name: str
@@ -115,12 +126,17 @@ def _title_unit(line: str, following: str) -> str | None:
     关于下达…的通知)."""
     if len(line) > TITLE_MAX_CHARS or "|" in line or line.endswith((":", "：")):
         return None  # an addressee line (县交通局:) is not a title
+    if _SENTENCE.search(line):
+        return None  # 根据某某局《…》的部署,…。: a sentence of the body names its sources
     # 2024年度某某局…, 关于某某局2021年部门预算的说明
     body = re.sub(r"^(?:(?:20\d{2}|[12]\d)\s*年度?|关于)\s*", "", line)
     split = _TITLE_STOP.search(body)
     segment = body[: split.start()] if split else body
+    written = _TRAILING_NOTE.sub("", re.sub(r"\s", "", segment))
     org = as_department(segment)
-    if org is None or org != _TRAILING_NOTE.sub("", re.sub(r"\s", "", segment)):
+    if org is None or org != written:
+        org = township_unit(written)  # 某某镇2023年部门预算: the township's government
+    if org is None:
         return None
     rest = (body[len(segment) :] or following).lstrip()
     if not _TITLE_STOP.match(rest) or _ISSUER.match(rest) or _SIGNED.match(rest):
@@ -242,6 +258,16 @@ def _chrome_departments(chrome: str, fields: tuple[Field, ...]) -> list[_Candida
 
 def _placed(name: str, text: str) -> list[tuple[str, str]] | None:
     return regions.resolve(_PARTY.sub("", name), text)
+
+
+def _township_first(department: str, codes: list[str]) -> bool:
+    """Whether a unit's name starts with its township's, not with the township's county: a
+    township's unit keeps its county in its name (某某县城关镇人民政府), so that same-named
+    townships' units stay apart."""
+    if len(codes) < 2 or len(codes[-1]) <= 6:
+        return False
+    township = regions.gazetteer().names[codes[-1]]
+    return department.startswith(township) or department.startswith(regions.stem(township))
 
 
 def _with_place(department: str, region: list[str]) -> str:
@@ -395,6 +421,8 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
     ):
         facts.department = _with_place(facts.department, facts.region)
         facts.department_source = "inferred"
+    elif facts.department and _township_first(facts.department, facts.region_codes):
+        facts.department = facts.region[-2] + facts.department  # 城关镇… → 某某县城关镇…
     if meta is not None:
         apply_meta(facts, meta, text)
     return facts
@@ -515,6 +543,27 @@ def titled_project(source: Source) -> str | None:
         if m:
             return m.group("name")
     return None
+
+
+# A project a report quotes: 实施“某某补助资金”项目, “某某建设项目” (not a term such as
+# “三公”经费 or a quoted 经费 line of its accounts).
+_QUOTED_PROJECT = re.compile(r"[“\"](?P<name>[^“”\"\n]{4,40}?)(?:[”\"]项目|项目[”\"])")
+
+
+def quoted_project(source: Source) -> str | None:
+    """The project a report without a 项目名称 quotes most often (first, where tied)."""
+    text = simplified(source.text)
+    spans: dict[str, tuple[int, int]] = {}
+    counts: Counter[str] = Counter()
+    for m in _QUOTED_PROJECT.finditer(text):
+        end = m.end() - 1 if m.group().endswith(("”", '"')) else m.end("name")
+        name = text[m.start("name") : end]
+        spans.setdefault(name, (m.start("name"), end))
+        counts[name] += 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda name: (counts[name], -spans[name][0]))
+    return source.raw(*spans[best])
 
 
 # A column header, not a name: 预算金额(万元), 金额.
