@@ -20,6 +20,7 @@ from functools import cache, lru_cache
 
 from pikg.parsing import framework as framework_module
 from pikg.parsing import lexicon as lexicon_module
+from pikg.parsing.facts import as_department
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
 from pikg.parsing.targets import POST_WORD, PRE_WORD, SYMBOL, locate
@@ -60,6 +61,10 @@ _RECIPIENT = re.compile(
     r"[\u4e00-\u9fff]{2,10}?(?:街道办事处|街道办|街道|办事处|镇|乡|村|社区|县|区|市|旗)"
 )
 _RECIPIENTS = re.compile(rf"(?:{_RECIPIENT.pattern})+")
+# A day written alone on its line where no row is open: the date the table was signed.
+_SIGNED_ON = re.compile(r"\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*")
+# A yes/no answer or its marker in a cell (是, 否, 是/否): a row's value, never a header word.
+_ANSWER = re.compile(r"是/否|是或否|[是否有无]")
 
 
 @dataclass
@@ -150,6 +155,13 @@ class TableReader:
         self.header_line = False
         if self.header_open and any(c.kind in ("target", "level") for c in meaningful):
             self._close_header()  # a row with a target: the header ended on the line before
+        signed = len(meaningful) >= 2 and all(_is_body(c) for c in meaningful)
+        dated = len(meaningful) == 1 and self.pending is None and _SIGNED_ON.fullmatch(text)
+        if signed or dated:
+            self.flush()  # `某某县农业农村局  某某县财政局`, `2024年3月8日`: who signed, and when
+            for c in meaningful:
+                self.ledger.skip("contact", c.start, c.end)
+            return
         if self._by_position(cells, meaningful, text):
             return
         width = len(self._data_columns()) + 2
@@ -157,7 +169,8 @@ class TableReader:
         kinds = [c.kind for c in meaningful]
         if (
             as_row
-            and kinds.count("text") >= FOREIGN_HEADER
+            and sum(c.kind == "text" and not _ANSWER.fullmatch(c.text) for c in meaningful)
+            >= FOREIGN_HEADER
             and not {"target", "level"} & set(kinds)
         ):
             self.flush()
@@ -536,6 +549,11 @@ def _recipients(text: str) -> int:
 
 # Cells that end or interrupt a table, never one of its row's columns.
 _NOT_IN_A_ROW = frozenset({"header", "footer", "contact", "total", "page"})
+
+
+def _is_body(cell: Cell) -> bool:
+    """A cell that is a public body's name and nothing else."""
+    return cell.kind == "text" and as_department(cell.text) == cell.text
 
 
 def _unusual_order(roles: list[str]) -> bool:
