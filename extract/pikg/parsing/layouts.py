@@ -43,7 +43,10 @@ ACCEPTS: dict[str, frozenset[str]] = {
 }
 DEFAULT_COLUMNS = (("name", None), ("value", None))
 # Header roles that are a form's labels unless other headers stand beside them.
-FORM_LABELS = frozenset({"project", "amount"})
+FORM_LABELS = frozenset({"project", "amount", "targets"})
+# A header naming a project column and a column of its targets heads a summary table: one
+# project a line, its targets written after it (`1 项目 860.00 名称≥20公顷名称≥90%`).
+SUMMARY = frozenset({"project", "targets"})
 EVALUATION = framework_module.SCHEME_EVALUATION
 # A row line of this many text cells with no target and no level is another table's header.
 FOREIGN_HEADER = 4
@@ -164,6 +167,9 @@ class TableReader:
             return
         if self._by_position(cells, meaningful, text):
             return
+        meaningful = self._summary_project(meaningful)
+        if not meaningful:
+            return
         width = len(self._data_columns()) + 2
         as_row = 2 <= len(meaningful) <= width * STREAM_FACTOR
         kinds = [c.kind for c in meaningful]
@@ -262,10 +268,37 @@ class TableReader:
         self.flush()
         return True
 
+    def _summary_project(self, cells: list[Cell]) -> list[Cell]:
+        """A summary table's line (`序号 项目名称 预算金额 名称≥20公顷…`): its number and amount
+        skipped, its project carried to the rows its targets make; the cells after them."""
+        roles = [role for role, _ in self.columns]
+        if not roles or roles[0] != "project" or "l1" in roles or len(cells) < 2:
+            return cells
+        rest = list(cells)
+        numbered = rest[0].kind == "target" and re.fullmatch(r"\d{1,3}", rest[0].text)
+        rest = rest[1:] if numbered else rest
+        priced = len(rest) > 1 and "amount" in roles and rest[1].kind == "target"
+        if not rest or rest[0].kind != "text" or not (numbered or priced):
+            if not any(c.kind in ("target", "total") for c in cells):
+                self.flush()  # the notes under the table, its signature: the table is over
+                self.in_table, self.columns, self.project = False, [], None
+            return cells  # the total, or a project's targets wrapped onto the next line
+        if numbered:
+            self.ledger.skip("header", cells[0].start, cells[0].end)  # the 序号 column
+        self.flush()
+        self.project = rest[0]
+        self.ledger.skip("narrative", rest[0].start, rest[0].end)
+        rest = rest[1:]
+        if rest and "amount" in roles and rest[0].kind == "target":
+            self.ledger.skip("narrative", rest[0].start, rest[0].end)
+            rest = rest[1:]
+        return rest
+
     def _header_line(self, cells: list[Cell]) -> bool:
         heads = [c for c in cells if c.kind == "header"]
         others = [c for c in cells if c.kind not in ("header", "boilerplate")]
-        if not heads or all(c.role in FORM_LABELS for c in heads):
+        roles = {c.role for c in heads}
+        if not heads or (all(c.role in FORM_LABELS for c in heads) and not roles >= SUMMARY):
             return False
         if others and not (len(heads) >= 2 and len(others) == 1 and others[0] is cells[0]):
             return False
@@ -352,6 +385,8 @@ class TableReader:
         if cell.kind == "text" and not unnamed:
             self.pending = Candidate(self.l1, self.l2, [("name", None, cell)], line=cell.line)
             self.pending.next_column = 1
+            if any(role == "project" for role, _ in self.columns):
+                self.pending.project = self.project
         elif unnamed and self.after_level and (self.l2 or self.l1):
             self.level_names = True
             self.pending = Candidate(self.l1, self.l2, [], unnamed=True, line=cell.line)
@@ -460,7 +495,11 @@ class TableReader:
             self.saved, self.columns = self.columns, []
             self.header_open = True
         assert cell.role is not None
-        self.columns.append((cell.role, cell.period))
+        if cell.role == "targets":  # each project's targets: names and values, any number
+            if any(role == "project" for role, _ in self.columns):
+                self.columns.extend([("name", None), ("value", None)])
+        else:
+            self.columns.append((cell.role, cell.period))
         self.ledger.skip("header", cell.start, cell.end)
 
     def _close_header(self) -> None:
@@ -478,7 +517,8 @@ class TableReader:
         self.level_names = False
 
     def _data_columns(self) -> list[tuple[str, str | None]]:
-        columns = [c for c in self.columns if c[0] not in ("l1", "l2")] or list(DEFAULT_COLUMNS)
+        columns = [c for c in self.columns if c[0] not in ("l1", "l2", *FORM_LABELS)]
+        columns = columns or list(DEFAULT_COLUMNS)
         if columns[0][0] != "name" and ("name", None) not in columns:
             columns.insert(0, ("name", None))
         return columns
@@ -603,6 +643,8 @@ def has_table(lines: list[Line]) -> bool:
     for line in lines:
         cells = cell_kinds(line.text)
         if any(c.kind == "header" and c.role in ("l1", "l2", "name", "value") for c in cells):
+            return True
+        if {c.role for c in cells if c.kind == "header"} >= SUMMARY:
             return True
         if ("|" in line.text or "\t" in line.text) and any(c.kind == "level" for c in cells):
             return True

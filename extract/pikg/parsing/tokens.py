@@ -283,11 +283,22 @@ def _inside_name(
     return alone and m.start() > 0 and "\u4e00" <= text[m.start() - 1] <= "\u9fff"
 
 
+# A deadline glued between two names (`完成时间2021年5月31日前市民满意度`): a target of its own.
+_DEADLINE = re.compile(
+    r"(?<!\d)\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?\s*(?:底|末)?\s*(?:之前|以前|前)"
+)
+
+
 def _split_text_piece(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """A run of text cut after each run of glued targets that opens with an operator."""
+    """A run of text cut after each run of glued targets that opens with an operator, and
+    around each deadline."""
     out: list[tuple[int, int]] = []
     pos = a
     for m in _inner_run().finditer(text, a, b):
+        for d in _DEADLINE.finditer(text, pos, m.start()):
+            if d.start() > pos and d.end() < m.start():
+                out.extend([*_split_tail(text, pos, d.start()), (d.start(), d.end())])
+                pos = d.end()
         if m.start() > pos:
             out.extend(_split_tail(text, pos, m.end()))
             pos = m.end()
