@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 
 from pikg import resources
 from pikg.model import DocKind, DocumentFacts, DocumentMeta, FactSource, Project
-from pikg.parsing import regions
+from pikg.parsing import lexicon, regions
 from pikg.parsing.fields import Field, read_fields
 from pikg.parsing.script import simplified
 from pikg.parsing.targets import normalise_amount
@@ -33,15 +33,20 @@ PREVAILING_ORG_MIN = 3
 SIGNATURE_CHARS = 400
 
 _HAN = r"\u4e00-\u9fff"
+_LEXICON = lexicon.load()
+# What a year names when a report's word follows it: 2021年部门预算, 2022年度项目支出.
+_REPORT = _LEXICON.pattern("report")
 # Bodies whose name puts the party or front before the place: 中共某某市委…, 共青团某某县委.
-_PARTY = re.compile(r"^(?:中国共产党|中共|中国共产主义青年团|共青团|中国人民政治协商会议|政协)")
+_PARTY = re.compile(rf"^(?:{_LEXICON.pattern('party-prefix')})")
 # Where a title stops naming its unit: a year, a count, the kind of report, punctuation.
 _TITLE_STOP = re.compile(
-    r"\s*(?:\d|[一二三四五六七八九十]+个|项目|部门预算|部门决算|单位预算|单位决算|预算|决算|"
-    r"关于|绩效|整体|年度|本级|[、,，:：;；|<>《》“”\"])"
+    rf"\s*(?:\d|[一二三四五六七八九十]+个|{_REPORT}|{_LEXICON.pattern('title-stop')}|"
+    r"[、,，:：;；|<>《》“”\"])"
 )
+# A title is not a sentence: no full stop, no comma between clauses.
+_SENTENCE = re.compile(r"[。,，;；]")
 _TRAILING_NOTE = re.compile(r"\([^()]{1,4}\)$")  # 醴陵市医疗保障局(单位), …(本级)
-_ISSUER = re.compile(r"关于.{0,60}?(?:通知|批复|函|意见|决定)")
+_ISSUER = re.compile(rf"关于.{{0,60}}?(?:{_LEXICON.pattern('notice')})")
 _SIGNED = re.compile(r"20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _ADDRESSEE = re.compile(rf"^\s*(?P<org>[{_HAN}()]{{2,40}})\s*[:：]\s*$", re.MULTILINE)
 _DATE = re.compile(r"(?P<y>20\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
@@ -49,12 +54,12 @@ _SIGNATURE_DATE = re.compile(r"(?:^|\n|[。])\s*(20\d{2})年(\d{1,2})月(\d{1,2}
 # A year cited inside a notice's number (〔2021〕88号) or a quoted title (《…》) is not the
 # budget year; nor is one inside a clause citing a request (根据…请示).
 _CITED = re.compile(
-    r"《[^》]{0,120}》|[〔\[【(]\s*20\d{2}\s*[〕\]】)]|根据[^。;；\n]{0,80}?(?:请示|通知|意见|办法|文件)"
+    r"《[^》]{0,120}》|[〔\[【(]\s*20\d{2}\s*[〕\]】)]|"
+    rf"根据[^。;；\n]{{0,80}}?(?:{_LEXICON.pattern('cited')})"
 )
 _YEAR_STATED = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年度")
 _YEAR_OF_REPORT = re.compile(
-    r"(?<!\d)(?P<y>20\d{2})\s*年\s*(?:度\s*)?(?:[^。\n]{0,20}?)(?:部门预算|单位预算|部门决算|单位决算|"
-    r"预算|决算|绩效目标|绩效自评|项目支出|整体支出)"
+    rf"(?<!\d)(?P<y>20\d{{2}})\s*年\s*(?:度\s*)?(?:[^。\n]{{0,20}}?)(?:{_REPORT})"
 )
 # A table's own year line: (2021年度), 2019年度).
 _YEAR_HEADING = re.compile(r"(?:^|[(（])\s*(?P<y>20\d{2})\s*年度\s*(?:[)）]|$)", re.MULTILINE)
@@ -87,6 +92,15 @@ def as_department(value: str) -> str | None:
     return None
 
 
+def township_unit(name: str) -> str | None:
+    """The body a township or street named alone governs through (某某镇 → 某某镇人民政府,
+    某某街道 → 某某街道办事处), or None if ``name`` is no township's name."""
+    if name not in regions.township_names():
+        return None
+    ending = next((w for w in _LEXICON.words("township-unit") if name.endswith(w)), None)
+    return name + _LEXICON.entries["township-unit"][ending] if ending else None
+
+
 @dataclass(frozen=True)
 class _Candidate:
     name: str
@@ -112,12 +126,17 @@ def _title_unit(line: str, following: str) -> str | None:
     关于下达…的通知)."""
     if len(line) > TITLE_MAX_CHARS or "|" in line or line.endswith((":", "：")):
         return None  # an addressee line (县交通局:) is not a title
+    if _SENTENCE.search(line):
+        return None  # 根据某某局《…》的部署,…。: a sentence of the body names its sources
     # 2024年度某某局…, 关于某某局2021年部门预算的说明
     body = re.sub(r"^(?:(?:20\d{2}|[12]\d)\s*年度?|关于)\s*", "", line)
     split = _TITLE_STOP.search(body)
     segment = body[: split.start()] if split else body
+    written = _TRAILING_NOTE.sub("", re.sub(r"\s", "", segment))
     org = as_department(segment)
-    if org is None or org != _TRAILING_NOTE.sub("", re.sub(r"\s", "", segment)):
+    if org is None or org != written:
+        org = township_unit(written)  # 某某镇2023年部门预算: the township's government
+    if org is None:
         return None
     rest = (body[len(segment) :] or following).lstrip()
     if not _TITLE_STOP.match(rest) or _ISSUER.match(rest) or _SIGNED.match(rest):
@@ -241,6 +260,16 @@ def _placed(name: str, text: str) -> list[tuple[str, str]] | None:
     return regions.resolve(_PARTY.sub("", name), text)
 
 
+def _township_first(department: str, codes: list[str]) -> bool:
+    """Whether a unit's name starts with its township's, not with the township's county: a
+    township's unit keeps its county in its name (某某县城关镇人民政府), so that same-named
+    townships' units stay apart."""
+    if len(codes) < 2 or len(codes[-1]) <= 6:
+        return False
+    township = regions.gazetteer().names[codes[-1]]
+    return department.startswith(township) or department.startswith(regions.stem(township))
+
+
 def _with_place(department: str, region: list[str]) -> str:
     """A unit named without its place takes the place of the document's region: 市交通运输局 of
     某某市 is 某某市交通运输局, 文物保护中心 of 某某县 is 某某县文物保护中心."""
@@ -250,31 +279,33 @@ def _with_place(department: str, region: list[str]) -> str:
     return place + department
 
 
-# The kinds of report and the words that name each: one table, read in two orders. In a
-# title line the most specific kind wins (部门预算项目绩效目标表 is a target table); in the
-# title zone a budget wins over the target tables its table of contents may list, so there
-# its words are a budget's own headings and a target table's are looser.
-_KINDS: dict[DocKind, tuple[str, str]] = {  # kind: (in a title line, in the title zone)
-    "approval": ("批复", "批复"),
-    "final-accounts": (r"(?<!预)决算", r"(?<!预)决算"),
-    "self-evaluation": ("自评", "自评"),
-    "department-overall": ("整体支出绩效|整体绩效目标|部门整体",) * 2,
-    "target-table": (
-        r"项目(?:支出)?绩效目标|绩效目标表|目标申报表|绩效目标申报|绩效公开",
-        "绩效目标表|目标申报表|绩效目标申报|绩效目标|绩效公开|绩效指标",
-    ),
-    "budget": ("预算", r"部门预算(?!编码)|单位预算|预算公开|预算编制说明|预算信息公开|预算报告"),
-}
-_TITLE_ORDER: tuple[DocKind, ...] = tuple(_KINDS)
+# The kinds of report, in a title line's order (the most specific kind first: 部门预算项目绩效
+# 目标表 is a target table) and the title zone's (a budget wins over the target tables its
+# table of contents may list); the words that name each are the lexicon's.
+_TITLE_ORDER: tuple[DocKind, ...] = (
+    "approval", "final-accounts", "self-evaluation", "department-overall", "target-table", "budget"
+)  # fmt: skip
 _ZONE_ORDER: tuple[DocKind, ...] = (
     "approval", "final-accounts", "self-evaluation", "budget", "department-overall", "target-table"
 )  # fmt: skip
 # A self-evaluation's columns: after a zone naming no report before it, they tell the kind.
-_SELF_EVALUATION_COLUMNS = re.compile(r"完成值|实际值")
+_SELF_EVALUATION_COLUMNS = re.compile(_LEXICON.pattern("self-evaluation-column"))
+
+
+@cache
+def _kind_words(kind: DocKind, zone: bool) -> re.Pattern[str]:
+    """The words naming ``kind`` (in a title line, or in the title zone), not where a longer
+    word holds them (预决算 is no 决算)."""
+    words = _LEXICON.pattern("kind-in-zone" if zone else "kind-in-title", kind)
+    masks = _LEXICON.pattern("kind-not", kind)
+    return re.compile(f"{masks}|({words})" if masks else f"({words})")
 
 
 def _kind_named(text: str, order: tuple[DocKind, ...], zone: bool = False) -> DocKind | None:
-    return next((k for k in order if re.search(_KINDS[k][zone], text)), None)
+    return next(
+        (k for k in order if any(m.group(1) for m in _kind_words(k, zone).finditer(text))),
+        None,
+    )
 
 
 def kind_of(text: str, title: str) -> DocKind | None:
@@ -390,6 +421,8 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
     ):
         facts.department = _with_place(facts.department, facts.region)
         facts.department_source = "inferred"
+    elif facts.department and _township_first(facts.department, facts.region_codes):
+        facts.department = facts.region[-2] + facts.department  # 城关镇… → 某某县城关镇…
     if meta is not None:
         apply_meta(facts, meta, text)
     return facts
@@ -415,7 +448,9 @@ def apply_meta(facts: DocumentFacts, meta: DocumentMeta, text: str = "") -> None
 
 # How a project's name ends; a form value that does not, continued on the next line by one
 # that does, was wrapped (…渠道防渗 | 改造工程).
-_PROJECT_END = re.compile(r"(?:经费|资金|项目|工程|补贴|补助|服务|维护|建设|改造|购置|费)$")
+_PROJECT_END = re.compile(rf"(?:{_LEXICON.pattern('project-end')})$")
+# How the name of a project listed in prose, or quoted, ends.
+_PROJECT_HEAD = _LEXICON.pattern("project-end", "head")
 # The most a wrapped name carries on to its next line.
 CONTINUATION_CHARS = 20
 
@@ -470,7 +505,7 @@ def form_projects(source: Source) -> list[Project]:
 
 _ITEM = re.compile(
     r"^\s*(?:\d+[.、．]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)\s*"
-    r"(?P<name>[^。：:，,；;\n]{2,40}?(?:经费|资金|项目|工程|补贴|补助))[。：:，,]"
+    rf"(?P<name>[^。：:，,；;\n]{{2,40}}?(?:{_PROJECT_HEAD}))[。：:，,]"
     r"(?P<rest>[^\n]*)$",
     re.MULTILINE,
 )
@@ -499,14 +534,13 @@ def _numbered_projects(source: Source, text: str) -> list[Project]:
     return out
 
 
-_PROJECT_NOUN = r"(?:经费|资金|项目|工程|补贴|补助)"
 # A report's title naming its project: 2023年某某补贴资金绩效自评报告, 某某工程项目绩效目标表.
 _TITLE_OF_PROJECT = re.compile(
-    rf"(?P<name>[^()（）:：,，。\s]{{2,40}}?{_PROJECT_NOUN})(?:项目)?(?:支出)?"
+    rf"(?P<name>[^()（）:：,，。\s]{{2,40}}?(?:{_PROJECT_HEAD}))(?:项目)?(?:支出)?"
     r"绩效(?:自评|评价|目标)(?:报告|表|情况)?"
 )
 # What is left of a titled name that names no one project (2023年项目, 年度重点项目).
-_GENERIC_PROJECT = re.compile(rf"(?:\d{{4}}年度?)?(?:年度|部门|重点|专项)?{_PROJECT_NOUN}?")
+_GENERIC_PROJECT = re.compile(rf"(?:\d{{4}}年度?)?(?:年度|部门|重点|专项)?(?:{_PROJECT_HEAD})?")
 
 
 def titled_project(source: Source) -> str | None:
@@ -515,7 +549,7 @@ def titled_project(source: Source) -> str | None:
     the body's name without the body)."""
     text = simplified(source.text)
     for line in _title_lines(text)[:4]:
-        m = re.fullmatch(rf"[(（](?P<name>[^()（）]{{2,40}}{_PROJECT_NOUN})[)）]", line)
+        m = re.fullmatch(rf"[(（](?P<name>[^()（）]{{2,40}}(?:{_PROJECT_HEAD}))[)）]", line)
         if m:
             return m.group("name")
         m = _TITLE_OF_PROJECT.fullmatch(line)
@@ -526,6 +560,27 @@ def titled_project(source: Source) -> str | None:
             if not _GENERIC_PROJECT.fullmatch(name):
                 return name
     return None
+
+
+# A project a report quotes: 实施“某某补助资金”项目, “某某建设项目” (not a term such as
+# “三公”经费 or a quoted 经费 line of its accounts).
+_QUOTED_PROJECT = re.compile(r"[“\"](?P<name>[^“”\"\n]{4,40}?)(?:[”\"]项目|项目[”\"])")
+
+
+def quoted_project(source: Source) -> str | None:
+    """The project a report without a 项目名称 quotes most often (first, where tied)."""
+    text = simplified(source.text)
+    spans: dict[str, tuple[int, int]] = {}
+    counts: Counter[str] = Counter()
+    for m in _QUOTED_PROJECT.finditer(text):
+        end = m.end() - 1 if m.group().endswith(("”", '"')) else m.end("name")
+        name = text[m.start("name") : end]
+        spans.setdefault(name, (m.start("name"), end))
+        counts[name] += 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda name: (counts[name], -spans[name][0]))
+    return source.raw(*spans[best])
 
 
 # A column header, not a name: 预算金额(万元), 金额.
@@ -546,9 +601,12 @@ def _funds_unit(text: str, at: int) -> str:
 
 # A project named only in its indicators: 完成2021年某某培训任务, 某某补助资金到位率.
 _PROJECT_IN_INDICATOR = (
-    re.compile(rf"完成(?P<name>20\d{{2}}年[{_HAN}]{{2,20}}?)(?:任务|工作)"),
     re.compile(
-        rf"(?P<name>[{_HAN}]{{2,16}}?(?:补助资金|专项资金|补贴资金|经费))(?:到位率|到位时间|执行率|使用率)"
+        rf"完成(?P<name>20\d{{2}}年[{_HAN}]{{2,20}}?)(?:{_LEXICON.pattern('project-in-indicator', 'task')})"
+    ),
+    re.compile(
+        rf"(?P<name>[{_HAN}]{{2,16}}?(?:{_LEXICON.pattern('project-in-indicator', 'funds')}))"
+        rf"(?:{_LEXICON.pattern('project-in-indicator', 'measure')})"
     ),
 )
 

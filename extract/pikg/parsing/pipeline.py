@@ -25,7 +25,13 @@ from pikg.model import (
 from pikg.parsing import concepts
 from pikg.parsing import framework as framework_module
 from pikg.parsing.build import Context, from_candidate, from_prose
-from pikg.parsing.facts import form_projects, indicator_project, read_facts, titled_project
+from pikg.parsing.facts import (
+    form_projects,
+    indicator_project,
+    quoted_project,
+    read_facts,
+    titled_project,
+)
 from pikg.parsing.grid import read_grid
 from pikg.parsing.layouts import (
     Candidate,
@@ -210,7 +216,7 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         projects.add(from_form)
     for listed in named_projects(source):
         projects.add(Project(name=listed))
-    if not projects.items and (titled := titled_project(source)):
+    if not projects.items and (titled := titled_project(source) or quoted_project(source)):
         projects.add(Project(name=titled))
         for row in rows:
             row.project = row.project or titled  # the one project the report is about
