@@ -24,6 +24,7 @@ from pikg.model import (
 )
 from pikg.parsing import concepts
 from pikg.parsing import framework as framework_module
+from pikg.parsing.aligned import read_aligned
 from pikg.parsing.build import Context, from_candidate, from_prose
 from pikg.parsing.facts import (
     form_projects,
@@ -104,6 +105,7 @@ def _read_block(
     candidates: list[Candidate] = []
     # Rows under a header of their own table are read by position; the text path reads the rest.
     left = read_grid(source, block.lines, scheme, ledger, candidates.append)
+    left = read_aligned(source.text, left, scheme, ledger, candidates.append)
     if candidates or has_table(block.lines):
         read_table(left, scheme, ledger, candidates.append)
         for cand in candidates:

@@ -23,6 +23,7 @@ from pikg.parsing.targets import (
     PRE_WORD,
     SYMBOL,
     is_unit,
+    locate,
     parse_target,
     unit_pattern,
 )
@@ -242,7 +243,15 @@ def _one_target() -> re.Pattern[str]:
 
 
 def glued_cells(text: str, start: int, index: int, in_header: bool) -> list[Cell]:
-    """A long cell with no separators, cut at level names, header words and targets."""
+    """A long cell with no separators, cut at level names, header words and targets; a
+    list of targets in one cell (`名称≥9600人；名称100%；名称`) first at its `；`."""
+    items = [m for m in re.finditer(r"[^;；]+", text) if m.group().strip()]
+    if sum(locate(m.group()) is not None for m in items) > 1:
+        return [
+            cell
+            for m in items
+            for cell in glued_cells(m.group(), start + m.start(), index, in_header)
+        ]
     cuts: list[tuple[int, int]] = []
     pos = 0
     found = list(_glued_pattern().finditer(text))
