@@ -227,6 +227,28 @@ def _project_owners(fields: tuple[Field, ...], text: str) -> list[str]:
     return out
 
 
+# The words of the kinds whose tables a longer document carries under titles of their own.
+_TABLE_TITLE = re.compile(
+    "|".join(
+        _LEXICON.pattern("kind-in-title", kind)
+        for kind in ("target-table", "self-evaluation", "department-overall")
+    )
+)
+
+
+def _table_title_units(text: str) -> list[str]:
+    """Units that tables anywhere in the text are titled with: 附表3 / 某某局项目支出绩效目标
+    表 below the pages of a budget's narrative."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    return [
+        unit
+        for i, line in enumerate(lines)
+        if len(line) <= TITLE_MAX_CHARS
+        and _TABLE_TITLE.search(line)
+        and (unit := _title_unit(line, "".join(lines[i + 1 : i + 3])))
+    ]
+
+
 def _orgs(fields: tuple[Field, ...], key: str) -> list[str]:
     return [org for f in fields if f.key == key and (org := as_department(f.value))]
 
@@ -256,6 +278,7 @@ def _department_candidates(
     ordered += [
         (title_units, "stated"),
         (_reporting_units(text), "stated"),
+        (_table_title_units(text), "stated"),
         (_orgs(fields, "doer"), "stated"),
         (_orgs(fields, "supervisor"), "stated"),
         (addressees, "stated"),
