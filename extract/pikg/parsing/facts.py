@@ -690,14 +690,31 @@ def _numbered_projects(source: Source, text: str) -> list[Project]:
     return out
 
 
+# A report's title naming its project: 2023年某某补贴资金绩效自评报告, 某某工程项目绩效目标表.
+_TITLE_OF_PROJECT = re.compile(
+    rf"(?P<name>[^()（）:：,，。\s]{{2,40}}?(?:{_PROJECT_HEAD}))(?:项目)?(?:支出)?"
+    r"绩效(?:自评|评价|目标)(?:报告|表|情况)?"
+)
+# What is left of a titled name that names no one project (2023年项目, 年度重点项目).
+_GENERIC_PROJECT = re.compile(rf"(?:\d{{4}}年度?)?(?:年度|部门|重点|专项)?(?:{_PROJECT_HEAD})?")
+
+
 def titled_project(source: Source) -> str | None:
-    """A project a report names under its title, in brackets: 2022年度项目支出绩效自评报告 /
-    （城乡特困人员救助供养资金）."""
+    """A project a report names under its title, in brackets (2022年度项目支出绩效自评报告 /
+    （城乡特困人员救助供养资金）), or in the title itself (某某局2023年某某补贴资金绩效自评报告,
+    the body's name without the body)."""
     text = simplified(source.text)
     for line in _title_lines(text)[:4]:
         m = re.fullmatch(rf"[(（](?P<name>[^()（）]{{2,40}}(?:{_PROJECT_HEAD}))[)）]", line)
         if m:
             return m.group("name")
+        m = _TITLE_OF_PROJECT.fullmatch(line)
+        if m:
+            name = m.group("name")
+            body = as_department(name)
+            name = name[len(body) :] if body and name.startswith(body) else name
+            if not _GENERIC_PROJECT.fullmatch(name):
+                return name
     return None
 
 

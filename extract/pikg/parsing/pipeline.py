@@ -216,9 +216,11 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         projects.add(from_form)
     for listed in named_projects(source):
         projects.add(Project(name=listed))
-    if not projects.items and (
-        named := titled_project(source) or quoted_project(source) or indicator_project(source)
-    ):
+    if not projects.items and (titled := titled_project(source) or quoted_project(source)):
+        projects.add(Project(name=titled))
+        for row in rows:
+            row.project = row.project or titled  # the one project the report is about
+    elif not projects.items and (named := indicator_project(source)):
         projects.add(Project(name=named))
     for row in rows:
         where = source.where(row.start, row.end)
