@@ -48,6 +48,8 @@ _YES_NO_RUN = re.compile(r"(是/否|是或否)([是否]+)$")
 MIN_RESTATED = 3
 MAX_RESTATED = 8
 MIN_EXPLANATION = 6
+# A name is at least this long: a qualitative word closing a shorter run is no target.
+MIN_NAME = 4
 
 
 @dataclass
@@ -141,6 +143,22 @@ def cells_of_line(line: Line, index: int, in_header: bool = False) -> list[Cell]
             c.period,
         )
         for c in _cells_of_text(line.text, in_header)
+    ]
+
+
+def cells_of_run(lines: list[Line], index: int) -> list[Cell]:
+    """The cells of lines that are one line wrapped, read as one: a cell may run over a line
+    break, and its span then holds the break."""
+    at: list[int] = []  # the folded-text offset of each character of the joined text
+    for line in lines:
+        body = line.text.strip()
+        lead = line.text.index(body[0]) if body else 0
+        at.extend(range(line.start + lead, line.start + lead + len(body)))
+    joined = "".join(line.text.strip() for line in lines)
+    return [
+        Cell(at[c.start], at[c.end - 1] + 1, c.text, c.kind, index, c.levels, c.role, c.period)
+        for c in _cells_of_text(joined, False)
+        if c.end > c.start
     ]
 
 
@@ -335,9 +353,16 @@ def _split_tail(text: str, a: int, b: int) -> list[tuple[int, int]]:
         answers = range(at + len(yes_no.group(1)), a + yes_no.end())
         return [*before, (at, at + len(yes_no.group(1))), *((i, i + 1) for i in answers)]
     m = _target_run().search(piece)
+    lex = lexicon_module.load()
+    if m is None:
+        word = next((w for w in lex.qualitative if piece.endswith(w)), None)
+        if word and len(piece) - len(word) >= MIN_NAME:
+            # `基层公共文化服务效能持续提升` glued before the next level: a name, then a
+            # qualitative target
+            at = a + len(piece) - len(word)
+            return [*_split_tail(text, a, at), (at, b)]
     head_end = m.start() if m and m.start() > 0 else len(piece)
     head = piece[:head_end]
-    lex = lexicon_module.load()
     cut = max((head.rfind(w) for w in lex.explain_starts), default=-1)
     if cut <= 1:
         cut = _restated_end(head)
