@@ -185,7 +185,7 @@ class TableReader:
         meaningful = self._summary_project(meaningful)
         if not meaningful:
             return
-        width = len(self._data_columns()) + 2
+        width = len(self.data_columns()) + 2
         as_row = 2 <= len(meaningful) <= width * STREAM_FACTOR
         kinds = [c.kind for c in meaningful]
         if (
@@ -420,7 +420,7 @@ class TableReader:
         """Put a cell in the next column of the pending row that takes its kind."""
         pending = self.pending
         assert pending is not None
-        columns = self._data_columns()
+        columns = self.data_columns()
         if cell.key in lexicon_module.load().natures and ("nature", None) not in columns:
             pending.cells.append(("nature", None, cell))  # 定性 in a form with no column for it
             return
@@ -531,7 +531,7 @@ class TableReader:
             self.project = None
         self.level_names = False
 
-    def _data_columns(self) -> list[tuple[str, str | None]]:
+    def data_columns(self) -> list[tuple[str, str | None]]:
         columns = [c for c in self.columns if c[0] not in ("l1", "l2", *FORM_LABELS)]
         columns = columns or list(DEFAULT_COLUMNS)
         if columns[0][0] != "name" and ("name", None) not in columns:
@@ -651,10 +651,12 @@ def read_table(lines: list[Line], scheme: str, ledger: Ledger, emit: Emit) -> No
     i = 0
     while i < len(lines):
         run = _wrapped_run(lines, i)
+        columns = tuple(role for role, _ in reader.data_columns()[1:])
         if len(run) > 1:
-            reader.line(cells_of_run(run, i), "".join(ln.text.strip() for ln in run))
+            joined = "".join(ln.text.strip() for ln in run)
+            reader.line(cells_of_run(run, i, columns), joined)
         else:
-            reader.line(cells_of_line(lines[i], i), lines[i].text)
+            reader.line(cells_of_line(lines[i], i, columns=columns), lines[i].text)
         i += len(run)
     reader.flush()
 
@@ -680,6 +682,8 @@ def _wrapped_run(lines: list[Line], i: int) -> list[Line]:
             break
         if abs(_display_width(last) - width) > WRAP_SLACK:
             break
+        if _display_width(text) > width + WRAP_SLACK:
+            break  # wider than the lines before: not their continuation
         run.append(line)
         if _display_width(text) < width - WRAP_SLACK:
             break  # the last line of the run, shorter

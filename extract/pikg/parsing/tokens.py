@@ -129,8 +129,11 @@ def is_target(text: str) -> bool:
     return False
 
 
-def cells_of_line(line: Line, index: int, in_header: bool = False) -> list[Cell]:
-    """The cells of one line: split on pipes and tabs, else on white space, else glued."""
+def cells_of_line(
+    line: Line, index: int, in_header: bool = False, columns: tuple[str, ...] = ()
+) -> list[Cell]:
+    """The cells of one line: split on pipes and tabs, else on white space, else glued (then
+    by the order of the table's ``columns`` after the name, where they make it certain)."""
     return [
         Cell(
             line.start + c.start,
@@ -142,11 +145,11 @@ def cells_of_line(line: Line, index: int, in_header: bool = False) -> list[Cell]
             c.role,
             c.period,
         )
-        for c in _cells_of_text(line.text, in_header)
+        for c in _cells_of_text(line.text, in_header, columns)
     ]
 
 
-def cells_of_run(lines: list[Line], index: int) -> list[Cell]:
+def cells_of_run(lines: list[Line], index: int, columns: tuple[str, ...] = ()) -> list[Cell]:
     """The cells of lines that are one line wrapped, read as one: a cell may run over a line
     break, and its span then holds the break."""
     at: list[int] = []  # the folded-text offset of each character of the joined text
@@ -157,18 +160,18 @@ def cells_of_run(lines: list[Line], index: int) -> list[Cell]:
     joined = "".join(line.text.strip() for line in lines)
     return [
         Cell(at[c.start], at[c.end - 1] + 1, c.text, c.kind, index, c.levels, c.role, c.period)
-        for c in _cells_of_text(joined, False)
+        for c in _cells_of_text(joined, False, columns)
         if c.end > c.start
     ]
 
 
 def cell_kinds(text: str) -> tuple[Cell, ...]:
     """The cells of a line's text, offsets from its start: enough to ask what kinds it holds."""
-    return _cells_of_text(text, False)
+    return _cells_of_text(text, False, ())
 
 
 @lru_cache(maxsize=65536)
-def _cells_of_text(text: str, in_header: bool) -> tuple[Cell, ...]:
+def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tuple[Cell, ...]:
     """A line's cells with offsets from the line's start: forms repeat the same lines (level
     names, headers, units) over and over, so each distinct line is read once."""
     line = Line(0, len(text), text)
@@ -206,7 +209,7 @@ def _cells_of_text(text: str, in_header: bool) -> tuple[Cell, ...]:
             or framework_module.load().lookup(body)
         )
         if glued and not whole_cell:
-            cells.extend(glued_cells(body, s, index, in_header))
+            cells.extend(glued_cells(body, s, index, in_header, columns))
         else:
             cells.append(classify(body, s, s + len(body), index, in_header))
     return tuple(cells)
@@ -260,7 +263,9 @@ def _one_target() -> re.Pattern[str]:
     return re.compile(rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?")
 
 
-def glued_cells(text: str, start: int, index: int, in_header: bool) -> list[Cell]:
+def glued_cells(
+    text: str, start: int, index: int, in_header: bool, columns: tuple[str, ...] = ()
+) -> list[Cell]:
     """A long cell with no separators, cut at level names, header words and targets; a
     list of targets in one cell (`名称≥9600人；名称100%；名称`) first at its `；`."""
     items = [m for m in re.finditer(r"[^;；]+", text) if m.group().strip()]
@@ -268,7 +273,7 @@ def glued_cells(text: str, start: int, index: int, in_header: bool) -> list[Cell
         return [
             cell
             for m in items
-            for cell in glued_cells(m.group(), start + m.start(), index, in_header)
+            for cell in glued_cells(m.group(), start + m.start(), index, in_header, columns)
         ]
     cuts: list[tuple[int, int]] = []
     pos = 0
@@ -279,11 +284,11 @@ def glued_cells(text: str, start: int, index: int, in_header: bool) -> list[Cell
         ):
             continue
         if m.start() > pos:
-            cuts.extend(_split_text_piece(text, pos, m.start()))
+            cuts.extend(_split_text_piece(text, pos, m.start(), columns))
         cuts.append((m.start(), m.end()))
         pos = m.end()
     if pos < len(text):
-        cuts.extend(_split_text_piece(text, pos, len(text)))
+        cuts.extend(_split_text_piece(text, pos, len(text), columns))
     if len(cuts) == 1:
         return [classify(text, start, start + len(text), index, in_header)]
     cells = []
@@ -316,9 +321,15 @@ _DEADLINE = re.compile(
 )
 
 
-def _split_text_piece(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """A run of text cut after each run of glued targets that opens with an operator, and
-    around each deadline."""
+def _split_text_piece(
+    text: str, a: int, b: int, columns: tuple[str, ...] = ()
+) -> list[tuple[int, int]]:
+    """A run of text cut by the row grammar of the table's columns where it reads so whole,
+    else after each run of glued targets that opens with an operator, and around each
+    deadline."""
+    by_columns = _rows_by_columns(text, a, b, columns)
+    if by_columns:
+        return by_columns
     out: list[tuple[int, int]] = []
     pos = a
     for m in _inner_run().finditer(text, a, b):
@@ -339,6 +350,50 @@ def _inner_run() -> re.Pattern[str]:
     unit = unit_pattern()
     one = rf"(?:{NUMBER})(?:{unit})?"
     return re.compile(rf"(?:{SYMBOL})\s*{one}(?:{one})*(?=[^\d.,%]|$)")
+
+
+# What each column of a glued row may hold, for tables whose bare scores make the digits
+# ambiguous (`…长度10≥3000米≥3100米10`, `…合格率10100%100%10`): a weight or score is a bare
+# number with no leading zero; a target or actual has a unit or is a date.
+_BARE = r"(?:[1-9]\d?|0)(?:\.\d+)?"
+_DAY = r"\d{4}年\d{1,2}月(?:\d{1,2}[日号])?(?:底|末)?(?:之前|以前|前)?"
+
+
+@lru_cache(maxsize=64)
+def _row_grammar(columns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One glued row of a table whose columns after the name are ``columns``, or None where
+    no bare score column makes its digits ambiguous."""
+    target = rf"(?:{SYMBOL})?(?:{_DAY}|(?:0|[1-9]\d*)(?:\.\d+)?(?:{unit_pattern()}))"
+    parts = {
+        "weight": _BARE,
+        "score": _BARE,
+        "value": target,
+        "actual": target,
+        "completion": r"\d+(?:\.\d+)?%",
+    }
+    if not {"weight", "score"} & set(columns) or not set(columns) <= set(parts):
+        return None
+    name = rf"(?:(?!{SYMBOL})[^\d\s])+?"
+    return re.compile(name + "".join(f"({parts[c]})" for c in columns))
+
+
+def _rows_by_columns(
+    text: str, a: int, b: int, columns: tuple[str, ...]
+) -> list[tuple[int, int]] | None:
+    """The cells of glued rows read by the row grammar, if the whole run reads as such rows."""
+    grammar = _row_grammar(columns) if columns else None
+    if grammar is None:
+        return None
+    out: list[tuple[int, int]] = []
+    pos = a
+    while pos < b:
+        m = grammar.match(text, pos, b)
+        if m is None:
+            return None
+        out.append((pos, m.start(1)))
+        out.extend(m.span(g) for g in range(1, len(columns) + 1))
+        pos = m.end()
+    return out or None
 
 
 def _split_tail(text: str, a: int, b: int) -> list[tuple[int, int]]:
