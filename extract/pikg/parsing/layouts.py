@@ -770,10 +770,16 @@ def read_prose(
     heading: list[tuple[int, int, Level]] = []  # levels of a heading line, for the items below
     for m in re.finditer(r"[^;；。]+", joined):
         pieces = _comma_pieces(joined, m.start(), m.end())
+        listed: list[tuple[int, int, Level]] = []  # the levels the list's first item names
         for a, b in pieces:
             item = _item(joined, a, b, fw, scheme, current_l1, seconds)
             if item is None:
                 continue
+            if item.levels and item.target is not None:
+                listed = item.levels
+            elif listed and item.target is not None and not heading:
+                # `产出指标：A（≥90%）、B（≥65%）`: the level heads every item of its list
+                item.levels = [(x, x, lv) for x, _, lv in listed]
             if item.levels:
                 # a run of 二级 labels (数量指标：…；质量指标：…): 满意度指标 there is one too
                 seconds = all(lv.depth == 2 for _, _, lv in item.levels)
@@ -847,7 +853,17 @@ def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
     pieces = [(a + x, a + y) for x, y in pieces]
     if len(pieces) > 1 and all(_split_at_target(_strip_prefixes(text[x:y])) for x, y in pieces):
         return pieces
+    # `名称（≥90%）、名称（≥18.6万人）`: a list on 、 where each item closes on its target in
+    # brackets (a 、 inside a name has none after it)
+    listed = [(a + m.start(), a + m.end()) for m in re.finditer(r"[^、]+", text[a:b])]
+    if len(listed) > 1 and all(_bracketed_target(text[x:y]) for x, y in listed):
+        return listed
     return [(a, b)]
+
+
+def _bracketed_target(text: str) -> bool:
+    m = re.search(r"[(（]([^()（）]*)[)）]\s*$", text)
+    return m is not None and is_target(m.group(1).strip())
 
 
 def _strip_prefixes(text: str) -> str:
