@@ -353,9 +353,9 @@ class Store:
         max_size: int = MAX_SIZE,
     ) -> list[Failure]:
         """Load extracted documents, or documents and RDF files by path (extracted, mapped and
-        validated on ``jobs`` workers or a Dask cluster, written here one transaction per
-        document); loading a document again replaces its graphs. The files that could not be
-        read."""
+        validated on ``jobs`` workers or a Dask cluster, written here: new documents with the
+        bulk loader, a replacement in a transaction of its own); loading a document again
+        replaces its graphs. The files that could not be read."""
         if isinstance(what, Result | Extraction):
             self.backend.load_vocabulary()
             docs = what.documents if isinstance(what, Result) else [what]
