@@ -278,10 +278,18 @@ def validate(
         return dataset
 
     collected: list[Any] = []
+    paths = _paths(paths)
+    if store is not None and not paths and engine == "sparql" and satisfaction_floor is None:
+        from pikg.checking.validate import store_report
+        from pikg.storage.store import VOCABULARY
+
+        report = store_report(Store(store, read_only=True).backend.store, VOCABULARY)
+        if report is not None:  # validated in place, not copied
+            return report
     if store is not None:
         dump = Store(store, read_only=True).backend.store.dump(format=syntax("nq").oxigraph) or b""
         collected += triples(parsed(dump.decode("utf-8"), "nq", str(store)))
-    for item in walk(_paths(paths)):
+    for item in walk(paths):
         if isinstance(item, DocumentError):
             raise item
         data = _read(item)
