@@ -238,15 +238,26 @@ _TABLE_TITLE = re.compile(
 
 def _table_title_units(text: str) -> list[str]:
     """Units that tables anywhere in the text are titled with: 附表3 / 某某局项目支出绩效目标
-    表 below the pages of a budget's narrative."""
-    lines = [ln.strip() for ln in text.split("\n")]
-    return [
-        unit
-        for i, line in enumerate(lines)
-        if len(line) <= TITLE_MAX_CHARS
-        and _TABLE_TITLE.search(line)
-        and (unit := _title_unit(line, "".join(lines[i + 1 : i + 3])))
-    ]
+    表 below the pages of a budget's narrative. Only the lines a table's word is on are read."""
+    units = []
+    line_end = -1
+    for m in _TABLE_TITLE.finditer(text):
+        if m.start() <= line_end:
+            continue  # a line already read
+        start = text.rfind("\n", 0, m.start()) + 1
+        line_end = _line_end(text, m.end())
+        following = text[line_end + 1 : _line_end(text, _line_end(text, line_end + 1) + 1)]
+        line = text[start:line_end].strip()
+        if len(line) <= TITLE_MAX_CHARS and (
+            unit := _title_unit(line, "".join(ln.strip() for ln in following.split("\n")))
+        ):
+            units.append(unit)
+    return units
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
 
 
 def _orgs(fields: tuple[Field, ...], key: str) -> list[str]:
