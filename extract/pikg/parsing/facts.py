@@ -89,8 +89,12 @@ def as_department(value: str) -> str | None:
     """The name of a public body in a field value or title segment, or None.
 
     Spaces that wrap a cell are dropped (某某市文化广电 和旅游局), as are a leading code
-    (401-某某县文化和旅游局) and a short note in brackets at the end (…局(本级)).
+    (401-某某县文化和旅游局) and a short note in brackets at the end (…局(本级)); but a unit
+    whole before its first space ends there (某某市人民政府办公室 版权所有).
     """
+    first, space, _ = value.strip().partition(" ")
+    if space and (unit := as_department(first)) and unit == _TRAILING_NOTE.sub("", first):
+        return unit
     text = re.sub(r"\s", "", value)
     text = re.sub(r"^(?:\[\d+\]|【\d+】|[\d\-—:：*.、]+)", "", text)
     m = re.match(rf"[{_HAN}()]+", text)
@@ -581,8 +585,8 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
         facts.region_source = region_source
     if (
         facts.department
-        and region_source == "stated"
         and facts.region
+        and (region_source == "stated" or facts.region[-1] in title)  # a place the title names
         and not _placed(facts.department, text)
     ):
         facts.department = _with_place(facts.department, facts.region)
