@@ -299,12 +299,12 @@ def _department_candidates(
         (addressees, "stated"),
         (_orgs(fields, "publisher"), "stated"),
         (signature, "stated"),
+        (_project_owners(fields, text), "stated"),  # above the page's chrome: the body says it
     ]
     out = [_Candidate(name, source) for names, source in ordered for name in names]
     prevailing = _prevailing_org(text)
     if prevailing:
         out.append(_Candidate(prevailing, "inferred"))
-    out += [_Candidate(owner, "inferred") for owner in _project_owners(fields, text)]
     return out
 
 
