@@ -90,8 +90,12 @@ def as_department(value: str) -> str | None:
     """The name of a public body in a field value or title segment, or None.
 
     Spaces that wrap a cell are dropped (某某市文化广电 和旅游局), as are a leading code
-    (401-某某县文化和旅游局) and a short note in brackets at the end (…局(本级)).
+    (401-某某县文化和旅游局) and a short note in brackets at the end (…局(本级)); but a unit
+    whole before its first space ends there (某某市人民政府办公室 版权所有).
     """
+    first, space, _ = value.strip().partition(" ")
+    if space and (unit := as_department(first)) and unit == _TRAILING_NOTE.sub("", first):
+        return unit
     text = re.sub(r"\s", "", value)
     text = re.sub(r"^(?:\[\d+\]|【\d+】|[\d\-—:：*.、]+)", "", text)
     m = re.match(rf"[{_HAN}()]+", text)
@@ -239,15 +243,26 @@ _TABLE_TITLE = re.compile(
 
 def _table_title_units(text: str) -> list[str]:
     """Units that tables anywhere in the text are titled with: 附表3 / 某某局项目支出绩效目标
-    表 below the pages of a budget's narrative."""
-    lines = [ln.strip() for ln in text.split("\n")]
-    return [
-        unit
-        for i, line in enumerate(lines)
-        if len(line) <= TITLE_MAX_CHARS
-        and _TABLE_TITLE.search(line)
-        and (unit := _title_unit(line, "".join(lines[i + 1 : i + 3])))
-    ]
+    表 below the pages of a budget's narrative. Only the lines a table's word is on are read."""
+    units = []
+    line_end = -1
+    for m in _TABLE_TITLE.finditer(text):
+        if m.start() <= line_end:
+            continue  # a line already read
+        start = text.rfind("\n", 0, m.start()) + 1
+        line_end = _line_end(text, m.end())
+        following = text[line_end + 1 : _line_end(text, _line_end(text, line_end + 1) + 1)]
+        line = text[start:line_end].strip()
+        if len(line) <= TITLE_MAX_CHARS and (
+            unit := _title_unit(line, "".join(ln.strip() for ln in following.split("\n")))
+        ):
+            units.append(unit)
+    return units
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
 
 
 def _orgs(fields: tuple[Field, ...], key: str) -> list[str]:
@@ -285,12 +300,12 @@ def _department_candidates(
         (addressees, "stated"),
         (_orgs(fields, "publisher"), "stated"),
         (signature, "stated"),
+        (_project_owners(fields, text), "stated"),  # above the page's chrome: the body says it
     ]
     out = [_Candidate(name, source) for names, source in ordered for name in names]
     prevailing = _prevailing_org(text)
     if prevailing:
         out.append(_Candidate(prevailing, "inferred"))
-    out += [_Candidate(owner, "inferred") for owner in _project_owners(fields, text)]
     return out
 
 
@@ -571,8 +586,8 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
         facts.region_source = region_source
     if (
         facts.department
-        and region_source == "stated"
         and facts.region
+        and (region_source == "stated" or facts.region[-1] in title)  # a place the title names
         and not _placed(facts.department, text)
     ):
         facts.department = _with_place(facts.department, facts.region)
