@@ -109,8 +109,15 @@ class Candidate:
 
     @property
     def extent(self) -> tuple[int, int]:
-        spans = [(c.start, c.end) for _, _, c in self.cells]
-        return min(a for a, _ in spans), max(b for _, b in spans)
+        if not self.cells:
+            raise ValueError("a candidate without cells has no extent")
+        start, end = self.cells[0][2].start, self.cells[0][2].end
+        for _, _, c in self.cells:  # one pass: every candidate is asked, twice
+            if c.start < start:
+                start = c.start
+            if c.end > end:
+                end = c.end
+        return start, end
 
 
 Emit = Callable[[Candidate], None]
