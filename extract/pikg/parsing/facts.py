@@ -9,7 +9,6 @@ A sidecar (``DocumentMeta``) overrides all of it, and every fact says where it c
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -676,7 +675,8 @@ def form_projects(source: Source) -> list[Project]:
 def _funds_after(fields: tuple[Field, ...], i: int) -> Field | None:
     """The first 资金总额 field after field ``i`` and before the next 项目名称, if any (read in
     place: a copy of the fields after each project's would grow with their square)."""
-    for later in itertools.islice(fields, i + 1, None):
+    for j in range(i + 1, len(fields)):  # not islice, which walks the fields before i again
+        later = fields[j]
         if later.key == "project":
             return None
         if later.key == "funds":
