@@ -51,6 +51,8 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "explain": frozenset({"text", "target", "op", "unit", "score"}),
 }
 DEFAULT_COLUMNS = (("name", None), ("value", None))
+# A column's role with this suffix holds the rest of its cell wrapped onto a later line.
+CONTINUED = "+"
 # Header roles that are a form's labels unless other headers stand beside them.
 FORM_LABELS = frozenset({"project", "amount", "targets"})
 # A header naming a project column and a column of its targets heads a summary table: one
