@@ -222,3 +222,30 @@ def test_issue12_rows_sorted_here_by_a_key_they_do_not_show(
     sparql = f"SELECT {distinct}?v {where} ORDER BY {order}"
     _, got = run_on_store(store, sparql)
     assert [[row["v"]] for row in got] == _sparql_rows(store, sparql)
+
+
+def test_issue12_a_parameter_is_bound_in_every_subquery_that_names_it() -> None:
+    """A subquery sees nothing of the pattern around it, so one that selects by a parameter
+    gets the parameter bound in its own WHERE clause; braces, keywords and the variable's
+    name inside IRIs, strings and comments are not read as the query's."""
+    from pikg.storage.sparql import parse
+
+    query = parse(
+        "# name: q\n# description: 例\n# description: an example\n# params: a:string? b:string?\n"
+        "PREFIX ex: <https://example.org/x#>\nSELECT ?x ?y {\n"
+        '  { SELECT ?x WHERE { ?x ex:p ?__b FILTER(?x != "?__a } WHERE {") } } # ?__a WHERE {\n'
+        "  { SELECT ?y WHERE { ?y ex:q ?__a } }\n  { SELECT ?z WHERE { ?z ex:r ?z } }\n}\n",
+        "q.rq",
+    )
+    store = Store()
+    store.store.update(
+        "INSERT DATA { GRAPH <urn:g> { <urn:x> <https://example.org/x#p> 'b' ."
+        " <urn:x2> <https://example.org/x#p> 'other' . <urn:y> <https://example.org/x#q> 'a' ."
+        " <urn:y2> <https://example.org/x#q> 'other' . <urn:z> <https://example.org/x#r> <urn:z> } }"
+    )
+    sparql = query.bind({"a": "a", "b": "b"})
+    assert sparql.count("VALUES") == 2  # the first subquery takes both, the second its own
+    _, rows = run_on_store(store, sparql)
+    assert rows == [{"x": "urn:x", "y": "urn:y"}]
+    _, unbound = run_on_store(store, query.bind({}))
+    assert len(unbound) == 4  # left out, no VALUES is added: each pattern matches any value

@@ -9,6 +9,7 @@ A sidecar (``DocumentMeta``) overrides all of it, and every fact says where it c
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -31,6 +32,8 @@ TITLE_MAX_CHARS = 80
 PREVAILING_ORG_MIN = 3
 # The end of a document where its signature and date stand.
 SIGNATURE_CHARS = 400
+# From this month on, a publication that says it is for the next year (提前下达) is for it.
+NEXT_YEAR_FROM_MONTH = 10
 
 _HAN = r"\u4e00-\u9fff"
 _LEXICON = lexicon.load()
@@ -43,14 +46,21 @@ _TITLE_STOP = re.compile(
     rf"\s*(?:\d|[一二三四五六七八九十]+个|{_REPORT}|{_LEXICON.pattern('title-stop')}|"
     r"[、,，:：;；|<>《》“”\"])"
 )
-# A title is not a sentence: no full stop, no comma between clauses.
-_SENTENCE = re.compile(r"[。,，;；]")
+# A title is not a sentence: no full stop, no comma between clauses, no colon before more text.
+_SENTENCE = re.compile(r"[。,，;；]|[:：]\s*\S")
+# What a table's title may open with: 附件3：, 附表1, 表2.
+_ATTACHMENT = re.compile(
+    r"^(?:附件|附表|表)\s*(?:[\d一二三四五六七八九十]+\s*[:：.、\-]?|[:：])\s*"
+)
 _TRAILING_NOTE = re.compile(r"\([^()]{1,4}\)$")  # 醴陵市医疗保障局(单位), …(本级)
 _ISSUER = re.compile(rf"关于.{{0,60}}?(?:{_LEXICON.pattern('notice')})")
 _SIGNED = re.compile(r"20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _ADDRESSEE = re.compile(rf"^\s*(?P<org>[{_HAN}()]{{2,40}})\s*[:：]\s*$", re.MULTILINE)
 _DATE = re.compile(r"(?P<y>20\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
-_SIGNATURE_DATE = re.compile(r"(?:^|\n|[。])\s*(20\d{2})年(\d{1,2})月(\d{1,2})日\s*(?:\n|$)")
+# A date alone on its line, or after the unit that signs (某某局  2023年2月28日).
+_SIGNATURE_DATE = re.compile(
+    rf"(?:^|\n|[。])(?:[ \t]*[{_HAN}()]{{2,40}}[ \t]+)?[ \t]*(20\d{{2}})年(\d{{1,2}})月(\d{{1,2}})日[ \t]*(?:\n|$)"
+)
 # A year cited inside a notice's number (〔2021〕88号) or a quoted title (《…》) is not the
 # budget year; nor is one inside a clause citing a request (根据…请示).
 _CITED = re.compile(
@@ -62,7 +72,9 @@ _YEAR_OF_REPORT = re.compile(
     rf"(?<!\d)(?P<y>20\d{{2}})\s*年\s*(?:度\s*)?(?:[^。\n]{{0,20}}?)(?:{_REPORT})"
 )
 # A table's own year line: (2021年度), 2019年度).
-_YEAR_HEADING = re.compile(r"(?:^|[(（])\s*(?P<y>20\d{2})\s*年度\s*(?:[)）]|$)", re.MULTILINE)
+_YEAR_HEADING = re.compile(
+    r"(?:^|[(（|])\s*(?P<y>20\d{2})\s*(?:年度\s*(?:[)）|]|$)|年\s*[)）])", re.MULTILINE
+)
 _YEAR_ANY = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年")
 _TWO_DIGIT_YEAR = re.compile(r"(?<![\d年])(?P<y>[12]\d)\s*年度")
 
@@ -78,10 +90,14 @@ def as_department(value: str) -> str | None:
     """The name of a public body in a field value or title segment, or None.
 
     Spaces that wrap a cell are dropped (某某市文化广电 和旅游局), as are a leading code
-    (401-某某县文化和旅游局) and a short note in brackets at the end (…局(本级)).
+    (401-某某县文化和旅游局) and a short note in brackets at the end (…局(本级)); but a unit
+    whole before its first space ends there (某某市人民政府办公室 版权所有).
     """
+    first, space, _ = value.strip().partition(" ")
+    if space and (unit := as_department(first)) and unit == _TRAILING_NOTE.sub("", first):
+        return unit
     text = re.sub(r"\s", "", value)
-    text = re.sub(r"^[\d\-—:：*.、]+", "", text)
+    text = re.sub(r"^(?:\[\d+\]|【\d+】|[\d\-—:：*.、]+)", "", text)
     m = re.match(rf"[{_HAN}()]+", text)
     if not m:
         return None
@@ -124,6 +140,7 @@ def _title_unit(line: str, following: str) -> str | None:
     部门决算. A unit followed by anything but the title's next word (a banner 某某县人民政府
     over the site's menu) is not the document's, nor is the issuer of a notice (某某财政局
     关于下达…的通知)."""
+    line = _ATTACHMENT.sub("", line)
     if len(line) > TITLE_MAX_CHARS or "|" in line or line.endswith((":", "：")):
         return None  # an addressee line (县交通局:) is not a title
     if _SENTENCE.search(line):
@@ -144,6 +161,22 @@ def _title_unit(line: str, following: str) -> str | None:
     return org
 
 
+# A signature line: a seal label before the unit, its date after it (某某局  2023年2月28日).
+_SEAL = re.compile(r"^(?:[^:：]{0,6}[(（]\s*(?:盖章|公章|章)\s*[)）]|落款|签章)\s*[:：]?\s*")
+_SIGNATURE_DATE_AFTER = re.compile(r"\s+20\d{2}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}\s*日?$")
+
+
+def _signature_units(tail: str) -> list[str]:
+    """The units a document's end signs with: a line that is a unit's name, after a seal's
+    label (单位(盖章):) or before its date."""
+    out = []
+    for line in arabic_dates(tail).split("\n"):
+        name = _SIGNATURE_DATE_AFTER.sub("", _SEAL.sub("", line.strip()))
+        if (org := as_department(name)) and org == re.sub(r"\s", "", name):
+            out.append(org)
+    return out
+
+
 def _prevailing_org(text: str) -> str | None:
     """The unit with a place in its name that the body names most, if often enough."""
     counts = Counter(org for org, _ in _place_orgs(text) if len(org) > 4)
@@ -153,7 +186,7 @@ def _prevailing_org(text: str) -> str | None:
     return best if n >= PREVAILING_ORG_MIN else None
 
 
-_REPORT_AFTER_UNIT = re.compile(r"\s*20\d{2}\s*年度?\s*(?:部门|单位)?(?:预算|决算)")
+_REPORT_AFTER_UNIT = re.compile(r"\s*(?P<y>20\d{2})\s*年度?\s*(?:部门|单位)?(?:预算|决算)")
 
 
 _ORG_TAIL = re.compile(rf"[{_HAN}()]{{1,20}}")
@@ -181,6 +214,57 @@ def _reporting_units(text: str) -> list[str]:
     return [org for org, end in _place_orgs(text) if _REPORT_AFTER_UNIT.match(text, end)]
 
 
+# How much longer a unit a project's name opens with may run (某某市委 → 某某市委宣传部).
+OWNER_LONGER_CHARS = 4
+
+
+def _project_owners(fields: tuple[Field, ...], text: str) -> list[str]:
+    """The placed units that projects' names open with (项目名称: 某某县人民医院发热门诊改造
+    工程 is 某某县人民医院's project): the shortest unit, or a longer one a few characters on."""
+    out = []
+    for f in fields:
+        name = re.sub(r"\s", "", f.value) if f.key == "project" else ""
+        units = [name[:i] for i in range(3, len(name)) if as_department(name[:i]) == name[:i]]
+        if not units or _placed(units[0], text) is None:
+            continue
+        longer = [u for u in units if len(u) <= len(units[0]) + OWNER_LONGER_CHARS]
+        out.append(longer[-1])
+    return out
+
+
+# The words of the kinds whose tables a longer document carries under titles of their own.
+_TABLE_TITLE = re.compile(
+    "|".join(
+        _LEXICON.pattern("kind-in-title", kind)
+        for kind in ("target-table", "self-evaluation", "department-overall")
+    )
+)
+
+
+def _table_title_units(text: str) -> list[str]:
+    """Units that tables anywhere in the text are titled with: 附表3 / 某某局项目支出绩效目标
+    表 below the pages of a budget's narrative. Only the lines a table's word is on are read."""
+    units = []
+    line_end = -1
+    for m in _TABLE_TITLE.finditer(text):
+        if m.start() <= line_end:
+            continue  # a line already read
+        start = text.rfind("\n", 0, m.start()) + 1
+        line_end = _line_end(text, m.end())
+        following = text[line_end + 1 : _line_end(text, _line_end(text, line_end + 1) + 1)]
+        line = text[start:line_end].strip()
+        if len(line) <= TITLE_MAX_CHARS and (
+            unit := _title_unit(line, "".join(ln.strip() for ln in following.split("\n")))
+        ):
+            units.append(unit)
+    return units
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
 def _orgs(fields: tuple[Field, ...], key: str) -> list[str]:
     return [org for f in fields if f.key == key and (org := as_department(f.value))]
 
@@ -203,22 +287,20 @@ def _department_candidates(
         if "、" not in m.group("org") and (org := as_department(m.group("org")))
     ]
     tail = text[-SIGNATURE_CHARS:]
-    signature = [
-        org
-        for line in tail.split("\n")
-        if (org := as_department(line.strip())) and org == re.sub(r"\s", "", line.strip())
-    ]
+    signature = _signature_units(tail)
     ordered: list[tuple[Iterable[str], FactSource]] = [(_orgs(fields, "unit"), "stated")]
     if kind == "approval":
         ordered.append((addressees, "stated"))
     ordered += [
         (title_units, "stated"),
         (_reporting_units(text), "stated"),
+        (_table_title_units(text), "stated"),
         (_orgs(fields, "doer"), "stated"),
         (_orgs(fields, "supervisor"), "stated"),
         (addressees, "stated"),
         (_orgs(fields, "publisher"), "stated"),
         (signature, "stated"),
+        (_project_owners(fields, text), "stated"),  # above the page's chrome: the body says it
     ]
     out = [_Candidate(name, source) for names, source in ordered for name in names]
     prevailing = _prevailing_org(text)
@@ -339,32 +421,121 @@ def _published(fields: tuple[Field, ...], text: str) -> str | None:
     for f in fields:
         if f.key == "published" and (m := _DATE.search(f.value)):
             return f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
-    dates = list(_SIGNATURE_DATE.finditer(text[-SIGNATURE_CHARS:]))
+    dates = list(_SIGNATURE_DATE.finditer(arabic_dates(text[-SIGNATURE_CHARS:])))
     if dates:  # the last date of the signature block
         y, mo, d = dates[-1].groups()
         return f"{y}-{int(mo):02d}-{int(d):02d}"
     return None
 
 
-def year_of(text: str, title: str, published: str | None) -> tuple[int | None, FactSource | None]:
+# Chinese numerals as years and dates are written in titles and signatures: 二〇二四年三月五日.
+_NUMERAL_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+                   "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_NUMERAL_YEAR = re.compile(r"二[〇零○][〇零○一二三四五六七八九]{2}(?=\s*年)")
+_NUMERAL_MONTH_DAY = re.compile(
+    r"(?<=年)([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?"
+)
+# A period: of one year (2021.1.1-12.31, 2023年1月1日至2023年12月31日) it names the budget
+# year; of several (2024-2026年, 实施期2023年1月至2025年12月) it is a project's span, and
+# only its first year may be the budget year.
+_MONTH = r"[.\-/年]\s*\d{1,2}\s*(?:[.\-/月]\s*\d{1,2}\s*日?|月份?)"
+_TO = r"\s*(?:[-—–~～至到]|——)\s*"
+_PERIODS = (
+    re.compile(
+        rf"(?<!\d)(?P<a>20\d{{2}})\s*{_MONTH}{_TO}"
+        rf"(?:(?P<b>20\d{{2}})\s*(?:{_MONTH})?|\d{{1,2}}\s*[.\-/月]\s*\d{{1,2}}\s*日?)"
+    ),
+    re.compile(rf"(?<!\d)(?P<a>20\d{{2}})\s*年?{_TO}(?P<b>20\d{{2}})\s*年度?"),
+)
+
+
+def _numeral(written: str) -> int:
+    """一 … 三十一 as a number."""
+    if "十" not in written:
+        return _NUMERAL_DIGITS[written]
+    tens, _, ones = written.partition("十")
+    return (_NUMERAL_DIGITS[tens] if tens else 1) * 10 + (_NUMERAL_DIGITS[ones] if ones else 0)
+
+
+def arabic_dates(text: str) -> str:
+    """``text`` with years and dates in Chinese numerals written in digits (二〇二四年 → 2024年,
+    二〇二四年三月五日 → 2024年3月5日); for reading years, not offsets."""
+    if not _NUMERAL_YEAR.search(text):
+        return text
+    text = _NUMERAL_YEAR.sub(lambda m: "".join(str(_NUMERAL_DIGITS[c]) for c in m.group()), text)
+
+    def month_day(m: re.Match[str]) -> str:
+        day = f"{_numeral(m.group(2))}日" if m.group(2) else ""
+        return f"{_numeral(m.group(1))}月{day}"
+
+    return _NUMERAL_MONTH_DAY.sub(month_day, text)
+
+
+def _periods(text: str, blank: bool) -> tuple[str, list[int], list[int]]:
+    """``text`` with each period blanked out (its years are not the years the text names) or
+    written as its first year (2024-2026年 → 2024年, offsets kept); the years of its one-year
+    periods and the first years of the longer ones."""
+    one: list[int] = []
+    first: list[int] = []
+
+    def replace(m: re.Match[str]) -> str:
+        a = m.group("a")
+        (one if m.group("b") in (None, a) else first).append(int(a))
+        return " " * len(m.group()) if blank else f"{a}年".ljust(len(m.group()))
+
+    for pattern in _PERIODS:
+        text = pattern.sub(replace, text)
+    return text, one, first
+
+
+def year_published(published: str, kind: DocKind | None, text: str = "") -> int:
+    """The budget year a publication date implies: a 决算 or a 自评 report looks back on the
+    year before the one it is published in; a target table or budget published late in the
+    year that says it is for the next one (提前下达, 下一年度) is for the year after."""
+    year = int(published[:4])
+    if kind in ("final-accounts", "self-evaluation"):
+        return year - 1
+    late = int(published[5:7]) >= NEXT_YEAR_FROM_MONTH
+    if late and re.search(_LEXICON.pattern("next-year"), text):
+        return year + 1
+    return year
+
+
+def year_of(
+    text: str, title: str, published: str | None, kind: DocKind | None = None
+) -> tuple[int | None, FactSource | None]:
     """The budget year and where it comes from: stated in the title zone (2023年度, 2021年部门
-    预算), else the publication date, else the year the text names most."""
-    head = _uncited(title)
+    预算, 二〇二四年, the first year of 2024-2026年), a form's 预算年度, the body's own year
+    headings ((2023年度), 年度目标(2024年)), the report its unit names (现将某某局2021年度部门
+    决算公开如下) or a one-year period (2021.1.1-12.31); else the publication date (see
+    ``year_published``); else the year the text names most, outside periods of several years."""
+    head = _periods(_uncited(arabic_dates(title)), blank=False)[0]
     for pattern in (_YEAR_STATED, _YEAR_OF_REPORT):
         if m := pattern.search(head):
             return int(m.group("y")), "stated"
     if m := _TWO_DIGIT_YEAR.search(head):  # 19年度部门整体支出绩效目标
         return 2000 + int(m.group("y")), "stated"
-    body = _uncited(text)
+    for f in read_fields(text):
+        if f.key == "year" and (m := re.search(r"20\d{2}", arabic_dates(f.value))):
+            return int(m.group()), "stated"
+    body, one, first = _periods(_uncited(arabic_dates(text)), blank=True)
     stated = Counter(int(m.group("y")) for m in _YEAR_HEADING.finditer(body))
-    if stated:
-        return stated.most_common(1)[0][0], "stated"
+    if not stated:
+        stated = Counter(
+            int(m.group("y"))
+            for _, end in _place_orgs(text)
+            if (m := _REPORT_AFTER_UNIT.match(text, end))
+        )
+    if stated or one:
+        return (stated or Counter(one)).most_common(1)[0][0], "stated"
     if published:
-        return int(published[:4]), "published"
+        return year_published(published, kind, text), "published"
     named = Counter(int(m.group("y")) for m in _YEAR_ANY.finditer(body))
     if named:
         best = max(named.items(), key=lambda kv: (kv[1], kv[0]))[0]
         return best, "inferred"
+    if first:
+        return min(first), "inferred"
     return None, None
 
 
@@ -380,7 +551,7 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
     kind = kind_of(text, title)
     facts = DocumentFacts(kind=kind, kind_source="inferred" if kind else None)
     facts.published = _published(fields, text)
-    facts.year, facts.year_source = year_of(text, title, facts.published)
+    facts.year, facts.year_source = year_of(text, title, facts.published, kind)
 
     candidates = _department_candidates(text, fields, kind)
     chrome = _chrome(source)
@@ -396,7 +567,7 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
         ]
         if facts.year is None or facts.year_source == "inferred":
             published = facts.published or _published(chrome_fields, chrome)
-            year, year_source = year_of(chrome, _title_zone(chrome, chrome_fields), published)
+            year, year_source = year_of(chrome, _title_zone(chrome, chrome_fields), published, kind)
             if year is not None and year_source != "inferred":
                 facts.year, facts.year_source = year, year_source
         facts.published = facts.published or _published(chrome_fields, chrome)
@@ -415,8 +586,8 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
         facts.region_source = region_source
     if (
         facts.department
-        and region_source == "stated"
         and facts.region
+        and (region_source == "stated" or facts.region[-1] in title)  # a place the title names
         and not _placed(facts.department, text)
     ):
         facts.department = _with_place(facts.department, facts.region)
@@ -434,7 +605,8 @@ def apply_meta(facts: DocumentFacts, meta: DocumentMeta, text: str = "") -> None
     if meta.published:
         facts.published = meta.published
         if facts.year_source in (None, "inferred", "published"):
-            facts.year, facts.year_source = int(meta.published[:4]), "published"
+            facts.year = year_published(meta.published, facts.kind, text)
+            facts.year_source = "published"
     if meta.department:
         facts.department, facts.department_source = meta.department, "sidecar"
     if meta.region:
@@ -492,15 +664,24 @@ def form_projects(source: Source) -> list[Project]:
         if not (2 <= len(name) <= 60) or as_department(name) == name or _HEADER.search(name):
             continue
         project = Project(name=name)
-        later = fields[i + 1 :]
-        stop = next((j for j, g in enumerate(later) if g.key == "project"), len(later))
-        funds = next((g for g in later[:stop] if g.key == "funds"), None)
+        funds = _funds_after(fields, i)
         if funds and (amount := re.match(r"[\d,]+(?:\.\d+)?", funds.value.replace(" ", ""))):
             project.amount = amount.group().replace(",", "")
             project.amount_unit = _funds_unit(text, funds.start)
             project.amount_yuan = normalise_amount(project.amount, project.amount_unit)[0]
         projects.append(project)
     return projects + _numbered_projects(source, text)
+
+
+def _funds_after(fields: tuple[Field, ...], i: int) -> Field | None:
+    """The first 资金总额 field after field ``i`` and before the next 项目名称, if any (read in
+    place: a copy of the fields after each project's would grow with their square)."""
+    for later in itertools.islice(fields, i + 1, None):
+        if later.key == "project":
+            return None
+        if later.key == "funds":
+            return later
+    return None
 
 
 _ITEM = re.compile(

@@ -148,6 +148,7 @@ class TableReader:
     def line(self, cells: list[Cell], text: str = "") -> None:
         cells = [c for c in cells if c.kind != "empty" or not c.text]
         meaningful = [c for c in cells if c.kind != "empty"]
+        kinds = [c.kind for c in meaningful]
         if meaningful and _PAGE_LINE.fullmatch("".join(c.text for c in meaningful)):
             for c in meaningful:
                 self.ledger.skip("page-number", c.start, c.end)
@@ -158,14 +159,14 @@ class TableReader:
             if cells and self.pending is not None and not self.header_open:
                 self._place(cells[0])  # a blank cell line holds an empty column
             return
-        if any(c.kind == "footer" for c in meaningful):
+        if "footer" in kinds:
             self.flush()
             self.in_table = False  # the page's footer: the table is over
             self.columns, self.l1, self.l2 = [], None, None
             for c in meaningful:
                 self.ledger.skip("boilerplate", c.start, c.end)
             return
-        if self._header_line(meaningful):
+        if "header" in kinds and self._header_line(meaningful):
             self.header_line = True
             return
         if self.header_line and _header_tail(meaningful):
@@ -173,7 +174,7 @@ class TableReader:
             self.ledger.skip("header", meaningful[0].start, meaningful[-1].end)
             return
         self.header_line = False
-        if self.header_open and any(c.kind in ("target", "level") for c in meaningful):
+        if self.header_open and ("target" in kinds or "level" in kinds):
             self._close_header()  # a row with a target: the header ended on the line before
         signed = len(meaningful) >= 2 and all(_is_body(c) for c in meaningful)
         dated = len(meaningful) == 1 and self.pending is None and _SIGNED_ON.fullmatch(text)
@@ -189,7 +190,6 @@ class TableReader:
             return
         width = len(self.data_columns()) + 2
         as_row = 2 <= len(meaningful) <= width * STREAM_FACTOR
-        kinds = [c.kind for c in meaningful]
         if (
             as_row
             and sum(c.kind == "text" and not _ANSWER.fullmatch(c.text) for c in meaningful)
@@ -208,7 +208,7 @@ class TableReader:
             wrapped
             and meaningful[0].kind == "text"
             and len(meaningful) <= 2
-            and not any(c.kind == "level" for c in meaningful)
+            and "level" not in kinds
         ):
             wrapped = True
         elif wrapped:
@@ -247,8 +247,10 @@ class TableReader:
         """A row of a table whose header puts levels after the name, or the value before it
         (`三级指标|二级指标|一级指标|指标值`): each cell is its header's column, by position;
         an empty level cell carries the level above down."""
-        roles = [role for role, _ in self.columns]
-        if not _unusual_order(roles) or self.pending is not None or len(meaningful) < 2:
+        if self.pending is not None or len(meaningful) < 2:
+            return False
+        roles = _roles(tuple(self.columns))
+        if not _unusual_order(roles):
             return False
         row = _row_cells(cells, text)
         if len(row) != len(roles) or any(c.kind in _NOT_IN_A_ROW for c in meaningful):
@@ -344,11 +346,15 @@ class TableReader:
         if kind == "boilerplate":
             self.ledger.skip("boilerplate", cell.start, cell.end)
             return
-        recipients = _recipients(cell.text) if kind == "text" else 0
-        if self.header_open and self.columns and (recipients or (kind == "text" and self.row_line)):
+        if (
+            self.header_open
+            and self.columns
+            and kind == "text"
+            and (self.row_line or _recipients(cell.text))
+        ):
             # A header cell the lexicon does not know on the header's line, or the names of
             # recipient townships (笏石街道办埭头镇, glued): one more value column for each.
-            self.columns.extend([("value", None)] * max(recipients, 1))
+            self.columns.extend([("value", None)] * max(_recipients(cell.text), 1))
             self.ledger.skip("header", cell.start, cell.end)
             return
         if kind == "footer":
@@ -357,7 +363,8 @@ class TableReader:
             self.columns, self.l1, self.l2 = [], None, None
             self.ledger.skip("boilerplate", cell.start, cell.end)
             return
-        self._close_header()
+        if self.header_open:
+            self._close_header()
         if kind == "contact" or self.skip_next:
             self.ledger.skip("contact", cell.start, cell.end)
             self.skip_next = kind == "contact" and not self.skip_next
@@ -427,7 +434,7 @@ class TableReader:
             pending.cells.append(("nature", None, cell))  # 定性 in a form with no column for it
             return
         done = pending.next_column
-        pieces = _glued_direction(cell, pending, columns[done:])
+        pieces = _glued_direction(cell, pending, columns[done:]) if cell.kind == "target" else None
         if pieces is not None:
             for piece in pieces:
                 self._place(piece)
@@ -533,12 +540,8 @@ class TableReader:
             self.project = None
         self.level_names = False
 
-    def data_columns(self) -> list[tuple[str, str | None]]:
-        columns = [c for c in self.columns if c[0] not in ("l1", "l2", *FORM_LABELS)]
-        columns = columns or list(DEFAULT_COLUMNS)
-        if columns[0][0] != "name" and ("name", None) not in columns:
-            columns.insert(0, ("name", None))
-        return columns
+    def data_columns(self) -> tuple[tuple[str, str | None], ...]:
+        return _data_columns(tuple(self.columns))
 
     def flush(self) -> None:
         pending, self.pending = self.pending, None
@@ -562,9 +565,7 @@ class TableReader:
         self.line_candidates = []
 
 
-def _glued_direction(
-    cell: Cell, pending: Candidate, columns: list[tuple[str, str | None]]
-) -> list[Cell] | None:
+def _glued_direction(cell: Cell, pending: Candidate, columns: Columns) -> list[Cell] | None:
     """`≥11` glued after an explanation where a 指标方向 column and one value column per
     recipient follow: the direction `≥`, then one value each (`1`, `1`).
 
@@ -604,6 +605,23 @@ def _recipients(text: str) -> int:
     return len(_RECIPIENT.findall(key)) if _RECIPIENTS.fullmatch(key) else 0
 
 
+Columns = tuple[tuple[str, str | None], ...]
+
+
+@lru_cache(maxsize=1 << 10)  # a table's columns change at its header only
+def _data_columns(columns: Columns) -> Columns:
+    """The columns a row's cells go to: the header's without its level columns, a name first."""
+    data = [c for c in columns if c[0] not in ("l1", "l2", *FORM_LABELS)] or list(DEFAULT_COLUMNS)
+    if data[0][0] != "name" and ("name", None) not in data:
+        data.insert(0, ("name", None))
+    return tuple(data)
+
+
+@lru_cache(maxsize=1 << 10)
+def _roles(columns: Columns) -> tuple[str, ...]:
+    return tuple(role for role, _ in columns)
+
+
 # Cells that end or interrupt a table, never one of its row's columns.
 _NOT_IN_A_ROW = frozenset({"header", "footer", "contact", "total", "page"})
 
@@ -613,7 +631,8 @@ def _is_body(cell: Cell) -> bool:
     return cell.kind == "text" and as_department(cell.text) == cell.text
 
 
-def _unusual_order(roles: list[str]) -> bool:
+@lru_cache(maxsize=1 << 10)
+def _unusual_order(roles: tuple[str, ...]) -> bool:
     """A header whose levels follow the name, or whose value precedes it."""
     if "name" not in roles:
         return False

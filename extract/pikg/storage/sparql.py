@@ -6,10 +6,12 @@
     # params: department:string? year:gYear?      (``?`` marks an optional one; or ``none``)
 
 A parameter ``p`` is the variable ``?__p`` in the query; pikg binds it with a VALUES block
-at the start of the first WHERE clause, so a query file stays valid SPARQL for any other tool
-and a value is never pasted into the query text. An optional parameter left out stays unbound.
-A query whose outer pattern has no WHERE keyword binds its parameters in its first subquery:
-pyoxigraph applies a FILTER on a VALUES variable only after all of the group's joins.
+at the start of the first WHERE clause, and of every later WHERE clause (a subquery's) whose
+group names ``?__p``, so a query file stays valid SPARQL for any other tool and a value is
+never pasted into the query text. An optional parameter left out stays unbound. A query whose
+outer pattern has no WHERE keyword binds its parameters in its first subquery: pyoxigraph
+applies a FILTER on a VALUES variable only after all of the group's joins, and a subquery
+sees nothing of the pattern around it, so a subquery that selects by a parameter names it.
 """
 
 from __future__ import annotations
@@ -100,15 +102,48 @@ class NamedQuery:
         missing = [p.name for p in self.params if not p.optional and p.name not in values]
         if missing:
             raise QueryError(f"query {self.name} needs --param {missing[0]}=VALUE")
-        given = [p for p in self.params if p.name in values]
+        given = {p.name: p.literal(values[p.name]) for p in self.params if p.name in values}
         if not given:
             return self.text
-        names = " ".join(f"?__{p.name}" for p in given)
-        row = " ".join(p.literal(values[p.name]) for p in given)
-        where = re.search(r"\bWHERE\s*\{", self.text, re.IGNORECASE)
-        if where is None:
+        code = _code(self.text)
+        wheres = [m.end() for m in re.finditer(r"\bWHERE\s*\{", code, re.IGNORECASE)]
+        if not wheres:
             raise QueryError(f"query {self.name} has no WHERE clause to bind parameters in")
-        return f"{self.text[: where.end()]}\n  VALUES ({names}) {{ ({row}) }}{self.text[where.end() :]}"
+        text = self.text
+        for n, start in reversed(list(enumerate(wheres))):
+            group = code[start : _group_end(code, start)]
+            bound = [
+                name for name in given if n == 0 or re.search(rf"\?__{re.escape(name)}\b", group)
+            ]
+            if bound:
+                names = " ".join(f"?__{name}" for name in bound)
+                row = " ".join(given[name] for name in bound)
+                text = f"{text[:start]}\n  VALUES ({names}) {{ ({row}) }}{text[start:]}"
+        return text
+
+
+# An IRI, a string literal (short or long, either quote) or a comment: where a brace, a
+# keyword or a variable is not the query's own.
+_NOT_CODE = re.compile(
+    r'<[^<>"{}|^`\\\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*'
+)
+
+
+def _code(text: str) -> str:
+    """The text with its IRIs, strings and comments blanked (same length), so what is found
+    in it is at the same offset as in the text."""
+    return _NOT_CODE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _group_end(code: str, start: int) -> int:
+    """Where the group that opens just before ``start`` closes (its closing brace)."""
+    depth = 1
+    for m in re.finditer(r"[{}]", code[start:]):
+        depth += 1 if m.group(0) == "{" else -1
+        if depth == 0:
+            return start + m.start()
+    return len(code)
 
 
 def parse(text: str, source: str) -> NamedQuery:

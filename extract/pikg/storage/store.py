@@ -6,7 +6,10 @@ goes in atomically: a document none of whose graphs is stored yet is one transac
 that replaces stored graphs is written into staging graphs first (one transaction) and then
 moved over the old ones by one SPARQL update (another), so an interruption leaves either the
 old document or the new one, and at worst a staging graph that the next load removes. The
-vocabulary is replaced the same way.
+vocabulary is replaced the same way. A batch's new documents, which replace nothing, go in
+with the bulk loader instead, ``BULK_DOCUMENTS`` at a time (``load_new_documents``): the
+graphs it writes are listed first, and an interrupted bulk load leaves listed graphs that the
+next load removes whole.
 
 A document travels from the worker that mapped it to the store as ``DocumentGraphs``: its
 quads as N-Quads bytes written by pyoxigraph, which the store's own parser reads in one
@@ -18,24 +21,21 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePath
 
 import pyoxigraph as ox
-from rdflib import Dataset
-from rdflib.term import Node
 
 from pikg import __version__, resources
-from pikg.checking.validate import DEFAULT_ENGINE, add_findings, ox_quad, validate
+from pikg.checking.validate import DEFAULT_ENGINE, findings_quads, ox_quad, validate_quads
 from pikg.errors import DocumentError
 from pikg.graph import iris
 from pikg.graph.formats import sniff_rdf, syntax
 from pikg.graph.mapping import (
     SHARED,
     SHARED_CLASSES,
-    add_extraction,
-    graph_name,
-    new_dataset,
-    oxigraph_term,
+    extraction_quads,
+    oxigraph_quads,
 )
 from pikg.model import Extraction
 from pikg.namespace import ONTOLOGY, PIK
@@ -46,6 +46,13 @@ from pikg.storage.skolem import skolemise
 VOCABULARY = ox.NamedNode(ONTOLOGY)
 SHARED_GRAPH = ox.NamedNode(str(SHARED))
 STAGING = "urn:pikg:staging:"  # prefix of the graphs a replacement is written into first
+# The graphs a bulk load is writing, listed while it runs (a staging graph, so no view shows it).
+LOADING = ox.NamedNode(f"{STAGING}loading")
+_LISTS = ox.NamedNode(f"{STAGING}lists")
+# New documents per bulk load: measured on documents of ~350 quads, ~6.5 ms of CPU each at
+# 200 a time (~9.5 ms at 50), against ~21 ms for a transaction each; the batch holds them
+# (~25 MB at 200) until they are written.
+BULK_DOCUMENTS = 200
 
 
 def sniff_file(path: Path) -> str | None:
@@ -89,42 +96,21 @@ def _into_document_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
 _SHARED_CLASSES = {ox.NamedNode(str(c)) for c in SHARED_CLASSES}
 
 
-def document_dataset(
-    result: Extraction, findings: bool = True, engine: str = DEFAULT_ENGINE
-) -> Dataset:
-    """A document's graphs: its own, the shared entities it names and, with ``findings``,
-    the findings of a fresh validation in ``{document}/findings``."""
-    dataset = new_dataset()
-    add_extraction(dataset, result, __version__)
-    if findings:
-        triples = [(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))]
-        report = validate(triples, engine=engine)
-        add_findings(dataset, report.findings, iris.disclosure(result, result.digest))
-    return dataset
-
-
 def document_quads(
-    result: Extraction, findings: bool = True, engine: str = DEFAULT_ENGINE
+    result: Extraction,
+    findings: bool = True,
+    engine: str = DEFAULT_ENGINE,
+    at: datetime | None = None,
 ) -> list[ox.Quad]:
-    """``document_dataset`` as pyoxigraph quads, ready to store."""
-    return dataset_quads(document_dataset(result, findings, engine))
-
-
-def dataset_quads(dataset: Dataset) -> list[ox.Quad]:
-    """The quads of an rdflib dataset in pyoxigraph's terms. Each distinct term is converted
-    once: a document names its rows, projects and itself in many triples."""
-    terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
-
-    def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        found = terms.get(node)
-        if found is None:
-            found = terms[node] = oxigraph_term(node)
-        return found
-
-    return [
-        ox.Quad(term(s), term(p), term(o), term(graph_name(g)))  # type: ignore[arg-type]
-        for s, p, o, g in dataset.quads((None, None, None, None))
-    ]
+    """A document's graphs, ready to store: its own, the shared entities it names and, with
+    ``findings``, the findings of a fresh validation in ``{document}/findings``. Its quads are
+    converted to pyoxigraph's terms once, for the validator and the store alike."""
+    quads = oxigraph_quads(extraction_quads(result, __version__, at))
+    if findings:
+        report = validate_quads(quads, engine=engine)
+        doc = iris.disclosure(result, result.digest)
+        quads += oxigraph_quads(findings_quads(report.findings, doc))
+    return quads
 
 
 @dataclass(frozen=True)
@@ -180,15 +166,36 @@ class Store:
     def load_document(self, doc: DocumentGraphs) -> str:
         """Store a document's graphs (``document_graphs``, made here or by a worker),
         replacing its earlier graphs and those of an earlier version; the data graph's IRI."""
-        drop = (f"{doc.iri}/findings", *self._earlier_versions(doc.iri, doc.file_name))
-        graphs = {ox.NamedNode(g) for g in doc.graphs}
-        if any(
-            self.store.contains_named_graph(g) for g in graphs | {ox.NamedNode(d) for d in drop}
-        ):
+        drop = self._replaced(doc)
+        if drop is not None:
             self.replace(list(ox.parse(doc.nquads, format=ox.RdfFormat.N_QUADS)), drop)
         else:
             self.store.load(doc.nquads, format=ox.RdfFormat.N_QUADS)  # one transaction
         return iris.graph(doc.iri)
+
+    def is_new(self, doc: DocumentGraphs) -> bool:
+        """True when storing the document replaces nothing stored: none of its graphs, no
+        findings graph of it and no earlier version of it."""
+        return self._replaced(doc) is None
+
+    def _replaced(self, doc: DocumentGraphs) -> tuple[str, ...] | None:
+        """The graphs a document drops besides its own (its findings graph, an earlier
+        version's graphs), or None when none of these or its own graphs are stored."""
+        drop = (f"{doc.iri}/findings", *self._earlier_versions(doc.iri, doc.file_name))
+        names = {ox.NamedNode(g) for g in (*doc.graphs, *drop)}
+        return drop if any(self.store.contains_named_graph(g) for g in names) else None
+
+    def load_new_documents(self, docs: list[DocumentGraphs]) -> None:
+        """Store documents that replace nothing (``is_new``, and none another's version)
+        with the bulk loader: several times faster than a transaction each, but not atomic.
+        The graphs it writes are listed first (one transaction) and the list removed once
+        they are written, so an interruption leaves the list, and ``drop_staging`` (at the
+        start of the next load) removes the listed graphs whole."""
+        self.store.extend(
+            ox.Quad(LOADING, _LISTS, ox.NamedNode(g), LOADING) for doc in docs for g in doc.graphs
+        )
+        self.store.bulk_load(b"".join(doc.nquads for doc in docs), format=ox.RdfFormat.N_QUADS)
+        self.store.remove_graph(LOADING)
 
     def _earlier_versions(self, doc: str, name: str) -> list[str]:
         """The graphs of an earlier version of this document: a disclosure with the same file
@@ -261,7 +268,11 @@ class Store:
         return sorted(g.value for g in graphs)
 
     def drop_staging(self) -> None:
-        """Remove staging graphs an interrupted replacement left behind."""
+        """Remove what an interrupted load left behind: the graphs an interrupted bulk load
+        was writing, and staging graphs of an interrupted replacement."""
+        for quad in list(self.store.quads_for_pattern(LOADING, _LISTS, None, LOADING)):
+            if isinstance(quad.object, ox.NamedNode):
+                self.store.remove_graph(quad.object)
         for graph in list(self.store.named_graphs()):
             if isinstance(graph, ox.NamedNode) and graph.value.startswith(STAGING):
                 self.store.remove_graph(graph)
