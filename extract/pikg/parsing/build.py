@@ -85,7 +85,8 @@ def _ref(ctx: Context, cell: LevelCell | None) -> LevelRef | None:
 @lru_cache(maxsize=1 << 12)  # a level cell is carried into every row under it
 def _level_cell_ref(raw: str | None, level: Level) -> LevelRef:
     label = _written(raw) if raw is not None else level.label
-    label = _LEVEL_WEIGHT.sub("", label) or level.label  # 产出指标（50分）: the weight is apart
+    # 产出指标（50分）, 1.产出指标: the weight and the form's numbering are apart
+    label = _LEADING_ENUM.sub("", _LEVEL_WEIGHT.sub("", label)) or level.label
     return LevelRef(label=label, iri=level.iri, canonical=level.label)
 
 
