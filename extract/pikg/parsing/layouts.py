@@ -24,7 +24,7 @@ from pikg.parsing import lexicon as lexicon_module
 from pikg.parsing.facts import as_department
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
-from pikg.parsing.targets import POST_WORD, PRE_WORD, SYMBOL, locate
+from pikg.parsing.targets import DATE_RE, POST_WORD, PRE_WORD, SYMBOL, locate
 from pikg.parsing.tokens import (
     Cell,
     Line,
@@ -965,6 +965,8 @@ def _item(
             return ProseItem(a, b, levels, None, (lead, end))
         return ProseItem(a, b, levels, None, None) if levels else None
     name = stripped[:at].rstrip(" :：")
+    if name.endswith("于") and DATE_RE.match(stripped, at):
+        name = name[:-1]  # `检修于2024年4月30日前完成`: the preposition before a date
     if not name.strip():
         return ProseItem(a, b, levels, None, (lead, end)) if levels else None
     return ProseItem(a, b, levels, (lead, lead + len(name)), (lead + at, end))
