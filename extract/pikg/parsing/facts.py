@@ -20,6 +20,7 @@ from pikg.model import DocKind, DocumentFacts, DocumentMeta, FactSource, Project
 from pikg.parsing import lexicon, regions
 from pikg.parsing.fields import Field, read_fields
 from pikg.parsing.script import simplified
+from pikg.parsing.sections import FUNDS_LABEL
 from pikg.parsing.targets import normalise_amount
 from pikg.reading.decode import Source, normalise
 
@@ -702,7 +703,12 @@ def _numbered_projects(source: Source, text: str) -> list[Project]:
     in_list = False
     for line in lines:
         m = _ITEM.match(line)
-        if m and in_list and (amount := _AMOUNT.search(m.group("rest"))):
+        if (
+            m
+            and in_list
+            and not FUNDS_LABEL.fullmatch(m.group("name"))
+            and (amount := _AMOUNT.search(m.group("rest")))
+        ):
             start = offset + m.start("name")
             name = re.sub(r"\s", "", source.raw(start, start + len(m.group("name"))))
             unit = amount.group("u")
@@ -717,8 +723,8 @@ def _numbered_projects(source: Source, text: str) -> list[Project]:
 
 # A report's title naming its project: 2023年某某补贴资金绩效自评报告, 某某工程项目绩效目标表.
 _TITLE_OF_PROJECT = re.compile(
-    rf"(?P<name>[^()（）:：,，。\s]{{2,40}}?(?:{_PROJECT_HEAD}))(?:项目)?(?:支出)?"
-    r"绩效(?:自评|评价|目标)(?:报告|表|情况)?"
+    rf"(?:\S+?关于)?(?P<name>[^()（）:：,，。\s“”\"]{{2,40}}?(?:{_PROJECT_HEAD}))(?:项目)?(?:支出)?"
+    r"绩效(?:自评|评价|目标)(?:报告|表|情况|的批复|批复)?"
 )
 # What is left of a titled name that names no one project (2023年项目, 年度重点项目).
 _GENERIC_PROJECT = re.compile(rf"(?:\d{{4}}年度?)?(?:年度|部门|重点|专项)?(?:{_PROJECT_HEAD})?")

@@ -24,7 +24,7 @@ from pikg.parsing import lexicon as lexicon_module
 from pikg.parsing.facts import as_department
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
-from pikg.parsing.targets import POST_WORD, PRE_WORD, SYMBOL, locate
+from pikg.parsing.targets import DATE_RE, POST_WORD, PRE_WORD, SYMBOL, locate
 from pikg.parsing.tokens import (
     Cell,
     Line,
@@ -51,6 +51,8 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "explain": frozenset({"text", "target", "op", "unit", "score"}),
 }
 DEFAULT_COLUMNS = (("name", None), ("value", None))
+# A column's role with this suffix holds the rest of its cell wrapped onto a later line.
+CONTINUED = "+"
 # Header roles that are a form's labels unless other headers stand beside them.
 FORM_LABELS = frozenset({"project", "amount", "targets"})
 # A header naming a project column and a column of its targets heads a summary table: one
@@ -984,6 +986,8 @@ def _item(
             return ProseItem(a, b, levels, None, (lead, end))
         return ProseItem(a, b, levels, None, None) if levels else None
     name = stripped[:at].rstrip(" :：")
+    if name.endswith("于") and DATE_RE.match(stripped, at):
+        name = name[:-1]  # `检修于2024年4月30日前完成`: the preposition before a date
     if not name.strip():
         return ProseItem(a, b, levels, None, (lead, end)) if levels else None
     return ProseItem(a, b, levels, (lead, lead + len(name)), (lead + at, end))

@@ -39,6 +39,9 @@ _PHONE = re.compile(r"(?:\d{3,4}[-—]?)?\d{7,8}|1[3-9]\d{9}|\d{3,4}-\d?x+")
 _SCORE = re.compile(rf"(?:{NUMBER})\s*分")
 _SPLIT = re.compile(r"[|\t]")
 _DIGIT = re.compile(r"\d")
+# A day written whole (a deadline or the day a target was met): one target, not a year, a
+# month and a day glued.
+_DAY = r"\d{4}年\d{1,2}月(?:\d{1,2}[日号])?(?:底|末)?(?:之前|以前|前)?"
 # A glued cell longer than this is searched for level names and header words inside it.
 GLUED_CELL = 24
 # A yes/no indicator glued to its direction and answers: `…问题是/否否否`.
@@ -253,14 +256,16 @@ def _glued_pattern() -> re.Pattern[str]:
 def _target_run() -> re.Pattern[str]:
     """One or more targets glued together at the end of a piece: `>=95%98%103%`."""
     unit = unit_pattern()
-    one = rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?"
+    one = rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{_DAY}|(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?)"
     return re.compile(rf"(?<![\d.,])((?:{one})+)$")
 
 
 @cache
 def _one_target() -> re.Pattern[str]:
     unit = unit_pattern()
-    return re.compile(rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?")
+    return re.compile(
+        rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{_DAY}|(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?)"
+    )
 
 
 def glued_cells(
@@ -340,6 +345,10 @@ def _split_text_piece(
         if m.start() > pos:
             out.extend(_split_tail(text, pos, m.end()))
             pos = m.end()
+    for d in _DEADLINE.finditer(text, pos, b):
+        if d.start() > pos and d.end() < b:
+            out.extend([*_split_tail(text, pos, d.start()), (d.start(), d.end())])
+            pos = d.end()
     out.extend(_split_tail(text, pos, b))
     return out
 
@@ -356,7 +365,6 @@ def _inner_run() -> re.Pattern[str]:
 # ambiguous (`…长度10≥3000米≥3100米10`, `…合格率10100%100%10`): a weight or score is a bare
 # number with no leading zero; a target or actual has a unit or is a date.
 _BARE = r"(?:[1-9]\d?|0)(?:\.\d+)?"
-_DAY = r"\d{4}年\d{1,2}月(?:\d{1,2}[日号])?(?:底|末)?(?:之前|以前|前)?"
 
 
 @lru_cache(maxsize=64)
