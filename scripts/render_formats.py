@@ -12,9 +12,11 @@ Run from the checkout's root (it writes the files with the test suite's own writ
   one real table (一级指标 | 二级指标 | 三级指标 | 指标值, 实际完成值 where the gold has one),
   level cells merged down; the lines they stood on are replaced by it, the rest stays text.
 
-Each format's folder is then extracted with ``pikg extract`` (rows, and ``--summary`` for the
-document facts) and scored with ``../shared/tools/score.py`` and ``score_docs.py`` against the
-gold, the rendered file standing for the text file of the same name.
+Each format's folder is then read with ``pikg check`` (rows and findings, as the plain-text
+scores are taken) and ``pikg extract --summary`` (the document facts) and scored with
+``../shared/tools/score.py`` and ``score_docs.py`` against the gold, the rendered file
+standing for the text file of the same name. A document with no table is rendered as its
+paragraphs alone.
 """
 
 from __future__ import annotations
@@ -166,8 +168,6 @@ def render(src: Path, gold: Path, out: Path, layout: str, formats: list[str]) ->
         else:
             spec = {"blocks": lines_layout(text)}
         spec["html"] = NEUTRAL_CHROME  # the page names no unit: the facts are the body's
-        if not any("table" in b for b in spec["blocks"]):
-            spec["blocks"].append({"table": {"rows": [["说明"], ["（无表格）"]]}})
         for fmt in formats:
             folder = out / fmt
             folder.mkdir(parents=True, exist_ok=True)
@@ -195,8 +195,10 @@ def score(src: Path, gold: Path, docs_gold: Path, out: Path, formats: list[str])
     tools = Path(__file__).resolve().parents[1].parent / "shared" / "tools"
     for fmt in formats:
         folder = out / fmt
+        # ``check``, as the plain-text scores are taken: its rows carry their findings (the
+        # flags scored), and an unread line is a finding, not a row object the scorer counts.
         rows = subprocess.run(
-            [pikg, "extract", str(folder), "--format", "jsonl", "--jobs", "1"],
+            [pikg, "check", str(folder), "--format", "jsonl", "--jobs", "1"],
             capture_output=True, text=True, check=False,
         ).stdout  # fmt: skip
         summary = subprocess.run(

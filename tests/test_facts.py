@@ -38,12 +38,7 @@ def _expected(case: Path) -> dict[str, Any]:
 
 
 # Cases pikg does not read yet, each with why; strict, so a fix shows up as a pass to claim.
-KNOWN_GAPS = {
-    "c17-shortname-qingshan-baotou-selfeval-2022": "the row parser (issue 10) names two blocks "
-    "after indicators, so the report's quoted project is not the only one",
-    "c18-shortname-chengguan-town-zhushan-budget-2023": "a unit named by a township alone "
-    "(城关镇人民政府) is not yet found; only units that start with a county or higher are",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

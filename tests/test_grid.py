@@ -122,3 +122,45 @@ def test_issue13_a_table_continued_without_its_header_keeps_the_columns() -> Non
         ("满意度指标", "群众满意度", "≥", "90"),
     ]
     assert [r.table for r in result.rows] == [0, 1, 1]
+
+
+def _levels(result: Extraction) -> list[tuple[object, ...]]:
+    return [
+        (r.level1.label if r.level1 else None, r.level2.label if r.level2 else None, r.name)
+        for r in result.rows
+    ]
+
+
+def test_issue13_a_row_named_by_its_second_level_stands_under_it() -> None:
+    """指标类型 | 指标名称 | 指标值: a form whose rows are named by their 二级 alone."""
+    result = _extract(
+        _table(
+            [
+                ["指标类型", "指标名称", "指标值", "指标描述"],
+                ["产出指标", "数量指标", "120个", "完成120个文化站的设备更新"],
+                ["质量指标", "100%", "设备验收全部合格"],
+                ["效益指标", "社会效益指标", "是", "群众文化活动更加便利"],
+            ]
+        )
+    )
+    assert _levels(result) == [
+        ("产出指标", "数量指标", "数量指标"),
+        ("产出指标", "质量指标", "质量指标"),
+        ("效益指标", "社会效益指标", "社会效益指标"),
+    ]
+
+
+def test_issue13_a_second_level_stays_under_the_first_level_the_table_states() -> None:
+    """满意度 in the 二级 column of a 效益指标 block (the older framework's place for it):
+    the table's 一级 cell, written once above, keeps it; it is not moved to 满意度指标."""
+    result = _extract(
+        _table(
+            [
+                ["一级指标", "二级指标", "指标名称", "目标值"],
+                ["产出指标", "产出数量", "培训基层文化骨干", "200人次"],
+                ["效益指标", "社会效益", "群众文化参与率", "60%及以上"],
+                ["", "满意度", "参训学员满意度", "95%及以上"],
+            ]
+        )
+    )
+    assert _levels(result)[-1] == ("效益指标", "满意度", "参训学员满意度")

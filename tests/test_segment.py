@@ -35,3 +35,27 @@ def test_cost_words_follow_the_scheme() -> None:
 def test_tokenizer_keeps_domain_words_whole_and_caches_under_pikg() -> None:
     assert "知晓率" in segment.tokenizer().lcut("新冠疫苗接种政策知晓率")
     assert Path(segment.tokenizer().tmp_dir) == segment.cache_dir()
+
+
+def test_issue10_dictionary_file_cuts_as_jiebas_own_dict(tmp_path: Path) -> None:
+    """The bisected arrays pikg opens instead of jieba's unmarshalled dict give the same
+    look-ups and the same cuts."""
+    import io
+
+    import jieba
+
+    words = (
+        "政策 40 n\n知晓 5 v\n知晓率 50 n\n接种 30 v\n疫苗 30 n\n新冠 20 n\n覆盖率 60 n\n覆盖 9 v\n"
+    )
+    plain = jieba.Tokenizer()
+    plain.FREQ, plain.total = plain.gen_pfdict(io.BytesIO(words.encode("utf-8")))
+    plain.initialized = True
+    segment.Frequencies.write(tmp_path / "t.dict", plain.FREQ, plain.total)
+    read = jieba.Tokenizer()
+    read.FREQ, read.total = segment.Frequencies.read(tmp_path / "t.dict")
+    read.initialized = True
+    assert read.total == plain.total and dict(read.FREQ) == plain.FREQ
+    assert "知晓" in read.FREQ and "知晓率的" not in read.FREQ and 0 not in read.FREQ
+    assert read.FREQ.get("覆") == 0 and read.FREQ.get("缺") is None
+    for text in ("新冠疫苗接种政策知晓率", "接种覆盖率不低于95%", "群众满意度"):
+        assert read.lcut(text) == plain.lcut(text)

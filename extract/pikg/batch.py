@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from pikg.checking.run import DocumentCheck, check_document
 from pikg.checking.validate import DEFAULT_ENGINE
 from pikg.errors import DocumentError
-from pikg.graph.mapping import map_extractions, serialize
+from pikg.graph.mapping import nquads_text
 from pikg.model import DocumentMeta, Extraction
 from pikg.parsing.pipeline import extract_file
 from pikg.reading.decode import MAX_SIZE
@@ -39,8 +39,8 @@ from pikg.reading.formats import SUFFIXES
 from pikg.storage.store import (
     DocumentGraphs,
     Store,
-    document_dataset,
     document_graphs,
+    document_quads,
     sniff_file,
     vocabulary_quads,
 )
@@ -196,12 +196,7 @@ def nquads_task(
     its file and content."""
     outcome = extract_task(item, replace(options, ocr=False))
     if outcome.result is not None:
-        dataset = (
-            document_dataset(outcome.result, engine=options.engine)
-            if findings
-            else map_extractions([outcome.result], at)
-        )
-        text = serialize(dataset, "nq")
+        text = nquads_text(document_quads(outcome.result, findings, options.engine, at))
         if shards is not None:
             name = f"{PurePath(outcome.result.doc).stem}-{outcome.result.digest[:12]}.nq"
             (shards / name).write_text(text, encoding="utf-8")

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from pikg.checking.validate import DEFAULT_ENGINE, RANK, Finding, Report, validate
+from pikg import __version__
+from pikg.checking.validate import DEFAULT_ENGINE, RANK, Finding, Report, validate_quads
 from pikg.graph import iris
-from pikg.graph.mapping import map_extractions, triples
+from pikg.graph.mapping import extraction_quads, oxigraph_quads
 from pikg.model import Extraction
 
 
@@ -31,7 +32,8 @@ class DocumentCheck:
 def check_document(
     result: Extraction, satisfaction_floor: Decimal | None = None, engine: str = DEFAULT_ENGINE
 ) -> DocumentCheck:
-    report = validate(triples(map_extractions([result])), satisfaction_floor, engine)
+    quads = oxigraph_quads(extraction_quads(result, __version__))
+    report = validate_quads(quads, satisfaction_floor, engine)
     return DocumentCheck(result, report)
 
 

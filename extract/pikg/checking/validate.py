@@ -23,13 +23,13 @@ from functools import cache
 from typing import cast
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from pikg import resources
 from pikg.checking import compiled as compiler
-from pikg.graph.mapping import oxigraph_term
+from pikg.graph.mapping import Quad, oxigraph_term
 from pikg.namespace import PIK, SHAPES
 
 SEVERITIES = compiler.SEVERITY_NAMES
@@ -144,13 +144,12 @@ def _ontology_quads() -> tuple[ox.Quad, ...]:
     return tuple(ox_quad(s, p, o) for s, p, o in resources.ontology_graph())
 
 
-def working_store(
-    triples: Iterable[tuple[Node, Node, Node]], satisfaction_floor: Decimal | None = None
-) -> ox.Store:
-    """A throw-away in-memory store of the data, the ontology and the settings."""
+def working_store(quads: Iterable[ox.Quad], satisfaction_floor: Decimal | None = None) -> ox.Store:
+    """A throw-away in-memory store of the data (each quad's triple, in the default graph),
+    the ontology and the settings."""
     store = ox.Store()
     store.extend(_ontology_quads())
-    store.extend(ox_quad(s, p, o) for s, p, o in triples)
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
     if satisfaction_floor is not None:
         floor = Literal(satisfaction_floor, datatype=XSD.decimal)
         store.add(ox_quad(_SETTINGS, PIK.satisfactionFloor, floor))
@@ -164,9 +163,21 @@ def validate(
     shapes: Graph | None = None,
 ) -> Report:
     """Validate a graph with pikg's rules (or ``shapes``) on ``engine``."""
+    quads = (ox_quad(s, p, o) for s, p, o in triples)
+    return validate_quads(quads, satisfaction_floor, engine, shapes)
+
+
+def validate_quads(
+    quads: Iterable[ox.Quad],
+    satisfaction_floor: Decimal | None = None,
+    engine: str = DEFAULT_ENGINE,
+    shapes: Graph | None = None,
+) -> Report:
+    """``validate`` of pyoxigraph quads, their graphs merged into one: what mapping gives
+    the store, validated without converting it again."""
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}; one of {', '.join(ENGINES)}")
-    store = working_store(triples, satisfaction_floor)
+    store = working_store(quads, satisfaction_floor)
     if engine == "pyshacl":
         findings = _pyshacl(store, shapes if shapes is not None else shapes_graph())
     else:
@@ -307,27 +318,30 @@ def release_problems(description: Graph) -> str | None:
     return None if conforms else str(text)
 
 
-def add_findings(dataset: Dataset, findings: Iterable[Finding], doc: str) -> URIRef:
+def findings_quads(findings: Iterable[Finding], doc: str) -> list[Quad]:
     """The findings on one document as its own named graph, ``{doc}/findings``.
 
     Each finding is an sh:ValidationResult with an IRI minted from its focus node and code
     (pySHACL's report uses blank nodes, which pikg does not publish).
     """
     name = URIRef(f"{doc}/findings")
-    graph = dataset.graph(name)
+    quads: dict[Quad, None] = {}
     seen: dict[tuple[str, str], int] = defaultdict(int)
     for f in sorted(findings, key=lambda f: (f.focus, f.code, f.message_zh)):
         n = seen[(f.focus, f.code)]
         seen[(f.focus, f.code)] += 1
         node = URIRef(f"{f.focus}/finding/{f.code}" + (f"/{n}" if n else ""))
-        graph.add((node, RDF.type, SH.ValidationResult))
-        graph.add((node, SH.focusNode, URIRef(f.focus)))
-        graph.add((node, SH.resultSeverity, SH[f.severity]))
-        graph.add((node, SH.sourceShape, URIRef(f"{SHAPES}{f.code}")))
-        graph.add((node, SH.resultMessage, Literal(f.message_zh, lang="zh")))
-        graph.add((node, SH.resultMessage, Literal(f.message_en, lang="en")))
-        graph.add((node, PIK.inDisclosure, URIRef(doc)))
-    return name
+        for p, o in (
+            (RDF.type, SH.ValidationResult),
+            (SH.focusNode, URIRef(f.focus)),
+            (SH.resultSeverity, SH[f.severity]),
+            (SH.sourceShape, URIRef(f"{SHAPES}{f.code}")),
+            (SH.resultMessage, Literal(f.message_zh, lang="zh")),
+            (SH.resultMessage, Literal(f.message_en, lang="en")),
+            (PIK.inDisclosure, URIRef(doc)),
+        ):
+            quads[(node, p, o, name)] = None
+    return list(quads)
 
 
 def _order(f: Finding) -> tuple[str, int, str]:

@@ -103,15 +103,22 @@ def _date_literal(iso: str) -> Literal:
     return Literal(iso, datatype=datatype)
 
 
-class _Graph:
-    """The triples of one document's named graph."""
+Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]  # subject, predicate, object, graph
 
-    def __init__(self, dataset: Dataset, name: URIRef) -> None:
-        self.graph = dataset.graph(name)
+
+class _Graph:
+    """The triples of one named graph, gathered into ``quads`` (a dict as an ordered set).
+
+    Plain tuples, not an rdflib Dataset: adding to rdflib's indexed store cost more than
+    everything else in mapping, and the store and the validator take the quads as they are."""
+
+    def __init__(self, quads: dict[Quad, None], name: URIRef) -> None:
+        self.quads = quads
+        self.name = name
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
         if o is not None:
-            self.graph.add((s, p, o))
+            self.quads[(s, p, o, self.name)] = None
 
 
 def _value(g: _Graph, node: URIRef, target: Target) -> None:
@@ -236,11 +243,32 @@ def add_extraction(
     dataset: Dataset, result: Extraction, version: str, at: datetime | None = None
 ) -> URIRef:
     """Add one document's graph to ``dataset``; returns the graph's name."""
+    name = URIRef(iris.graph(iris.disclosure(result, result.digest)))
+    add_quads(dataset, extraction_quads(result, version, at), (name, SHARED))
+    return name
+
+
+def add_quads(dataset: Dataset, quads: Iterable[Quad], graphs: Iterable[URIRef] = ()) -> None:
+    """Add quads to ``dataset``, declaring the named ``graphs`` even where they stay empty."""
+    contexts = {name: dataset.graph(name) for name in graphs}
+
+    def context(name: URIRef) -> Graph:
+        found = contexts.get(name)
+        if found is None:
+            found = contexts[name] = dataset.graph(name)
+        return found
+
+    dataset.addN((s, p, o, context(g)) for s, p, o, g in quads)
+
+
+def extraction_quads(result: Extraction, version: str, at: datetime | None = None) -> list[Quad]:
+    """One document's graph and the shared entities it names, as quads, each once."""
     digest = result.digest
     doc = URIRef(iris.disclosure(result, digest))
     name = URIRef(iris.graph(str(doc)))
-    g = _Graph(dataset, name)
-    shared = _Graph(dataset, SHARED)
+    quads: dict[Quad, None] = {}
+    g = _Graph(quads, name)
+    shared = _Graph(quads, SHARED)
     facts = result.facts
 
     g.add(doc, RDF.type, PIK.Disclosure)
@@ -314,7 +342,7 @@ def add_extraction(
     g.add(activity, PIK.pikgVersion, Literal(version))
     if at is not None:
         g.add(activity, PROV.endedAtTime, Literal(at.isoformat(), datatype=XSD.dateTime))
-    return name
+    return list(quads)
 
 
 _KIND_ZH = {
@@ -378,11 +406,34 @@ def oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise ValueError(f"not an RDF term: {term!r}")
 
 
+def oxigraph_quads(quads: Iterable[Quad]) -> list[ox.Quad]:
+    """Quads in pyoxigraph's terms. Each distinct term is converted once: a document names
+    its rows, projects and itself in many quads."""
+    terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        found = terms.get(node)
+        if found is None:
+            found = terms[node] = oxigraph_term(node)
+        return found
+
+    return [
+        ox.Quad(term(s), term(p), term(o), term(g))  # type: ignore[arg-type]
+        for s, p, o, g in quads
+    ]
+
+
+def nquads_text(quads: Iterable[ox.Quad]) -> str:
+    """N-Quads written by pyoxigraph's serializer, one statement per line, lines sorted and
+    unique: canonical text that strict parsers accept whatever the literals hold (line
+    breaks, quotes, control characters)."""
+    text = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
+    return "".join(f"{line}\n" for line in sorted(set(text.split("\n")) - {""}))
+
+
 def sorted_ntriples(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> str:
-    """N-Triples (or, with graph names, N-Quads) written by pyoxigraph's serializer, one
-    statement per line, lines sorted and unique: canonical text that strict parsers accept
-    whatever the literals hold (line breaks, quotes, control characters)."""
-    out = [
+    """N-Triples (or, with graph names, N-Quads) as ``nquads_text`` writes them."""
+    return nquads_text(
         ox.Quad(
             oxigraph_term(s),  # type: ignore[arg-type]
             oxigraph_term(p),  # type: ignore[arg-type]
@@ -390,9 +441,7 @@ def sorted_ntriples(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> st
             oxigraph_term(g) if g is not None else ox.DefaultGraph(),  # type: ignore[arg-type]
         )
         for s, p, o, g in quads
-    ]
-    text = (ox.serialize(out, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
-    return "".join(f"{line}\n" for line in sorted(set(text.split("\n")) - {""}))
+    )
 
 
 def serialize(dataset: Dataset, fmt: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from pikg.model import EMPTY_TARGET, IndicatorRow, LevelRef, Target
 from pikg.parsing import framework as framework_module
@@ -32,6 +33,12 @@ _HEADING_START = re.compile(
 )
 _CLOSING_COMPARISON = re.compile(rf"(?:{SYMBOL})\s*\d[^\s;；,，。]*$")
 _UNIT_IN_NAME = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
+_SYMBOL_ONLY = re.compile(SYMBOL)
+_DIGIT = re.compile(r"\d")
+_PROSE_MARK = re.compile(r"[。;；]")
+_LEADING_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER_FIRST = re.compile(rf"\s*(?:{SYMBOL})?\s*\d")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 # `1-6期培训结束后考核`: the number opens a span the text goes on with, not a target of its own.
 _RANGE_ON = re.compile(r"\s*[-—–~～至到]\s*\d")
 # Two or more options each followed by a tick box: a field of the form to tick, not a target.
@@ -59,15 +66,25 @@ class Context:
 
 def written(source: Source, start: int, end: int) -> str:
     """Text as the publisher wrote it, without line breaks, spaces or pinyin glosses."""
-    text = _SPACE_OR_PIPE.sub("", source.raw(start, end))
+    return _written(source.raw(start, end))
+
+
+def _written(raw: str) -> str:
+    text = _SPACE_OR_PIPE.sub("", raw)
     return PINYIN_GLOSS.sub("", text) if "(" in text or "（" in text else text
 
 
 def _ref(ctx: Context, cell: LevelCell | None) -> LevelRef | None:
     if cell is None:
         return None
-    level = cell.level
-    label = written(ctx.source, cell.cell.start, cell.cell.end) if cell.cell else level.label
+    if cell.cell is None:
+        return _level_cell_ref(None, cell.level)
+    return _level_cell_ref(ctx.source.raw(cell.cell.start, cell.cell.end), cell.level)
+
+
+@lru_cache(maxsize=1 << 12)  # a level cell is carried into every row under it
+def _level_cell_ref(raw: str | None, level: Level) -> LevelRef:
+    label = _written(raw) if raw is not None else level.label
     label = _LEVEL_WEIGHT.sub("", label) or level.label  # 产出指标（50分）: the weight is apart
     return LevelRef(label=label, iri=level.iri, canonical=level.label)
 
@@ -110,12 +127,12 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
     op_text = text[ops[0][1] : ops[0][2]].strip() if ops else ""
     direction = by_role.get("direction", [])
     direction_text = text[direction[0][1] : direction[0][2]].strip() if direction else None
-    if not op_text and direction_text and re.fullmatch(SYMBOL, direction_text):
+    if not op_text and direction_text and _SYMBOL_ONLY.fullmatch(direction_text):
         op_text = direction_text  # 指标方向 written as ≥ / ≤
         direction_text = None
     nature = by_role.get("nature", [])
     nature_text = text[nature[0][1] : nature[0][2]].strip() if nature else ""
-    if not op_text and re.fullmatch(SYMBOL, nature_text):
+    if not op_text and _SYMBOL_ONLY.fullmatch(nature_text):
         op_text = nature_text  # templates that file the comparison under 指标性质
     unit_cells = by_role.get("unit", [])
     unit_text = text[unit_cells[0][1] : unit_cells[0][2]].strip() if unit_cells else ""
@@ -124,7 +141,7 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
         name = _ref(ctx, level).label if level else ""  # type: ignore[union-attr]
     if not _NAMED_LIKE.search(name) or len(name) > MAX_NAME or "。" in name:
         return None
-    if values and _prose(value_text) and not re.search(r"\d", value_text):
+    if values and _prose(value_text) and not _DIGIT.search(value_text):
         return None
     if _CHOICES.search(value_text):
         return None  # the form's tick boxes (优秀□ 良好□ 合格□), not a target
@@ -134,7 +151,7 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
     if target.kind == "empty" and (
         len(name) > 40
         or _HEADING_END.search(name)
-        or (names and _HEADING_START.match(text[names[0][1] :]))
+        or (names and _HEADING_START.match(text, names[0][1]))
         or (names and text[names[-1][1] : names[-1][2]].rstrip().endswith("。"))
     ):
         return None  # prose, or a heading with its enumeration (完成情况(1), （四）…), not a name
@@ -203,7 +220,7 @@ def as_written(source: Source, spans: list[tuple[int, int]], target: Target) -> 
         for a, b in reversed(spans):
             at = source.text.rfind(folded, a, b)
             if at >= 0:
-                return re.sub(r"\s*\n\s*", "", source.raw(at, at + len(folded)))
+                return _unwrapped(source.raw(at, at + len(folded)))
         return folded
 
     value = original(target.value) if target.kind in ("range", "date", "text") else target.value
@@ -215,7 +232,12 @@ def as_written(source: Source, spans: list[tuple[int, int]], target: Target) -> 
 
 def _flat(text: str) -> str:
     """A value read across a line break, as one."""
-    return re.sub(r"\s*\n\s*", "", text).strip()
+    return _unwrapped(text).strip()
+
+
+def _unwrapped(text: str) -> str:
+    """Text without its line breaks and the white space around them."""
+    return _LINE_BREAK.sub("", text) if "\n" in text else text
 
 
 def _located(level: Level, span: tuple[int, int]) -> LevelCell:
@@ -231,7 +253,7 @@ def _target(text: str, name: str, year: int | None) -> Target:
         return EMPTY_TARGET
     target = parse_target(text, name, year)
     cut = len(text)
-    if target.kind == "text" and re.match(rf"\s*(?:{SYMBOL})?\s*\d", text):
+    if target.kind == "text" and _NUMBER_FIRST.match(text):
         _, head_cut = split_value(text)
         head = parse_target(text[:head_cut], name, year)
         after = _CLOSING_COMPARISON.search(text, head_cut)
@@ -285,7 +307,7 @@ def _row(
         level_source=source_kind,  # type: ignore[arg-type]
         name=name,
         target=target,
-        raw=re.sub(r"\s*\n\s*", "", src.original[a:b]),
+        raw=_unwrapped(src.original[a:b]),
         start=a,
         end=b,
         scheme=ctx.scheme,
@@ -316,7 +338,7 @@ def _first(ctx: Context, cells: list[tuple[str | None, int, int]]) -> str | None
 def _decimal(text: str | None) -> Decimal | None:
     if text is None:
         return None
-    m = re.match(r"\d+(?:\.\d+)?", text)
+    m = _LEADING_NUMBER.match(text)
     try:
         return Decimal(m.group()) if m else None
     except InvalidOperation:
@@ -324,7 +346,7 @@ def _decimal(text: str | None) -> Decimal | None:
 
 
 def _prose(text: str) -> bool:
-    return len(text) > 24 or bool(re.search(r"[。;；]", text)) or text.count("、") >= 2
+    return len(text) > 24 or bool(_PROSE_MARK.search(text)) or text.count("、") >= 2
 
 
 def target_met(target: Target, actual: Target) -> bool | None:

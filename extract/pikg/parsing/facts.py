@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 
 from pikg import resources
 from pikg.model import DocKind, DocumentFacts, DocumentMeta, FactSource, Project
-from pikg.parsing import regions
+from pikg.parsing import lexicon, regions
 from pikg.parsing.fields import Field, read_fields
 from pikg.parsing.script import simplified
 from pikg.parsing.targets import normalise_amount
@@ -31,33 +31,49 @@ TITLE_MAX_CHARS = 80
 PREVAILING_ORG_MIN = 3
 # The end of a document where its signature and date stand.
 SIGNATURE_CHARS = 400
+# From this month on, a publication that says it is for the next year (提前下达) is for it.
+NEXT_YEAR_FROM_MONTH = 10
 
 _HAN = r"\u4e00-\u9fff"
+_LEXICON = lexicon.load()
+# What a year names when a report's word follows it: 2021年部门预算, 2022年度项目支出.
+_REPORT = _LEXICON.pattern("report")
 # Bodies whose name puts the party or front before the place: 中共某某市委…, 共青团某某县委.
-_PARTY = re.compile(r"^(?:中国共产党|中共|中国共产主义青年团|共青团|中国人民政治协商会议|政协)")
+_PARTY = re.compile(rf"^(?:{_LEXICON.pattern('party-prefix')})")
 # Where a title stops naming its unit: a year, a count, the kind of report, punctuation.
 _TITLE_STOP = re.compile(
-    r"\s*(?:\d|[一二三四五六七八九十]+个|项目|部门预算|部门决算|单位预算|单位决算|预算|决算|"
-    r"关于|绩效|整体|年度|本级|[、,，:：;；|<>《》“”\"])"
+    rf"\s*(?:\d|[一二三四五六七八九十]+个|{_REPORT}|{_LEXICON.pattern('title-stop')}|"
+    r"[、,，:：;；|<>《》“”\"])"
+)
+# A title is not a sentence: no full stop, no comma between clauses, no colon before more text.
+_SENTENCE = re.compile(r"[。,，;；]|[:：]\s*\S")
+# What a table's title may open with: 附件3：, 附表1, 表2.
+_ATTACHMENT = re.compile(
+    r"^(?:附件|附表|表)\s*(?:[\d一二三四五六七八九十]+\s*[:：.、\-]?|[:：])\s*"
 )
 _TRAILING_NOTE = re.compile(r"\([^()]{1,4}\)$")  # 醴陵市医疗保障局(单位), …(本级)
-_ISSUER = re.compile(r"关于.{0,60}?(?:通知|批复|函|意见|决定)")
+_ISSUER = re.compile(rf"关于.{{0,60}}?(?:{_LEXICON.pattern('notice')})")
 _SIGNED = re.compile(r"20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _ADDRESSEE = re.compile(rf"^\s*(?P<org>[{_HAN}()]{{2,40}})\s*[:：]\s*$", re.MULTILINE)
 _DATE = re.compile(r"(?P<y>20\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
-_SIGNATURE_DATE = re.compile(r"(?:^|\n|[。])\s*(20\d{2})年(\d{1,2})月(\d{1,2})日\s*(?:\n|$)")
+# A date alone on its line, or after the unit that signs (某某局  2023年2月28日).
+_SIGNATURE_DATE = re.compile(
+    rf"(?:^|\n|[。])(?:[ \t]*[{_HAN}()]{{2,40}}[ \t]+)?[ \t]*(20\d{{2}})年(\d{{1,2}})月(\d{{1,2}})日[ \t]*(?:\n|$)"
+)
 # A year cited inside a notice's number (〔2021〕88号) or a quoted title (《…》) is not the
 # budget year; nor is one inside a clause citing a request (根据…请示).
 _CITED = re.compile(
-    r"《[^》]{0,120}》|[〔\[【(]\s*20\d{2}\s*[〕\]】)]|根据[^。;；\n]{0,80}?(?:请示|通知|意见|办法|文件)"
+    r"《[^》]{0,120}》|[〔\[【(]\s*20\d{2}\s*[〕\]】)]|"
+    rf"根据[^。;；\n]{{0,80}}?(?:{_LEXICON.pattern('cited')})"
 )
 _YEAR_STATED = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年度")
 _YEAR_OF_REPORT = re.compile(
-    r"(?<!\d)(?P<y>20\d{2})\s*年\s*(?:度\s*)?(?:[^。\n]{0,20}?)(?:部门预算|单位预算|部门决算|单位决算|"
-    r"预算|决算|绩效目标|绩效自评|项目支出|整体支出)"
+    rf"(?<!\d)(?P<y>20\d{{2}})\s*年\s*(?:度\s*)?(?:[^。\n]{{0,20}}?)(?:{_REPORT})"
 )
 # A table's own year line: (2021年度), 2019年度).
-_YEAR_HEADING = re.compile(r"(?:^|[(（])\s*(?P<y>20\d{2})\s*年度\s*(?:[)）]|$)", re.MULTILINE)
+_YEAR_HEADING = re.compile(
+    r"(?:^|[(（|])\s*(?P<y>20\d{2})\s*(?:年度\s*(?:[)）|]|$)|年\s*[)）])", re.MULTILINE
+)
 _YEAR_ANY = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年")
 _TWO_DIGIT_YEAR = re.compile(r"(?<![\d年])(?P<y>[12]\d)\s*年度")
 
@@ -76,7 +92,7 @@ def as_department(value: str) -> str | None:
     (401-某某县文化和旅游局) and a short note in brackets at the end (…局(本级)).
     """
     text = re.sub(r"\s", "", value)
-    text = re.sub(r"^[\d\-—:：*.、]+", "", text)
+    text = re.sub(r"^(?:\[\d+\]|【\d+】|[\d\-—:：*.、]+)", "", text)
     m = re.match(rf"[{_HAN}()]+", text)
     if not m:
         return None
@@ -85,6 +101,15 @@ def as_department(value: str) -> str | None:
         if text[:i].endswith(org_suffixes()):
             return text[:i]
     return None
+
+
+def township_unit(name: str) -> str | None:
+    """The body a township or street named alone governs through (某某镇 → 某某镇人民政府,
+    某某街道 → 某某街道办事处), or None if ``name`` is no township's name."""
+    if name not in regions.township_names():
+        return None
+    ending = next((w for w in _LEXICON.words("township-unit") if name.endswith(w)), None)
+    return name + _LEXICON.entries["township-unit"][ending] if ending else None
 
 
 @dataclass(frozen=True)
@@ -110,19 +135,41 @@ def _title_unit(line: str, following: str) -> str | None:
     部门决算. A unit followed by anything but the title's next word (a banner 某某县人民政府
     over the site's menu) is not the document's, nor is the issuer of a notice (某某财政局
     关于下达…的通知)."""
+    line = _ATTACHMENT.sub("", line)
     if len(line) > TITLE_MAX_CHARS or "|" in line or line.endswith((":", "：")):
         return None  # an addressee line (县交通局:) is not a title
+    if _SENTENCE.search(line):
+        return None  # 根据某某局《…》的部署,…。: a sentence of the body names its sources
     # 2024年度某某局…, 关于某某局2021年部门预算的说明
     body = re.sub(r"^(?:(?:20\d{2}|[12]\d)\s*年度?|关于)\s*", "", line)
     split = _TITLE_STOP.search(body)
     segment = body[: split.start()] if split else body
+    written = _TRAILING_NOTE.sub("", re.sub(r"\s", "", segment))
     org = as_department(segment)
-    if org is None or org != _TRAILING_NOTE.sub("", re.sub(r"\s", "", segment)):
+    if org is None or org != written:
+        org = township_unit(written)  # 某某镇2023年部门预算: the township's government
+    if org is None:
         return None
     rest = (body[len(segment) :] or following).lstrip()
     if not _TITLE_STOP.match(rest) or _ISSUER.match(rest) or _SIGNED.match(rest):
         return None  # …关于下达…的通知: an issuer; 某某局 over 2020年12月14日: a signature
     return org
+
+
+# A signature line: a seal label before the unit, its date after it (某某局  2023年2月28日).
+_SEAL = re.compile(r"^(?:[^:：]{0,6}[(（]\s*(?:盖章|公章|章)\s*[)）]|落款|签章)\s*[:：]?\s*")
+_SIGNATURE_DATE_AFTER = re.compile(r"\s+20\d{2}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}\s*日?$")
+
+
+def _signature_units(tail: str) -> list[str]:
+    """The units a document's end signs with: a line that is a unit's name, after a seal's
+    label (单位(盖章):) or before its date."""
+    out = []
+    for line in arabic_dates(tail).split("\n"):
+        name = _SIGNATURE_DATE_AFTER.sub("", _SEAL.sub("", line.strip()))
+        if (org := as_department(name)) and org == re.sub(r"\s", "", name):
+            out.append(org)
+    return out
 
 
 def _prevailing_org(text: str) -> str | None:
@@ -134,7 +181,7 @@ def _prevailing_org(text: str) -> str | None:
     return best if n >= PREVAILING_ORG_MIN else None
 
 
-_REPORT_AFTER_UNIT = re.compile(r"\s*20\d{2}\s*年度?\s*(?:部门|单位)?(?:预算|决算)")
+_REPORT_AFTER_UNIT = re.compile(r"\s*(?P<y>20\d{2})\s*年度?\s*(?:部门|单位)?(?:预算|决算)")
 
 
 _ORG_TAIL = re.compile(rf"[{_HAN}()]{{1,20}}")
@@ -162,6 +209,46 @@ def _reporting_units(text: str) -> list[str]:
     return [org for org, end in _place_orgs(text) if _REPORT_AFTER_UNIT.match(text, end)]
 
 
+# How much longer a unit a project's name opens with may run (某某市委 → 某某市委宣传部).
+OWNER_LONGER_CHARS = 4
+
+
+def _project_owners(fields: tuple[Field, ...], text: str) -> list[str]:
+    """The placed units that projects' names open with (项目名称: 某某县人民医院发热门诊改造
+    工程 is 某某县人民医院's project): the shortest unit, or a longer one a few characters on."""
+    out = []
+    for f in fields:
+        name = re.sub(r"\s", "", f.value) if f.key == "project" else ""
+        units = [name[:i] for i in range(3, len(name)) if as_department(name[:i]) == name[:i]]
+        if not units or _placed(units[0], text) is None:
+            continue
+        longer = [u for u in units if len(u) <= len(units[0]) + OWNER_LONGER_CHARS]
+        out.append(longer[-1])
+    return out
+
+
+# The words of the kinds whose tables a longer document carries under titles of their own.
+_TABLE_TITLE = re.compile(
+    "|".join(
+        _LEXICON.pattern("kind-in-title", kind)
+        for kind in ("target-table", "self-evaluation", "department-overall")
+    )
+)
+
+
+def _table_title_units(text: str) -> list[str]:
+    """Units that tables anywhere in the text are titled with: 附表3 / 某某局项目支出绩效目标
+    表 below the pages of a budget's narrative."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    return [
+        unit
+        for i, line in enumerate(lines)
+        if len(line) <= TITLE_MAX_CHARS
+        and _TABLE_TITLE.search(line)
+        and (unit := _title_unit(line, "".join(lines[i + 1 : i + 3])))
+    ]
+
+
 def _orgs(fields: tuple[Field, ...], key: str) -> list[str]:
     return [org for f in fields if f.key == key and (org := as_department(f.value))]
 
@@ -184,17 +271,14 @@ def _department_candidates(
         if "、" not in m.group("org") and (org := as_department(m.group("org")))
     ]
     tail = text[-SIGNATURE_CHARS:]
-    signature = [
-        org
-        for line in tail.split("\n")
-        if (org := as_department(line.strip())) and org == re.sub(r"\s", "", line.strip())
-    ]
+    signature = _signature_units(tail)
     ordered: list[tuple[Iterable[str], FactSource]] = [(_orgs(fields, "unit"), "stated")]
     if kind == "approval":
         ordered.append((addressees, "stated"))
     ordered += [
         (title_units, "stated"),
         (_reporting_units(text), "stated"),
+        (_table_title_units(text), "stated"),
         (_orgs(fields, "doer"), "stated"),
         (_orgs(fields, "supervisor"), "stated"),
         (addressees, "stated"),
@@ -205,6 +289,7 @@ def _department_candidates(
     prevailing = _prevailing_org(text)
     if prevailing:
         out.append(_Candidate(prevailing, "inferred"))
+    out += [_Candidate(owner, "inferred") for owner in _project_owners(fields, text)]
     return out
 
 
@@ -241,6 +326,16 @@ def _placed(name: str, text: str) -> list[tuple[str, str]] | None:
     return regions.resolve(_PARTY.sub("", name), text)
 
 
+def _township_first(department: str, codes: list[str]) -> bool:
+    """Whether a unit's name starts with its township's, not with the township's county: a
+    township's unit keeps its county in its name (某某县城关镇人民政府), so that same-named
+    townships' units stay apart."""
+    if len(codes) < 2 or len(codes[-1]) <= 6:
+        return False
+    township = regions.gazetteer().names[codes[-1]]
+    return department.startswith(township) or department.startswith(regions.stem(township))
+
+
 def _with_place(department: str, region: list[str]) -> str:
     """A unit named without its place takes the place of the document's region: 市交通运输局 of
     某某市 is 某某市交通运输局, 文物保护中心 of 某某县 is 某某县文物保护中心."""
@@ -250,31 +345,33 @@ def _with_place(department: str, region: list[str]) -> str:
     return place + department
 
 
-# The kinds of report and the words that name each: one table, read in two orders. In a
-# title line the most specific kind wins (部门预算项目绩效目标表 is a target table); in the
-# title zone a budget wins over the target tables its table of contents may list, so there
-# its words are a budget's own headings and a target table's are looser.
-_KINDS: dict[DocKind, tuple[str, str]] = {  # kind: (in a title line, in the title zone)
-    "approval": ("批复", "批复"),
-    "final-accounts": (r"(?<!预)决算", r"(?<!预)决算"),
-    "self-evaluation": ("自评", "自评"),
-    "department-overall": ("整体支出绩效|整体绩效目标|部门整体",) * 2,
-    "target-table": (
-        r"项目(?:支出)?绩效目标|绩效目标表|目标申报表|绩效目标申报|绩效公开",
-        "绩效目标表|目标申报表|绩效目标申报|绩效目标|绩效公开|绩效指标",
-    ),
-    "budget": ("预算", r"部门预算(?!编码)|单位预算|预算公开|预算编制说明|预算信息公开|预算报告"),
-}
-_TITLE_ORDER: tuple[DocKind, ...] = tuple(_KINDS)
+# The kinds of report, in a title line's order (the most specific kind first: 部门预算项目绩效
+# 目标表 is a target table) and the title zone's (a budget wins over the target tables its
+# table of contents may list); the words that name each are the lexicon's.
+_TITLE_ORDER: tuple[DocKind, ...] = (
+    "approval", "final-accounts", "self-evaluation", "department-overall", "target-table", "budget"
+)  # fmt: skip
 _ZONE_ORDER: tuple[DocKind, ...] = (
     "approval", "final-accounts", "self-evaluation", "budget", "department-overall", "target-table"
 )  # fmt: skip
 # A self-evaluation's columns: after a zone naming no report before it, they tell the kind.
-_SELF_EVALUATION_COLUMNS = re.compile(r"完成值|实际值")
+_SELF_EVALUATION_COLUMNS = re.compile(_LEXICON.pattern("self-evaluation-column"))
+
+
+@cache
+def _kind_words(kind: DocKind, zone: bool) -> re.Pattern[str]:
+    """The words naming ``kind`` (in a title line, or in the title zone), not where a longer
+    word holds them (预决算 is no 决算)."""
+    words = _LEXICON.pattern("kind-in-zone" if zone else "kind-in-title", kind)
+    masks = _LEXICON.pattern("kind-not", kind)
+    return re.compile(f"{masks}|({words})" if masks else f"({words})")
 
 
 def _kind_named(text: str, order: tuple[DocKind, ...], zone: bool = False) -> DocKind | None:
-    return next((k for k in order if re.search(_KINDS[k][zone], text)), None)
+    return next(
+        (k for k in order if any(m.group(1) for m in _kind_words(k, zone).finditer(text))),
+        None,
+    )
 
 
 def kind_of(text: str, title: str) -> DocKind | None:
@@ -308,32 +405,121 @@ def _published(fields: tuple[Field, ...], text: str) -> str | None:
     for f in fields:
         if f.key == "published" and (m := _DATE.search(f.value)):
             return f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
-    dates = list(_SIGNATURE_DATE.finditer(text[-SIGNATURE_CHARS:]))
+    dates = list(_SIGNATURE_DATE.finditer(arabic_dates(text[-SIGNATURE_CHARS:])))
     if dates:  # the last date of the signature block
         y, mo, d = dates[-1].groups()
         return f"{y}-{int(mo):02d}-{int(d):02d}"
     return None
 
 
-def year_of(text: str, title: str, published: str | None) -> tuple[int | None, FactSource | None]:
+# Chinese numerals as years and dates are written in titles and signatures: 二〇二四年三月五日.
+_NUMERAL_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+                   "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_NUMERAL_YEAR = re.compile(r"二[〇零○][〇零○一二三四五六七八九]{2}(?=\s*年)")
+_NUMERAL_MONTH_DAY = re.compile(
+    r"(?<=年)([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})日)?"
+)
+# A period: of one year (2021.1.1-12.31, 2023年1月1日至2023年12月31日) it names the budget
+# year; of several (2024-2026年, 实施期2023年1月至2025年12月) it is a project's span, and
+# only its first year may be the budget year.
+_MONTH = r"[.\-/年]\s*\d{1,2}\s*(?:[.\-/月]\s*\d{1,2}\s*日?|月份?)"
+_TO = r"\s*(?:[-—–~～至到]|——)\s*"
+_PERIODS = (
+    re.compile(
+        rf"(?<!\d)(?P<a>20\d{{2}})\s*{_MONTH}{_TO}"
+        rf"(?:(?P<b>20\d{{2}})\s*(?:{_MONTH})?|\d{{1,2}}\s*[.\-/月]\s*\d{{1,2}}\s*日?)"
+    ),
+    re.compile(rf"(?<!\d)(?P<a>20\d{{2}})\s*年?{_TO}(?P<b>20\d{{2}})\s*年度?"),
+)
+
+
+def _numeral(written: str) -> int:
+    """一 … 三十一 as a number."""
+    if "十" not in written:
+        return _NUMERAL_DIGITS[written]
+    tens, _, ones = written.partition("十")
+    return (_NUMERAL_DIGITS[tens] if tens else 1) * 10 + (_NUMERAL_DIGITS[ones] if ones else 0)
+
+
+def arabic_dates(text: str) -> str:
+    """``text`` with years and dates in Chinese numerals written in digits (二〇二四年 → 2024年,
+    二〇二四年三月五日 → 2024年3月5日); for reading years, not offsets."""
+    if not _NUMERAL_YEAR.search(text):
+        return text
+    text = _NUMERAL_YEAR.sub(lambda m: "".join(str(_NUMERAL_DIGITS[c]) for c in m.group()), text)
+
+    def month_day(m: re.Match[str]) -> str:
+        day = f"{_numeral(m.group(2))}日" if m.group(2) else ""
+        return f"{_numeral(m.group(1))}月{day}"
+
+    return _NUMERAL_MONTH_DAY.sub(month_day, text)
+
+
+def _periods(text: str, blank: bool) -> tuple[str, list[int], list[int]]:
+    """``text`` with each period blanked out (its years are not the years the text names) or
+    written as its first year (2024-2026年 → 2024年, offsets kept); the years of its one-year
+    periods and the first years of the longer ones."""
+    one: list[int] = []
+    first: list[int] = []
+
+    def replace(m: re.Match[str]) -> str:
+        a = m.group("a")
+        (one if m.group("b") in (None, a) else first).append(int(a))
+        return " " * len(m.group()) if blank else f"{a}年".ljust(len(m.group()))
+
+    for pattern in _PERIODS:
+        text = pattern.sub(replace, text)
+    return text, one, first
+
+
+def year_published(published: str, kind: DocKind | None, text: str = "") -> int:
+    """The budget year a publication date implies: a 决算 or a 自评 report looks back on the
+    year before the one it is published in; a target table or budget published late in the
+    year that says it is for the next one (提前下达, 下一年度) is for the year after."""
+    year = int(published[:4])
+    if kind in ("final-accounts", "self-evaluation"):
+        return year - 1
+    late = int(published[5:7]) >= NEXT_YEAR_FROM_MONTH
+    if late and re.search(_LEXICON.pattern("next-year"), text):
+        return year + 1
+    return year
+
+
+def year_of(
+    text: str, title: str, published: str | None, kind: DocKind | None = None
+) -> tuple[int | None, FactSource | None]:
     """The budget year and where it comes from: stated in the title zone (2023年度, 2021年部门
-    预算), else the publication date, else the year the text names most."""
-    head = _uncited(title)
+    预算, 二〇二四年, the first year of 2024-2026年), a form's 预算年度, the body's own year
+    headings ((2023年度), 年度目标(2024年)), the report its unit names (现将某某局2021年度部门
+    决算公开如下) or a one-year period (2021.1.1-12.31); else the publication date (see
+    ``year_published``); else the year the text names most, outside periods of several years."""
+    head = _periods(_uncited(arabic_dates(title)), blank=False)[0]
     for pattern in (_YEAR_STATED, _YEAR_OF_REPORT):
         if m := pattern.search(head):
             return int(m.group("y")), "stated"
     if m := _TWO_DIGIT_YEAR.search(head):  # 19年度部门整体支出绩效目标
         return 2000 + int(m.group("y")), "stated"
-    body = _uncited(text)
+    for f in read_fields(text):
+        if f.key == "year" and (m := re.search(r"20\d{2}", arabic_dates(f.value))):
+            return int(m.group()), "stated"
+    body, one, first = _periods(_uncited(arabic_dates(text)), blank=True)
     stated = Counter(int(m.group("y")) for m in _YEAR_HEADING.finditer(body))
-    if stated:
-        return stated.most_common(1)[0][0], "stated"
+    if not stated:
+        stated = Counter(
+            int(m.group("y"))
+            for _, end in _place_orgs(text)
+            if (m := _REPORT_AFTER_UNIT.match(text, end))
+        )
+    if stated or one:
+        return (stated or Counter(one)).most_common(1)[0][0], "stated"
     if published:
-        return int(published[:4]), "published"
+        return year_published(published, kind, text), "published"
     named = Counter(int(m.group("y")) for m in _YEAR_ANY.finditer(body))
     if named:
         best = max(named.items(), key=lambda kv: (kv[1], kv[0]))[0]
         return best, "inferred"
+    if first:
+        return min(first), "inferred"
     return None, None
 
 
@@ -349,7 +535,7 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
     kind = kind_of(text, title)
     facts = DocumentFacts(kind=kind, kind_source="inferred" if kind else None)
     facts.published = _published(fields, text)
-    facts.year, facts.year_source = year_of(text, title, facts.published)
+    facts.year, facts.year_source = year_of(text, title, facts.published, kind)
 
     candidates = _department_candidates(text, fields, kind)
     chrome = _chrome(source)
@@ -365,7 +551,7 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
         ]
         if facts.year is None or facts.year_source == "inferred":
             published = facts.published or _published(chrome_fields, chrome)
-            year, year_source = year_of(chrome, _title_zone(chrome, chrome_fields), published)
+            year, year_source = year_of(chrome, _title_zone(chrome, chrome_fields), published, kind)
             if year is not None and year_source != "inferred":
                 facts.year, facts.year_source = year, year_source
         facts.published = facts.published or _published(chrome_fields, chrome)
@@ -390,6 +576,8 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
     ):
         facts.department = _with_place(facts.department, facts.region)
         facts.department_source = "inferred"
+    elif facts.department and _township_first(facts.department, facts.region_codes):
+        facts.department = facts.region[-2] + facts.department  # 城关镇… → 某某县城关镇…
     if meta is not None:
         apply_meta(facts, meta, text)
     return facts
@@ -401,7 +589,8 @@ def apply_meta(facts: DocumentFacts, meta: DocumentMeta, text: str = "") -> None
     if meta.published:
         facts.published = meta.published
         if facts.year_source in (None, "inferred", "published"):
-            facts.year, facts.year_source = int(meta.published[:4]), "published"
+            facts.year = year_published(meta.published, facts.kind, text)
+            facts.year_source = "published"
     if meta.department:
         facts.department, facts.department_source = meta.department, "sidecar"
     if meta.region:
@@ -415,7 +604,9 @@ def apply_meta(facts: DocumentFacts, meta: DocumentMeta, text: str = "") -> None
 
 # How a project's name ends; a form value that does not, continued on the next line by one
 # that does, was wrapped (…渠道防渗 | 改造工程).
-_PROJECT_END = re.compile(r"(?:经费|资金|项目|工程|补贴|补助|服务|维护|建设|改造|购置|费)$")
+_PROJECT_END = re.compile(rf"(?:{_LEXICON.pattern('project-end')})$")
+# How the name of a project listed in prose, or quoted, ends.
+_PROJECT_HEAD = _LEXICON.pattern("project-end", "head")
 # The most a wrapped name carries on to its next line.
 CONTINUATION_CHARS = 20
 
@@ -470,7 +661,7 @@ def form_projects(source: Source) -> list[Project]:
 
 _ITEM = re.compile(
     r"^\s*(?:\d+[.、．]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)\s*"
-    r"(?P<name>[^。：:，,；;\n]{2,40}?(?:经费|资金|项目|工程|补贴|补助))[。：:，,]"
+    rf"(?P<name>[^。：:，,；;\n]{{2,40}}?(?:{_PROJECT_HEAD}))[。：:，,]"
     r"(?P<rest>[^\n]*)$",
     re.MULTILINE,
 )
@@ -499,17 +690,53 @@ def _numbered_projects(source: Source, text: str) -> list[Project]:
     return out
 
 
+# A report's title naming its project: 2023年某某补贴资金绩效自评报告, 某某工程项目绩效目标表.
+_TITLE_OF_PROJECT = re.compile(
+    rf"(?P<name>[^()（）:：,，。\s]{{2,40}}?(?:{_PROJECT_HEAD}))(?:项目)?(?:支出)?"
+    r"绩效(?:自评|评价|目标)(?:报告|表|情况)?"
+)
+# What is left of a titled name that names no one project (2023年项目, 年度重点项目).
+_GENERIC_PROJECT = re.compile(rf"(?:\d{{4}}年度?)?(?:年度|部门|重点|专项)?(?:{_PROJECT_HEAD})?")
+
+
 def titled_project(source: Source) -> str | None:
-    """A project a report names under its title, in brackets: 2022年度项目支出绩效自评报告 /
-    （城乡特困人员救助供养资金）."""
+    """A project a report names under its title, in brackets (2022年度项目支出绩效自评报告 /
+    （城乡特困人员救助供养资金）), or in the title itself (某某局2023年某某补贴资金绩效自评报告,
+    the body's name without the body)."""
     text = simplified(source.text)
     for line in _title_lines(text)[:4]:
-        m = re.fullmatch(
-            r"[(（](?P<name>[^()（）]{2,40}(?:经费|资金|项目|工程|补贴|补助))[)）]", line
-        )
+        m = re.fullmatch(rf"[(（](?P<name>[^()（）]{{2,40}}(?:{_PROJECT_HEAD}))[)）]", line)
         if m:
             return m.group("name")
+        m = _TITLE_OF_PROJECT.fullmatch(line)
+        if m:
+            name = m.group("name")
+            body = as_department(name)
+            name = name[len(body) :] if body and name.startswith(body) else name
+            if not _GENERIC_PROJECT.fullmatch(name):
+                return name
     return None
+
+
+# A project a report quotes: 实施“某某补助资金”项目, “某某建设项目” (not a term such as
+# “三公”经费 or a quoted 经费 line of its accounts).
+_QUOTED_PROJECT = re.compile(r"[“\"](?P<name>[^“”\"\n]{4,40}?)(?:[”\"]项目|项目[”\"])")
+
+
+def quoted_project(source: Source) -> str | None:
+    """The project a report without a 项目名称 quotes most often (first, where tied)."""
+    text = simplified(source.text)
+    spans: dict[str, tuple[int, int]] = {}
+    counts: Counter[str] = Counter()
+    for m in _QUOTED_PROJECT.finditer(text):
+        end = m.end() - 1 if m.group().endswith(("”", '"')) else m.end("name")
+        name = text[m.start("name") : end]
+        spans.setdefault(name, (m.start("name"), end))
+        counts[name] += 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda name: (counts[name], -spans[name][0]))
+    return source.raw(*spans[best])
 
 
 # A column header, not a name: 预算金额(万元), 金额.
@@ -530,9 +757,12 @@ def _funds_unit(text: str, at: int) -> str:
 
 # A project named only in its indicators: 完成2021年某某培训任务, 某某补助资金到位率.
 _PROJECT_IN_INDICATOR = (
-    re.compile(rf"完成(?P<name>20\d{{2}}年[{_HAN}]{{2,20}}?)(?:任务|工作)"),
     re.compile(
-        rf"(?P<name>[{_HAN}]{{2,16}}?(?:补助资金|专项资金|补贴资金|经费))(?:到位率|到位时间|执行率|使用率)"
+        rf"完成(?P<name>20\d{{2}}年[{_HAN}]{{2,20}}?)(?:{_LEXICON.pattern('project-in-indicator', 'task')})"
+    ),
+    re.compile(
+        rf"(?P<name>[{_HAN}]{{2,16}}?(?:{_LEXICON.pattern('project-in-indicator', 'funds')}))"
+        rf"(?:{_LEXICON.pattern('project-in-indicator', 'measure')})"
     ),
 )
 

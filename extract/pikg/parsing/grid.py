@@ -258,6 +258,13 @@ def _data_row(
         return False  # a form's label (项目名称, 年度目标) where the levels stand
     roles, level_cells = fits[0]
     _levels(level_cells, levels, scheme)
+    if not any(r == "l2" for r, _ in level_cells):
+        # A row named by its 二级 alone (数量指标 | 375万平方米) stands under that 二级 too,
+        # as the text segmenter reads it.
+        named_by_level = [c for r, _, c in roles if r == "name" and c.kind == "level"]
+        _levels(
+            [("l2", c) for c in named_by_level if _second_level(c, levels, scheme)], levels, scheme
+        )
     for _, cell in level_cells:
         ledger.skip("level", cell.start, cell.end)
     data = [(r, p, c) for r, p, c in roles if r not in LEVEL_ROLES]
@@ -303,6 +310,12 @@ def _roles(row: GridRow, model: Model, shift: int) -> list[tuple[str, str | None
     return roles
 
 
+def _second_level(cell: Cell, levels: _Levels, scheme: str) -> bool:
+    """Whether a level cell reads as a 二级 where it stands."""
+    current = levels.l1.level if levels.l1 else None
+    return framework_module.load().resolve(cell.levels, scheme, current, True).depth == 2
+
+
 def _levels(cells: list[tuple[str, Cell]], levels: _Levels, scheme: str) -> None:
     """Carry the row's level cells into ``levels`` as the text segmenter does; an empty
     level cell keeps the level above it (a level written once over its rows, unmerged)."""
@@ -320,6 +333,9 @@ def _levels(cells: list[tuple[str, Cell]], levels: _Levels, scheme: str) -> None
         ):
             continue  # 绩效目标 outside its 决策: the form's own words, no level
         levels.l2 = LevelCell(cell, level)
-        if current is None or level.broader != current.key:
+        # Under a 一级 the table states (in this row or written once above it) a 二级 stays,
+        # even one the framework puts elsewhere: the misplacement is a finding, not a move.
+        stated = levels.l1 is not None and levels.l1.cell is not None and role == "l2"
+        if not stated and (current is None or level.broader != current.key):
             parent = fw.parent(level)
             levels.l1 = LevelCell(None, parent) if parent else None

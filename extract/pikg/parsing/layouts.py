@@ -20,6 +20,7 @@ from functools import cache, lru_cache
 
 from pikg.parsing import framework as framework_module
 from pikg.parsing import lexicon as lexicon_module
+from pikg.parsing.facts import as_department
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
 from pikg.parsing.targets import POST_WORD, PRE_WORD, SYMBOL, locate
@@ -42,7 +43,10 @@ ACCEPTS: dict[str, frozenset[str]] = {
 }
 DEFAULT_COLUMNS = (("name", None), ("value", None))
 # Header roles that are a form's labels unless other headers stand beside them.
-FORM_LABELS = frozenset({"project", "amount"})
+FORM_LABELS = frozenset({"project", "amount", "targets"})
+# A header naming a project column and a column of its targets heads a summary table: one
+# project a line, its targets written after it (`1 项目 860.00 名称≥20公顷名称≥90%`).
+SUMMARY = frozenset({"project", "targets"})
 EVALUATION = framework_module.SCHEME_EVALUATION
 # A row line of this many text cells with no target and no level is another table's header.
 FOREIGN_HEADER = 4
@@ -60,6 +64,10 @@ _RECIPIENT = re.compile(
     r"[\u4e00-\u9fff]{2,10}?(?:街道办事处|街道办|街道|办事处|镇|乡|村|社区|县|区|市|旗)"
 )
 _RECIPIENTS = re.compile(rf"(?:{_RECIPIENT.pattern})+")
+# A day written alone on its line where no row is open: the date the table was signed.
+_SIGNED_ON = re.compile(r"\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*")
+# A yes/no answer or its marker in a cell (是, 否, 是/否): a row's value, never a header word.
+_ANSWER = re.compile(r"是/否|是或否|[是否有无]")
 
 
 @dataclass
@@ -123,6 +131,7 @@ class TableReader:
     def line(self, cells: list[Cell], text: str = "") -> None:
         cells = [c for c in cells if c.kind != "empty" or not c.text]
         meaningful = [c for c in cells if c.kind != "empty"]
+        kinds = [c.kind for c in meaningful]
         if meaningful and _PAGE_LINE.fullmatch("".join(c.text for c in meaningful)):
             for c in meaningful:
                 self.ledger.skip("page-number", c.start, c.end)
@@ -133,14 +142,14 @@ class TableReader:
             if cells and self.pending is not None and not self.header_open:
                 self._place(cells[0])  # a blank cell line holds an empty column
             return
-        if any(c.kind == "footer" for c in meaningful):
+        if "footer" in kinds:
             self.flush()
             self.in_table = False  # the page's footer: the table is over
             self.columns, self.l1, self.l2 = [], None, None
             for c in meaningful:
                 self.ledger.skip("boilerplate", c.start, c.end)
             return
-        if self._header_line(meaningful):
+        if "header" in kinds and self._header_line(meaningful):
             self.header_line = True
             return
         if self.header_line and _header_tail(meaningful):
@@ -148,16 +157,26 @@ class TableReader:
             self.ledger.skip("header", meaningful[0].start, meaningful[-1].end)
             return
         self.header_line = False
-        if self.header_open and any(c.kind in ("target", "level") for c in meaningful):
+        if self.header_open and ("target" in kinds or "level" in kinds):
             self._close_header()  # a row with a target: the header ended on the line before
+        signed = len(meaningful) >= 2 and all(_is_body(c) for c in meaningful)
+        dated = len(meaningful) == 1 and self.pending is None and _SIGNED_ON.fullmatch(text)
+        if signed or dated:
+            self.flush()  # `某某县农业农村局  某某县财政局`, `2024年3月8日`: who signed, and when
+            for c in meaningful:
+                self.ledger.skip("contact", c.start, c.end)
+            return
         if self._by_position(cells, meaningful, text):
+            return
+        meaningful = self._summary_project(meaningful)
+        if not meaningful:
             return
         width = len(self._data_columns()) + 2
         as_row = 2 <= len(meaningful) <= width * STREAM_FACTOR
-        kinds = [c.kind for c in meaningful]
         if (
             as_row
-            and kinds.count("text") >= FOREIGN_HEADER
+            and sum(c.kind == "text" and not _ANSWER.fullmatch(c.text) for c in meaningful)
+            >= FOREIGN_HEADER
             and not {"target", "level"} & set(kinds)
         ):
             self.flush()
@@ -172,7 +191,7 @@ class TableReader:
             wrapped
             and meaningful[0].kind == "text"
             and len(meaningful) <= 2
-            and not any(c.kind == "level" for c in meaningful)
+            and "level" not in kinds
         ):
             wrapped = True
         elif wrapped:
@@ -211,8 +230,10 @@ class TableReader:
         """A row of a table whose header puts levels after the name, or the value before it
         (`三级指标|二级指标|一级指标|指标值`): each cell is its header's column, by position;
         an empty level cell carries the level above down."""
-        roles = [role for role, _ in self.columns]
-        if not _unusual_order(roles) or self.pending is not None or len(meaningful) < 2:
+        if self.pending is not None or len(meaningful) < 2:
+            return False
+        roles = _roles(tuple(self.columns))
+        if not _unusual_order(roles):
             return False
         row = _row_cells(cells, text)
         if len(row) != len(roles) or any(c.kind in _NOT_IN_A_ROW for c in meaningful):
@@ -249,10 +270,37 @@ class TableReader:
         self.flush()
         return True
 
+    def _summary_project(self, cells: list[Cell]) -> list[Cell]:
+        """A summary table's line (`序号 项目名称 预算金额 名称≥20公顷…`): its number and amount
+        skipped, its project carried to the rows its targets make; the cells after them."""
+        roles = [role for role, _ in self.columns]
+        if not roles or roles[0] != "project" or "l1" in roles or len(cells) < 2:
+            return cells
+        rest = list(cells)
+        numbered = rest[0].kind == "target" and re.fullmatch(r"\d{1,3}", rest[0].text)
+        rest = rest[1:] if numbered else rest
+        priced = len(rest) > 1 and "amount" in roles and rest[1].kind == "target"
+        if not rest or rest[0].kind != "text" or not (numbered or priced):
+            if not any(c.kind in ("target", "total") for c in cells):
+                self.flush()  # the notes under the table, its signature: the table is over
+                self.in_table, self.columns, self.project = False, [], None
+            return cells  # the total, or a project's targets wrapped onto the next line
+        if numbered:
+            self.ledger.skip("header", cells[0].start, cells[0].end)  # the 序号 column
+        self.flush()
+        self.project = rest[0]
+        self.ledger.skip("narrative", rest[0].start, rest[0].end)
+        rest = rest[1:]
+        if rest and "amount" in roles and rest[0].kind == "target":
+            self.ledger.skip("narrative", rest[0].start, rest[0].end)
+            rest = rest[1:]
+        return rest
+
     def _header_line(self, cells: list[Cell]) -> bool:
         heads = [c for c in cells if c.kind == "header"]
         others = [c for c in cells if c.kind not in ("header", "boilerplate")]
-        if not heads or all(c.role in FORM_LABELS for c in heads):
+        roles = {c.role for c in heads}
+        if not heads or (all(c.role in FORM_LABELS for c in heads) and not roles >= SUMMARY):
             return False
         if others and not (len(heads) >= 2 and len(others) == 1 and others[0] is cells[0]):
             return False
@@ -281,11 +329,15 @@ class TableReader:
         if kind == "boilerplate":
             self.ledger.skip("boilerplate", cell.start, cell.end)
             return
-        recipients = _recipients(cell.text) if kind == "text" else 0
-        if self.header_open and self.columns and (recipients or (kind == "text" and self.row_line)):
+        if (
+            self.header_open
+            and self.columns
+            and kind == "text"
+            and (self.row_line or _recipients(cell.text))
+        ):
             # A header cell the lexicon does not know on the header's line, or the names of
             # recipient townships (笏石街道办埭头镇, glued): one more value column for each.
-            self.columns.extend([("value", None)] * max(recipients, 1))
+            self.columns.extend([("value", None)] * max(_recipients(cell.text), 1))
             self.ledger.skip("header", cell.start, cell.end)
             return
         if kind == "footer":
@@ -294,7 +346,8 @@ class TableReader:
             self.columns, self.l1, self.l2 = [], None, None
             self.ledger.skip("boilerplate", cell.start, cell.end)
             return
-        self._close_header()
+        if self.header_open:
+            self._close_header()
         if kind == "contact" or self.skip_next:
             self.ledger.skip("contact", cell.start, cell.end)
             self.skip_next = kind == "contact" and not self.skip_next
@@ -339,6 +392,8 @@ class TableReader:
         if cell.kind == "text" and not unnamed:
             self.pending = Candidate(self.l1, self.l2, [("name", None, cell)], line=cell.line)
             self.pending.next_column = 1
+            if any(role == "project" for role, _ in self.columns):
+                self.pending.project = self.project
         elif unnamed and self.after_level and (self.l2 or self.l1):
             self.level_names = True
             self.pending = Candidate(self.l1, self.l2, [], unnamed=True, line=cell.line)
@@ -362,7 +417,7 @@ class TableReader:
             pending.cells.append(("nature", None, cell))  # 定性 in a form with no column for it
             return
         done = pending.next_column
-        pieces = _glued_direction(cell, pending, columns[done:])
+        pieces = _glued_direction(cell, pending, columns[done:]) if cell.kind == "target" else None
         if pieces is not None:
             for piece in pieces:
                 self._place(piece)
@@ -447,7 +502,11 @@ class TableReader:
             self.saved, self.columns = self.columns, []
             self.header_open = True
         assert cell.role is not None
-        self.columns.append((cell.role, cell.period))
+        if cell.role == "targets":  # each project's targets: names and values, any number
+            if any(role == "project" for role, _ in self.columns):
+                self.columns.extend([("name", None), ("value", None)])
+        else:
+            self.columns.append((cell.role, cell.period))
         self.ledger.skip("header", cell.start, cell.end)
 
     def _close_header(self) -> None:
@@ -464,11 +523,8 @@ class TableReader:
             self.project = None
         self.level_names = False
 
-    def _data_columns(self) -> list[tuple[str, str | None]]:
-        columns = [c for c in self.columns if c[0] not in ("l1", "l2")] or list(DEFAULT_COLUMNS)
-        if columns[0][0] != "name" and ("name", None) not in columns:
-            columns.insert(0, ("name", None))
-        return columns
+    def _data_columns(self) -> tuple[tuple[str, str | None], ...]:
+        return _data_columns(tuple(self.columns))
 
     def flush(self) -> None:
         pending, self.pending = self.pending, None
@@ -492,9 +548,7 @@ class TableReader:
         self.line_candidates = []
 
 
-def _glued_direction(
-    cell: Cell, pending: Candidate, columns: list[tuple[str, str | None]]
-) -> list[Cell] | None:
+def _glued_direction(cell: Cell, pending: Candidate, columns: Columns) -> list[Cell] | None:
     """`≥11` glued after an explanation where a 指标方向 column and one value column per
     recipient follow: the direction `≥`, then one value each (`1`, `1`).
 
@@ -534,11 +588,34 @@ def _recipients(text: str) -> int:
     return len(_RECIPIENT.findall(key)) if _RECIPIENTS.fullmatch(key) else 0
 
 
+Columns = tuple[tuple[str, str | None], ...]
+
+
+@lru_cache(maxsize=1 << 10)  # a table's columns change at its header only
+def _data_columns(columns: Columns) -> Columns:
+    """The columns a row's cells go to: the header's without its level columns, a name first."""
+    data = [c for c in columns if c[0] not in ("l1", "l2", *FORM_LABELS)] or list(DEFAULT_COLUMNS)
+    if data[0][0] != "name" and ("name", None) not in data:
+        data.insert(0, ("name", None))
+    return tuple(data)
+
+
+@lru_cache(maxsize=1 << 10)
+def _roles(columns: Columns) -> tuple[str, ...]:
+    return tuple(role for role, _ in columns)
+
+
 # Cells that end or interrupt a table, never one of its row's columns.
 _NOT_IN_A_ROW = frozenset({"header", "footer", "contact", "total", "page"})
 
 
-def _unusual_order(roles: list[str]) -> bool:
+def _is_body(cell: Cell) -> bool:
+    """A cell that is a public body's name and nothing else."""
+    return cell.kind == "text" and as_department(cell.text) == cell.text
+
+
+@lru_cache(maxsize=1 << 10)
+def _unusual_order(roles: tuple[str, ...]) -> bool:
     """A header whose levels follow the name, or whose value precedes it."""
     if "name" not in roles:
         return False
@@ -585,6 +662,8 @@ def has_table(lines: list[Line]) -> bool:
     for line in lines:
         cells = cell_kinds(line.text)
         if any(c.kind == "header" and c.role in ("l1", "l2", "name", "value") for c in cells):
+            return True
+        if {c.role for c in cells if c.kind == "header"} >= SUMMARY:
             return True
         if ("|" in line.text or "\t" in line.text) and any(c.kind == "level" for c in cells):
             return True

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
+from operator import attrgetter
 from typing import Literal
 
 from pikg.model import SkipReason
@@ -20,6 +21,7 @@ Fate = Literal["row", "skip", "unparsed"]
 # What of an unclaimed run is unparsed: from a character that is neither blank nor a cell
 # border to the end of its line.
 _GAP = re.compile(r"[^\s|][^\n]*")
+_SPAN = attrgetter("start", "end")
 
 
 @dataclass
@@ -73,13 +75,15 @@ class Ledger:
         A row's span may hold skips (the level cells carried into it), but two rows never
         share a character.
         """
-        entries = sorted(self.entries, key=lambda e: (e.start, e.end))
+        entries = sorted(self.entries, key=_SPAN)
         gaps = [
             Entry(m.start(), m.start() + len(m.group().rstrip(" \t|")), "unparsed")
             for a, b in _uncovered(entries, start, end)
+            # most runs are the blanks and pipes between cells: no search for those
+            if text[a:b].replace("|", "").strip()
             for m in _GAP.finditer(text, a, b)
         ]
-        out = sorted(entries + gaps, key=lambda e: (e.start, e.end))
+        out = sorted(entries + gaps, key=_SPAN) if gaps else entries
         rows = [e for e in out if e.fate == "row"]
         for first, second in pairwise(rows):
             assert first.end <= second.start, f"two rows claim the text at {second.start}"

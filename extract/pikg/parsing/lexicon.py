@@ -36,6 +36,17 @@ class Lexicon:
     qualitative: tuple[str, ...]  # longest first
     footers: tuple[str, ...]
     explain_starts: tuple[str, ...]
+    entries: dict[str, dict[str, str]]  # every kind of entry: written form → key
+
+    def words(self, kind: str, key: str | None = None) -> tuple[str, ...]:
+        """The written forms of one kind of entry (of one key), longest first."""
+        table = self.entries.get(kind, {})
+        found = [w for w, k in table.items() if key is None or k == key]
+        return tuple(sorted(found, key=len, reverse=True))
+
+    def pattern(self, kind: str, key: str | None = None) -> str:
+        """The written forms as one regular-expression alternation, longest first."""
+        return "|".join(re.escape(w) for w in self.words(kind, key))
 
     @cached_property
     def periods_longest_first(self) -> tuple[str, ...]:
@@ -104,4 +115,5 @@ def load() -> Lexicon:
         qualitative=tuple(sorted(tables["qualitative"], key=len, reverse=True)),
         footers=tuple(tables["footer"]),
         explain_starts=tuple(tables["explain-start"]),
+        entries=tables,
     )

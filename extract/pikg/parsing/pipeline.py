@@ -24,8 +24,15 @@ from pikg.model import (
 )
 from pikg.parsing import concepts
 from pikg.parsing import framework as framework_module
+from pikg.parsing.aligned import read_aligned
 from pikg.parsing.build import Context, from_candidate, from_prose
-from pikg.parsing.facts import form_projects, indicator_project, read_facts, titled_project
+from pikg.parsing.facts import (
+    form_projects,
+    indicator_project,
+    quoted_project,
+    read_facts,
+    titled_project,
+)
 from pikg.parsing.grid import read_grid
 from pikg.parsing.layouts import (
     Candidate,
@@ -98,6 +105,7 @@ def _read_block(
     candidates: list[Candidate] = []
     # Rows under a header of their own table are read by position; the text path reads the rest.
     left = read_grid(source, block.lines, scheme, ledger, candidates.append)
+    left = read_aligned(source.text, left, scheme, ledger, candidates.append)
     if candidates or has_table(block.lines):
         read_table(left, scheme, ledger, candidates.append)
         for cand in candidates:
@@ -210,7 +218,11 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         projects.add(from_form)
     for listed in named_projects(source):
         projects.add(Project(name=listed))
-    if not projects.items and (named := titled_project(source) or indicator_project(source)):
+    if not projects.items and (titled := titled_project(source) or quoted_project(source)):
+        projects.add(Project(name=titled))
+        for row in rows:
+            row.project = row.project or titled  # the one project the report is about
+    elif not projects.items and (named := indicator_project(source)):
         projects.add(Project(name=named))
     for row in rows:
         where = source.where(row.start, row.end)

@@ -180,6 +180,23 @@ def _township_after(text: str, county: str) -> tuple[str, str] | None:
     return None
 
 
+@cache
+def township_names() -> frozenset[str]:
+    """Every township's name, in any county: whether a short name can be one at all."""
+    return frozenset(name for inside in gazetteer().townships.values() for name in inside)
+
+
+def _township_of_named_county(anchor: str, evidence: Counter[str]) -> tuple[str, str] | None:
+    """(adcode, written) of the township ``anchor`` starts with, in a county the text names
+    elsewhere (城关镇人民政府 of a page that cites 竹山县财政局), the best supported; a
+    township name no county of the text holds is not resolved."""
+    counties = {c for c in evidence if not c.endswith("00")}
+    hits = [hit for county in sorted(counties) if (hit := _township_after(anchor, county))]
+    if not hits:
+        return None
+    return max(hits, key=lambda hit: (_support(hit[0][:6], evidence), -int(hit[0])))
+
+
 def _support(code: str, evidence: Counter[str]) -> int:
     return sum(n for c, n in evidence.items() if _inside(c, code) or _inside(code, c))
 
@@ -201,7 +218,8 @@ def resolve(anchor: str, text: str) -> list[tuple[str, str]] | None:
     at its start (湖南省湘潭市湘潭县花石镇…, 韶关市委…, 韶关博物馆 by the stem 韶关), or None.
 
     A short name that several divisions share (鼓楼区) is resolved by the other names in
-    ``text``. The division named last keeps the name it is written with (澄江市 after the
+    ``text``; so is a township named without its county (城关镇…), inside a county the text
+    names. The division named last keeps the name it is written with (澄江市 after the
     county became a city, 埭头镇 for 埭头镇财政所); its parents take the gazetteer's names.
     """
     evidence = _evidence(text)
@@ -218,7 +236,12 @@ def resolve(anchor: str, text: str) -> list[tuple[str, str]] | None:
             chosen = hit[0]  # a township keeps its gazetteer name: 五津街道 for 五津街道办事处
             break
         run = mentions(anchor[pos : pos + _LONGEST_NAME], stems=True)
-        if not run or run[0].start != 0:
+        at_start = run[0].end if run and run[0].start == 0 else 0
+        hit = _township_of_named_county(anchor, evidence) if chosen is None else None
+        if hit and len(hit[1]) > at_start:  # 城关镇…, not the stem 城关 of some 城关区
+            chosen = hit[0]
+            break
+        if not at_start:
             break
         pick = _pick(run[0].codes, chosen, evidence)
         if pick is None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from pikg.model import Project
 from pikg.parsing import framework as framework_module
+from pikg.parsing import lexicon
 from pikg.parsing.targets import NUMBER, locate, normalise_amount
 from pikg.parsing.tokens import Line
 from pikg.reading.decode import Source
@@ -28,6 +29,10 @@ _ENUMERATED = re.compile(
     r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d))"
     r"\s*(?P<name>[^:：;；。]{2,60}?)\s*(?P<colon>[:：]|$)"
 )
+# What opens a numbered indicator's target (1.某某率:目标值≥90%…): a value column's word or an
+# operator. Such an item is a row, not a project's heading.
+_VALUE_WORDS = tuple(w for w, role in lexicon.load().headers.items() if role == "value")
+_TARGET_OPENS = re.compile(r"\s*[≥≤><=]")
 _NOT_A_PROJECT = re.compile(r"绩效|指标|目标|说明|情况|名词|解释|附件|目录")
 _PROJECT_WORD = re.compile(r"(?:项目|资金|经费|专项|补助|工程)$")
 _GOAL_LABEL = re.compile(
@@ -106,6 +111,11 @@ def _header_row(text: str) -> bool:
     return "一级指标" in text and "二级指标" in text
 
 
+def _indicator_item(rest: str) -> bool:
+    """Whether what follows a numbered item's colon is its target: the item is an indicator."""
+    return rest.lstrip().startswith(_VALUE_WORDS) or bool(_TARGET_OPENS.match(rest))
+
+
 def _first_cell(source: Source, line: Line, offset: int = 0) -> str:
     """The first cell from `offset` on, as the publisher wrote it."""
     text = line.text[offset:]
@@ -159,7 +169,12 @@ def blocks(source: Source) -> list[Block]:
                 waiting_for_name = not name
                 continue
             m = None if named else _ENUMERATED.match(text)
-            if m and not _NOT_A_PROJECT.search(m.group("name")) and locate(m.group("name")) is None:
+            if (
+                m
+                and not _NOT_A_PROJECT.search(m.group("name"))
+                and locate(m.group("name")) is None
+                and not _indicator_item(text[m.end() :])
+            ):
                 name = source.raw(line.start + m.start("name"), line.start + m.end("name")).strip()
                 block = Block(project=Project(name=name), explicit=bool(_PROJECT_WORD.search(name)))
                 block.prose = bool(m.group("colon"))

@@ -104,6 +104,20 @@ def units() -> dict[str, UnitInfo]:
     return table
 
 
+@cache
+def unit_pattern() -> str:
+    """A unit as written: one the unit table lists, or a compound of listed units joined by
+    `/` or `·` (元/人·月, 人次/年, 万元/公里) — read from its parts, not listed one by one."""
+    one = _alternation([*units(), "%%", "‰"])
+    return rf"(?:{one})(?:[/·](?:{one})){{0,2}}"
+
+
+@lru_cache(maxsize=1 << 12)
+def is_unit(written: str | None) -> bool:
+    """Whether a written unit is one the table lists or a compound of listed ones."""
+    return bool(written) and re.fullmatch(unit_pattern(), written or "") is not None
+
+
 def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
@@ -193,7 +207,7 @@ def _range(body: str, name: str, year: int | None) -> Target | None:
     m = _RANGE.fullmatch(body)
     if m:
         unit = m.group("unit") or m.group("ua") or None
-        known = unit is None or unit in units() or unit in ("%", "‰")
+        known = unit is None or is_unit(unit)
         if not known and not re.fullmatch(r"[\u4e00-\u9fff/]{1,6}", unit or ""):
             return None
         lo = normalise_amount(m.group("a").replace(",", ""), unit)
@@ -327,7 +341,7 @@ def locate(text: str) -> int | None:
     glued = _GLUED_TAIL.search(text)
     if glued and glued.start() > 0 and _is_name(text[: glued.start()]):
         unit = glued.group("unit")
-        if glued.group("num") is None or unit in units() or unit == "%%":
+        if glued.group("num") is None or is_unit(unit):
             return glued.start()
     return None
 
@@ -335,7 +349,7 @@ def locate(text: str) -> int | None:
 def _is_value_with_unit_cell(rest: str) -> bool:
     """`2 次`: a bare number followed by a unit cell."""
     m = re.match(rf"({NUMBER})\s+(\S+)", rest)
-    return bool(m and m.group(2) in units())
+    return bool(m and is_unit(m.group(2)))
 
 
 def split_value(rest: str) -> tuple[int, int]:
@@ -355,13 +369,9 @@ def _value_heads() -> tuple[re.Pattern[str], ...]:
         re.compile(pattern)
         for pattern in (
             rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*{_DATE}",
-            rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*(?:{NUMBER})\s*(?:%%|‰|{_unit_alternation()})?"
+            rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*(?:{NUMBER})\s*(?:{unit_pattern()})?"
             rf"\s*(?:{POST_WORD})?",
             rf"\s*(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*(?:{NUMBER})[^\s;,。、]{{0,8}}",
             rf"\s*(?:{SYMBOL})?\s*\S+",
         )
     )
-
-
-def _unit_alternation() -> str:
-    return _alternation(units())

@@ -17,7 +17,16 @@ from pikg.parsing import framework as framework_module
 from pikg.parsing import lexicon as lexicon_module
 from pikg.parsing.framework import Level
 from pikg.parsing.lexicon import squeeze
-from pikg.parsing.targets import NUMBER, POST_WORD, PRE_WORD, SYMBOL, parse_target, units
+from pikg.parsing.targets import (
+    NUMBER,
+    POST_WORD,
+    PRE_WORD,
+    SYMBOL,
+    is_unit,
+    locate,
+    parse_target,
+    unit_pattern,
+)
 
 CellKind = Literal[
     "level", "header", "target", "op", "unit", "score", "text", "empty",
@@ -92,7 +101,7 @@ def classify(text: str, start: int, end: int, line: int, in_header: bool = False
         return Cell(start, end, text, "page", line)
     if re.fullmatch(SYMBOL, key):
         return Cell(start, end, text, "op", line)
-    if key in units() or key in ("%", "‰"):
+    if is_unit(key):
         return Cell(start, end, text, "unit", line)
     if _SCORE.fullmatch(key.rstrip(",，;；。")):
         return Cell(start, end, text, "score", line)
@@ -114,12 +123,7 @@ def is_target(text: str) -> bool:
         return True
     if target.kind == "number":
         unit = target.unit
-        return (
-            unit is None
-            or unit in units()
-            or unit in ("%", "‰", "%%")
-            or bool(_UNIT_LIKE.fullmatch(unit))
-        )
+        return unit is None or is_unit(unit) or bool(_UNIT_LIKE.fullmatch(unit))
     return False
 
 
@@ -227,23 +231,27 @@ def _glued_pattern() -> re.Pattern[str]:
 @cache
 def _target_run() -> re.Pattern[str]:
     """One or more targets glued together at the end of a piece: `>=95%98%103%`."""
-    unit = "|".join(map(re.escape, sorted([*units(), "%", "‰"], key=len, reverse=True)))
+    unit = unit_pattern()
     one = rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?"
     return re.compile(rf"(?<![\d.,])((?:{one})+)$")
 
 
-def _unit_alternation() -> str:
-    return "|".join(map(re.escape, sorted([*units(), "%", "‰"], key=len, reverse=True)))
-
-
 @cache
 def _one_target() -> re.Pattern[str]:
-    unit = "|".join(map(re.escape, sorted([*units(), "%", "‰"], key=len, reverse=True)))
+    unit = unit_pattern()
     return re.compile(rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?")
 
 
 def glued_cells(text: str, start: int, index: int, in_header: bool) -> list[Cell]:
-    """A long cell with no separators, cut at level names, header words and targets."""
+    """A long cell with no separators, cut at level names, header words and targets; a
+    list of targets in one cell (`名称≥9600人；名称100%；名称`) first at its `；`."""
+    items = [m for m in re.finditer(r"[^;；]+", text) if m.group().strip()]
+    if sum(locate(m.group()) is not None for m in items) > 1:
+        return [
+            cell
+            for m in items
+            for cell in glued_cells(m.group(), start + m.start(), index, in_header)
+        ]
     cuts: list[tuple[int, int]] = []
     pos = 0
     found = list(_glued_pattern().finditer(text))
@@ -284,11 +292,22 @@ def _inside_name(
     return alone and m.start() > 0 and "\u4e00" <= text[m.start() - 1] <= "\u9fff"
 
 
+# A deadline glued between two names (`完成时间2021年5月31日前市民满意度`): a target of its own.
+_DEADLINE = re.compile(
+    r"(?<!\d)\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?\s*(?:底|末)?\s*(?:之前|以前|前)"
+)
+
+
 def _split_text_piece(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """A run of text cut after each run of glued targets that opens with an operator."""
+    """A run of text cut after each run of glued targets that opens with an operator, and
+    around each deadline."""
     out: list[tuple[int, int]] = []
     pos = a
     for m in _inner_run().finditer(text, a, b):
+        for d in _DEADLINE.finditer(text, pos, m.start()):
+            if d.start() > pos and d.end() < m.start():
+                out.extend([*_split_tail(text, pos, d.start()), (d.start(), d.end())])
+                pos = d.end()
         if m.start() > pos:
             out.extend(_split_tail(text, pos, m.end()))
             pos = m.end()
@@ -299,7 +318,7 @@ def _split_text_piece(text: str, a: int, b: int) -> list[tuple[int, int]]:
 @cache
 def _inner_run() -> re.Pattern[str]:
     """Targets glued between two names: `数量>=2个0个0%当年…`, opening with an operator."""
-    unit = "|".join(map(re.escape, sorted([*units(), "%", "‰"], key=len, reverse=True)))
+    unit = unit_pattern()
     one = rf"(?:{NUMBER})(?:{unit})?"
     return re.compile(rf"(?:{SYMBOL})\s*{one}(?:{one})*(?=[^\d.,%]|$)")
 

@@ -18,24 +18,21 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePath
 
 import pyoxigraph as ox
-from rdflib import Dataset
-from rdflib.term import Node
 
 from pikg import __version__, resources
-from pikg.checking.validate import DEFAULT_ENGINE, add_findings, ox_quad, validate
+from pikg.checking.validate import DEFAULT_ENGINE, findings_quads, ox_quad, validate_quads
 from pikg.errors import DocumentError
 from pikg.graph import iris
 from pikg.graph.formats import sniff_rdf, syntax
 from pikg.graph.mapping import (
     SHARED,
     SHARED_CLASSES,
-    add_extraction,
-    graph_name,
-    new_dataset,
-    oxigraph_term,
+    extraction_quads,
+    oxigraph_quads,
 )
 from pikg.model import Extraction
 from pikg.namespace import ONTOLOGY, PIK
@@ -89,42 +86,21 @@ def _into_document_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
 _SHARED_CLASSES = {ox.NamedNode(str(c)) for c in SHARED_CLASSES}
 
 
-def document_dataset(
-    result: Extraction, findings: bool = True, engine: str = DEFAULT_ENGINE
-) -> Dataset:
-    """A document's graphs: its own, the shared entities it names and, with ``findings``,
-    the findings of a fresh validation in ``{document}/findings``."""
-    dataset = new_dataset()
-    add_extraction(dataset, result, __version__)
-    if findings:
-        triples = [(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))]
-        report = validate(triples, engine=engine)
-        add_findings(dataset, report.findings, iris.disclosure(result, result.digest))
-    return dataset
-
-
 def document_quads(
-    result: Extraction, findings: bool = True, engine: str = DEFAULT_ENGINE
+    result: Extraction,
+    findings: bool = True,
+    engine: str = DEFAULT_ENGINE,
+    at: datetime | None = None,
 ) -> list[ox.Quad]:
-    """``document_dataset`` as pyoxigraph quads, ready to store."""
-    return dataset_quads(document_dataset(result, findings, engine))
-
-
-def dataset_quads(dataset: Dataset) -> list[ox.Quad]:
-    """The quads of an rdflib dataset in pyoxigraph's terms. Each distinct term is converted
-    once: a document names its rows, projects and itself in many triples."""
-    terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
-
-    def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        found = terms.get(node)
-        if found is None:
-            found = terms[node] = oxigraph_term(node)
-        return found
-
-    return [
-        ox.Quad(term(s), term(p), term(o), term(graph_name(g)))  # type: ignore[arg-type]
-        for s, p, o, g in dataset.quads((None, None, None, None))
-    ]
+    """A document's graphs, ready to store: its own, the shared entities it names and, with
+    ``findings``, the findings of a fresh validation in ``{document}/findings``. Its quads are
+    converted to pyoxigraph's terms once, for the validator and the store alike."""
+    quads = oxigraph_quads(extraction_quads(result, __version__, at))
+    if findings:
+        report = validate_quads(quads, engine=engine)
+        doc = iris.disclosure(result, result.digest)
+        quads += oxigraph_quads(findings_quads(report.findings, doc))
+    return quads
 
 
 @dataclass(frozen=True)
