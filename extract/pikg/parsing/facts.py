@@ -9,6 +9,7 @@ A sidecar (``DocumentMeta``) overrides all of it, and every fact says where it c
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -669,15 +670,24 @@ def form_projects(source: Source) -> list[Project]:
         if not (2 <= len(name) <= 60) or as_department(name) == name or _HEADER.search(name):
             continue
         project = Project(name=name)
-        later = fields[i + 1 :]
-        stop = next((j for j, g in enumerate(later) if g.key == "project"), len(later))
-        funds = next((g for g in later[:stop] if g.key == "funds"), None)
+        funds = _funds_after(fields, i)
         if funds and (amount := re.match(r"[\d,]+(?:\.\d+)?", funds.value.replace(" ", ""))):
             project.amount = amount.group().replace(",", "")
             project.amount_unit = _funds_unit(text, funds.start)
             project.amount_yuan = normalise_amount(project.amount, project.amount_unit)[0]
         projects.append(project)
     return projects + _numbered_projects(source, text)
+
+
+def _funds_after(fields: tuple[Field, ...], i: int) -> Field | None:
+    """The first 资金总额 field after field ``i`` and before the next 项目名称, if any (read in
+    place: a copy of the fields after each project's would grow with their square)."""
+    for later in itertools.islice(fields, i + 1, None):
+        if later.key == "project":
+            return None
+        if later.key == "funds":
+            return later
+    return None
 
 
 _ITEM = re.compile(
