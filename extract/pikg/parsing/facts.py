@@ -518,8 +518,8 @@ def year_of(
             return int(m.group("y")), "stated"
     if m := _TWO_DIGIT_YEAR.search(head):  # 19年度部门整体支出绩效目标
         return 2000 + int(m.group("y")), "stated"
-    first = next((ln for ln in head.split("\n") if ln.strip()), "")
-    if len(first) <= TITLE_MAX_CHARS and (m := _YEAR_NOT_DATE.search(first)):
+    title_line = next((ln for ln in head.split("\n") if ln.strip()), "")
+    if len(title_line) <= TITLE_MAX_CHARS and (m := _YEAR_NOT_DATE.search(title_line)):
         return int(m.group("y")), "stated"  # 关于下达2024年某某补助资金的通知
     for f in read_fields(text):
         if f.key == "year" and (m := re.search(r"20\d{2}", arabic_dates(f.value))):
