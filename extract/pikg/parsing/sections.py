@@ -77,7 +77,14 @@ def _parts(lines: list[Line]) -> list[list[Line]]:
     current: list[Line] | None = None
     for line in lines:
         text = line.text.strip()
-        if current is not None and _TOP_HEADING.match(text) and "绩效" not in text:
+        heading = _TOP_HEADING.match(text)
+        # `一、产出指标` heads a table of the part; any other numbered heading ends it
+        if (
+            current is not None
+            and heading
+            and "绩效" not in text
+            and not framework_module.load().lookup(text[heading.end() :].strip(" :："))
+        ):
             current = None
         opens = (
             len(text) <= 60
