@@ -79,17 +79,19 @@ def _written(raw: str) -> str:
 def _ref(ctx: Context, cell: LevelCell | None) -> LevelRef | None:
     if cell is None:
         return None
-    if cell.cell is None:
-        return _level_cell_ref(None, cell.level)
-    return _level_cell_ref(ctx.source.raw(cell.cell.start, cell.cell.end), cell.level)
+    level = cell.level
+    raw = ctx.source.raw(cell.cell.start, cell.cell.end) if cell.cell else None
+    return _level_cell_ref(raw, level.label, level.iri)
 
 
-@lru_cache(maxsize=1 << 12)  # a level cell is carried into every row under it
-def _level_cell_ref(raw: str | None, level: Level) -> LevelRef:
-    label = _written(raw) if raw is not None else level.label
+# A level cell is carried into every row under it; keyed on strings, whose hashes Python
+# keeps, not on the Level, whose hash is computed anew each time.
+@lru_cache(maxsize=1 << 12)
+def _level_cell_ref(raw: str | None, canonical: str, iri: str) -> LevelRef:
+    label = _written(raw) if raw is not None else canonical
     # 产出指标（50分）, 1.产出指标: the weight and the form's numbering are apart
-    label = _LEADING_ENUM.sub("", _LEVEL_WEIGHT.sub("", label)) or level.label
-    return LevelRef(label=label, iri=level.iri, canonical=level.label)
+    label = _LEADING_ENUM.sub("", _LEVEL_WEIGHT.sub("", label)) or canonical
+    return LevelRef(label=label, iri=iri, canonical=canonical)
 
 
 def _level_ref(level: Level | None) -> LevelRef | None:

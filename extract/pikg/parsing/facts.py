@@ -9,7 +9,6 @@ A sidecar (``DocumentMeta``) overrides all of it, and every fact says where it c
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -74,9 +73,12 @@ _YEAR_OF_REPORT = re.compile(
 )
 # A table's own year line: (2021年度), 2019年度).
 _YEAR_HEADING = re.compile(
-    r"(?:^|[(（|])\s*(?P<y>20\d{2})\s*(?:年度\s*(?:[)）|]|$)|年\s*[)）])", re.MULTILINE
+    r"(?:^|[(（|])\s*(?P<y>20\d{2})\s*年度\s*(?:[)）|]|$)|"
+    r"(?:目标|年度)\s*[(（]\s*(?P<of>20\d{2})\s*年\s*[)）]",  # 年度目标(2024年), not 上年(2022年)
+    re.MULTILINE,
 )
 _YEAR_ANY = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年")
+_YEAR_NOT_DATE = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年(?!\s*\d{1,2}\s*月)")  # not 2023年12月
 _TWO_DIGIT_YEAR = re.compile(r"(?<![\d年])(?P<y>[12]\d)\s*年度")
 
 
@@ -516,11 +518,14 @@ def year_of(
             return int(m.group("y")), "stated"
     if m := _TWO_DIGIT_YEAR.search(head):  # 19年度部门整体支出绩效目标
         return 2000 + int(m.group("y")), "stated"
+    title_line = next((ln for ln in head.split("\n") if ln.strip()), "")
+    if len(title_line) <= TITLE_MAX_CHARS and (m := _YEAR_NOT_DATE.search(title_line)):
+        return int(m.group("y")), "stated"  # 关于下达2024年某某补助资金的通知
     for f in read_fields(text):
         if f.key == "year" and (m := re.search(r"20\d{2}", arabic_dates(f.value))):
             return int(m.group()), "stated"
     body, one, first = _periods(_uncited(arabic_dates(text)), blank=True)
-    stated = Counter(int(m.group("y")) for m in _YEAR_HEADING.finditer(body))
+    stated = Counter(int(m.group("y") or m.group("of")) for m in _YEAR_HEADING.finditer(body))
     if not stated:
         stated = Counter(
             int(m.group("y"))
@@ -677,7 +682,8 @@ def form_projects(source: Source) -> list[Project]:
 def _funds_after(fields: tuple[Field, ...], i: int) -> Field | None:
     """The first 资金总额 field after field ``i`` and before the next 项目名称, if any (read in
     place: a copy of the fields after each project's would grow with their square)."""
-    for later in itertools.islice(fields, i + 1, None):
+    for j in range(i + 1, len(fields)):  # not islice, which walks the fields before i again
+        later = fields[j]
         if later.key == "project":
             return None
         if later.key == "funds":

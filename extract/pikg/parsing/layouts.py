@@ -111,8 +111,15 @@ class Candidate:
 
     @property
     def extent(self) -> tuple[int, int]:
-        spans = [(c.start, c.end) for _, _, c in self.cells]
-        return min(a for a, _ in spans), max(b for _, b in spans)
+        if not self.cells:
+            raise ValueError("a candidate without cells has no extent")
+        start, end = self.cells[0][2].start, self.cells[0][2].end
+        for _, _, c in self.cells:  # one pass: every candidate is asked, twice
+            if c.start < start:
+                start = c.start
+            if c.end > end:
+                end = c.end
+        return start, end
 
 
 Emit = Callable[[Candidate], None]
@@ -744,6 +751,10 @@ class ProseItem:
     target: tuple[int, int] | None
 
 
+# The sentences and clauses of prose, and a bracket closing an item: `…覆盖率（≥90%）`.
+_SENTENCE = re.compile(r"[^;；。]+")
+_CLAUSE = re.compile(r"[^,，]+")
+_CLOSING_BRACKET = re.compile(r"[(（]([^()（）]*)[)）]\s*$")
 _ENUM = r"(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．)）](?!\d))"
 _NEW_ITEM = re.compile(rf"\s*(?:{_ENUM}|设\s*\d+\s*条)")
 _ITEM_LABEL = re.compile(r"\s*(?:[\u4e00-\u9fff]{0,8}(?:绩效)?目标|绩效指标)\s*[:：]\s*")
@@ -789,7 +800,7 @@ def read_prose(
     current_l1: Level | None = None
     seconds = False  # the items so far were labelled by their 二级 alone
     heading: list[tuple[int, int, Level]] = []  # levels of a heading line, for the items below
-    for m in re.finditer(r"[^;；。]+", joined):
+    for m in _SENTENCE.finditer(joined):
         pieces = _comma_pieces(joined, m.start(), m.end())
         listed: list[tuple[int, int, Level]] = []  # the levels the list's first item names
         for a, b in pieces:
@@ -837,13 +848,25 @@ def read_prose(
 def _heads_group(joined: str, item: ProseItem) -> bool:
     """`【数量指标】…`, `设2条数量指标:…`: levels that head the items after this one too."""
     x, y, _ = item.levels[-1]
-    return bool(re.match(r"\s*[】\]]", joined[y:]) or re.search(r"条\s*$", joined[:x]))
+    if _GROUP_CLOSE.match(joined, y):  # in place: copies of the text around every item
+        return True  # would grow with the square of a block's prose
+    while x > 0 and joined[x - 1].isspace():
+        x -= 1
+    return x > 0 and joined[x - 1] == "条"
+
+
+_GROUP_CLOSE = re.compile(r"\s*[】\]]")
 
 
 # A comparison somewhere in a sentence: `≥2`, `不少于2`, `90%以上`, `12月底前`.
 _COMPARES = re.compile(
     rf"(?:{SYMBOL}|{PRE_WORD})\s*\d|\d\s*[^\d\s,，;；。]{{0,4}}?(?:{POST_WORD})|\d\s*[日号月]底?前"
 )
+
+
+_NAME_BREAK = re.compile(r"[,，。:：]")
+_OPENS_COMPARED = re.compile(rf"\s*(?:{SYMBOL}|{PRE_WORD})")
+_CLOSES_COMPARED = re.compile(rf"(?:{POST_WORD})$|\d\s*[日号月]底?前$")
 
 
 def _bare_item_reads(
@@ -854,24 +877,21 @@ def _bare_item_reads(
     if levels_only or item.name is None or item.target is None:
         return False
     name = joined[item.name[0] : item.name[1]]
-    if len(name) > 40 or re.search(r"[,，。:：]", name):
+    if len(name) > 40 or _NAME_BREAK.search(name):
         return False
     target = joined[item.target[0] : item.target[1]]
-    if re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", target) or re.search(
-        rf"(?:{POST_WORD})$|\d\s*[日号月]底?前$", target
-    ):
+    if _OPENS_COMPARED.match(target) or _CLOSES_COMPARED.search(target):
         return True
     # No comparison: a row only in a list of targets — `;`-separated, or commas in a
     # sentence that says it lists targets (绩效目标：…) or compares somewhere.
-    if re.search(r"[;；]", joined[item.end : item.end + 1]):
+    if joined[item.end : item.end + 1] in (";", "；"):
         return True
     sentence = joined[segment[0] : segment[1]]
     return pieces > 1 and bool(_ITEM_LABEL.match(sentence) or _COMPARES.search(sentence))
 
 
 def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    pieces = [(m.start(), m.end()) for m in re.finditer(r"[^,，]+", text[a:b])]
-    pieces = [(a + x, a + y) for x, y in pieces]
+    pieces = [m.span() for m in _CLAUSE.finditer(text, a, b)]
     if len(pieces) > 1 and all(_split_at_target(_strip_prefixes(text[x:y])) for x, y in pieces):
         return pieces
     # `名称（≥90%）、名称（≥18.6万人）`: a list on 、 where each item closes on its target in
@@ -905,10 +925,11 @@ def _item(
     seconds: bool = False,
 ) -> ProseItem | None:
     pos = a
+    prefix = _level_prefix()
     label = _ITEM_LABEL.match(joined, pos, b)
     if label:
         pos = label.end()
-    elif not _level_prefix().match(joined, pos, b):
+    elif not prefix.match(joined, pos, b):
         # `…项目预算绩效目标：产出指标-…`: a path after a label ending in a colon
         path = _path_after_colon().search(joined, pos, b)
         if path:
@@ -917,7 +938,7 @@ def _item(
     a = pos + len(joined[pos:b]) - len(joined[pos:b].lstrip())
     levels: list[tuple[int, int, Level]] = []
     while pos < b:
-        m = _level_prefix().match(joined, pos, b)
+        m = prefix.match(joined, pos, b)
         if not m:
             break
         glued = m.group("glued") is not None and m.group("sep") is None
@@ -943,7 +964,7 @@ def _item(
         return ProseItem(a, b, levels, None, None) if levels else None
     lead = pos + body.index(stripped)
     end = lead + len(stripped)
-    bracket = re.search(r"[(（]([^()（）]*)[)）]\s*$", stripped)
+    bracket = _CLOSING_BRACKET.search(stripped)
     if bracket and (
         is_target(bracket.group(1).strip())
         # under a stated path, any short bracket closing it is the target (`（有效保障）`)
@@ -997,6 +1018,8 @@ def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> lis
     """Self-evaluation sentences anywhere in the block, as candidates with named columns."""
     fw = framework_module.load()
     found: list[Candidate] = []
+    if not any("实际完成值" in line.text for line in lines):
+        return found  # headings only matter above a sentence
     heading: LevelCell | None = None  # `3.满意度指标完成情况`: the 一级 of the sentences below
     for i, line in enumerate(lines):
         if "实际完成值" not in line.text:

@@ -7,6 +7,7 @@ read through OCR when asked, else the file is reported as needing it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -60,9 +61,14 @@ class _Part:
     below: float = 0.0
 
 
-def _line_text(chars: list[dict[str, Any]], settings: PdfSettings) -> tuple[str, bool]:
-    """A line's text, spaces where the glyphs stand apart, and whether it has a column break
-    (a gap between glyphs wider than ``column_gap``, space characters counting as gap)."""
+def _line_text(
+    chars: list[dict[str, Any]], settings: PdfSettings, spaces: list[float] | None
+) -> tuple[str, bool]:
+    """A line's text and whether it has a column break (a gap between glyphs wider than
+    ``column_gap``). Where the file writes its spaces as characters (``spaces``: their
+    centres on this line), a gap is a space only where one stands: a writer's spacing
+    between Chinese and Latin text (LibreOffice's autospace) is as wide as a space but is
+    none. Where it writes none, a gap wider than ``space_gap`` is one."""
     out = ""
     columns = False
     previous: dict[str, Any] | None = None
@@ -70,16 +76,34 @@ def _line_text(chars: list[dict[str, Any]], settings: PdfSettings) -> tuple[str,
         if ch["text"].isspace():
             continue  # a space is measured as the gap it leaves between its neighbours
         if previous is not None:
-            gap = float(ch["x0"]) - float(previous["x1"])
+            end, start = float(previous["x1"]), float(ch["x0"])
             size = max(float(ch.get("size") or 0), 1.0)
-            if gap > settings.column_gap * size:
+            if start - end > settings.column_gap * size:
                 out += "  "
                 columns = True
-            elif gap > settings.space_gap * size:
+            elif (
+                start - end > settings.space_gap * size
+                if spaces is None
+                else bisect.bisect_left(spaces, end) < bisect.bisect_right(spaces, start)
+            ):
                 out += " "
         out += ch["text"]
         previous = ch
     return out.strip(), columns
+
+
+def _ends_in_space(line: dict[str, Any], spaces: list[float] | None) -> bool:
+    return bool(spaces and spaces[-1] > float(line["chars"][-1]["x1"]))
+
+
+def _spaces_on(line: dict[str, Any], spaces: list[dict[str, Any]]) -> list[float]:
+    """The centres of the space characters standing on a line, left to right."""
+    top, bottom = float(line["top"]), float(line["bottom"])
+    return sorted(
+        (float(c["x0"]) + float(c["x1"])) / 2
+        for c in spaces
+        if top <= (float(c["top"]) + float(c["bottom"])) / 2 <= bottom
+    )
 
 
 def _grid(table: Any) -> tuple[tuple[Cell | None, ...], ...]:
@@ -131,12 +155,19 @@ def _page_items(page: Any, number: int, settings: PdfSettings) -> _Page:
         for ln in text_only.extract_text_lines(return_chars=True)
         if ln["chars"] and not _page_number(ln, height, settings)
     ]
+    written = [c for c in text_only.chars if c["text"].isspace()]
     for line in lines:
-        text, columns = _line_text(line["chars"], settings)
+        spaces = _spaces_on(line, written) if written else None
+        text, columns = _line_text(line["chars"], settings, spaces)
         size = max(float(line["chars"][0].get("size") or 0), 1.0)
         if text:
             placed.append(
-                (float(line["top"]), _Line(text, number, float(line["x1"]), size, columns))
+                (
+                    float(line["top"]),
+                    _Line(
+                        text, number, float(line["x1"]), size, columns, _ends_in_space(line, spaces)
+                    ),
+                )
             )
     placed.sort(key=lambda item: item[0])
     left = min((float(ln["x0"]) for ln in lines), default=0.0)
@@ -154,12 +185,12 @@ def _page_blocks(page: _Page, widest: float, settings: PdfSettings) -> list[Para
     it). It is the document's, not the page's: a page of short lines wraps none of them."""
     right = min(widest, page.mirror)
     blocks: list[Paragraph | _Part] = []
-    runs_on = False
+    runs_on = spaced = False
     for block in page.items:
         if isinstance(block, _Line):
             if blocks and isinstance(blocks[-1], Paragraph):
                 glue = (
-                    _glue(blocks[-1].text, block.text)
+                    (" " if spaced else _glue(blocks[-1].text, block.text))
                     if runs_on and not _HEADING.match(block.text)
                     else "\n"
                 )
@@ -169,6 +200,7 @@ def _page_blocks(page: _Page, widest: float, settings: PdfSettings) -> list[Para
             # A row of an unruled table also reaches the right edge, but with wide gaps
             # between its cells; prose has at most a space's width between words.
             runs_on = block.x1 >= right - settings.wrap_margin * block.size and not block.columns
+            spaced = block.space_after
         else:
             blocks.append(block)
             runs_on = False
@@ -188,6 +220,7 @@ class _Line:
     x1: float  # where it ends
     size: float  # its font size
     columns: bool  # it has a gap between glyphs wide enough to part two cells
+    space_after: bool = False  # the file writes a space after its last glyph (a word break)
 
 
 def _glue(before: str, after: str) -> str:
