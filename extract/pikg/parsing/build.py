@@ -23,7 +23,9 @@ from pikg.parsing.targets import SYMBOL, locate, parse_target, split_value, unit
 from pikg.reading.decode import Source
 
 _SPACE_OR_PIPE = re.compile(r"[\s|]+")
-_LEADING_ENUM = re.compile(r"^(?:\d+[、.．)）]|[(（]\d+[)）]|[①-⑳])\s*")
+_LEADING_ENUM = re.compile(
+    r"^(?:\d+[、.．)）]|[(（]\d+[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十]{1,3}[)）])\s*"
+)
 _NAME_TRIM = " :：、,，;；。-—|*"
 _LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 _NAMED_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]")  # a name says something: not `≥≥≥`

@@ -78,7 +78,13 @@ def _parts(lines: list[Line]) -> list[range]:
     start: int | None = None
     for i, line in enumerate(lines):
         raw = line.text
-        if start is not None and _TOP_HEADING.match(raw) and "绩效" not in raw:
+        # `一、产出指标` heads a table of the part; any other numbered heading ends it
+        if (
+            start is not None
+            and (heading := _TOP_HEADING.match(raw))
+            and "绩效" not in raw
+            and not framework_module.load().lookup(raw[heading.end() :].strip().strip(" :："))
+        ):
             parts.append(range(start, i))
             start = None
         text = raw.strip() if _PART_START.search(raw) or "一级" in raw else ""
