@@ -7,8 +7,12 @@ The text is folded once (``reading``), cut once into performance sections and pr
 
 from __future__ import annotations
 
+import gc
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -67,21 +71,55 @@ def _key(name: str) -> str:
 class _Projects:
     """Projects in the order they are first named, one per name: a name that contains or is
     contained in one already known (食堂改造工程 in 某某县第一中学食堂改造…) is the same
-    project."""
+    project. Names are looked up through indexes, not compared with every known one: every
+    row comes here, and a document may name thousands of projects."""
 
     def __init__(self) -> None:
         self.items: dict[str, Project] = {}
+        self.named: dict[str, list[Project]] = {}  # the projects by their name as it is now
+        self._order: dict[str, int] = {}  # key → when it came
+        self._holding: dict[str, list[str]] = {}  # character → the keys holding it, in order
+        self._longest = 0
+
+    def _known(self, key: str) -> str | None:
+        """The first key (in the order they came) that holds ``key`` or that ``key`` holds."""
+        if key in self.items:
+            return key  # no known key holds another, so it is the only one
+        reach = min(self._longest, len(key))
+        found = {key[i:j] for i in range(len(key)) for j in range(i + 1, i + reach + 1)}
+        found = {k for k in found if k in self.items}
+        if "" in self.items:
+            found.add("")
+        if key:  # the keys holding it hold its rarest character
+            rarest = min((self._holding.get(ch, []) for ch in set(key)), key=len)
+            found.update(itertools.islice((k for k in rarest if key in k), 1))
+        else:
+            found.update(itertools.islice(self.items, 1))
+        return min(found, key=self._order.__getitem__, default=None)
 
     def add(self, project: Project) -> None:
         key = _key(project.name)
-        for known in self.items:
-            if key in known or known in key:
-                held = self.items[known]
-                if held.amount is None and project.amount is not None:
-                    held.amount, held.amount_unit = project.amount, project.amount_unit
-                    held.amount_yuan = project.amount_yuan
-                return
+        known = self._known(key)
+        if known is not None:
+            held = self.items[known]
+            if held.amount is None and project.amount is not None:
+                held.amount, held.amount_unit = project.amount, project.amount_unit
+                held.amount_yuan = project.amount_yuan
+            return
         self.items[key] = project
+        self.named.setdefault(project.name, []).append(project)
+        self._order[key] = len(self._order)
+        for ch in set(key):
+            self._holding.setdefault(ch, []).append(key)
+        self._longest = max(self._longest, len(key))
+
+    def complete(self, name: str) -> None:
+        """Projects whose name ``name`` continues (a form's whole name of a name wrapped in a
+        table) take it: looked up by each beginning of ``name``, not by every project."""
+        for i in range(len(name)):
+            for held in self.named.pop(name[:i], ()):
+                held.name = name
+                self.named.setdefault(name, []).append(held)
 
 
 def _read_block(
@@ -170,6 +208,24 @@ def _read_block(
     return rows, unparsed, skipped
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """No cycle collection while one document is read (Mercurial's ``nogc``, for the same
+    reason): the collector runs every few hundred allocations and walks the survivors, and a
+    document's cells, candidates and rows are many, long-lived and free of cycles — a sixth
+    of the extraction time went there. Reference counting still frees them; a cycle waits
+    for the next collection after the document."""
+    if not gc.isenabled():  # the caller's choice, or an extraction already under way
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@_without_cycle_collection()
 def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extraction:
     framework = framework_module.load()
     scheme = framework.scheme_of(source.text)
@@ -212,9 +268,7 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
             by_project.setdefault(row.project, []).append(row)
     for from_form in form_projects(source):
         _rename_prefixes(by_project, from_form.name)
-        for held in projects.items.values():
-            if from_form.name.startswith(held.name):
-                held.name = from_form.name
+        projects.complete(from_form.name)
         projects.add(from_form)
     for listed in named_projects(source):
         projects.add(Project(name=listed))
