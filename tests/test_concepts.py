@@ -201,3 +201,16 @@ def test_issue14_a_rule_can_need_the_level() -> None:
     assert under.iri == concepts.concept_iri("sustainability.impact-duration")
     alone = concepts.assign(_row("长期发挥作用", "≥10年"), "d")
     assert alone.source == "minted"
+
+
+def test_issue10_scheme_read_by_pyoxigraph_is_the_one_rdflib_reads() -> None:
+    """The shipped scheme, parsed by pyoxigraph for a fast start-up, gives the concepts that
+    rdflib's graph of the same file gives; and a deprecated concept is never among them."""
+    from pikg import resources
+
+    text = resources.ontology(concepts.SCHEME_FILE).read_text(encoding="utf-8")
+    graph = Graph().parse(data=text, format="turtle")
+    assert concepts.scheme() == concepts.scheme_from_graph(graph)
+    deprecated = {str(s) for s in graph.subjects(OWL.deprecated, Literal(True))}
+    assert deprecated and not deprecated & {c.iri for c in concepts.scheme().concepts}
+    assert len(concepts.scheme().concepts) > 100

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache, cached_property, lru_cache
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, SKOS
 
@@ -218,19 +219,33 @@ class ConceptScheme:
         return best if score >= TOKEN_MATCH else None
 
 
-def scheme_from_graph(graph: Graph) -> ConceptScheme:
+# An object as the scheme reader sees it: its value, language and datatype (None for a node).
+_Object = tuple[str, str | None, str | None]
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+def _read_scheme(statements: Iterable[tuple[str, str, _Object]]) -> ConceptScheme:
+    """The concepts of the scheme from (subject, predicate, object) statements."""
+    about: dict[str, dict[str, list[_Object]]] = {}
+    for subject, predicate, obj in statements:
+        about.setdefault(subject, {}).setdefault(predicate, []).append(obj)
     concepts = []
-    for node in sorted(set(graph.subjects(SKOS.inScheme, SCHEME)), key=str):
-        if (node, OWL.deprecated, Literal(True)) in graph:
+    for node in sorted(
+        n
+        for n, said in about.items()
+        if (str(SCHEME), None, None) in said.get(str(SKOS.inScheme), ())
+    ):
+        said = about[node]
+        if ("true", None, _BOOLEAN) in said.get(str(OWL.deprecated), ()):
             continue  # kept for the links already published, never assigned again
-        pref = [
-            o for o in graph.objects(node, SKOS.prefLabel) if getattr(o, "language", "") == "zh"
-        ]
-        alts = [str(o) for o in graph.objects(node, SKOS.altLabel) if isinstance(o, Literal)]
-        dims = frozenset(str(o) for o in graph.objects(node, namespace.PIK.valueDimension))
-        label = str(pref[0]) if pref else str(node)
+        pref = [value for value, lang, _ in said.get(str(SKOS.prefLabel), ()) if lang == "zh"]
+        alts = [value for value, _, datatype in said.get(str(SKOS.altLabel), ()) if datatype]
+        dims = frozenset(value for value, _, _ in said.get(str(namespace.PIK.valueDimension), ()))
+        label = pref[0] if pref else node
         variants = frozenset(normalise(clean_name(v)) for v in alts)
-        concepts.append(Recorded(str(node), label, dims, variants))
+        concepts.append(Recorded(node, label, dims, variants))
     by_variant: dict[tuple[str, str], Recorded] = {}
     for concept in concepts:
         for variant in sorted(concept.variants):
@@ -239,13 +254,34 @@ def scheme_from_graph(graph: Graph) -> ConceptScheme:
     return ConceptScheme(tuple(concepts), by_variant)
 
 
+def _rdflib_object(term: object) -> _Object:
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype else None
+        return str(term), term.language, datatype or (_LANG_STRING if term.language else _STRING)
+    return str(term), None, None
+
+
+def scheme_from_graph(graph: Graph) -> ConceptScheme:
+    return _read_scheme((str(s), str(p), _rdflib_object(o)) for s, p, o in graph)
+
+
+def _oxigraph_object(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> _Object:
+    if isinstance(term, ox.Literal):
+        return term.value, term.language, term.datatype.value
+    return term.value, None, None
+
+
 @cache
 def scheme() -> ConceptScheme:
-    graph = Graph()
+    """The recorded scheme, parsed by pyoxigraph: rdflib's parser took a quarter of a second
+    of every process's start-up for it."""
     source = resources.ontology(SCHEME_FILE)
-    if source.is_file():
-        graph.parse(data=source.read_text(encoding="utf-8"), format="turtle")
-    return scheme_from_graph(graph)
+    if not source.is_file():
+        return _read_scheme(())
+    triples = ox.parse(source.read_text(encoding="utf-8"), format=ox.RdfFormat.TURTLE)
+    return _read_scheme(
+        (t.subject.value, t.predicate.value, _oxigraph_object(t.object)) for t in triples
+    )
 
 
 @dataclass(frozen=True)

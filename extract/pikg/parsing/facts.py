@@ -114,10 +114,10 @@ def as_department(value: str) -> str | None:
 def township_unit(name: str) -> str | None:
     """The body a township or street named alone governs through (某某镇 → 某某镇人民政府,
     某某街道 → 某某街道办事处), or None if ``name`` is no township's name."""
-    if name not in regions.township_names():
-        return None
     ending = next((w for w in _LEXICON.words("township-unit") if name.endswith(w)), None)
-    return name + _LEXICON.entries["township-unit"][ending] if ending else None
+    if ending is None or name not in regions.township_names():  # the ending first: the
+        return None  # names of all townships are only read for a name that could be one
+    return name + _LEXICON.entries["township-unit"][ending]
 
 
 @dataclass(frozen=True)
@@ -351,7 +351,7 @@ def _township_first(department: str, codes: list[str]) -> bool:
     townships' units stay apart."""
     if len(codes) < 2 or len(codes[-1]) <= 6:
         return False
-    township = regions.gazetteer().names[codes[-1]]
+    township = regions.region_name(codes[-1])
     return department.startswith(township) or department.startswith(regions.stem(township))
 
 

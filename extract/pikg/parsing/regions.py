@@ -45,10 +45,15 @@ DESCEND_SHARE = 0.6
 
 @dataclass(frozen=True)
 class Gazetteer:
-    names: dict[str, str]  # adcode → name
+    names: dict[str, str]  # adcode → name, of provinces, prefectures and counties
     by_name: dict[str, tuple[str, ...]]  # province, prefecture and county names → adcodes
     by_stem: dict[str, tuple[str, ...]]  # the same without 省/市/县… (韶关 → 440200)
-    townships: dict[str, dict[str, str]]  # county adcode → {township name or stem: adcode}
+
+
+@dataclass(frozen=True)
+class Townships:
+    by_name: dict[str, str]  # township name (街道 also with 办, 办事处) → adcode
+    names: dict[str, str]  # adcode → name
 
 
 def stem(name: str) -> str:
@@ -73,28 +78,55 @@ def gazetteer() -> Gazetteer:
             s = stem(name)
             if s != name and code not in by_stem.setdefault(s, []):
                 by_stem[s].append(code)
-    townships: dict[str, dict[str, str]] = {}
-    for code, name in resources.read_data_lines("townships.tsv"):
-        names[code] = name
-        inside = townships.setdefault(code[:6], {})
-        inside[name] = code
-        if name.endswith("街道"):  # 笏石街道办, 笏石街道办事处
-            inside[name + "办"] = inside[name + "办事处"] = code
     return Gazetteer(
         names,
         {k: tuple(v) for k, v in by_name.items()},
         {k: tuple(v) for k, v in by_stem.items()},
-        townships,
     )
+
+
+def _townships(rows: Iterable[list[str]]) -> dict[str, Townships]:
+    """The townships of ``rows`` (adcode, name) by county adcode."""
+    out: dict[str, Townships] = {}
+    for code, name in rows:
+        inside = out.setdefault(code[:6], Townships({}, {}))
+        inside.names[code] = name
+        inside.by_name[name] = code
+        if name.endswith("街道"):  # 笏石街道办, 笏石街道办事处
+            inside.by_name[name + "办"] = inside.by_name[name + "办事处"] = code
+    return out
+
+
+@cache
+def _township_table() -> str:
+    return resources.data("townships.tsv").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1 << 12)
+def townships(county: str) -> Townships:
+    """The townships of one county (its 6-digit adcode), read from the table when a text's
+    county is resolved: most documents name a few counties, and reading all 38,000 townships
+    took a fifth of a second of each process's start-up."""
+    lines = re.finditer(rf"^{re.escape(county)}\d*\t[^\n]*$", _township_table(), re.MULTILINE)
+    return _townships(m.group().split("\t") for m in lines).get(county, Townships({}, {}))
+
+
+def _names(code: str) -> dict[str, str]:
+    """The table of names ``code`` is looked up in: its county's townships, or the regions'."""
+    return townships(code[:6]).names if len(code) > 6 else gazetteer().names
+
+
+def region_name(code: str) -> str:
+    """The name of a division of any level, a township's among them."""
+    return _names(code)[code]
 
 
 def chain(code: str) -> list[str]:
     """Province, prefecture, county and township codes of a division, those that exist."""
-    g = gazetteer()
     levels = [code[:2] + "0000", code[:4] + "00", code[:6]] + ([code] if len(code) > 6 else [])
     out: list[str] = []
     for c in levels:
-        if c in g.names and c not in out:
+        if c in _names(c) and c not in out:
             out.append(c)
     return out
 
@@ -172,7 +204,7 @@ def _prefixes(stems: bool) -> frozenset[str]:
 
 def _township_after(text: str, county: str) -> tuple[str, str] | None:
     """(adcode, written) of a township of ``county`` that ``text`` starts with."""
-    inside = gazetteer().townships.get(county[:6], {})
+    inside = townships(county[:6]).by_name
     for length in range(min(_LONGEST_NAME, len(text)), 1, -1):
         word = text[:length]
         if word in inside:
@@ -183,7 +215,8 @@ def _township_after(text: str, county: str) -> tuple[str, str] | None:
 @cache
 def township_names() -> frozenset[str]:
     """Every township's name, in any county: whether a short name can be one at all."""
-    return frozenset(name for inside in gazetteer().townships.values() for name in inside)
+    rows = resources.read_data_lines("townships.tsv")
+    return frozenset(name for inside in _townships(rows).values() for name in inside.by_name)
 
 
 def _township_of_named_county(anchor: str, evidence: Counter[str]) -> tuple[str, str] | None:
@@ -251,7 +284,7 @@ def resolve(anchor: str, text: str) -> list[tuple[str, str]] | None:
         pos += run[0].end
     if chosen is None:
         return None
-    return [(c, written.get(c, g.names[c])) for c in chain(chosen)]
+    return [(c, written[c] if c in written else region_name(c)) for c in chain(chosen)]
 
 
 def prevailing(text: str) -> list[tuple[str, str]] | None:

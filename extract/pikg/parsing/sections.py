@@ -71,31 +71,40 @@ def lines_of(source: Source) -> list[Line]:
     return lines
 
 
-def _parts(lines: list[Line]) -> list[list[Line]]:
-    """Runs of lines from a heading about performance targets to the next unrelated heading."""
-    parts: list[list[Line]] = []
-    current: list[Line] | None = None
-    for line in lines:
-        text = line.text.strip()
-        if current is not None and _TOP_HEADING.match(text) and "绩效" not in text:
-            current = None
+def _parts(lines: list[Line]) -> list[range]:
+    """Runs of lines (their indexes) from a heading about performance targets to the next
+    unrelated heading. Most lines neither open nor close one: they cost one search."""
+    parts: list[range] = []
+    start: int | None = None
+    for i, line in enumerate(lines):
+        raw = line.text
+        if start is not None and _TOP_HEADING.match(raw) and "绩效" not in raw:
+            parts.append(range(start, i))
+            start = None
+        text = raw.strip() if _PART_START.search(raw) or "一级" in raw else ""
         opens = (
-            len(text) <= 60
+            bool(text)
+            and len(text) <= 60
             and _PART_START.search(text) is not None
             and not _HINT.fullmatch(text)
-            and not re.search(r"[。,，;；]|指标\s*[-—–－]", text)
+            and not _NOT_A_HEADING.search(text)
             and locate(text) is None
         )
-        if current is None and re.fullmatch(r"\s*一级\s*指标\s*[|]?\s*", text):
+        if start is None and _LEVEL1_CELL.fullmatch(text):
             opens = True  # a table header cut one cell a line
-        if opens and current is not None and _table_cell(text):
+        if opens and start is not None and _table_cell(text):
             opens = False  # 绩效目标, 绩效指标明确性: cells of the table under way
-        if opens and (current is None or not _header_row(text)):
-            current = []
-            parts.append(current)
-        if current is not None:
-            current.append(line)
+        if opens and (start is None or not _header_row(text)):
+            if start is not None:
+                parts.append(range(start, i))
+            start = i
+    if start is not None:
+        parts.append(range(start, len(lines)))
     return parts
+
+
+_NOT_A_HEADING = re.compile(r"[。,，;；]|指标\s*[-—–－]")  # a sentence, or a level path
+_LEVEL1_CELL = re.compile(r"\s*一级\s*指标\s*[|]?\s*")
 
 
 # A cell this short that opens with 绩效目标/绩效指标 names an evaluation row (绩效目标合理性).
@@ -137,12 +146,17 @@ def blocks(source: Source) -> list[Block]:
     """Project blocks of every performance part, with the project each belongs to."""
     found: list[Block] = []
     lines = lines_of(source)
-    # 项目名称 lines anywhere: a part opening below one belongs to that project.
+    # 项目名称 lines anywhere (not a table's header): a part opening below one belongs to that
+    # project. Matched once for every line, here, and looked up inside the parts.
+    names = [
+        _NAMED.match(ln.text) if "名称" in ln.text and not _header_row(ln.text) else None
+        for ln in lines
+    ]
     stated: list[tuple[int, str]] = []
-    for i, ln in enumerate(lines):
-        m = _NAMED.match(ln.text)
-        if m is None or _header_row(ln.text):
+    for i, m in enumerate(names):
+        if m is None:
             continue
+        ln = lines[i]
         if m.group("name").strip():
             stated.append((ln.start, _first_cell(source, ln, m.start("name"))))
             continue
@@ -152,20 +166,21 @@ def blocks(source: Source) -> list[Block]:
     stated = [(at, name) for at, name in stated if name]
     stated_at = [at for at, _ in stated]
     for part in _parts(lines):
-        named = any(_NAMED.match(ln.text) and not _header_row(ln.text) for ln in part)
-        before = bisect.bisect_left(stated_at, part[0].start)  # the names stated above the part
+        named = any(names[k] for k in part)
+        before = bisect.bisect_left(stated_at, lines[part.start].start)  # names stated above
         block = Block(project=None)
         if before and not named:
             block = Block(project=Project(name=stated[before - 1][1]), explicit=True)
         found.append(block)
         waiting_for_name = False
-        for line in part:
+        for k in part:
+            line = lines[k]
             text = line.text
             if waiting_for_name and text.strip():
                 block.project = Project(name=_first_cell(source, line))
                 waiting_for_name = False
                 continue
-            m = None if _header_row(text) else _NAMED.match(text)  # a project column's header
+            m = names[k]
             if m:
                 name = _first_cell(source, line, m.start("name"))
                 block = Block(project=Project(name=name) if name else None, explicit=True)
@@ -203,9 +218,11 @@ def _describe(source: Source, project: Project, lines: list[Line], prose: bool) 
         hint = _UNIT_HINT.search(text)
         if hint:
             unit_hint = hint.group(1) or hint.group(2)
-        following = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
-        amount = _AMOUNT.search(text) or _AMOUNT.search(f"{text} {following}")
-        if amount and project.amount is None:
+        amount = None
+        if project.amount is None:  # the first amount stated is the project's
+            following = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
+            amount = _AMOUNT.search(text) or _AMOUNT.search(f"{text} {following}")
+        if amount:
             number = amount.group("num").replace(",", "")
             unit = amount.group("unit") or unit_hint or "万元"
             project.amount, project.amount_unit = number, unit
