@@ -120,3 +120,15 @@ def test_issue13_a_number_wrapped_in_a_narrow_cell_is_one_number(tmp_path: Path)
         ("图书购置费用", "1234567.89"),
         ("配送图书种类", "children books 300种"),
     ]
+
+
+def test_issue13_a_sentence_closing_at_the_edge_ends_its_line(tmp_path: Path) -> None:
+    """A paragraph that just fills the line, closed by 。, is not run into the next line."""
+    path = tmp_path / "sentence.pdf"
+    page = _canvas(path)
+    first = "加强对乡镇综合文化站的管理，保证文化站免费开放运转，提高群众满意度。"
+    page.drawString(60, 780, first)
+    page.drawString(60, 764, "一级指标")
+    page.drawString(60, 748, "二级指标")
+    page.save()
+    assert _lines(path) == [first, "一级指标", "二级指标"]

@@ -24,6 +24,7 @@ _PAGE_NUMBER = re.compile(
     r"^\s*[-—－]*\s*(?:第\s*\d+\s*页(?:\s*[,，/共]\s*\d+\s*页)?|\d{1,4}(?:\s*/\s*\d{1,4})?)\s*[-—－]*\s*$"
 )
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+_SENTENCE_END = re.compile(r"[。！？；!?;]$")
 _NUMBER_CUT = re.compile(r"\d[.,:/\-~]?$")  # a line ending inside a number
 # A line opening with a heading number starts a paragraph even after a full line.
 _HEADING = re.compile(
@@ -199,7 +200,13 @@ def _page_blocks(page: _Page, widest: float, settings: PdfSettings) -> list[Para
                 blocks.append(Paragraph(block.text, page.number))
             # A row of an unruled table also reaches the right edge, but with wide gaps
             # between its cells; prose has at most a space's width between words.
-            runs_on = block.x1 >= right - settings.wrap_margin * block.size and not block.columns
+            # A line closing a sentence at the edge may be a paragraph that just filled it:
+            # the next line starts afresh (if the page wrapped there, a sentence parts).
+            runs_on = (
+                block.x1 >= right - settings.wrap_margin * block.size
+                and not block.columns
+                and not _SENTENCE_END.search(block.text)
+            )
             spaced = block.space_after
         else:
             blocks.append(block)
