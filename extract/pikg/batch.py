@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from pikg.checking.run import DocumentCheck, check_document
+from pikg.checking.run import DocumentCheck, check_documents
 from pikg.checking.validate import DEFAULT_ENGINE
 from pikg.errors import DocumentError
 from pikg.graph.mapping import nquads_text
@@ -40,8 +40,8 @@ from pikg.storage.store import (
     BULK_DOCUMENTS,
     DocumentGraphs,
     Store,
-    document_graphs,
     document_quads,
+    documents_graphs,
     sniff_file,
     vocabulary_quads,
 )
@@ -49,6 +49,9 @@ from pikg.storage.store import (
 T = TypeVar("T")
 R = TypeVar("R")
 WINDOW_PER_WORKER = 4  # tasks in flight per worker: enough to keep it busy, few to hold
+# Documents per check or load task, validated together: measured, ~21 ms of CPU each alone,
+# ~10 ms at 8 together, ~9.7 ms at 16.
+DOCUMENTS_PER_TASK = 8
 LOCAL = "local"  # --dask local: a LocalCluster on this machine
 
 
@@ -178,11 +181,30 @@ def extract_task(item: Item, options: Options = Options()) -> Outcome:
     return Outcome(str(item), result=result)
 
 
-def check_task(item: Item, options: Options = Options()) -> Outcome:
-    outcome = extract_task(item, options)
-    if outcome.result is not None:
-        outcome.check = check_document(outcome.result, options.satisfaction_floor, options.engine)
-    return outcome
+def check_task(chunk: list[Item], options: Options = Options()) -> list[Outcome]:
+    """A few documents extracted, then mapped and validated together (``check_documents``)."""
+    outcomes = [extract_task(item, options) for item in chunk]
+    read = [o for o in outcomes if o.result is not None]
+    checks = check_documents(
+        [o.result for o in read if o.result is not None],
+        options.satisfaction_floor,
+        options.engine,
+    )
+    for outcome, checked in zip(read, checks, strict=True):
+        outcome.check = checked
+    return outcomes
+
+
+def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
+    """``DOCUMENTS_PER_TASK`` items at a time, in order."""
+    items = iter(items)
+    while chunk := list(itertools.islice(items, DOCUMENTS_PER_TASK)):
+        yield chunk
+
+
+def _flat(outcomes: Iterable[list[Outcome]]) -> Iterator[Outcome]:
+    for chunk in outcomes:
+        yield from chunk
 
 
 def nquads_task(
@@ -205,18 +227,29 @@ def nquads_task(
     return outcome
 
 
-def load_task(item: Item, options: Options = Options(), findings: bool = True) -> Outcome:
-    if not isinstance(item, tuple):
+def load_task(
+    chunk: list[Item], options: Options = Options(), findings: bool = True
+) -> list[Outcome]:
+    """A few documents (or RDF files, for the store to read itself) ready to store, mapped
+    and validated together (``documents_graphs``)."""
+    outcomes = []
+    for item in chunk:
         try:
-            if sniff_file(item) is not None:
-                return Outcome(str(item), rdf=True)
+            if not isinstance(item, tuple) and sniff_file(item) is not None:
+                outcomes.append(Outcome(str(item), rdf=True))
+                continue
         except DocumentError as exc:
-            return Outcome(exc.path, problem=exc.problem)
-    outcome = extract_task(item, replace(options, meta=None, ocr=False))
-    if outcome.result is not None:
-        outcome.graphs = document_graphs(outcome.result, findings, options.engine)
+            outcomes.append(Outcome(exc.path, problem=exc.problem))
+            continue
+        outcomes.append(extract_task(item, replace(options, meta=None, ocr=False)))
+    read = [o for o in outcomes if o.result is not None]
+    graphs = documents_graphs(
+        [o.result for o in read if o.result is not None], findings, options.engine
+    )
+    for outcome, doc in zip(read, graphs, strict=True):
+        outcome.graphs = doc
         outcome.result = None  # what the store needs is in graphs: not sent back
-    return outcome
+    return outcomes
 
 
 def extract(paths: Iterable[Path], options: Options = Options()) -> Iterator[Outcome]:
@@ -227,7 +260,8 @@ def extract(paths: Iterable[Path], options: Options = Options()) -> Iterator[Out
 
 def check(paths: Iterable[Path], options: Options = Options()) -> Iterator[Outcome]:
     """Every document extracted, mapped and validated on its own, in order."""
-    return ordered_map(partial(check_task, options=options), items(paths), options.parallel)
+    task = partial(check_task, options=options)
+    return _flat(ordered_map(task, _chunks(items(paths)), options.parallel))
 
 
 def nquads(
@@ -280,7 +314,7 @@ def load(
         waiting.clear()
         names.clear()
 
-    for outcome in ordered_map(task, items(paths, None), options.parallel):
+    for outcome in _flat(ordered_map(task, _chunks(items(paths, None)), options.parallel)):
         doc = outcome.graphs
         if doc is not None and names.isdisjoint((doc.file_name, *doc.graphs)) and store.is_new(doc):
             waiting.append(outcome)

@@ -9,13 +9,13 @@ be checked as a stream, one document at a time.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from pikg import __version__
-from pikg.checking.validate import DEFAULT_ENGINE, RANK, Finding, Report, validate_quads
+from pikg.checking.validate import DEFAULT_ENGINE, RANK, Finding, Report, validate_each
 from pikg.graph import iris
 from pikg.graph.mapping import extraction_quads, oxigraph_quads
 from pikg.model import Extraction
@@ -32,9 +32,20 @@ class DocumentCheck:
 def check_document(
     result: Extraction, satisfaction_floor: Decimal | None = None, engine: str = DEFAULT_ENGINE
 ) -> DocumentCheck:
-    quads = oxigraph_quads(extraction_quads(result, __version__))
-    report = validate_quads(quads, satisfaction_floor, engine)
-    return DocumentCheck(result, report)
+    [checked] = check_documents([result], satisfaction_floor, engine)
+    return checked
+
+
+def check_documents(
+    results: Sequence[Extraction],
+    satisfaction_floor: Decimal | None = None,
+    engine: str = DEFAULT_ENGINE,
+) -> list[DocumentCheck]:
+    """``check_document`` of each, validated together where that gives the same findings
+    (``validate_each``)."""
+    quads = [oxigraph_quads(extraction_quads(r, __version__)) for r in results]
+    reports = validate_each(quads, satisfaction_floor, engine)
+    return [DocumentCheck(r, report) for r, report in zip(results, reports, strict=True)]
 
 
 def check(

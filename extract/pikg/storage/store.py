@@ -20,6 +20,7 @@ load, where pickling the pyoxigraph quads cost 10 ms and rebuilding them in Pyth
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePath
@@ -27,7 +28,7 @@ from pathlib import Path, PurePath
 import pyoxigraph as ox
 
 from pikg import __version__, resources
-from pikg.checking.validate import DEFAULT_ENGINE, findings_quads, ox_quad, validate_quads
+from pikg.checking.validate import DEFAULT_ENGINE, findings_quads, ox_quad, validate_each
 from pikg.errors import DocumentError
 from pikg.graph import iris
 from pikg.graph.formats import sniff_rdf, syntax
@@ -105,12 +106,25 @@ def document_quads(
     """A document's graphs, ready to store: its own, the shared entities it names and, with
     ``findings``, the findings of a fresh validation in ``{document}/findings``. Its quads are
     converted to pyoxigraph's terms once, for the validator and the store alike."""
-    quads = oxigraph_quads(extraction_quads(result, __version__, at))
-    if findings:
-        report = validate_quads(quads, engine=engine)
-        doc = iris.disclosure(result, result.digest)
-        quads += oxigraph_quads(findings_quads(report.findings, doc))
+    [quads] = documents_quads([result], findings, engine, at)
     return quads
+
+
+def documents_quads(
+    results: Sequence[Extraction],
+    findings: bool = True,
+    engine: str = DEFAULT_ENGINE,
+    at: datetime | None = None,
+) -> list[list[ox.Quad]]:
+    """``document_quads`` of each, validated together where that gives the same findings
+    (``validate_each``)."""
+    each = [oxigraph_quads(extraction_quads(r, __version__, at)) for r in results]
+    if findings:
+        reports = validate_each(each, engine=engine)
+        for result, quads, report in zip(results, each, reports, strict=True):
+            doc = iris.disclosure(result, result.digest)
+            quads += oxigraph_quads(findings_quads(report.findings, doc))
+    return each
 
 
 @dataclass(frozen=True)
@@ -128,14 +142,26 @@ def document_graphs(
     result: Extraction, findings: bool = True, engine: str = DEFAULT_ENGINE
 ) -> DocumentGraphs:
     """A document extracted, mapped and (with ``findings``) validated, ready to store."""
-    quads = document_quads(result, findings, engine)
-    names = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
-    return DocumentGraphs(
-        iris.disclosure(result, result.digest),
-        PurePath(result.doc).name,
-        tuple(sorted(names - {SHARED_GRAPH.value})),
-        ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"",
-    )
+    [graphs] = documents_graphs([result], findings, engine)
+    return graphs
+
+
+def documents_graphs(
+    results: Sequence[Extraction], findings: bool = True, engine: str = DEFAULT_ENGINE
+) -> list[DocumentGraphs]:
+    """``document_graphs`` of each, validated together where that gives the same findings."""
+    out = []
+    for result, quads in zip(results, documents_quads(results, findings, engine), strict=True):
+        names = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+        out.append(
+            DocumentGraphs(
+                iris.disclosure(result, result.digest),
+                PurePath(result.doc).name,
+                tuple(sorted(names - {SHARED_GRAPH.value})),
+                ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"",
+            )
+        )
+    return out
 
 
 def vocabulary_quads() -> list[ox.Quad]:
