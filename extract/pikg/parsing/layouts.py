@@ -24,7 +24,15 @@ from pikg.parsing.facts import as_department
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
 from pikg.parsing.targets import POST_WORD, PRE_WORD, SYMBOL, locate
-from pikg.parsing.tokens import Cell, Line, cell_kinds, cells_of_line, classify, is_target
+from pikg.parsing.tokens import (
+    Cell,
+    Line,
+    cell_kinds,
+    cells_of_line,
+    classify,
+    is_target,
+    moved,
+)
 
 # Which cell kinds each column takes.
 ACCEPTS: dict[str, frozenset[str]] = {
@@ -135,11 +143,13 @@ class TableReader:
 
     # ---- lines --------------------------------------------------------------------------
 
-    def line(self, cells: list[Cell], text: str = "") -> None:
-        cells = [c for c in cells if c.kind != "empty" or not c.text]
-        meaningful = [c for c in cells if c.kind != "empty"]
-        kinds = [c.kind for c in meaningful]
-        if meaningful and _PAGE_LINE.fullmatch("".join(c.text for c in meaningful)):
+    def line(self, line: Line, index: int) -> None:
+        shape = _shape(line.text)
+        text = line.text
+        cells = moved(shape.cells, line.start, index)
+        meaningful = [cells[i] for i in shape.meaningful]
+        kinds = shape.kinds
+        if shape.page:
             for c in meaningful:
                 self.ledger.skip("page-number", c.start, c.end)
             self.after_page = True
@@ -660,21 +670,46 @@ def _value_is_prose(text: str) -> bool:
 def read_table(lines: list[Line], scheme: str, ledger: Ledger, emit: Emit) -> None:
     reader = TableReader(scheme, ledger, emit)
     for i, line in enumerate(lines):
-        reader.line(cells_of_line(line, i), line.text)
+        reader.line(line, i)
     reader.flush()
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the table reader asks of a line's text before it reads its cells."""
+
+    cells: tuple[Cell, ...]  # offsets from the line's start; no empty cell holding a mark
+    meaningful: tuple[int, ...]  # where in ``cells`` the ones that are not empty are
+    kinds: tuple[str, ...]  # the meaningful cells' kinds
+    page: bool  # the meaningful cells read together as a page mark
+
+
+@lru_cache(maxsize=1 << 16)  # the same lines (levels, headers, units) recur over a document
+def _shape(text: str) -> _Shape:
+    cells = tuple(c for c in cell_kinds(text) if c.kind != "empty" or not c.text)
+    meaningful = tuple(i for i, c in enumerate(cells) if c.kind != "empty")
+    joined = "".join(cells[i].text for i in meaningful)
+    return _Shape(
+        cells,
+        meaningful,
+        tuple(cells[i].kind for i in meaningful),
+        bool(meaningful) and _PAGE_LINE.fullmatch(joined) is not None,
+    )
 
 
 def has_table(lines: list[Line]) -> bool:
     """A block is a table when a line holds a header cell or a row of level cells."""
-    for line in lines:
-        cells = cell_kinds(line.text)
-        if any(c.kind == "header" and c.role in ("l1", "l2", "name", "value") for c in cells):
-            return True
-        if {c.role for c in cells if c.kind == "header"} >= SUMMARY:
-            return True
-        if ("|" in line.text or "\t" in line.text) and any(c.kind == "level" for c in cells):
-            return True
-    return False
+    return any(_marks_table(line.text) for line in lines)
+
+
+@lru_cache(maxsize=1 << 16)
+def _marks_table(text: str) -> bool:
+    cells = cell_kinds(text)
+    if any(c.kind == "header" and c.role in ("l1", "l2", "name", "value") for c in cells):
+        return True
+    if {c.role for c in cells if c.kind == "header"} >= SUMMARY:
+        return True
+    return ("|" in text or "\t" in text) and any(c.kind == "level" for c in cells)
 
 
 # ---- prose ---------------------------------------------------------------------------

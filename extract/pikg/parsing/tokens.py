@@ -129,18 +129,14 @@ def is_target(text: str) -> bool:
 
 def cells_of_line(line: Line, index: int, in_header: bool = False) -> list[Cell]:
     """The cells of one line: split on pipes and tabs, else on white space, else glued."""
+    return moved(_cells_of_text(line.text, in_header), line.start, index)
+
+
+def moved(cells: tuple[Cell, ...], start: int, index: int) -> list[Cell]:
+    """Cells read with offsets from their line's start, placed at ``start`` on line ``index``."""
     return [
-        Cell(
-            line.start + c.start,
-            line.start + c.end,
-            c.text,
-            c.kind,
-            index,
-            c.levels,
-            c.role,
-            c.period,
-        )
-        for c in _cells_of_text(line.text, in_header)
+        Cell(start + c.start, start + c.end, c.text, c.kind, index, c.levels, c.role, c.period)
+        for c in cells
     ]
 
 
