@@ -82,12 +82,13 @@ class Ledger:
             b = e.end if e.end < end else end
             if b <= a:
                 continue
-            if a > pos:
-                _add_gaps(text, pos, a, gaps)
+            # most runs are the blanks and pipes between cells: one search says so
+            if a > pos and (m := _GAP.search(text, pos, a)) is not None:
+                _add_gaps(text, m.start(), a, gaps)
             if b > pos:
                 pos = b
-        if pos < end:
-            _add_gaps(text, pos, end, gaps)
+        if pos < end and (m := _GAP.search(text, pos, end)) is not None:
+            _add_gaps(text, m.start(), end, gaps)
         out = sorted(entries + gaps, key=_SPAN) if gaps else entries
         rows = [e for e in out if e.fate == "row"]
         for first, second in pairwise(rows):
@@ -98,7 +99,5 @@ class Ledger:
 def _add_gaps(text: str, a: int, b: int, gaps: list[Entry]) -> None:
     """The unparsed runs of the unclaimed [a, b): each from a character that is neither blank
     nor a cell border to the end of its line."""
-    if not text[a:b].replace("|", "").strip():
-        return  # most runs are the blanks and pipes between cells: no search for those
     for m in _GAP.finditer(text, a, b):
         gaps.append(Entry(m.start(), m.start() + len(m.group().rstrip(" \t|")), "unparsed"))
