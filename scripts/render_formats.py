@@ -1,7 +1,7 @@
 """Render text documents as XLSX, XLS, DOCX, PDF and HTML (UTF-8, GBK) and score them (issue 13).
 
 usage: python -m scripts.render_formats SRC_DIR GOLD.jsonl DOCS_GOLD.json OUT_DIR
-       [--layout lines|gold] [--formats xlsx,xls,docx,pdf,html-utf8,html-gbk]
+       [--layout lines|gold] [--formats xlsx,xls,docx,pdf,html-utf8,html-gbk,pdf-word]
 
 Run from the checkout's root (it writes the files with the test suite's own writers,
 ``tests/formats/build.py``). Two layouts:
@@ -24,14 +24,19 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from tests.formats.build import BUILDERS, SUFFIX
+from tests.formats.build import BUILDERS, SUFFIX, convert, office
+from tests.formats.build import docx as write_docx
 
-FORMATS = ("xlsx", "xls", "docx", "pdf", "html-utf8", "html-gbk")
+# pdf-word: the Word file printed to PDF by LibreOffice, where it is installed.
+FORMATS = ("xlsx", "xls", "docx", "pdf", "html-utf8", "html-gbk") + (
+    ("pdf-word",) if office() else ()
+)
 HEADER = ["一级指标", "二级指标", "三级指标", "指标值"]
 _LEVEL_HEADERS = {"一级指标", "二级指标"}
 NEUTRAL_CHROME = {
@@ -171,7 +176,16 @@ def render(src: Path, gold: Path, out: Path, layout: str, formats: list[str]) ->
         for fmt in formats:
             folder = out / fmt
             folder.mkdir(parents=True, exist_ok=True)
-            BUILDERS[fmt](spec, folder / f"{path.stem}.{SUFFIX.get(fmt, fmt)}")
+            if fmt == "pdf-word":  # written as .docx here, printed in one run below
+                (out / "pdf-word-docx").mkdir(exist_ok=True)
+                write_docx(spec, out / "pdf-word-docx" / f"{path.stem}.docx")
+            else:
+                BUILDERS[fmt](spec, folder / f"{path.stem}.{SUFFIX.get(fmt, fmt)}")
+    if "pdf-word" in formats:
+        words = sorted((out / "pdf-word-docx").glob("*.docx"))
+        convert(words, "pdf", out / "pdf-word")
+        shutil.rmtree(out / "pdf-word-docx")
+        shutil.rmtree(out / "pdf-word" / "lo-profile", ignore_errors=True)
 
 
 def _renamed(output: str, src: Path) -> str:

@@ -1,5 +1,6 @@
 """Batches on every core and on a Dask cluster: output byte-identical to one worker, shards,
-and a store written one atomic transaction per document (issues 12 and 15)."""
+a store whose replacements are atomic (issue 15) and whose new documents are bulk-loaded,
+whole or not at all (issue 12)."""
 
 from __future__ import annotations
 
@@ -172,3 +173,79 @@ def test_issue15_an_interrupted_vocabulary_reload_keeps_the_vocabulary(
         store.load_vocabulary()
     store.store = real
     assert len(list(real.quads_for_pattern(None, None, None, VOCABULARY))) == size > 1000
+
+
+# ---- bulk loading of new documents (issue 12) ----------------------------------------------
+
+
+def _versions(folder: Path) -> list[Path]:
+    """Documents in path order: the examples, then a corrected copy of one (same file name,
+    a row fewer), then an identical copy of another under a new name."""
+    originals = sorted(EXAMPLES.glob("*.txt"))
+    (folder / "1").mkdir(parents=True)
+    for path in originals:
+        (folder / "1" / path.name).write_bytes(path.read_bytes())
+    corrected = folder / "2" / originals[-1].name
+    corrected.parent.mkdir()
+    lines = originals[-1].read_text(encoding="utf-8").splitlines(keepends=True)
+    corrected.write_text("".join(lines[:-1]), encoding="utf-8")
+    copy = folder / "3" / "copy.txt"
+    copy.parent.mkdir()
+    copy.write_bytes(originals[0].read_bytes())
+    return [*sorted((folder / "1").glob("*.txt")), corrected, copy]
+
+
+def test_issue12_a_batch_stores_what_a_transaction_per_document_stores(tmp_path: Path) -> None:
+    from pikg import batch
+    from pikg.parsing.pipeline import extract_file
+
+    paths = _versions(tmp_path / "docs")
+    one_by_one = Store(tmp_path / "one")
+    one_by_one.load_vocabulary()
+    for path in paths:
+        one_by_one.load_extraction(extract_file(path))
+    one_by_one.flush()
+    del one_by_one
+    bulk = Store(tmp_path / "bulk")
+    outcomes = list(batch.load([tmp_path / "docs"], bulk))
+    assert [o.path for o in outcomes] == [str(p) for p in paths]
+    assert not any(o.failed for o in outcomes)
+    del bulk
+    assert _dump(tmp_path / "bulk") == _dump(tmp_path / "one")
+
+
+class _FailingBulkStore:
+    """A pyoxigraph store whose bulk load is interrupted after writing half its input."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def bulk_load(self, data: bytes, format: ox.RdfFormat) -> None:
+        lines = data.splitlines(keepends=True)
+        self._store.bulk_load(b"".join(lines[: len(lines) // 2]), format=format)
+        raise _Interrupted
+
+
+def test_issue12_an_interrupted_bulk_load_leaves_nothing_after_the_next_load(
+    tmp_path: Path,
+) -> None:
+    from pikg.parsing.pipeline import extract_file
+    from pikg.storage.store import document_graphs
+
+    store = Store(tmp_path / "store")
+    store.load_vocabulary()
+    docs = [document_graphs(extract_file(p)) for p in sorted(EXAMPLES.glob("*.txt"))]
+    real = store.store
+    store.store = _FailingBulkStore(real)  # type: ignore[assignment]
+    with pytest.raises(_Interrupted):
+        store.load_new_documents(docs)
+    store.store = real
+    assert store.graphs()  # half-written documents
+    store.drop_staging()
+    assert store.graphs() == []
+    assert not any(g.value.startswith(STAGING) for g in real.named_graphs())
+    store.load_new_documents(docs)  # and the next load writes them whole
+    assert store.graphs() == sorted(g for doc in docs for g in doc.graphs)

@@ -3,8 +3,9 @@
 Each case folder in tests/formats/ holds ``document.json`` (the document: paragraphs and
 tables with merged cells, see ``tests/formats/build.py``), ``expected.jsonl`` (its rows) and
 ``facts.json`` (department, year, projects; ``pdf_pages``: the pages the PDF's rows are on;
-``doc``: also read as an old Word file). The test writes the document in each format with
-the format's own library and reads it back through ``extract_file``.
+``doc``: also read as an old Word file; ``pdf_word``: also as Word printed to PDF by
+LibreOffice). The test writes the document in each format with the format's own library
+and reads it back through ``extract_file``.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ import pytest
 from pikg.model import Extraction
 from pikg.parsing.pipeline import extract_file
 
-from .formats.build import BUILDERS, SUFFIX, office
+from .formats.build import BUILDERS, NEEDS_OFFICE, SUFFIX, office
 
 CASES_DIR = Path(__file__).resolve().parent / "formats"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "document.json").is_file())
-FORMATS = [f for f in BUILDERS if f != "doc"]
-READ_AS = {"html-utf8": "html", "html-gbk": "html"}
+FORMATS = [f for f in BUILDERS if f not in NEEDS_OFFICE]
+READ_AS = {"html-utf8": "html", "html-gbk": "html", "pdf-word": "pdf"}
 
 
 def _load(case: str) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
@@ -74,6 +75,14 @@ def test_issue13_layout_read_from_format(case: str, fmt: str, tmp_path: Path) ->
 @pytest.mark.parametrize("case", [c for c in CASES if _load(c)[2].get("doc")])
 def test_issue13_old_word_through_libreoffice(case: str, tmp_path: Path) -> None:
     _check(_extract(case, "doc", tmp_path), case, "doc")
+
+
+@pytest.mark.skipif(office() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("case", [c for c in CASES if _load(c)[2].get("pdf_word")])
+def test_issue13_pdf_printed_from_word(case: str, tmp_path: Path) -> None:
+    """The Word file printed to PDF by LibreOffice: Word's own column widths wrap the
+    cells over several lines, and the header is not repeated on the next page."""
+    _check(_extract(case, "pdf-word", tmp_path), case, "pdf-word")
 
 
 def test_issue13_split_table_header_once(tmp_path: Path) -> None:

@@ -74,3 +74,28 @@ def test_issue12_whole_store_compiled_equals_pyshacl_per_document(
     assert sorted(whole - reference) == [] and sorted(reference - whole) == []
     assert per_document == reference
     assert len({code for _, code, *_ in reference}) >= 5
+
+
+def test_issue12_validate_store_in_place_reports_what_its_dump_gives(
+    batch: list[Extraction], tmp_path: Path
+) -> None:
+    """``pikg validate --store`` reads the store in place (no dump through rdflib), with
+    the same findings and places as validating the store's dump; a store whose vocabulary
+    is not this pikg's ontology is validated through the dump instead."""
+    from pikg.api import validate
+    from pikg.checking.validate import store_report, validate_quads
+    from pikg.storage.store import VOCABULARY
+
+    store = Store(tmp_path / "store")
+    store.load_vocabulary()
+    for result in batch:
+        store.load_extraction(result)
+    store.flush()
+    dumped = ox.Store()
+    dumped.extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.store)
+    del store
+    expected = validate_quads(dumped)
+    report = validate(store=tmp_path / "store")
+    assert report.findings == expected.findings and len(report.findings) > 20
+    assert report.places == expected.places
+    assert store_report(dumped, VOCABULARY) is None  # no vocabulary graph: not in place

@@ -139,6 +139,32 @@ def test_provenance_reaches_the_rdf(tmp_path: Path) -> None:
     assert {o for _, p, o in graph if p == PIK.sourceSheet} == {Literal("绩效目标表")}
 
 
+def test_issue13_a_table_row_keeps_its_blank_cells_to_the_table_width(tmp_path: Path) -> None:
+    """A row stays as wide as its table (中期 and 年度 halves side by side read as text
+    copied from the table does); a title or a note in one cell is a line of its own."""
+    spec = {
+        "blocks": [
+            {"p": "某某县交通运输局2025年项目支出绩效目标表"},
+            {
+                "table": {
+                    "rows": [
+                        ["一级指标", "二级指标", "三级指标", "指标值", "指标说明", "备注"],
+                        ["产出指标", "数量指标", "改造农村公路里程", "≥12公里", "", ""],
+                        ["注：指标值以验收为准", "", "", "", "", ""],
+                    ]
+                }
+            },
+        ]
+    }
+    path = tmp_path / "t.xlsx"
+    write_xlsx(spec, path)
+    lines = read_document(path).original.splitlines()
+    assert lines[2:] == [
+        "产出指标 | 数量指标 | 改造农村公路里程 | ≥12公里 |  | ",
+        "注：指标值以验收为准",
+    ]
+
+
 def test_wrapped_cell_text_joins_without_spaces_in_chinese() -> None:
     assert one_line("城乡低保资金\n发放月数") == "城乡低保资金发放月数"
     assert one_line("Project\nname | 2") == "Project name ¦ 2"

@@ -278,10 +278,18 @@ def validate(
         return dataset
 
     collected: list[Any] = []
+    paths = _paths(paths)
+    if store is not None and not paths and engine == "sparql" and satisfaction_floor is None:
+        from pikg.checking.validate import store_report
+        from pikg.storage.store import VOCABULARY
+
+        report = store_report(Store(store, read_only=True).backend.store, VOCABULARY)
+        if report is not None:  # validated in place, not copied
+            return report
     if store is not None:
         dump = Store(store, read_only=True).backend.store.dump(format=syntax("nq").oxigraph) or b""
         collected += triples(parsed(dump.decode("utf-8"), "nq", str(store)))
-    for item in walk(_paths(paths)):
+    for item in walk(paths):
         if isinstance(item, DocumentError):
             raise item
         data = _read(item)
@@ -353,9 +361,9 @@ class Store:
         max_size: int = MAX_SIZE,
     ) -> list[Failure]:
         """Load extracted documents, or documents and RDF files by path (extracted, mapped and
-        validated on ``jobs`` workers or a Dask cluster, written here one transaction per
-        document); loading a document again replaces its graphs. The files that could not be
-        read."""
+        validated on ``jobs`` workers or a Dask cluster, written here: new documents with the
+        bulk loader, a replacement in a transaction of its own); loading a document again
+        replaces its graphs. The files that could not be read."""
         if isinstance(what, Result | Extraction):
             self.backend.load_vocabulary()
             docs = what.documents if isinstance(what, Result) else [what]

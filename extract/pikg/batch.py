@@ -37,6 +37,7 @@ from pikg.reading.decode import MAX_SIZE
 from pikg.reading.files import walk
 from pikg.reading.formats import SUFFIXES
 from pikg.storage.store import (
+    BULK_DOCUMENTS,
     DocumentGraphs,
     Store,
     document_graphs,
@@ -260,19 +261,42 @@ def load(
     paths: Iterable[Path], store: Store, findings: bool = True, options: Options = Options()
 ) -> Iterator[Outcome]:
     """Load every document (extracted, mapped and validated by the workers) or RDF file
-    into ``store``, one transaction per document, in order; yields each outcome once it is
-    stored (failures included, for the caller to report)."""
+    into ``store``, in order: new documents ``BULK_DOCUMENTS`` at a time with the bulk
+    loader, one that replaces stored graphs (or a document still waiting to be written) in
+    a transaction of its own, RDF files likewise; yields each outcome once it is stored
+    (failures included, for the caller to report)."""
     store.drop_staging()
     store.load_vocabulary()
     task = partial(load_task, options=options, findings=findings)
+    waiting: list[Outcome] = []  # new documents, for the next bulk load
+    names: set[str] = set()  # their file names and graphs: a later version must not pass them
+
+    def written() -> Iterator[Outcome]:
+        if waiting:
+            store.load_new_documents([o.graphs for o in waiting if o.graphs is not None])
+        for outcome in waiting:
+            outcome.graphs = None  # stored: not kept
+        yield from waiting
+        waiting.clear()
+        names.clear()
+
     for outcome in ordered_map(task, items(paths, None), options.parallel):
+        doc = outcome.graphs
+        if doc is not None and names.isdisjoint((doc.file_name, *doc.graphs)) and store.is_new(doc):
+            waiting.append(outcome)
+            names.update((doc.file_name, *doc.graphs))
+            if len(waiting) >= BULK_DOCUMENTS:
+                yield from written()
+            continue
+        yield from written()  # in order, and before anything that may replace them
         try:
             if outcome.rdf:
                 store.load_rdf(Path(outcome.path))
-            elif outcome.graphs is not None:
-                store.load_document(outcome.graphs)
+            elif doc is not None:
+                store.load_document(doc)
         except DocumentError as exc:
             outcome.path, outcome.problem = exc.path, exc.problem
         outcome.graphs = None  # stored: not kept
         yield outcome
+    yield from written()
     store.flush()

@@ -175,6 +175,7 @@ class PIKUNIT(DefinedNamespace):
     ISSUE: URIRef  # issue
     ITEM: URIRef  # item
     ITEM_OF_WORK: URIRef  # item of work
+    LAMP: URIRef  # lamp
     MACHINE: URIRef  # machine
     MILLION_YUAN: URIRef  # million yuan
     MU: URIRef  # mu
@@ -189,6 +190,7 @@ class PIKUNIT(DefinedNamespace):
     SHEET: URIRef  # sheet
     SITE: URIRef  # site
     STRUCTURE: URIRef  # structure
+    STUDENT: URIRef  # student
     TEN_THOUSAND_COPY: URIRef  # ten thousand copies
     TEN_THOUSAND_DOSE_TIME: URIRef  # ten thousand doses given
     TEN_THOUSAND_HOUSEHOLD: URIRef  # ten thousand households
@@ -207,6 +209,7 @@ class PIKUNIT(DefinedNamespace):
     TREE: URIRef  # tree
     VEHICLE: URIRef  # vehicle
     VOLUME: URIRef  # volume
+    WELL: URIRef  # well
     WORKING_DAY: URIRef  # working day
     YUAN_PER_HOUSEHOLD: URIRef  # yuan per household
     YUAN_PER_PERSON: URIRef  # yuan per person

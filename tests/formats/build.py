@@ -232,18 +232,32 @@ def office() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def doc(spec: Spec, path: Path) -> None:
-    """An old-format Word file: the .docx converted by LibreOffice (callers skip without it)."""
+def convert(sources: list[Path], to: str, folder: Path) -> None:
+    """Files converted by LibreOffice into ``folder``, in one run (callers skip without it)."""
     binary = office()
     assert binary is not None
+    profile = (folder / "lo-profile").as_uri()
+    subprocess.run(
+        [binary, f"-env:UserInstallation={profile}", "--headless", "--convert-to", to,
+         "--outdir", str(folder), *map(str, sources)],
+        check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+
+
+def doc(spec: Spec, path: Path) -> None:
+    """An old-format Word file: the .docx converted by LibreOffice."""
     source = path.with_suffix(".docx")
     docx(spec, source)
-    profile = (path.parent / "lo-profile").as_uri()
-    subprocess.run(
-        [binary, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "doc",
-         "--outdir", str(path.parent), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
+    convert([source], "doc", path.parent)
+    source.unlink()
+
+
+def pdf_word(spec: Spec, path: Path) -> None:
+    """A PDF printed from Word by LibreOffice: cells wrapped at the column widths Word
+    chose, text justified, no repeated header row."""
+    source = path.with_suffix(".docx")
+    docx(spec, source)
+    convert([source], "pdf", path.parent)
     source.unlink()
 
 
@@ -255,5 +269,7 @@ BUILDERS = {
     "html-utf8": html_utf8,
     "html-gbk": html_gbk,
     "doc": doc,
+    "pdf-word": pdf_word,
 }
-SUFFIX = {"html-utf8": "html", "html-gbk": "htm"}
+SUFFIX = {"html-utf8": "html", "html-gbk": "htm", "pdf-word": "pdf"}
+NEEDS_OFFICE = frozenset({"doc", "pdf-word"})

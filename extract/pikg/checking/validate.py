@@ -203,6 +203,22 @@ def validate_store(store: ox.Store) -> list[Finding]:
     return sorted(findings, key=_order)
 
 
+def store_report(store: ox.Store, vocabulary: ox.NamedNode) -> Report | None:
+    """``validate_store`` of a store as ``pikg load`` writes it, with the places of its
+    findings, read in place; None when the store's ``vocabulary`` graph is not the
+    ontology this pikg validates with (missing, or from another version), since the store
+    alone would then not give the findings of validating its data with this ontology."""
+    ontology = set(_ontology_quads())
+    stored = {
+        ox.Quad(q.subject, q.predicate, q.object)
+        for q in store.quads_for_pattern(None, None, None, vocabulary)
+    }
+    if stored != ontology:
+        return None
+    findings = validate_store(store)
+    return Report(findings, _places(store, {f.focus for f in findings}))
+
+
 def _finding(hit: compiler.Hit) -> Finding:
     messages = dict(hit.messages)
     return Finding(

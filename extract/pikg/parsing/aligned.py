@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pikg.model import SkipReason
 from pikg.parsing import framework as framework_module
 from pikg.parsing import lexicon as lexicon_module
-from pikg.parsing.layouts import Candidate, Emit, LevelCell
+from pikg.parsing.layouts import CONTINUED, Candidate, Emit, LevelCell
 from pikg.parsing.ledger import Ledger
 from pikg.parsing.tokens import Cell, Line, classify, is_target
 
@@ -64,6 +64,26 @@ def _pieces(line: Line) -> list[_Piece]:
         )
         for m in _RUN.finditer(line.text)
     ]
+
+
+def _split_at_columns(pieces: list[_Piece], columns: list[int]) -> list[_Piece]:
+    """Pieces cut where a single space stands before a header column: a cell that fills its
+    column leaves one space before the next (`社会效益指标 保护沿河人口`)."""
+    out: list[_Piece] = []
+    for p in pieces:
+        pos = 0
+        for m in re.finditer(" ", p.text):
+            after = p.column + _width(p.text[: m.end()])
+            if any(abs(after - at) <= SLACK for at in columns) and m.start() > pos:
+                part = p.text[pos : m.start()]
+                out.append(
+                    _Piece(
+                        p.column + _width(p.text[:pos]), p.start + pos, p.start + m.start(), part
+                    )
+                )
+                pos = m.end()
+        out.append(_Piece(p.column + _width(p.text[:pos]), p.start + pos, p.end, p.text[pos:]))
+    return out
 
 
 def _column_of(columns: list[int], piece: _Piece) -> int | None:
@@ -148,7 +168,7 @@ def _table(
     wrapped = False
     end = first
     for k in range(first, len(lines)):
-        pieces = _pieces(lines[k])
+        pieces = _split_at_columns(_pieces(lines[k]), columns)
         if not pieces:
             if lines[k].text.strip():
                 break
@@ -238,21 +258,21 @@ def _candidates(
         cand = Candidate(l1, l2, line=row.line)
         for j in sorted(row.cells):
             role, period = roles[j]
-            for cell in _merged(row.cells[j], role, text):
-                cand.cells.append((role, period, cell))
+            for written, cell in _merged(row.cells[j], role, text):
+                cand.cells.append((written, period, cell))
         out.append(cand)
     return skips, out
 
 
-def _merged(cells: list[Cell], role: str, text: str) -> list[Cell]:
-    """A value wrapped over lines as one cell where only white space lies between its pieces
-    (the value column is the last); names stay pieces, joined by the row builder."""
+def _merged(cells: list[Cell], role: str, text: str) -> list[tuple[str, Cell]]:
+    """A cell wrapped over lines: one cell where only white space lies between its pieces
+    (the last column), else its first piece and the pieces that continue it (``role+``,
+    which the row builder appends); names stay pieces, joined by the row builder."""
     if role == "name" or len(cells) == 1:
-        return cells
+        return [(role, c) for c in cells]
     first, last = cells[0], cells[-1]
     if text[first.end : last.start].strip():
-        return cells[:1]
+        return [(role, first)] + [(f"{role}{CONTINUED}", c) for c in cells[1:]]
     joined = "".join(c.text for c in cells)
-    return [
-        Cell(first.start, last.end, joined, classify(joined, 0, 0, first.line).kind, first.line)
-    ]
+    kind = classify(joined, 0, 0, first.line).kind
+    return [(role, Cell(first.start, last.end, joined, kind, first.line))]

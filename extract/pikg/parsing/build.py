@@ -16,7 +16,7 @@ from pikg.model import EMPTY_TARGET, IndicatorRow, LevelRef, Target
 from pikg.parsing import framework as framework_module
 from pikg.parsing import values
 from pikg.parsing.framework import Level
-from pikg.parsing.layouts import Candidate, LevelCell, ProseItem
+from pikg.parsing.layouts import CONTINUED, Candidate, LevelCell, ProseItem
 from pikg.parsing.names import PINYIN_GLOSS
 from pikg.parsing.segment import infer_levels
 from pikg.parsing.targets import SYMBOL, locate, parse_target, split_value, unit_info
@@ -87,7 +87,8 @@ def _ref(ctx: Context, cell: LevelCell | None) -> LevelRef | None:
 @lru_cache(maxsize=1 << 12)
 def _level_cell_ref(raw: str | None, canonical: str, iri: str) -> LevelRef:
     label = _written(raw) if raw is not None else canonical
-    label = _LEVEL_WEIGHT.sub("", label) or canonical  # 产出指标（50分）: the weight is apart
+    # 产出指标（50分）, 1.产出指标: the weight and the form's numbering are apart
+    label = _LEADING_ENUM.sub("", _LEVEL_WEIGHT.sub("", label)) or canonical
     return LevelRef(label=label, iri=iri, canonical=canonical)
 
 
@@ -119,7 +120,9 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
     if values:
         best = values[0] if len(values) == 1 else max(values, key=_period_rank)
         period, a, b = best
-        value_text = _flat(text[a:b])
+        value_text = _flat(text[a:b]) + "".join(
+            _flat(text[x:y]) for _, x, y in by_role.get(f"value{CONTINUED}", [])
+        )  # a value wrapped onto the lines below, under other columns' cells
     elif names:
         # No value column filled: the target may be glued to the name (`设备使用年限5年`).
         _, a, b = names[-1]
@@ -164,7 +167,10 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
     actual_cells = [c for c in by_role.get("actual", []) if not _earlier(c[0], period)]
     actual_text = None
     if actual_cells:
-        actual_text = written(src, actual_cells[-1][1], actual_cells[-1][2]) or None
+        actual_text = written(src, actual_cells[-1][1], actual_cells[-1][2]) + "".join(
+            written(src, x, y) for _, x, y in by_role.get(f"actual{CONTINUED}", [])
+        )
+        actual_text = actual_text or None
     completion = _first(ctx, by_role.get("completion", []))
     a, b = src.span(*cand.extent)
     if cand.project is not None:

@@ -9,7 +9,6 @@ A sidecar (``DocumentMeta``) overrides all of it, and every fact says where it c
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from pikg.model import DocKind, DocumentFacts, DocumentMeta, FactSource, Project
 from pikg.parsing import lexicon, regions
 from pikg.parsing.fields import Field, read_fields
 from pikg.parsing.script import simplified
+from pikg.parsing.sections import FUNDS_LABEL
 from pikg.parsing.targets import normalise_amount
 from pikg.reading.decode import Source, normalise
 
@@ -73,9 +73,12 @@ _YEAR_OF_REPORT = re.compile(
 )
 # A table's own year line: (2021年度), 2019年度).
 _YEAR_HEADING = re.compile(
-    r"(?:^|[(（|])\s*(?P<y>20\d{2})\s*(?:年度\s*(?:[)）|]|$)|年\s*[)）])", re.MULTILINE
+    r"(?:^|[(（|])\s*(?P<y>20\d{2})\s*年度\s*(?:[)）|]|$)|"
+    r"(?:目标|年度)\s*[(（]\s*(?P<of>20\d{2})\s*年\s*[)）]",  # 年度目标(2024年), not 上年(2022年)
+    re.MULTILINE,
 )
 _YEAR_ANY = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年")
+_YEAR_NOT_DATE = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年(?!\s*\d{1,2}\s*月)")  # not 2023年12月
 _TWO_DIGIT_YEAR = re.compile(r"(?<![\d年])(?P<y>[12]\d)\s*年度")
 
 
@@ -90,8 +93,12 @@ def as_department(value: str) -> str | None:
     """The name of a public body in a field value or title segment, or None.
 
     Spaces that wrap a cell are dropped (某某市文化广电 和旅游局), as are a leading code
-    (401-某某县文化和旅游局) and a short note in brackets at the end (…局(本级)).
+    (401-某某县文化和旅游局) and a short note in brackets at the end (…局(本级)); but a unit
+    whole before its first space ends there (某某市人民政府办公室 版权所有).
     """
+    first, space, _ = value.strip().partition(" ")
+    if space and (unit := as_department(first)) and unit == _TRAILING_NOTE.sub("", first):
+        return unit
     text = re.sub(r"\s", "", value)
     text = re.sub(r"^(?:\[\d+\]|【\d+】|[\d\-—:：*.、]+)", "", text)
     m = re.match(rf"[{_HAN}()]+", text)
@@ -239,15 +246,26 @@ _TABLE_TITLE = re.compile(
 
 def _table_title_units(text: str) -> list[str]:
     """Units that tables anywhere in the text are titled with: 附表3 / 某某局项目支出绩效目标
-    表 below the pages of a budget's narrative."""
-    lines = [ln.strip() for ln in text.split("\n")]
-    return [
-        unit
-        for i, line in enumerate(lines)
-        if len(line) <= TITLE_MAX_CHARS
-        and _TABLE_TITLE.search(line)
-        and (unit := _title_unit(line, "".join(lines[i + 1 : i + 3])))
-    ]
+    表 below the pages of a budget's narrative. Only the lines a table's word is on are read."""
+    units = []
+    line_end = -1
+    for m in _TABLE_TITLE.finditer(text):
+        if m.start() <= line_end:
+            continue  # a line already read
+        start = text.rfind("\n", 0, m.start()) + 1
+        line_end = _line_end(text, m.end())
+        following = text[line_end + 1 : _line_end(text, _line_end(text, line_end + 1) + 1)]
+        line = text[start:line_end].strip()
+        if len(line) <= TITLE_MAX_CHARS and (
+            unit := _title_unit(line, "".join(ln.strip() for ln in following.split("\n")))
+        ):
+            units.append(unit)
+    return units
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
 
 
 def _orgs(fields: tuple[Field, ...], key: str) -> list[str]:
@@ -285,12 +303,12 @@ def _department_candidates(
         (addressees, "stated"),
         (_orgs(fields, "publisher"), "stated"),
         (signature, "stated"),
+        (_project_owners(fields, text), "stated"),  # above the page's chrome: the body says it
     ]
     out = [_Candidate(name, source) for names, source in ordered for name in names]
     prevailing = _prevailing_org(text)
     if prevailing:
         out.append(_Candidate(prevailing, "inferred"))
-    out += [_Candidate(owner, "inferred") for owner in _project_owners(fields, text)]
     return out
 
 
@@ -500,11 +518,14 @@ def year_of(
             return int(m.group("y")), "stated"
     if m := _TWO_DIGIT_YEAR.search(head):  # 19年度部门整体支出绩效目标
         return 2000 + int(m.group("y")), "stated"
+    title_line = next((ln for ln in head.split("\n") if ln.strip()), "")
+    if len(title_line) <= TITLE_MAX_CHARS and (m := _YEAR_NOT_DATE.search(title_line)):
+        return int(m.group("y")), "stated"  # 关于下达2024年某某补助资金的通知
     for f in read_fields(text):
         if f.key == "year" and (m := re.search(r"20\d{2}", arabic_dates(f.value))):
             return int(m.group()), "stated"
     body, one, first = _periods(_uncited(arabic_dates(text)), blank=True)
-    stated = Counter(int(m.group("y")) for m in _YEAR_HEADING.finditer(body))
+    stated = Counter(int(m.group("y") or m.group("of")) for m in _YEAR_HEADING.finditer(body))
     if not stated:
         stated = Counter(
             int(m.group("y"))
@@ -571,8 +592,8 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
         facts.region_source = region_source
     if (
         facts.department
-        and region_source == "stated"
         and facts.region
+        and (region_source == "stated" or facts.region[-1] in title)  # a place the title names
         and not _placed(facts.department, text)
     ):
         facts.department = _with_place(facts.department, facts.region)
@@ -661,7 +682,8 @@ def form_projects(source: Source) -> list[Project]:
 def _funds_after(fields: tuple[Field, ...], i: int) -> Field | None:
     """The first 资金总额 field after field ``i`` and before the next 项目名称, if any (read in
     place: a copy of the fields after each project's would grow with their square)."""
-    for later in itertools.islice(fields, i + 1, None):
+    for j in range(i + 1, len(fields)):  # not islice, which walks the fields before i again
+        later = fields[j]
         if later.key == "project":
             return None
         if later.key == "funds":
@@ -687,7 +709,12 @@ def _numbered_projects(source: Source, text: str) -> list[Project]:
     in_list = False
     for line in lines:
         m = _ITEM.match(line)
-        if m and in_list and (amount := _AMOUNT.search(m.group("rest"))):
+        if (
+            m
+            and in_list
+            and not FUNDS_LABEL.fullmatch(m.group("name"))
+            and (amount := _AMOUNT.search(m.group("rest")))
+        ):
             start = offset + m.start("name")
             name = re.sub(r"\s", "", source.raw(start, start + len(m.group("name"))))
             unit = amount.group("u")
@@ -702,8 +729,8 @@ def _numbered_projects(source: Source, text: str) -> list[Project]:
 
 # A report's title naming its project: 2023年某某补贴资金绩效自评报告, 某某工程项目绩效目标表.
 _TITLE_OF_PROJECT = re.compile(
-    rf"(?P<name>[^()（）:：,，。\s]{{2,40}}?(?:{_PROJECT_HEAD}))(?:项目)?(?:支出)?"
-    r"绩效(?:自评|评价|目标)(?:报告|表|情况)?"
+    rf"(?:\S+?关于)?(?P<name>[^()（）:：,，。\s“”\"]{{2,40}}?(?:{_PROJECT_HEAD}))(?:项目)?(?:支出)?"
+    r"绩效(?:自评|评价|目标)(?:报告|表|情况|的批复|批复)?"
 )
 # What is left of a titled name that names no one project (2023年项目, 年度重点项目).
 _GENERIC_PROJECT = re.compile(rf"(?:\d{{4}}年度?)?(?:年度|部门|重点|专项)?(?:{_PROJECT_HEAD})?")

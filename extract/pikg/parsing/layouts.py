@@ -14,6 +14,7 @@ A new layout is one more segmenter here and one more folder in ``tests/cases/``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -23,15 +24,15 @@ from pikg.parsing import lexicon as lexicon_module
 from pikg.parsing.facts import as_department
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
-from pikg.parsing.targets import POST_WORD, PRE_WORD, SYMBOL, locate
+from pikg.parsing.targets import DATE_RE, POST_WORD, PRE_WORD, SYMBOL, locate
 from pikg.parsing.tokens import (
     Cell,
     Line,
     cell_kinds,
     cells_of_line,
+    cells_of_run,
     classify,
     is_target,
-    moved,
 )
 
 # Which cell kinds each column takes.
@@ -50,6 +51,8 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "explain": frozenset({"text", "target", "op", "unit", "score"}),
 }
 DEFAULT_COLUMNS = (("name", None), ("value", None))
+# A column's role with this suffix holds the rest of its cell wrapped onto a later line.
+CONTINUED = "+"
 # Header roles that are a form's labels unless other headers stand beside them.
 FORM_LABELS = frozenset({"project", "amount", "targets"})
 # A header naming a project column and a column of its targets heads a summary table: one
@@ -74,6 +77,12 @@ _RECIPIENT = re.compile(
 _RECIPIENTS = re.compile(rf"(?:{_RECIPIENT.pattern})+")
 # A day written alone on its line where no row is open: the date the table was signed.
 _SIGNED_ON = re.compile(r"\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*")
+# A glued table line wrapped by a PDF's text layer is at least this wide (display columns),
+# and each of its lines but the last as wide as the first give or take WRAP_SLACK.
+MIN_WRAP_WIDTH = 40
+WRAP_SLACK = 4
+_GLUED_LINE = re.compile(r"[^\s|]+")
+_SENTENCE_END = ("。", "；", ";", "：", ":")
 # A yes/no answer or its marker in a cell (是, 否, 是/否): a row's value, never a header word.
 _ANSWER = re.compile(r"是/否|是或否|[是否有无]")
 
@@ -143,13 +152,11 @@ class TableReader:
 
     # ---- lines --------------------------------------------------------------------------
 
-    def line(self, line: Line, index: int) -> None:
-        shape = _shape(line.text)
-        text = line.text
-        cells = moved(shape.cells, line.start, index)
-        meaningful = [cells[i] for i in shape.meaningful]
-        kinds = shape.kinds
-        if shape.page:
+    def line(self, cells: list[Cell], text: str = "") -> None:
+        cells = [c for c in cells if c.kind != "empty" or not c.text]
+        meaningful = [c for c in cells if c.kind != "empty"]
+        kinds = [c.kind for c in meaningful]
+        if meaningful and _PAGE_LINE.fullmatch("".join(c.text for c in meaningful)):
             for c in meaningful:
                 self.ledger.skip("page-number", c.start, c.end)
             self.after_page = True
@@ -188,7 +195,7 @@ class TableReader:
         meaningful = self._summary_project(meaningful)
         if not meaningful:
             return
-        width = len(self._data_columns()) + 2
+        width = len(self.data_columns()) + 2
         as_row = 2 <= len(meaningful) <= width * STREAM_FACTOR
         if (
             as_row
@@ -429,7 +436,7 @@ class TableReader:
         """Put a cell in the next column of the pending row that takes its kind."""
         pending = self.pending
         assert pending is not None
-        columns = self._data_columns()
+        columns = self.data_columns()
         if cell.key in lexicon_module.load().natures and ("nature", None) not in columns:
             pending.cells.append(("nature", None, cell))  # 定性 in a form with no column for it
             return
@@ -540,7 +547,7 @@ class TableReader:
             self.project = None
         self.level_names = False
 
-    def _data_columns(self) -> tuple[tuple[str, str | None], ...]:
+    def data_columns(self) -> tuple[tuple[str, str | None], ...]:
         return _data_columns(tuple(self.columns))
 
     def flush(self) -> None:
@@ -669,32 +676,54 @@ def _value_is_prose(text: str) -> bool:
 
 def read_table(lines: list[Line], scheme: str, ledger: Ledger, emit: Emit) -> None:
     reader = TableReader(scheme, ledger, emit)
-    for i, line in enumerate(lines):
-        reader.line(line, i)
+    i = 0
+    while i < len(lines):
+        run = _wrapped_run(lines, i)
+        columns = tuple(role for role, _ in reader.data_columns()[1:])
+        if len(run) > 1:
+            joined = "".join(ln.text.strip() for ln in run)
+            reader.line(cells_of_run(run, i, columns), joined)
+        else:
+            reader.line(cells_of_line(lines[i], i, columns=columns), lines[i].text)
+        i += len(run)
     reader.flush()
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """What the table reader asks of a line's text before it reads its cells."""
-
-    cells: tuple[Cell, ...]  # offsets from the line's start; no empty cell holding a mark
-    meaningful: tuple[int, ...]  # where in ``cells`` the ones that are not empty are
-    kinds: tuple[str, ...]  # the meaningful cells' kinds
-    page: bool  # the meaningful cells read together as a page mark
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-@lru_cache(maxsize=1 << 16)  # the same lines (levels, headers, units) recur over a document
-def _shape(text: str) -> _Shape:
-    cells = tuple(c for c in cell_kinds(text) if c.kind != "empty" or not c.text)
-    meaningful = tuple(i for i, c in enumerate(cells) if c.kind != "empty")
-    joined = "".join(cells[i].text for i in meaningful)
-    return _Shape(
-        cells,
-        meaningful,
-        tuple(cells[i].kind for i in meaningful),
-        bool(meaningful) and _PAGE_LINE.fullmatch(joined) is not None,
-    )
+def _wrapped_run(lines: list[Line], i: int) -> list[Line]:
+    """The lines from ``i`` on that are one glued table line a PDF's text layer wrapped at a
+    fixed width (`…举办群众文化惠民演` / `出场次≥120场次…`): no white space or separator in
+    any, each as wide as the first (give or take WRAP_SLACK columns), none but the last
+    ending a sentence, and a level name among them. At least the line itself."""
+    first = lines[i].text.strip()
+    width = _display_width(first)
+    if width < MIN_WRAP_WIDTH or not _GLUED_LINE.fullmatch(first):
+        return [lines[i]]
+    run = [lines[i]]
+    for line in lines[i + 1 :]:
+        last = run[-1].text.strip()
+        text = line.text.strip()
+        if last.endswith(_SENTENCE_END) or not _GLUED_LINE.fullmatch(text):
+            break
+        if abs(_display_width(last) - width) > WRAP_SLACK:
+            break
+        if _display_width(text) > width + WRAP_SLACK:
+            break  # wider than the lines before: not their continuation
+        run.append(line)
+        if _display_width(text) < width - WRAP_SLACK:
+            break  # the last line of the run, shorter
+    if len(run) == 1 or not _any_level().search("".join(ln.text for ln in run)):
+        return [lines[i]]
+    return run
+
+
+@cache
+def _any_level() -> re.Pattern[str]:
+    fw = framework_module.load()
+    return re.compile(f"{fw.alternation(1)}|{fw.alternation(2)}")
 
 
 def has_table(lines: list[Line]) -> bool:
@@ -702,7 +731,7 @@ def has_table(lines: list[Line]) -> bool:
     return any(_marks_table(line.text) for line in lines)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 16)  # the same lines (levels, headers) recur over a document
 def _marks_table(text: str) -> bool:
     cells = cell_kinds(text)
     if any(c.kind == "header" and c.role in ("l1", "l2", "name", "value") for c in cells):
@@ -724,6 +753,10 @@ class ProseItem:
     target: tuple[int, int] | None
 
 
+# The sentences and clauses of prose, and a bracket closing an item: `…覆盖率（≥90%）`.
+_SENTENCE = re.compile(r"[^;；。]+")
+_CLAUSE = re.compile(r"[^,，]+")
+_CLOSING_BRACKET = re.compile(r"[(（]([^()（）]*)[)）]\s*$")
 _ENUM = r"(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．)）](?!\d))"
 _NEW_ITEM = re.compile(rf"\s*(?:{_ENUM}|设\s*\d+\s*条)")
 _ITEM_LABEL = re.compile(r"\s*(?:[\u4e00-\u9fff]{0,8}(?:绩效)?目标|绩效指标)\s*[:：]\s*")
@@ -769,12 +802,18 @@ def read_prose(
     current_l1: Level | None = None
     seconds = False  # the items so far were labelled by their 二级 alone
     heading: list[tuple[int, int, Level]] = []  # levels of a heading line, for the items below
-    for m in re.finditer(r"[^;；。]+", joined):
+    for m in _SENTENCE.finditer(joined):
         pieces = _comma_pieces(joined, m.start(), m.end())
+        listed: list[tuple[int, int, Level]] = []  # the levels the list's first item names
         for a, b in pieces:
             item = _item(joined, a, b, fw, scheme, current_l1, seconds)
             if item is None:
                 continue
+            if item.levels and item.target is not None:
+                listed = item.levels
+            elif listed and item.target is not None and not heading:
+                # `产出指标：A（≥90%）、B（≥65%）`: the level heads every item of its list
+                item.levels = [(x, x, lv) for x, _, lv in listed]
             if item.levels:
                 # a run of 二级 labels (数量指标：…；质量指标：…): 满意度指标 there is one too
                 seconds = all(lv.depth == 2 for _, _, lv in item.levels)
@@ -811,13 +850,25 @@ def read_prose(
 def _heads_group(joined: str, item: ProseItem) -> bool:
     """`【数量指标】…`, `设2条数量指标:…`: levels that head the items after this one too."""
     x, y, _ = item.levels[-1]
-    return bool(re.match(r"\s*[】\]]", joined[y:]) or re.search(r"条\s*$", joined[:x]))
+    if _GROUP_CLOSE.match(joined, y):  # in place: copies of the text around every item
+        return True  # would grow with the square of a block's prose
+    while x > 0 and joined[x - 1].isspace():
+        x -= 1
+    return x > 0 and joined[x - 1] == "条"
+
+
+_GROUP_CLOSE = re.compile(r"\s*[】\]]")
 
 
 # A comparison somewhere in a sentence: `≥2`, `不少于2`, `90%以上`, `12月底前`.
 _COMPARES = re.compile(
     rf"(?:{SYMBOL}|{PRE_WORD})\s*\d|\d\s*[^\d\s,，;；。]{{0,4}}?(?:{POST_WORD})|\d\s*[日号月]底?前"
 )
+
+
+_NAME_BREAK = re.compile(r"[,，。:：]")
+_OPENS_COMPARED = re.compile(rf"\s*(?:{SYMBOL}|{PRE_WORD})")
+_CLOSES_COMPARED = re.compile(rf"(?:{POST_WORD})$|\d\s*[日号月]底?前$")
 
 
 def _bare_item_reads(
@@ -828,27 +879,34 @@ def _bare_item_reads(
     if levels_only or item.name is None or item.target is None:
         return False
     name = joined[item.name[0] : item.name[1]]
-    if len(name) > 40 or re.search(r"[,，。:：]", name):
+    if len(name) > 40 or _NAME_BREAK.search(name):
         return False
     target = joined[item.target[0] : item.target[1]]
-    if re.match(rf"\s*(?:{SYMBOL}|{PRE_WORD})", target) or re.search(
-        rf"(?:{POST_WORD})$|\d\s*[日号月]底?前$", target
-    ):
+    if _OPENS_COMPARED.match(target) or _CLOSES_COMPARED.search(target):
         return True
     # No comparison: a row only in a list of targets — `;`-separated, or commas in a
     # sentence that says it lists targets (绩效目标：…) or compares somewhere.
-    if re.search(r"[;；]", joined[item.end : item.end + 1]):
+    if joined[item.end : item.end + 1] in (";", "；"):
         return True
     sentence = joined[segment[0] : segment[1]]
     return pieces > 1 and bool(_ITEM_LABEL.match(sentence) or _COMPARES.search(sentence))
 
 
 def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    pieces = [(m.start(), m.end()) for m in re.finditer(r"[^,，]+", text[a:b])]
-    pieces = [(a + x, a + y) for x, y in pieces]
+    pieces = [m.span() for m in _CLAUSE.finditer(text, a, b)]
     if len(pieces) > 1 and all(_split_at_target(_strip_prefixes(text[x:y])) for x, y in pieces):
         return pieces
+    # `名称（≥90%）、名称（≥18.6万人）`: a list on 、 where each item closes on its target in
+    # brackets (a 、 inside a name has none after it)
+    listed = [(a + m.start(), a + m.end()) for m in re.finditer(r"[^、]+", text[a:b])]
+    if len(listed) > 1 and all(_bracketed_target(text[x:y]) for x, y in listed):
+        return listed
     return [(a, b)]
+
+
+def _bracketed_target(text: str) -> bool:
+    m = re.search(r"[(（]([^()（）]*)[)）]\s*$", text)
+    return m is not None and is_target(m.group(1).strip())
 
 
 def _strip_prefixes(text: str) -> str:
@@ -869,10 +927,11 @@ def _item(
     seconds: bool = False,
 ) -> ProseItem | None:
     pos = a
+    prefix = _level_prefix()
     label = _ITEM_LABEL.match(joined, pos, b)
     if label:
         pos = label.end()
-    elif not _level_prefix().match(joined, pos, b):
+    elif not prefix.match(joined, pos, b):
         # `…项目预算绩效目标：产出指标-…`: a path after a label ending in a colon
         path = _path_after_colon().search(joined, pos, b)
         if path:
@@ -881,7 +940,7 @@ def _item(
     a = pos + len(joined[pos:b]) - len(joined[pos:b].lstrip())
     levels: list[tuple[int, int, Level]] = []
     while pos < b:
-        m = _level_prefix().match(joined, pos, b)
+        m = prefix.match(joined, pos, b)
         if not m:
             break
         glued = m.group("glued") is not None and m.group("sep") is None
@@ -907,7 +966,7 @@ def _item(
         return ProseItem(a, b, levels, None, None) if levels else None
     lead = pos + body.index(stripped)
     end = lead + len(stripped)
-    bracket = re.search(r"[(（]([^()（）]*)[)）]\s*$", stripped)
+    bracket = _CLOSING_BRACKET.search(stripped)
     if bracket and (
         is_target(bracket.group(1).strip())
         # under a stated path, any short bracket closing it is the target (`（有效保障）`)
@@ -929,6 +988,8 @@ def _item(
             return ProseItem(a, b, levels, None, (lead, end))
         return ProseItem(a, b, levels, None, None) if levels else None
     name = stripped[:at].rstrip(" :：")
+    if name.endswith("于") and DATE_RE.match(stripped, at):
+        name = name[:-1]  # `检修于2024年4月30日前完成`: the preposition before a date
     if not name.strip():
         return ProseItem(a, b, levels, None, (lead, end)) if levels else None
     return ProseItem(a, b, levels, (lead, lead + len(name)), (lead + at, end))
@@ -959,6 +1020,8 @@ def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> lis
     """Self-evaluation sentences anywhere in the block, as candidates with named columns."""
     fw = framework_module.load()
     found: list[Candidate] = []
+    if not any("实际完成值" in line.text for line in lines):
+        return found  # headings only matter above a sentence
     heading: LevelCell | None = None  # `3.满意度指标完成情况`: the 一级 of the sentences below
     for i, line in enumerate(lines):
         if "实际完成值" not in line.text:

@@ -33,7 +33,11 @@ _ENUMERATED = re.compile(
 # operator. Such an item is a row, not a project's heading.
 _VALUE_WORDS = tuple(w for w, role in lexicon.load().headers.items() if role == "value")
 _TARGET_OPENS = re.compile(r"\s*[≥≤><=]")
-_NOT_A_PROJECT = re.compile(r"绩效|指标|目标|说明|情况|名词|解释|附件|目录")
+# A form's label for funds, not a project's name (一、项目资金：320万元).
+FUNDS_LABEL = re.compile(r"(?:项目|预算|财政|专项)?(?:资金|经费)(?:安排|来源)?")
+_NOT_A_PROJECT = re.compile(
+    rf"绩效|指标|目标|说明|情况|名词|解释|附件|目录|^(?:{FUNDS_LABEL.pattern})$"
+)
 _PROJECT_WORD = re.compile(r"(?:项目|资金|经费|专项|补助|工程)$")
 _GOAL_LABEL = re.compile(
     r"^\s*(?:项目)?(?:年度总体目标|总体目标|年度目标|年度绩效目标|绩效总目标)\s*[:：|]?\s*(?P<rest>.*)$"

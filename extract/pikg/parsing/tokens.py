@@ -39,6 +39,9 @@ _PHONE = re.compile(r"(?:\d{3,4}[-—]?)?\d{7,8}|1[3-9]\d{9}|\d{3,4}-\d?x+")
 _SCORE = re.compile(rf"(?:{NUMBER})\s*分")
 _SPLIT = re.compile(r"[|\t]")
 _DIGIT = re.compile(r"\d")
+# A day written whole (a deadline or the day a target was met): one target, not a year, a
+# month and a day glued.
+_DAY = r"\d{4}年\d{1,2}月(?:\d{1,2}[日号])?(?:底|末)?(?:之前|以前|前)?"
 # A glued cell longer than this is searched for level names and header words inside it.
 GLUED_CELL = 24
 # A yes/no indicator glued to its direction and answers: `…问题是/否否否`.
@@ -48,6 +51,8 @@ _YES_NO_RUN = re.compile(r"(是/否|是或否)([是否]+)$")
 MIN_RESTATED = 3
 MAX_RESTATED = 8
 MIN_EXPLANATION = 6
+# A name is at least this long: a qualitative word closing a shorter run is no target.
+MIN_NAME = 4
 
 
 @dataclass
@@ -127,26 +132,49 @@ def is_target(text: str) -> bool:
     return False
 
 
-def cells_of_line(line: Line, index: int, in_header: bool = False) -> list[Cell]:
-    """The cells of one line: split on pipes and tabs, else on white space, else glued."""
-    return moved(_cells_of_text(line.text, in_header), line.start, index)
-
-
-def moved(cells: tuple[Cell, ...], start: int, index: int) -> list[Cell]:
-    """Cells read with offsets from their line's start, placed at ``start`` on line ``index``."""
+def cells_of_line(
+    line: Line, index: int, in_header: bool = False, columns: tuple[str, ...] = ()
+) -> list[Cell]:
+    """The cells of one line: split on pipes and tabs, else on white space, else glued (then
+    by the order of the table's ``columns`` after the name, where they make it certain)."""
     return [
-        Cell(start + c.start, start + c.end, c.text, c.kind, index, c.levels, c.role, c.period)
-        for c in cells
+        Cell(
+            line.start + c.start,
+            line.start + c.end,
+            c.text,
+            c.kind,
+            index,
+            c.levels,
+            c.role,
+            c.period,
+        )
+        for c in _cells_of_text(line.text, in_header, columns)
+    ]
+
+
+def cells_of_run(lines: list[Line], index: int, columns: tuple[str, ...] = ()) -> list[Cell]:
+    """The cells of lines that are one line wrapped, read as one: a cell may run over a line
+    break, and its span then holds the break."""
+    at: list[int] = []  # the folded-text offset of each character of the joined text
+    for line in lines:
+        body = line.text.strip()
+        lead = line.text.index(body[0]) if body else 0
+        at.extend(range(line.start + lead, line.start + lead + len(body)))
+    joined = "".join(line.text.strip() for line in lines)
+    return [
+        Cell(at[c.start], at[c.end - 1] + 1, c.text, c.kind, index, c.levels, c.role, c.period)
+        for c in _cells_of_text(joined, False, columns)
+        if c.end > c.start
     ]
 
 
 def cell_kinds(text: str) -> tuple[Cell, ...]:
     """The cells of a line's text, offsets from its start: enough to ask what kinds it holds."""
-    return _cells_of_text(text, False)
+    return _cells_of_text(text, False, ())
 
 
 @lru_cache(maxsize=65536)
-def _cells_of_text(text: str, in_header: bool) -> tuple[Cell, ...]:
+def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tuple[Cell, ...]:
     """A line's cells with offsets from the line's start: forms repeat the same lines (level
     names, headers, units) over and over, so each distinct line is read once."""
     line = Line(0, len(text), text)
@@ -184,7 +212,7 @@ def _cells_of_text(text: str, in_header: bool) -> tuple[Cell, ...]:
             or framework_module.load().lookup(body)
         )
         if glued and not whole_cell:
-            cells.extend(glued_cells(body, s, index, in_header))
+            cells.extend(glued_cells(body, s, index, in_header, columns))
         else:
             cells.append(classify(body, s, s + len(body), index, in_header))
     return tuple(cells)
@@ -228,17 +256,21 @@ def _glued_pattern() -> re.Pattern[str]:
 def _target_run() -> re.Pattern[str]:
     """One or more targets glued together at the end of a piece: `>=95%98%103%`."""
     unit = unit_pattern()
-    one = rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?"
+    one = rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{_DAY}|(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?)"
     return re.compile(rf"(?<![\d.,])((?:{one})+)$")
 
 
 @cache
 def _one_target() -> re.Pattern[str]:
     unit = unit_pattern()
-    return re.compile(rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?")
+    return re.compile(
+        rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{_DAY}|(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?)"
+    )
 
 
-def glued_cells(text: str, start: int, index: int, in_header: bool) -> list[Cell]:
+def glued_cells(
+    text: str, start: int, index: int, in_header: bool, columns: tuple[str, ...] = ()
+) -> list[Cell]:
     """A long cell with no separators, cut at level names, header words and targets; a
     list of targets in one cell (`名称≥9600人；名称100%；名称`) first at its `；`."""
     items = [m for m in re.finditer(r"[^;；]+", text) if m.group().strip()]
@@ -246,7 +278,7 @@ def glued_cells(text: str, start: int, index: int, in_header: bool) -> list[Cell
         return [
             cell
             for m in items
-            for cell in glued_cells(m.group(), start + m.start(), index, in_header)
+            for cell in glued_cells(m.group(), start + m.start(), index, in_header, columns)
         ]
     cuts: list[tuple[int, int]] = []
     pos = 0
@@ -257,11 +289,11 @@ def glued_cells(text: str, start: int, index: int, in_header: bool) -> list[Cell
         ):
             continue
         if m.start() > pos:
-            cuts.extend(_split_text_piece(text, pos, m.start()))
+            cuts.extend(_split_text_piece(text, pos, m.start(), columns))
         cuts.append((m.start(), m.end()))
         pos = m.end()
     if pos < len(text):
-        cuts.extend(_split_text_piece(text, pos, len(text)))
+        cuts.extend(_split_text_piece(text, pos, len(text), columns))
     if len(cuts) == 1:
         return [classify(text, start, start + len(text), index, in_header)]
     cells = []
@@ -294,9 +326,15 @@ _DEADLINE = re.compile(
 )
 
 
-def _split_text_piece(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """A run of text cut after each run of glued targets that opens with an operator, and
-    around each deadline."""
+def _split_text_piece(
+    text: str, a: int, b: int, columns: tuple[str, ...] = ()
+) -> list[tuple[int, int]]:
+    """A run of text cut by the row grammar of the table's columns where it reads so whole,
+    else after each run of glued targets that opens with an operator, and around each
+    deadline."""
+    by_columns = _rows_by_columns(text, a, b, columns)
+    if by_columns:
+        return by_columns
     out: list[tuple[int, int]] = []
     pos = a
     for m in _inner_run().finditer(text, a, b):
@@ -307,6 +345,10 @@ def _split_text_piece(text: str, a: int, b: int) -> list[tuple[int, int]]:
         if m.start() > pos:
             out.extend(_split_tail(text, pos, m.end()))
             pos = m.end()
+    for d in _DEADLINE.finditer(text, pos, b):
+        if d.start() > pos and d.end() < b:
+            out.extend([*_split_tail(text, pos, d.start()), (d.start(), d.end())])
+            pos = d.end()
     out.extend(_split_tail(text, pos, b))
     return out
 
@@ -317,6 +359,49 @@ def _inner_run() -> re.Pattern[str]:
     unit = unit_pattern()
     one = rf"(?:{NUMBER})(?:{unit})?"
     return re.compile(rf"(?:{SYMBOL})\s*{one}(?:{one})*(?=[^\d.,%]|$)")
+
+
+# What each column of a glued row may hold, for tables whose bare scores make the digits
+# ambiguous (`…长度10≥3000米≥3100米10`, `…合格率10100%100%10`): a weight or score is a bare
+# number with no leading zero; a target or actual has a unit or is a date.
+_BARE = r"(?:[1-9]\d?|0)(?:\.\d+)?"
+
+
+@lru_cache(maxsize=64)
+def _row_grammar(columns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One glued row of a table whose columns after the name are ``columns``, or None where
+    no bare score column makes its digits ambiguous."""
+    target = rf"(?:{SYMBOL})?(?:{_DAY}|(?:0|[1-9]\d*)(?:\.\d+)?(?:{unit_pattern()}))"
+    parts = {
+        "weight": _BARE,
+        "score": _BARE,
+        "value": target,
+        "actual": target,
+        "completion": r"\d+(?:\.\d+)?%",
+    }
+    if not {"weight", "score"} & set(columns) or not set(columns) <= set(parts):
+        return None
+    name = rf"(?:(?!{SYMBOL})[^\d\s])+?"
+    return re.compile(name + "".join(f"({parts[c]})" for c in columns))
+
+
+def _rows_by_columns(
+    text: str, a: int, b: int, columns: tuple[str, ...]
+) -> list[tuple[int, int]] | None:
+    """The cells of glued rows read by the row grammar, if the whole run reads as such rows."""
+    grammar = _row_grammar(columns) if columns else None
+    if grammar is None:
+        return None
+    out: list[tuple[int, int]] = []
+    pos = a
+    while pos < b:
+        m = grammar.match(text, pos, b)
+        if m is None:
+            return None
+        out.append((pos, m.start(1)))
+        out.extend(m.span(g) for g in range(1, len(columns) + 1))
+        pos = m.end()
+    return out or None
 
 
 def _split_tail(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -331,9 +416,16 @@ def _split_tail(text: str, a: int, b: int) -> list[tuple[int, int]]:
         answers = range(at + len(yes_no.group(1)), a + yes_no.end())
         return [*before, (at, at + len(yes_no.group(1))), *((i, i + 1) for i in answers)]
     m = _target_run().search(piece)
+    lex = lexicon_module.load()
+    if m is None:
+        word = next((w for w in lex.qualitative if piece.endswith(w)), None)
+        if word and len(piece) - len(word) >= MIN_NAME:
+            # `基层公共文化服务效能持续提升` glued before the next level: a name, then a
+            # qualitative target
+            at = a + len(piece) - len(word)
+            return [*_split_tail(text, a, at), (at, b)]
     head_end = m.start() if m and m.start() > 0 else len(piece)
     head = piece[:head_end]
-    lex = lexicon_module.load()
     cut = max((head.rfind(w) for w in lex.explain_starts), default=-1)
     if cut <= 1:
         cut = _restated_end(head)

@@ -14,6 +14,8 @@ from pikg.reading.decode import Source, source_from_text
 from pikg.reading.layout import Cell, Layout, LineOrigin, Paragraph, Table
 
 SEPARATOR = " | "
+# A grid row with this many filled cells is a table row and keeps its blank cells.
+MIN_ROW_CELLS = 2
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
@@ -41,8 +43,11 @@ def one_line(text: str) -> str:
 
 def row_slots(row: tuple[Cell | None, ...]) -> list[tuple[int, int, str]]:
     """The cells of one grid row as rendered: (first column, last column, text), a
-    horizontally merged cell once, trailing blanks dropped. The parser's grid reader walks
-    the same list, so the n-th ``|``-separated piece of a rendered line is its n-th slot."""
+    horizontally merged cell once. A row of several cells keeps its empty cells to the
+    table's width (the columns stay as wide as the table, as in text copied from it); a row
+    of one cell (a title, a note on the sheet) is that cell alone. The parser's grid reader
+    walks the same list, so the n-th ``|``-separated piece of a rendered line is its n-th
+    slot."""
     slots: list[tuple[int, int, str]] = []
     previous: Cell | None = None
     for c, cell in enumerate(row):
@@ -52,8 +57,9 @@ def row_slots(row: tuple[Cell | None, ...]) -> list[tuple[int, int, str]]:
             continue
         previous = cell
         slots.append((c, c, one_line(cell.text) if cell is not None else ""))
-    while slots and not slots[-1][2]:
-        slots.pop()
+    if sum(1 for _, _, text in slots if text) < MIN_ROW_CELLS:
+        while slots and not slots[-1][2]:
+            slots.pop()
     return slots
 
 

@@ -6,7 +6,10 @@ goes in atomically: a document none of whose graphs is stored yet is one transac
 that replaces stored graphs is written into staging graphs first (one transaction) and then
 moved over the old ones by one SPARQL update (another), so an interruption leaves either the
 old document or the new one, and at worst a staging graph that the next load removes. The
-vocabulary is replaced the same way.
+vocabulary is replaced the same way. A batch's new documents, which replace nothing, go in
+with the bulk loader instead, ``BULK_DOCUMENTS`` at a time (``load_new_documents``): the
+graphs it writes are listed first, and an interrupted bulk load leaves listed graphs that the
+next load removes whole.
 
 A document travels from the worker that mapped it to the store as ``DocumentGraphs``: its
 quads as N-Quads bytes written by pyoxigraph, which the store's own parser reads in one
@@ -43,6 +46,13 @@ from pikg.storage.skolem import skolemise
 VOCABULARY = ox.NamedNode(ONTOLOGY)
 SHARED_GRAPH = ox.NamedNode(str(SHARED))
 STAGING = "urn:pikg:staging:"  # prefix of the graphs a replacement is written into first
+# The graphs a bulk load is writing, listed while it runs (a staging graph, so no view shows it).
+LOADING = ox.NamedNode(f"{STAGING}loading")
+_LISTS = ox.NamedNode(f"{STAGING}lists")
+# New documents per bulk load: measured on documents of ~350 quads, ~6.5 ms of CPU each at
+# 200 a time (~9.5 ms at 50), against ~21 ms for a transaction each; the batch holds them
+# (~25 MB at 200) until they are written.
+BULK_DOCUMENTS = 200
 
 
 def sniff_file(path: Path) -> str | None:
@@ -156,15 +166,36 @@ class Store:
     def load_document(self, doc: DocumentGraphs) -> str:
         """Store a document's graphs (``document_graphs``, made here or by a worker),
         replacing its earlier graphs and those of an earlier version; the data graph's IRI."""
-        drop = (f"{doc.iri}/findings", *self._earlier_versions(doc.iri, doc.file_name))
-        graphs = {ox.NamedNode(g) for g in doc.graphs}
-        if any(
-            self.store.contains_named_graph(g) for g in graphs | {ox.NamedNode(d) for d in drop}
-        ):
+        drop = self._replaced(doc)
+        if drop is not None:
             self.replace(list(ox.parse(doc.nquads, format=ox.RdfFormat.N_QUADS)), drop)
         else:
             self.store.load(doc.nquads, format=ox.RdfFormat.N_QUADS)  # one transaction
         return iris.graph(doc.iri)
+
+    def is_new(self, doc: DocumentGraphs) -> bool:
+        """True when storing the document replaces nothing stored: none of its graphs, no
+        findings graph of it and no earlier version of it."""
+        return self._replaced(doc) is None
+
+    def _replaced(self, doc: DocumentGraphs) -> tuple[str, ...] | None:
+        """The graphs a document drops besides its own (its findings graph, an earlier
+        version's graphs), or None when none of these or its own graphs are stored."""
+        drop = (f"{doc.iri}/findings", *self._earlier_versions(doc.iri, doc.file_name))
+        names = {ox.NamedNode(g) for g in (*doc.graphs, *drop)}
+        return drop if any(self.store.contains_named_graph(g) for g in names) else None
+
+    def load_new_documents(self, docs: list[DocumentGraphs]) -> None:
+        """Store documents that replace nothing (``is_new``, and none another's version)
+        with the bulk loader: several times faster than a transaction each, but not atomic.
+        The graphs it writes are listed first (one transaction) and the list removed once
+        they are written, so an interruption leaves the list, and ``drop_staging`` (at the
+        start of the next load) removes the listed graphs whole."""
+        self.store.extend(
+            ox.Quad(LOADING, _LISTS, ox.NamedNode(g), LOADING) for doc in docs for g in doc.graphs
+        )
+        self.store.bulk_load(b"".join(doc.nquads for doc in docs), format=ox.RdfFormat.N_QUADS)
+        self.store.remove_graph(LOADING)
 
     def _earlier_versions(self, doc: str, name: str) -> list[str]:
         """The graphs of an earlier version of this document: a disclosure with the same file
@@ -237,7 +268,11 @@ class Store:
         return sorted(g.value for g in graphs)
 
     def drop_staging(self) -> None:
-        """Remove staging graphs an interrupted replacement left behind."""
+        """Remove what an interrupted load left behind: the graphs an interrupted bulk load
+        was writing, and staging graphs of an interrupted replacement."""
+        for quad in list(self.store.quads_for_pattern(LOADING, _LISTS, None, LOADING)):
+            if isinstance(quad.object, ox.NamedNode):
+                self.store.remove_graph(quad.object)
         for graph in list(self.store.named_graphs()):
             if isinstance(graph, ox.NamedNode) and graph.value.startswith(STAGING):
                 self.store.remove_graph(graph)
