@@ -111,13 +111,16 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
         if cell.kind != "empty":
             by_role.setdefault(role, []).append((period, cell.start, cell.end))
     names = by_role.get("name", [])
-    name = "".join(_name(ctx, a, b) for _, a, b in names)
+    if len(names) == 1:  # the common case, without a generator to join
+        name = _name(ctx, names[0][1], names[0][2])
+    else:
+        name = "".join(_name(ctx, a, b) for _, a, b in names)
     values = by_role.get("value", [])
     value_text = ""
     period = None
     column = None
     if values:
-        best = max(values, key=lambda v: _PERIOD_RANK.get(v[0], 2 if v[0] else 1))
+        best = values[0] if len(values) == 1 else max(values, key=_period_rank)
         period, a, b = best
         value_text = _flat(text[a:b]) + "".join(
             _flat(text[x:y]) for _, x, y in by_role.get(f"value{CONTINUED}", [])
@@ -332,6 +335,10 @@ def _row(
         period=period,
         column=column,
     )
+
+
+def _period_rank(value: tuple[str | None, int, int]) -> int:
+    return _PERIOD_RANK.get(value[0], 2 if value[0] else 1)
 
 
 def _earlier(period: str | None, than: str | None) -> bool:

@@ -728,15 +728,17 @@ def _any_level() -> re.Pattern[str]:
 
 def has_table(lines: list[Line]) -> bool:
     """A block is a table when a line holds a header cell or a row of level cells."""
-    for line in lines:
-        cells = cell_kinds(line.text)
-        if any(c.kind == "header" and c.role in ("l1", "l2", "name", "value") for c in cells):
-            return True
-        if {c.role for c in cells if c.kind == "header"} >= SUMMARY:
-            return True
-        if ("|" in line.text or "\t" in line.text) and any(c.kind == "level" for c in cells):
-            return True
-    return False
+    return any(_marks_table(line.text) for line in lines)
+
+
+@lru_cache(maxsize=1 << 16)  # the same lines (levels, headers) recur over a document
+def _marks_table(text: str) -> bool:
+    cells = cell_kinds(text)
+    if any(c.kind == "header" and c.role in ("l1", "l2", "name", "value") for c in cells):
+        return True
+    if {c.role for c in cells if c.kind == "header"} >= SUMMARY:
+        return True
+    return ("|" in text or "\t" in text) and any(c.kind == "level" for c in cells)
 
 
 # ---- prose ---------------------------------------------------------------------------

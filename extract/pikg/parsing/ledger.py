@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from operator import attrgetter
@@ -76,13 +75,20 @@ class Ledger:
         share a character.
         """
         entries = sorted(self.entries, key=_SPAN)
-        gaps = [
-            Entry(m.start(), m.start() + len(m.group().rstrip(" \t|")), "unparsed")
-            for a, b in _uncovered(entries, start, end)
-            # most runs are the blanks and pipes between cells: no search for those
-            if text[a:b].replace("|", "").strip()
-            for m in _GAP.finditer(text, a, b)
-        ]
+        gaps: list[Entry] = []
+        pos = start  # the end of what the entries so far cover
+        for e in entries:
+            a = e.start if e.start > start else start
+            b = e.end if e.end < end else end
+            if b <= a:
+                continue
+            # most runs are the blanks and pipes between cells: one search says so
+            if a > pos and (m := _GAP.search(text, pos, a)) is not None:
+                _add_gaps(text, m.start(), a, gaps)
+            if b > pos:
+                pos = b
+        if pos < end and (m := _GAP.search(text, pos, end)) is not None:
+            _add_gaps(text, m.start(), end, gaps)
         out = sorted(entries + gaps, key=_SPAN) if gaps else entries
         rows = [e for e in out if e.fate == "row"]
         for first, second in pairwise(rows):
@@ -90,15 +96,8 @@ class Ledger:
         return out
 
 
-def _uncovered(entries: list[Entry], start: int, end: int) -> Iterator[tuple[int, int]]:
-    """The runs of [start, end) that no entry (sorted by start) covers."""
-    pos = start
-    for e in entries:
-        a, b = max(e.start, start), min(e.end, end)
-        if b <= a:
-            continue
-        if a > pos:
-            yield pos, a
-        pos = max(pos, b)
-    if pos < end:
-        yield pos, end
+def _add_gaps(text: str, a: int, b: int, gaps: list[Entry]) -> None:
+    """The unparsed runs of the unclaimed [a, b): each from a character that is neither blank
+    nor a cell border to the end of its line."""
+    for m in _GAP.finditer(text, a, b):
+        gaps.append(Entry(m.start(), m.start() + len(m.group().rstrip(" \t|")), "unparsed"))
