@@ -43,8 +43,8 @@ def main() -> None:
     import pyoxigraph as ox
 
     from pikg import __version__
-    from pikg.batch import _warm
-    from pikg.checking.validate import Finding, findings_quads, validate_quads
+    from pikg.batch import DOCUMENTS_PER_TASK, _warm
+    from pikg.checking.validate import Finding, findings_quads, validate_each
     from pikg.graph import iris
     from pikg.graph.mapping import extraction_quads, oxigraph_quads
     from pikg.parsing.pipeline import extract_file
@@ -67,16 +67,20 @@ def main() -> None:
     def findings_graph(findings: list[Finding], doc: str) -> list[ox.Quad]:
         return oxigraph_quads(findings_quads(findings, doc))
 
+    results = [stage("extract", extract_file, path) for path in paths]
+    each = [stage("map", extraction_quads, r, __version__) for r in results]
+    quads = [stage("to-pyoxigraph", oxigraph_quads, rdf) for rdf in each]
+    reports = [  # as a worker validates them: DOCUMENTS_PER_TASK together
+        report
+        for i in range(0, len(quads), DOCUMENTS_PER_TASK)
+        for report in stage("validate", validate_each, quads[i : i + DOCUMENTS_PER_TASK])
+    ]
     docs = []
-    for path in paths:
-        result = stage("extract", extract_file, path)
-        rdf = stage("map", extraction_quads, result, __version__)
-        quads = stage("to-pyoxigraph", oxigraph_quads, rdf)
-        report = stage("validate", validate_quads, quads)
+    for result, data, report in zip(results, quads, reports, strict=True):
         doc = iris.disclosure(result, result.digest)
-        quads += stage("findings", findings_graph, report.findings, doc)
-        text = stage("serialise", ox.serialize, quads, None, ox.RdfFormat.N_QUADS) or b""
-        names = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+        data += stage("findings", findings_graph, report.findings, doc)
+        text = stage("serialise", ox.serialize, data, None, ox.RdfFormat.N_QUADS) or b""
+        names = {q.graph_name.value for q in data if isinstance(q.graph_name, ox.NamedNode)}
         graphs = tuple(sorted(names - {SHARED_GRAPH.value}))
         docs.append(DocumentGraphs(doc, PurePath(result.doc).name, graphs, text))
 
