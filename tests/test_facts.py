@@ -17,7 +17,7 @@ import pytest
 
 from pikg.model import Extraction
 from pikg.parsing.pipeline import extract_source
-from pikg.reading.decode import read_source
+from pikg.reading.decode import read_source, source_from_text
 from pikg.reading.sidecar import read_sidecar
 
 CASES = Path(__file__).resolve().parent / "facts"
@@ -74,3 +74,14 @@ def test_a_sidecar_supplies_what_the_text_does_not_say(name: str) -> None:
     if "region" in sidecar:
         assert got["region"] == sidecar["region"] and got["region_source"] == "sidecar"
     assert got["source_url"] == sidecar.get("source_url")
+
+
+def test_issue10_the_rest_of_a_header_row_is_not_a_project() -> None:
+    """`序号 项目名称 预算金额 年度绩效目标`: what follows 项目名称 there is two more header cells."""
+    text = (
+        "某某县水利局2024年部门预算\n"
+        "序号 项目名称 预算金额 年度绩效目标\n"
+        "1 农村饮水安全巩固提升工程 320.00 新建供水管网≥12公里群众满意度≥90%\n"
+    )
+    doc = extract_source(source_from_text(text, "t.txt"))
+    assert [p.name for p in doc.projects] == ["农村饮水安全巩固提升工程"]

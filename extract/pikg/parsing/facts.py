@@ -669,6 +669,8 @@ def form_projects(source: Source) -> list[Project]:
             name += re.sub(r"\s", "", more)
         if not (2 <= len(name) <= 60) or as_department(name) == name or _HEADER.search(name):
             continue
+        if _HEADER_RUN.fullmatch(name):
+            continue
         project = Project(name=name)
         funds = _funds_after(fields, i)
         if funds and (amount := re.match(r"[\d,]+(?:\.\d+)?", funds.value.replace(" ", ""))):
@@ -778,6 +780,12 @@ def quoted_project(source: Source) -> str | None:
 
 # A column header, not a name: 预算金额(万元), 金额.
 _HEADER = re.compile(r"\((?:万)?元\)$|^(?:预算)?金额$|^资金")
+# A 项目名称 "value" that is the rest of the header row (项目名称 预算金额 年度绩效目标).
+_HEADER_RUN = re.compile(
+    "(?:{})+".format(
+        "|".join(re.escape(h) for h in sorted(_LEXICON.headers, key=len, reverse=True))
+    )
+)
 _UNIT_NOTE = re.compile(r"\((万?元)\)")
 # How far from a 资金总额 a form states the unit of its amounts: 项目资金(万元).
 FUNDS_UNIT_CHARS = 200
