@@ -360,7 +360,7 @@ class TableReader:
             and (self.row_line or _recipients(cell.text))
         ):
             # A header cell the lexicon does not know on the header's line, or the names of
-            # recipient townships (笏石街道办埭头镇, glued): one more value column for each.
+            # recipient townships (某甲街道办某乙镇, glued): one more value column for each.
             self.columns.extend([("value", None)] * max(_recipients(cell.text), 1))
             self.ledger.skip("header", cell.start, cell.end)
             return
@@ -607,7 +607,7 @@ def _glued_direction(cell: Cell, pending: Candidate, columns: Columns) -> list[C
 
 @lru_cache(maxsize=1 << 16)
 def _recipients(text: str) -> int:
-    """How many recipient places a header cell names (`白仓镇`, `笏石街道办埭头镇`), or 0."""
+    """How many recipient places a header cell names (`某乙镇`, `某甲街道办某乙镇`), or 0."""
     key = re.sub(r"[\s、,，/]+", "", text)
     return len(_RECIPIENT.findall(key)) if _RECIPIENTS.fullmatch(key) else 0
 

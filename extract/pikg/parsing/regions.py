@@ -92,7 +92,7 @@ def _townships(rows: Iterable[list[str]]) -> dict[str, Townships]:
         inside = out.setdefault(code[:6], Townships({}, {}))
         inside.names[code] = name
         inside.by_name[name] = code
-        if name.endswith("街道"):  # 笏石街道办, 笏石街道办事处
+        if name.endswith("街道"):  # 某某街道办, 某某街道办事处
             inside.by_name[name + "办"] = inside.by_name[name + "办事处"] = code
     return out
 
