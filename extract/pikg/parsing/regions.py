@@ -253,7 +253,7 @@ def resolve(anchor: str, text: str) -> list[tuple[str, str]] | None:
     A short name that several divisions share (鼓楼区) is resolved by the other names in
     ``text``; so is a township named without its county (城关镇…), inside a county the text
     names. The division named last keeps the name it is written with (澄江市 after the
-    county became a city, 埭头镇 for 埭头镇财政所); its parents take the gazetteer's names.
+    county became a city, 某某镇 for 某某镇财政所); its parents take the gazetteer's names.
     """
     evidence = _evidence(text)
     g = gazetteer()
