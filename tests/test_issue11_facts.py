@@ -174,3 +174,21 @@ def test_issue11_devset_with_sidecars_meets_the_targets(shared: Path, tmp_path: 
     )
     scores = json.loads(run.stdout)
     assert {k: scores[k] >= v for k, v in TARGETS.items()} == dict.fromkeys(TARGETS, True), scores
+
+
+def test_issue11_load_applies_the_meta_csv(tmp_path: Path) -> None:
+    """`load --meta` gives the stored document the facts the CSV states, as `extract` does."""
+    _write(tmp_path, "a.txt", PLACELESS_B)
+    meta = _write(
+        tmp_path,
+        "meta.csv",
+        "doc,source_url,region,department,year,kind,published\n"
+        "a.txt,,贵州省黔南布依族苗族自治州瓮安县,瓮安县交通运输局,,,\n",
+    )
+    store = tmp_path / "store"
+    run = CliRunner().invoke(
+        app, ["load", str(tmp_path / "a.txt"), "--store", str(store), "--meta", str(meta)]
+    )
+    assert run.exit_code == 0, run.output
+    table = pikg.Store(store).query("documents")
+    assert [row["department"] for row in table.rows] == ["瓮安县交通运输局"]

@@ -359,11 +359,14 @@ class Store:
         jobs: int | None = None,
         dask: str | None = None,
         max_size: int = MAX_SIZE,
+        meta: PathLike | None = None,
+        ocr: bool = False,
     ) -> list[Failure]:
         """Load extracted documents, or documents and RDF files by path (extracted, mapped and
         validated on ``jobs`` workers or a Dask cluster, written here: new documents with the
         bulk loader, a replacement in a transaction of its own); loading a document again
-        replaces its graphs. The files that could not be read."""
+        replaces its graphs. ``meta`` and ``ocr`` as for :func:`extract`. The files that could
+        not be read."""
         if isinstance(what, Result | Extraction):
             self.backend.load_vocabulary()
             docs = what.documents if isinstance(what, Result) else [what]
@@ -371,7 +374,9 @@ class Store:
                 self.backend.load_extraction(doc, findings, _engine(engine))
             self.backend.flush()
             return []
-        settings = options(jobs=jobs, dask=dask, max_size=max_size, engine=engine)
+        settings = options(
+            jobs=jobs, dask=dask, max_size=max_size, engine=engine, meta=meta, ocr=ocr
+        )
         loaded = batch.load(_paths(what), self.backend, findings, settings)
         return [
             Failure(o.path, o.problem)

@@ -241,7 +241,7 @@ def load_task(
         except DocumentError as exc:
             outcomes.append(Outcome(exc.path, problem=exc.problem))
             continue
-        outcomes.append(extract_task(item, replace(options, meta=None, ocr=False)))
+        outcomes.append(extract_task(item, options))
     read = [o for o in outcomes if o.result is not None]
     graphs = documents_graphs(
         [o.result for o in read if o.result is not None], findings, options.engine

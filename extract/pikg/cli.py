@@ -351,8 +351,10 @@ def load(
         bool, typer.Option("--findings/--no-findings", help="Store findings.")
     ] = True,
     engine: Engine = "sparql",
+    ocr: Ocr = False,
     jobs: Jobs = None,
     dask: Dask = None,
+    meta: Meta = None,
     max_size: MaxSize = MAX_SIZE,
 ) -> None:
     """Load documents (extracted, mapped, validated) or RDF files into a store.
@@ -369,6 +371,8 @@ def load(
                 jobs=jobs,
                 dask=dask,
                 max_size=max_size,
+                meta=meta,
+                ocr=ocr,
             )
     except errors.PikgError as exc:
         raise _fail(exc) from exc
