@@ -102,14 +102,19 @@ def test_issue11_sidecar_beside_a_document_overrides_and_is_not_a_document(tmp_p
     assert any(p == DCAT.landingPage and o == url for _, p, o, _ in dataset.quads())
 
 
-def test_issue11_meta_csv_on_the_command_line(tmp_path: Path) -> None:
-    _write(tmp_path, "a.txt", PLACELESS_B)
-    meta = _write(
-        tmp_path,
+def _placeless_with_meta(tmp: Path) -> Path:
+    """PLACELESS_B as a.txt, and a sidecar CSV that places it: the CSV's path."""
+    _write(tmp, "a.txt", PLACELESS_B)
+    return _write(
+        tmp,
         "meta.csv",
         "doc,source_url,region,department,year,kind,published\n"
         "a.txt,http://www.example.gov.cn/a.html,贵州省黔南布依族苗族自治州瓮安县,瓮安县交通运输局,,approval,\n",
     )
+
+
+def test_issue11_meta_csv_on_the_command_line(tmp_path: Path) -> None:
+    meta = _placeless_with_meta(tmp_path)
     run = CliRunner().invoke(
         app,
         ["extract", str(tmp_path / "a.txt"), "--summary", "--format", "jsonl", "--meta", str(meta)],
@@ -178,13 +183,7 @@ def test_issue11_devset_with_sidecars_meets_the_targets(shared: Path, tmp_path: 
 
 def test_issue11_load_applies_the_meta_csv(tmp_path: Path) -> None:
     """`load --meta` gives the stored document the facts the CSV states, as `extract` does."""
-    _write(tmp_path, "a.txt", PLACELESS_B)
-    meta = _write(
-        tmp_path,
-        "meta.csv",
-        "doc,source_url,region,department,year,kind,published\n"
-        "a.txt,,贵州省黔南布依族苗族自治州瓮安县,瓮安县交通运输局,,,\n",
-    )
+    meta = _placeless_with_meta(tmp_path)
     store = tmp_path / "store"
     run = CliRunner().invoke(
         app, ["load", str(tmp_path / "a.txt"), "--store", str(store), "--meta", str(meta)]
