@@ -398,8 +398,8 @@ class TableReader:
         self._place(cell)
 
     def _explained(self, cell: Cell) -> bool:
-        """A piece glued to the explanation that closed the last row (`…满意率应该在` +
-        `95%以上`, one cell cut in two): the explanation's, not a row of its own."""
+        """A piece glued to the explanation that closed the last row (`…受益群众满意度不低于` +
+        `90%`, one cell cut in two): the explanation's, not a row of its own."""
         last = self.line_candidates[-1] if self.line_candidates else None
         if last is None or not last.cells or last.cells[-1][0] not in ("explain", "reason"):
             return False
