@@ -249,3 +249,24 @@ def test_issue12_an_interrupted_bulk_load_leaves_nothing_after_the_next_load(
     assert not any(g.value.startswith(STAGING) for g in real.named_graphs())
     store.load_new_documents(docs)  # and the next load writes them whole
     assert store.graphs() == sorted(g for doc in docs for g in doc.graphs)
+
+
+def test_issue13_load_takes_documents_and_rdf_from_a_folder_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    """A download folder also holds notes and tables of one's own: `load` of the folder stores
+    the documents and the RDF files below it, and does not report the rest as failures."""
+    folder = tmp_path / "downloads"
+    (folder / "sub").mkdir(parents=True)
+    text = (EXAMPLES / "zunyi_agriculture_2024_lists.txt").read_text(encoding="utf-8")
+    (folder / "zunyi.txt").write_text(text, encoding="utf-8")
+    (folder / "sub" / "yichang.ttl").write_text(
+        _run("extract", "--format", "ttl", str(EXAMPLES / "yichang_health_2022_cells.txt")),
+        encoding="utf-8",
+    )
+    (folder / "README.md").write_text("# 我的下载\n", encoding="utf-8")
+    (folder / "list.csv").write_text("文件,地区\nzunyi.txt,遵义市\n", encoding="utf-8")
+    result = runner.invoke(app, ["load", str(folder), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.output
+    stored = {g.rsplit("/", 2)[-2] for g in Store(tmp_path / "store").graphs()}
+    assert len(stored) == 2 and "README" not in result.output and "list.csv" not in result.output

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from pikg.checking.run import DocumentCheck, check_documents
 from pikg.checking.validate import DEFAULT_ENGINE
 from pikg.errors import DocumentError
+from pikg.graph.formats import SYNTAXES
 from pikg.graph.mapping import nquads_text
 from pikg.model import DocumentMeta, Extraction
 from pikg.parsing.pipeline import extract_file
@@ -53,6 +54,9 @@ WINDOW_PER_WORKER = 4  # tasks in flight per worker: enough to keep it busy, few
 # ~10 ms at 8 together, ~9.7 ms at 16.
 DOCUMENTS_PER_TASK = 8
 LOCAL = "local"  # --dask local: a LocalCluster on this machine
+# What `load` takes from a folder: documents, and RDF by its syntaxes' extensions (and OWL's);
+# a file named outright is sniffed whatever its name.
+LOAD_SUFFIXES = SUFFIXES | {f".{s.extension}" for s in SYNTAXES.values()} | {".owl"}
 
 
 @dataclass(frozen=True)
@@ -85,10 +89,10 @@ class Options:
 Item = Path | tuple[str, str]  # a file to read, or (path, problem) for one that cannot be
 
 
-def items(paths: Iterable[Path], suffixes: frozenset[str] | None = SUFFIXES) -> Iterator[Item]:
+def items(paths: Iterable[Path], suffixes: frozenset[str] = SUFFIXES) -> Iterator[Item]:
     """The files a batch reads, in name order; a path that cannot be read as (path, problem),
     which a task passes through, so failures keep their place in the order. A folder stands
-    for its files with one of ``suffixes`` (the document formats; None: every file)."""
+    for its files with one of ``suffixes`` (the document formats, by default)."""
     for item in walk(paths, suffixes):
         yield (item.path, item.problem) if isinstance(item, DocumentError) else item
 
@@ -314,7 +318,7 @@ def load(
         waiting.clear()
         names.clear()
 
-    for outcome in _flat(ordered_map(task, _chunks(items(paths, None)), options.parallel)):
+    for outcome in _flat(ordered_map(task, _chunks(items(paths, LOAD_SUFFIXES)), options.parallel)):
         doc = outcome.graphs
         if doc is not None and names.isdisjoint((doc.file_name, *doc.graphs)) and store.is_new(doc):
             waiting.append(outcome)
