@@ -120,6 +120,12 @@ def _report_failures(result: api.Result) -> None:
             say(f"{doc.doc}:{item.start}-{item.end}: unparsed: {' '.join(item.text.split())}")
 
 
+def _exit_on_failures(result: api.Result) -> None:
+    """A batch with a file that could not be read (each reported already) exits non-zero."""
+    if result.failures:
+        raise typer.Exit(errors.UNREADABLE)
+
+
 def _choice(name: str, allowed: tuple[str, ...], help: str) -> Any:
     """An option taking one of ``allowed``, in any case; anything else is a usage error."""
 
@@ -229,8 +235,7 @@ def extract(
         output.dump(
             [r for r in result.records() if r["scope"] == "row"] + result.unparsed_records(), chosen
         )
-    if result.failures:
-        raise typer.Exit(errors.UNREADABLE)
+    _exit_on_failures(result)
 
 
 def _extract_nquads(
@@ -542,8 +547,7 @@ def concepts_build(
     except errors.PikgError as exc:
         raise _fail(exc) from exc
     _report_failures(result)
-    if result.failures:
-        raise typer.Exit(errors.UNREADABLE)
+    _exit_on_failures(result)
 
 
 def _tidy(paths: list[Path], checked: bool) -> tuple[api.Result, list[dict[str, Any]]]:
@@ -583,8 +587,7 @@ def compare(
             draw(rows, chart)
     except errors.PikgError as exc:
         raise _fail(exc) from exc
-    if result.failures:
-        raise typer.Exit(errors.UNREADABLE)
+    _exit_on_failures(result)
 
 
 @app.command()
@@ -605,8 +608,7 @@ def stats(
         output.table(run(tidy, by.casefold()), STATS_COLUMNS, chosen)
     except errors.PikgError as exc:
         raise _fail(exc) from exc
-    if result.failures:
-        raise typer.Exit(errors.UNREADABLE)
+    _exit_on_failures(result)
 
 
 @app.command()
@@ -625,8 +627,7 @@ def export(
     except errors.PikgError as exc:
         raise _fail(exc) from exc
     say(f"{to}: {len(tidy)} rows; columns described in {dictionary}")
-    if result.failures:
-        raise typer.Exit(errors.UNREADABLE)
+    _exit_on_failures(result)
 
 
 def main() -> None:
