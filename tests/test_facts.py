@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from pikg.model import Extraction
+from pikg.model import DocumentMeta, Extraction
+from pikg.parsing.facts import year_in_name
 from pikg.parsing.pipeline import extract_source
 from pikg.reading.decode import read_source, source_from_text
 from pikg.reading.sidecar import read_sidecar
@@ -85,3 +86,41 @@ def test_issue10_the_rest_of_a_header_row_is_not_a_project() -> None:
     )
     doc = extract_source(source_from_text(text, "t.txt"))
     assert [p.name for p in doc.projects] == ["农村饮水安全巩固提升工程"]
+
+
+@pytest.mark.parametrize(
+    ("name", "year"),
+    [
+        ("12_xiangxi-luxi_agriculture_2023_target.txt", 2023),
+        ("2024年部门预算公开.pdf", 2024),
+        ("http://example.gov.cn/art/2022/6/7/art_1229_39335.html", 2022),
+        ("http://example.gov.cn/upload/upload20210325/8C1D2.html", 2021),
+        ("a1f2024c9e.txt", None),  # a hash, not a year
+        ("规划2023-2025.xlsx", None),  # two years: neither is the budget year
+        ("input.txt", None),
+    ],
+)
+def test_issue11_year_in_a_file_name_or_address(name: str, year: int | None) -> None:
+    assert year_in_name(name) == year
+
+
+SILENT = "项目名称：乡村道路养护补助\n产出指标|数量指标|养护里程|≥120公里\n"
+
+
+def test_issue11_a_text_that_names_no_year_takes_its_file_name_s() -> None:
+    """Where the text states no year, the file's name is the reader's best evidence, marked
+    as inferred; a stated year always wins over it."""
+    got = extract_source(source_from_text(SILENT, "06_gansu-tanchang_roads_2023.txt")).summary()
+    assert (got["year"], got["year_source"]) == (2023, "inferred")
+    stated = "2025年度项目支出绩效目标表\n" + SILENT
+    got = extract_source(source_from_text(stated, "06_gansu-tanchang_roads_2023.txt")).summary()
+    assert (got["year"], got["year_source"]) == (2025, "stated")
+
+
+def test_issue11_a_self_evaluation_s_address_gives_the_year_before_it() -> None:
+    """An address carries when a page went up: a self-evaluation published in 2024 looks back
+    on 2023."""
+    text = "项目支出绩效自评表\n" + SILENT
+    meta = DocumentMeta(source_url="http://example.gov.cn/art/2024/3/5/art_77_1.html")
+    got = extract_source(source_from_text(text, "input.txt"), meta).summary()
+    assert (got["kind"], got["year"], got["year_source"]) == ("self-evaluation", 2023, "inferred")

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import PurePath
 
 from pikg import resources
 from pikg.model import DocKind, DocumentFacts, DocumentMeta, FactSource, Project
@@ -80,6 +81,14 @@ _YEAR_HEADING = re.compile(
 _YEAR_ANY = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年")
 _YEAR_NOT_DATE = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年(?!\s*\d{1,2}\s*月)")  # not 2023年12月
 _TWO_DIGIT_YEAR = re.compile(r"(?<![\d年])(?P<y>[12]\d)\s*年度")
+# A year in a file's name or address, where the text names none: a word of its own
+# (预算_2024_项目.pdf, 2024年部门预算.xls, /art/2024/6/7/), or the head of a date written as
+# digits (upload20240325/, 202406/). Letters or digits around it make it part of a code or
+# hash (a1f2024c), not a year.
+_NAME_YEAR = re.compile(
+    r"(?<![0-9A-Za-z])(?P<y>20\d{2})(?![0-9A-Za-z])"
+    r"|(?<!\d)(?P<d>20\d{2})(?:0[1-9]|1[0-2])(?:[012]\d|3[01])?(?![0-9A-Za-z])"
+)
 
 
 @cache
@@ -602,7 +611,21 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
         facts.department = facts.region[-2] + facts.department  # 城关镇… → 某某县城关镇…
     if meta is not None:
         apply_meta(facts, meta, text)
+    if facts.year is None or facts.year_source == "inferred":
+        # What the text does not state, the page's address may (the year it was published
+        # in), else the file's name (the year whoever named it saw in it).
+        if (year := year_in_name(facts.source_url or "")) is not None:
+            facts.year, facts.year_source = year_published(f"{year}-01", facts.kind), "inferred"
+        elif (year := year_in_name(PurePath(source.path).name)) is not None:
+            facts.year, facts.year_source = year, "inferred"
     return facts
+
+
+def year_in_name(name: str) -> int | None:
+    """The one year a file's name or an address carries (see ``_NAME_YEAR``), else None: a
+    name that carries two (2023-2025规划.pdf) does not say which is the budget year."""
+    years = {int(m.group("y") or m.group("d")) for m in _NAME_YEAR.finditer(name)}
+    return years.pop() if len(years) == 1 else None
 
 
 def apply_meta(facts: DocumentFacts, meta: DocumentMeta, text: str = "") -> None:
