@@ -791,6 +791,10 @@ def read_prose(
     chars: list[str] = []
     for a, b in spans:
         piece = text[a:b]
+        lead = len(piece) - len(piece.lstrip())  # a line's indentation is layout, not text:
+        piece = piece[lead:].rstrip()  # 满意 / ␣␣度指标 reads 满意度指标
+        a += lead
+        b = a + len(piece)
         if chars and _NEW_ITEM.match(piece):
             chars.append("；")  # a line opening with a number or a level starts an item
             index.append(index[-1])
@@ -817,10 +821,13 @@ def read_prose(
             if item.levels:
                 # a run of 二级 labels (数量指标：…；质量指标：…): 满意度指标 there is one too
                 seconds = all(lv.depth == 2 for _, _, lv in item.levels)
-            if item.levels and item.name is None and item.target is None:
-                heading = item.levels  # `（一）数量指标`: a heading over the items that follow
+            if item.levels and item.target is None:
                 for x, y, _ in item.levels:
                     ledger.skip("level", index[x], index[y - 1] + 1)
+                if item.name is None:
+                    heading = item.levels  # `（一）数量指标`: a heading over the items below
+                else:  # `社会效益指标:群众生活得到保障`, a target pikg cannot tell from its name
+                    ledger.unparsed(index[item.name[0]], index[item.name[1] - 1] + 1)
                 continue
             if not item.levels and heading and item.target is not None:
                 item.levels = [(x, x, lv) for x, _, lv in heading]
@@ -986,7 +993,8 @@ def _item(
             return ProseItem(a, b, levels, (lead, lead + words[0]), (lead + words[1], end))
         if is_target(stripped) and levels:
             return ProseItem(a, b, levels, None, (lead, end))
-        return ProseItem(a, b, levels, None, None) if levels else None
+        # under a level, words with no target read in them: a name without its target
+        return ProseItem(a, b, levels, (lead, end), None) if levels else None
     name = stripped[:at].rstrip(" :：")
     if name.endswith("于") and DATE_RE.match(stripped, at):
         name = name[:-1]  # `检修于2024年4月30日前完成`: the preposition before a date
