@@ -779,6 +779,25 @@ def _level_prefix() -> re.Pattern[str]:
     )
 
 
+def _opens_path(line: str, before: str) -> bool:
+    """`【产出指标-数量指标】…`, `产出指标—质量指标—…`: a line opening with a bracketed or
+    dashed level path starts an item; a level wrapped onto the line does not: after a path's
+    separator (`满意度指标-\n服务对象…`), or where the text before ends in the first part of a
+    longer label (`社会\n效益指标-`) or is a count (`设1条\n数量指标:`)."""
+    m = _level_prefix().match(line)
+    if m is None or m.group("sep") is None:
+        return False
+    bracketed = line[: m.start("label")].strip().endswith(("【", "["))
+    tail = before.rstrip()
+    if (not bracketed and m.group("sep")[0] not in "-—–－") or tail.endswith(_PATH_SEPARATORS):
+        return False
+    lookup = framework_module.load().lookup
+    return bracketed or not any(lookup(tail[-k:] + m.group("label")) for k in range(1, len(tail)))
+
+
+_PATH_SEPARATORS = ("-", "—", "–", "－", ":", "：", "【", "[", "条")
+
+
 def read_prose(
     text: str, spans: list[tuple[int, int]], scheme: str, ledger: Ledger, levels_only: bool = False
 ) -> list[ProseItem]:
@@ -791,7 +810,7 @@ def read_prose(
     chars: list[str] = []
     for a, b in spans:
         piece = text[a:b]
-        if chars and _NEW_ITEM.match(piece):
+        if chars and (_NEW_ITEM.match(piece) or _opens_path(piece, "".join(chars[-8:]))):
             chars.append("；")  # a line opening with a number or a level starts an item
             index.append(index[-1])
         chars.extend(piece)
