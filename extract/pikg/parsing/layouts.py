@@ -149,6 +149,7 @@ class TableReader:
     project: Cell | None = None  # the project column's cell carried down
     page_title: Candidate | None = None  # a line after a page mark: a title if a header follows
     line_candidates: list[Candidate] = field(default_factory=list)
+    last_header: str = ""  # the text of the header's last cell, which may wrap (`一级\n指标`)
 
     # ---- lines --------------------------------------------------------------------------
 
@@ -353,6 +354,9 @@ class TableReader:
         if kind == "boilerplate":
             self.ledger.skip("boilerplate", cell.start, cell.end)
             return
+        if self.header_open and kind == "text" and self._header_rest(cell):
+            self.ledger.skip("header", cell.start, cell.end)  # `一级` / `指标`: one cell wrapped
+            return
         if (
             self.header_open
             and self.columns
@@ -531,7 +535,16 @@ class TableReader:
                 self.columns.extend([("name", None), ("value", None)])
         else:
             self.columns.append((cell.role, cell.period))
+        self.last_header = cell.text
         self.ledger.skip("header", cell.start, cell.end)
+
+    def _header_rest(self, cell: Cell) -> bool:
+        """Whether a text cell is the rest of the header cell before it, wrapped onto its own
+        line: together they are a header word of the same column (`一级` + `指标`)."""
+        if not self.columns:
+            return False
+        joined = lexicon_module.load().header_role(self.last_header + cell.text)
+        return joined is not None and joined[0] == self.columns[-1][0]
 
     def _close_header(self) -> None:
         if not self.header_open:
