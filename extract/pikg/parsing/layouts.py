@@ -261,12 +261,17 @@ class TableReader:
         if not _unusual_order(roles):
             return False
         row = _row_cells(cells, text)
+        numbered = len(row) == len(roles) + 1 and _SERIAL.fullmatch(row[0].text) is not None
+        if numbered:
+            row = row[1:]  # the 序号 column, which the header's boilerplate gave no role
         if len(row) != len(roles) or any(c.kind in _NOT_IN_A_ROW for c in meaningful):
             return False
         named = [c for c, role in zip(row, roles, strict=True) if role == "name"]
         if not named or named[0].kind != "text":
             return False
         self._close_header()
+        if numbered:
+            self.ledger.skip("header", cells[0].start, cells[0].end)
         self.line_candidates = []
         placed = sorted(
             ((c, role) for c, role in zip(row, roles, strict=True) if role in ("l1", "l2")),
@@ -653,13 +658,18 @@ def _is_body(cell: Cell) -> bool:
 
 @lru_cache(maxsize=1 << 10)
 def _unusual_order(roles: tuple[str, ...]) -> bool:
-    """A header whose levels follow the name, or whose value precedes it."""
+    """A header whose levels follow the name, whose value precedes it, or whose unit
+    precedes the value (`度量单位|指标值`: an empty unit cell must not pass its column on)."""
     if "name" not in roles:
         return False
     name = roles.index("name")
     levels = [i for i, role in enumerate(roles) if role in ("l1", "l2")]
     value = roles.index("value") if "value" in roles else len(roles)
-    return any(i > name for i in levels) or value < name or "project" in roles
+    unit = roles.index("unit") if "unit" in roles else len(roles)
+    return any(i > name for i in levels) or value < name or unit < value or "project" in roles
+
+
+_SERIAL = re.compile(r"\d{1,3}")  # a 序号 cell
 
 
 def _row_cells(cells: list[Cell], text: str) -> list[Cell]:
