@@ -149,6 +149,7 @@ class TableReader:
     project: Cell | None = None  # the project column's cell carried down
     page_title: Candidate | None = None  # a line after a page mark: a title if a header follows
     line_candidates: list[Candidate] = field(default_factory=list)
+    last_header: str = ""  # the text of the header's last cell, which may wrap (`一级\n指标`)
 
     # ---- lines --------------------------------------------------------------------------
 
@@ -260,12 +261,17 @@ class TableReader:
         if not _unusual_order(roles):
             return False
         row = _row_cells(cells, text)
+        numbered = len(row) == len(roles) + 1 and _SERIAL.fullmatch(row[0].text) is not None
+        if numbered:
+            row = row[1:]  # the 序号 column, which the header's boilerplate gave no role
         if len(row) != len(roles) or any(c.kind in _NOT_IN_A_ROW for c in meaningful):
             return False
         named = [c for c, role in zip(row, roles, strict=True) if role == "name"]
         if not named or named[0].kind != "text":
             return False
         self._close_header()
+        if numbered:
+            self.ledger.skip("header", cells[0].start, cells[0].end)
         self.line_candidates = []
         placed = sorted(
             ((c, role) for c, role in zip(row, roles, strict=True) if role in ("l1", "l2")),
@@ -352,6 +358,9 @@ class TableReader:
             return
         if kind == "boilerplate":
             self.ledger.skip("boilerplate", cell.start, cell.end)
+            return
+        if self.header_open and kind == "text" and self._header_rest(cell):
+            self.ledger.skip("header", cell.start, cell.end)  # `一级` / `指标`: one cell wrapped
             return
         if (
             self.header_open
@@ -531,7 +540,16 @@ class TableReader:
                 self.columns.extend([("name", None), ("value", None)])
         else:
             self.columns.append((cell.role, cell.period))
+        self.last_header = cell.text
         self.ledger.skip("header", cell.start, cell.end)
+
+    def _header_rest(self, cell: Cell) -> bool:
+        """Whether a text cell is the rest of the header cell before it, wrapped onto its own
+        line: together they are a header word of the same column (`一级` + `指标`)."""
+        if not self.columns:
+            return False
+        joined = lexicon_module.load().header_role(self.last_header + cell.text)
+        return joined is not None and joined[0] == self.columns[-1][0]
 
     def _close_header(self) -> None:
         if not self.header_open:
@@ -640,13 +658,18 @@ def _is_body(cell: Cell) -> bool:
 
 @lru_cache(maxsize=1 << 10)
 def _unusual_order(roles: tuple[str, ...]) -> bool:
-    """A header whose levels follow the name, or whose value precedes it."""
+    """A header whose levels follow the name, whose value precedes it, or whose unit
+    precedes the value (`度量单位|指标值`: an empty unit cell must not pass its column on)."""
     if "name" not in roles:
         return False
     name = roles.index("name")
     levels = [i for i, role in enumerate(roles) if role in ("l1", "l2")]
     value = roles.index("value") if "value" in roles else len(roles)
-    return any(i > name for i in levels) or value < name or "project" in roles
+    unit = roles.index("unit") if "unit" in roles else len(roles)
+    return any(i > name for i in levels) or value < name or unit < value or "project" in roles
+
+
+_SERIAL = re.compile(r"\d{1,3}")  # a 序号 cell
 
 
 def _row_cells(cells: list[Cell], text: str) -> list[Cell]:
@@ -779,6 +802,25 @@ def _level_prefix() -> re.Pattern[str]:
     )
 
 
+def _opens_path(line: str, before: str) -> bool:
+    """`【产出指标-数量指标】…`, `产出指标—质量指标—…`: a line opening with a bracketed or
+    dashed level path starts an item; a level wrapped onto the line does not: after a path's
+    separator (`满意度指标-\n服务对象…`), or where the text before ends in the first part of a
+    longer label (`社会\n效益指标-`) or is a count (`设1条\n数量指标:`)."""
+    m = _level_prefix().match(line)
+    if m is None or m.group("sep") is None:
+        return False
+    bracketed = line[: m.start("label")].strip().endswith(("【", "["))
+    tail = before.rstrip()
+    if (not bracketed and m.group("sep")[0] not in "-—–－") or tail.endswith(_PATH_SEPARATORS):
+        return False
+    lookup = framework_module.load().lookup
+    return bracketed or not any(lookup(tail[-k:] + m.group("label")) for k in range(1, len(tail)))
+
+
+_PATH_SEPARATORS = ("-", "—", "–", "－", ":", "：", "【", "[", "条")
+
+
 def read_prose(
     text: str, spans: list[tuple[int, int]], scheme: str, ledger: Ledger, levels_only: bool = False
 ) -> list[ProseItem]:
@@ -795,7 +837,7 @@ def read_prose(
         piece = piece[lead:].rstrip()  # 满意 / ␣␣度指标 reads 满意度指标
         a += lead
         b = a + len(piece)
-        if chars and _NEW_ITEM.match(piece):
+        if chars and (_NEW_ITEM.match(piece) or _opens_path(piece, "".join(chars[-8:]))):
             chars.append("；")  # a line opening with a number or a level starts an item
             index.append(index[-1])
         chars.extend(piece)

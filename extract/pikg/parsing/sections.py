@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -78,10 +79,15 @@ def _parts(lines: list[Line]) -> list[range]:
     start: int | None = None
     for i, line in enumerate(lines):
         raw = line.text
-        # `一、产出指标` heads a table of the part; any other numbered heading ends it
-        if (
+        # `一、产出指标` heads a table of the part; `一、某某资金` over `绩效目标：…` heads a
+        # project of it; any other numbered heading ends it
+        heading = _TOP_HEADING.match(raw)
+        if heading and _heads_targets(lines, i):
+            if start is None:
+                start = i
+        elif (
             start is not None
-            and (heading := _TOP_HEADING.match(raw))
+            and heading
             and "绩效" not in raw
             and not framework_module.load().lookup(raw[heading.end() :].strip().strip(" :："))
         ):
@@ -110,6 +116,19 @@ def _parts(lines: list[Line]) -> list[range]:
 
 
 _NOT_A_HEADING = re.compile(r"[。,，;；]|指标\s*[-—–－]")  # a sentence, or a level path
+# A line that opens with the label of a project's targets: `绩效目标：…`, `年度绩效指标：…`.
+_TARGETS_LABEL = re.compile(r"\s*(?:项目)?(?:年度)?绩效(?:目标|指标)\s*[:：]")
+# How far below a numbered heading the label of its targets may stand (blank lines aside).
+HEADING_REACH = 2
+
+
+def _heads_targets(lines: list[Line], i: int) -> bool:
+    """Whether the numbered heading at `i` names a project whose targets follow it: one of
+    the next non-blank lines opens with the label of targets (一、某某资金 / 绩效目标：…)."""
+    following = (ln.text for ln in lines[i + 1 :] if ln.text.strip())
+    return any(_TARGETS_LABEL.match(t) for t in itertools.islice(following, HEADING_REACH))
+
+
 _LEVEL1_CELL = re.compile(r"\s*一级\s*指标\s*[|]?\s*")
 
 
