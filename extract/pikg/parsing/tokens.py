@@ -39,6 +39,9 @@ _PHONE = re.compile(r"(?:\d{3,4}[-—]?)?\d{7,8}|1[3-9]\d{9}|\d{3,4}-\d?x+")
 _SCORE = re.compile(rf"(?:{NUMBER})\s*分")
 _SPLIT = re.compile(r"[|\t]")
 _DIGIT = re.compile(r"\d")
+# A space-separated line's cells: runs of non-space, or a word a PDF's text layer letter-spaced
+# (`产 出 指 标`: single characters one space apart), which is one cell.
+_WORD = re.compile(r"(?<!\S)[\u4e00-\u9fff](?= )(?: [\u4e00-\u9fff](?!\S))+|\S+")
 # A day written whole (a deadline or the day a target was met): one target, not a year, a
 # month and a day glued.
 _DAY = r"\d{4}年\d{1,2}月(?:\d{1,2}[日号])?(?:底|末)?(?:之前|以前|前)?"
@@ -192,7 +195,7 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
         if whole and (lex.header_role(whole) or fw.lookup(whole)):
             pieces.append((0, len(text)))
         else:
-            pieces = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+            pieces = [(m.start(), m.end()) for m in _WORD.finditer(text)]
             pieces = _merge_split_names(text, pieces)
     cells: list[Cell] = []
     for a, b in pieces:
