@@ -278,11 +278,15 @@ def glued_cells(
     list of targets in one cell (`名称≥9600人；名称100%；名称`) first at its `；`."""
     items = [m for m in re.finditer(r"[^;；]+", text) if m.group().strip()]
     if sum(locate(m.group()) is not None for m in items) > 1:
-        return [
-            cell
-            for m in items
-            for cell in glued_cells(m.group(), start + m.start(), index, in_header, columns)
-        ]
+        cells = []
+        for m in items:
+            cells.extend(glued_cells(m.group(), start + m.start(), index, in_header, columns))
+            if locate(m.group()) is None and m is not items[-1]:
+                # an item with no target (`补助按月发放；`): its value is empty, and the next
+                # item's name is not its value
+                at = start + m.end()
+                cells.append(Cell(at, at, "", "target", index))
+        return cells
     cuts: list[tuple[int, int]] = []
     pos = 0
     found = list(_glued_pattern().finditer(text))
