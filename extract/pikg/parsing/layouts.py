@@ -239,7 +239,15 @@ class TableReader:
         pending = self.pending
         if after_page and len(meaningful) == 1 and pending is not None and pending is not before:
             self.page_title = pending
-        if as_row and pending is not None and pending.roles() == ["name"] and not pending.unnamed:
+        # `\t\t新增取得…或职业技能` with no cell after it: a name cut where its row's line was
+        # wrapped, at its column; the next line finishes it and holds its target
+        cut = not as_row and cells[0].kind == "empty" and _row_cells(cells, text)[-1] is cells[-1]
+        if (
+            (as_row or cut)
+            and pending is not None
+            and pending.roles() == ["name"]
+            and not pending.unnamed
+        ):
             name = pending.cells[0][2].text
             if name.count("(") + name.count("（") > name.count(")") + name.count("）"):
                 self.wrapped = "open-name"  # `名称（按抽查` with nothing after it: wrapped mid-cell

@@ -156,6 +156,37 @@ def _iso_date(m: re.Match[str], year: int | None) -> str | None:
     return f"{yr:04d}-{month:02d}"
 
 
+# A date in Chinese numerals (二〇二二年十一月底前, 二〇二四年六月三十日前): matched after
+# its numbers are written in digits; the value keeps the text as written.
+_CN_DIGIT = {ch: str(i) for i, ch in enumerate("〇一二三四五六七八九")} | {"零": "0", "O": "0"}
+_CN_NUMBER = "〇零一二三四五六七八九十"
+_CN_DATE = re.compile(
+    rf"(?P<y>[〇零O一二三四五六七八九]{{4}})\s*年(?:\s*(?P<m>[{_CN_NUMBER}]{{1,2}})\s*月"
+    rf"(?:\s*(?P<d>[{_CN_NUMBER}]{{1,3}})\s*[日号])?)?"
+)
+
+
+def _cn_number(text: str) -> int:
+    """十一 → 11, 二十三 → 23, 三十 → 30, 七 → 7."""
+    tens, _, ones = text.rpartition("十")
+    if "十" not in text:
+        return int(_CN_DIGIT[text[-1]])
+    return int(_CN_DIGIT.get(tens, "1") if tens else 1) * 10 + (int(_CN_DIGIT[ones]) if ones else 0)
+
+
+def _arabic_date(text: str) -> str:
+    """The text with a leading date in Chinese numerals written in digits, else as it is."""
+    m = _CN_DATE.match(text)
+    if m is None:
+        return text
+    out = "".join(_CN_DIGIT[ch] for ch in m.group("y")) + "年"
+    if m.group("m"):
+        out += f"{_cn_number(m.group('m'))}月"
+    if m.group("d"):
+        out += f"{_cn_number(m.group('d'))}日"
+    return out + text[m.end() :]
+
+
 def _excel_serial(number: str) -> str | None:
     import datetime
 
@@ -257,7 +288,7 @@ def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
     written = sym or word
     rest = body[head.end() :].strip()
 
-    date = DATE_RE.fullmatch(rest)
+    date = DATE_RE.fullmatch(_arabic_date(rest))
     if date and (date.group("y") or date.group("iy") or _month_is_date(date, name)):
         before = date.group("before")
         effective = "≤" if before else operator

@@ -39,6 +39,9 @@ _PHONE = re.compile(r"(?:\d{3,4}[-—]?)?\d{7,8}|1[3-9]\d{9}|\d{3,4}-\d?x+")
 _SCORE = re.compile(rf"(?:{NUMBER})\s*分")
 _SPLIT = re.compile(r"[|\t]")
 _DIGIT = re.compile(r"\d")
+# A space-separated line's cells: runs of non-space, or a word a PDF's text layer letter-spaced
+# (`产 出 指 标`: single characters one space apart), which is one cell.
+_WORD = re.compile(r"(?<!\S)[\u4e00-\u9fff](?= )(?: [\u4e00-\u9fff](?!\S))+|\S+")
 # A day written whole (a deadline or the day a target was met): one target, not a year, a
 # month and a day glued.
 _DAY = r"\d{4}年\d{1,2}月(?:\d{1,2}[日号])?(?:底|末)?(?:之前|以前|前)?"
@@ -192,7 +195,7 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
         if whole and (lex.header_role(whole) or fw.lookup(whole)):
             pieces.append((0, len(text)))
         else:
-            pieces = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+            pieces = [(m.start(), m.end()) for m in _WORD.finditer(text)]
             pieces = _merge_split_names(text, pieces)
     cells: list[Cell] = []
     for a, b in pieces:
@@ -275,11 +278,15 @@ def glued_cells(
     list of targets in one cell (`名称≥9600人；名称100%；名称`) first at its `；`."""
     items = [m for m in re.finditer(r"[^;；]+", text) if m.group().strip()]
     if sum(locate(m.group()) is not None for m in items) > 1:
-        return [
-            cell
-            for m in items
-            for cell in glued_cells(m.group(), start + m.start(), index, in_header, columns)
-        ]
+        cells = []
+        for m in items:
+            cells.extend(glued_cells(m.group(), start + m.start(), index, in_header, columns))
+            if locate(m.group()) is None and m is not items[-1]:
+                # an item with no target (`补助按月发放；`): its value is empty, and the next
+                # item's name is not its value
+                at = start + m.end()
+                cells.append(Cell(at, at, "", "target", index))
+        return cells
     cuts: list[tuple[int, int]] = []
     pos = 0
     found = list(_glued_pattern().finditer(text))
