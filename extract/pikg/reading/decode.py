@@ -44,10 +44,10 @@ LOOKALIKES = {
     "∶": ":",
 }
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+_BOMS = (  # the mark, the codec that reads what follows it, the encoding's name in a message
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
 )
 # Line ends other than \n that str.splitlines() or a converter may leave (CR-only files
 # came from old Mac tools; U+2028 from web pages copied as text).
@@ -154,15 +154,17 @@ def decode(data: bytes, path: str) -> str:
         raise DocumentError(path, "is a PDF, not a text file")
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise DocumentError(path, "is a spreadsheet or office file, not a text file")
-    for bom, encoding in _BOMS:
+    for bom, encoding, name in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding)
+                return data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
                 # The BOM declares the encoding, so guessing another would only give garbage.
+                at = exc.start + len(bom)
                 raise DocumentError(
                     path,
-                    f"starts with a {encoding} byte-order mark but byte {exc.start} is not {encoding}",
+                    f"starts with a {name} byte-order mark but is not {name} from byte {at} "
+                    f"(0x{data[at]:02x})",
                 ) from exc
     try:
         text = data.decode("utf-8")
