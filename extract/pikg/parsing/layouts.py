@@ -946,10 +946,13 @@ def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
     pieces = [m.span() for m in _CLAUSE.finditer(text, a, b)]
     if len(pieces) > 1 and all(_split_at_target(_strip_prefixes(text[x:y])) for x, y in pieces):
         return pieces
-    # `名称（≥90%）、名称（≥18.6万人）`: a list on 、 where each item closes on its target in
-    # brackets (a 、 inside a name has none after it)
+    # `名称（≥90%）、名称（≥18.6万人）`, `名称≥1800件、名称≥95%`: a list on 、 where each item
+    # holds its target (a 、 inside a name has none before it)
     listed = [(a + m.start(), a + m.end()) for m in re.finditer(r"[^、]+", text[a:b])]
-    if len(listed) > 1 and all(_bracketed_target(text[x:y]) for x, y in listed):
+    if len(listed) > 1 and all(
+        _bracketed_target(text[x:y]) or _split_at_target(_strip_prefixes(text[x:y]))
+        for x, y in listed
+    ):
         return listed
     return [(a, b)]
 
