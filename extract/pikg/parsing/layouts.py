@@ -1050,16 +1050,24 @@ def _item(
 
 @cache
 def _self_evaluation_sentence() -> re.Pattern[str]:
-    """`名称绩效目标值是10万元,实际完成值为0万元,目标完成率为0%`: a self-evaluation in prose."""
+    """`名称绩效目标值是10万元,实际完成值为0万元,目标完成率为0%`, `名称年度目标值≥2600台，实际
+    完成2714台，完成率104.4%`: a self-evaluation in prose."""
     fw = framework_module.load()
     labels = "|".join(map(re.escape, sorted(fw.by_label, key=len, reverse=True)))
     stop = r",，。;；:："
     return re.compile(
         rf"(?:[(（]\d{{1,2}}[)）])?(?:(?P<level>{labels})[:：])?"
-        rf"(?P<name>[^{stop}()（）]{{2,40}}?)(?:绩效)?目标值(?:是|为|[:：])\s*(?P<target>[^{stop}]+?)\s*[,，]\s*"
-        rf"实际完成值(?:是|为|[:：])?\s*(?P<actual>[^{stop}]+?)\s*"
+        rf"(?P<name>[^{stop}()（）]{{2,40}}?)(?:{_TARGET_WORD})(?:是|为|[:：])?\s*"
+        rf"(?P<target>[^{stop}]+?)\s*[,，]\s*"
+        rf"(?:{_ACTUAL_WORD})(?:是|为|[:：])?\s*(?P<actual>[^{stop}]+?)\s*"
         rf"(?:[,，]\s*(?:目标)?完成率(?:是|为)?\s*(?P<rate>\d+(?:\.\d+)?%))?(?=[{stop}]|$)"
     )
+
+
+# The words that introduce a self-evaluation sentence's target and its actual value.
+_TARGET_WORD = "(?:绩效|年度|计划)?目标值|年度指标值"
+_ACTUAL_WORD = "实际完成值|实际完成|实际值"
+_ACTUAL = re.compile(_ACTUAL_WORD)
 
 
 @cache
@@ -1073,11 +1081,11 @@ def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> lis
     """Self-evaluation sentences anywhere in the block, as candidates with named columns."""
     fw = framework_module.load()
     found: list[Candidate] = []
-    if not any("实际完成值" in line.text for line in lines):
+    if not any(_ACTUAL.search(line.text) for line in lines):
         return found  # headings only matter above a sentence
     heading: LevelCell | None = None  # `3.满意度指标完成情况`: the 一级 of the sentences below
     for i, line in enumerate(lines):
-        if "实际完成值" not in line.text:
+        if not _ACTUAL.search(line.text):
             head = _level1_heading().fullmatch(line.text)
             if head:
                 level = fw.resolve(fw.lookup(head.group("label")), scheme, None, False)
