@@ -35,6 +35,8 @@ SYMBOL = _alternation(_SYMBOLS)
 PRE_WORD = _alternation(w for w in _PRE_WORDS if w != "为")
 POST_WORD = _alternation(_POST_WORDS)
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# m2, km2, m3: a unit's power, as NFKC writes ㎡ and m³ (the only digits a unit holds)
+_POWER = "(?:(?<=[mM])[23])"
 _DONE = "完成|完工|到位|办结|结束"  # the verb that may follow a target: 12月底前完成, 100%完成
 _DATE = (
     r"(?:(?P<y>\d{4})\s*年\s*(?:(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*[日号])?)?"
@@ -47,7 +49,7 @@ _DATE = (
 DATE_RE = re.compile(_DATE)
 _HEAD = re.compile(rf"\s*(?P<sym>{SYMBOL})?\s*(?P<word>{PRE_WORD}|为(?=\s*\d))?\s*")
 _NUMBER_TARGET = re.compile(
-    rf"(?P<num>{NUMBER})\s*(?P<unit>[^\s\d;,。、()]{{0,8}}?)\s*(?P<post>{POST_WORD})?\s*"
+    rf"(?P<num>{NUMBER})\s*(?P<unit>[^\s\d;,。、()]{{0,8}}?{_POWER}?)\s*(?P<post>{POST_WORD})?\s*"
     rf"(?:{_DONE})?"
 )
 # Names that say the target is a point in time, for month-only dates and Excel serials.
