@@ -157,8 +157,8 @@ def _indicator_item(rest: str) -> bool:
 def _first_cell(source: Source, line: Line, offset: int = 0) -> str:
     """The first cell from `offset` on, as the publisher wrote it."""
     text = line.text[offset:]
-    lead = len(text) - len(text.lstrip())
-    cell = re.split(r"\s{2,}|[|\t]", text.strip())[0].strip()
+    lead = len(text) - len(text.lstrip(" \t|"))  # `|| 项目名称 || X ||`: the empty cells before
+    cell = re.split(r"\s{2,}|[|\t]", text.strip(" \t|"))[0].strip()
     label = _FORM_LABEL.search(cell)
     if label and label.start() > 0:
         cell = cell[: label.start()]  # 项目名称X主管部门Y: glued cells
