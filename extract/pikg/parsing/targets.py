@@ -261,9 +261,16 @@ def _range(body: str, name: str, year: int | None) -> Target | None:
         first = DATE_RE.fullmatch(parts[0].strip())
         if first is not None and (first.group("y") or first.group("iy")):
             return Target(None, None, body, None, "range", None, "date")
-    if re.fullmatch(r"\d{4}\.\d{1,2}\.\d{1,2}" + _RANGE_SEP + r"\d{1,2}\.\d{1,2}", body):
+    if _DATE_SPAN.fullmatch(body):
         return Target(None, None, body, None, "range", None, "date")
     return None
+
+
+# A period within one year: `2021.1.1-12.31`, `2023年1-12月`.
+_DATE_SPAN = re.compile(
+    rf"\d{{4}}\.\d{{1,2}}\.\d{{1,2}}{_RANGE_SEP}\d{{1,2}}\.\d{{1,2}}"
+    rf"|\d{{4}}\s*年\s*\d{{1,2}}\s*月?\s*{_RANGE_SEP}\s*\d{{1,2}}\s*月(?:底|末)?"
+)
 
 
 @lru_cache(maxsize=1 << 16)  # the same cells recur across rows, projects and documents
