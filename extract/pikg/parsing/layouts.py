@@ -83,6 +83,7 @@ MIN_WRAP_WIDTH = 40
 WRAP_SLACK = 4
 _GLUED_LINE = re.compile(r"[^\s|]+")
 _SENTENCE_END = ("。", "；", ";", "：", ":")
+_LABELLED = re.compile(r"[:：]\s*\S")  # a label and its value in one cell
 # A yes/no answer or its marker in a cell (是, 否, 是/否): a row's value, never a header word.
 _ANSWER = re.compile(r"是/否|是或否|[是否有无]")
 
@@ -257,7 +258,8 @@ class TableReader:
         if as_row:
             self.flush()
             self._restated_groups()
-        self.skip_next = False
+            self.skip_next = False
+        # One cell a line, a label's value is the next line (`审核人` / its name): still skipped.
 
     def _by_position(self, cells: list[Cell], meaningful: list[Cell], text: str) -> bool:
         """A row of a table whose header puts levels after the name, or the value before it
@@ -391,7 +393,10 @@ class TableReader:
             self._close_header()
         if kind == "contact" or self.skip_next:
             self.ledger.skip("contact", cell.start, cell.end)
-            self.skip_next = kind == "contact" and not self.skip_next
+            # a bare label's value is the next cell; `联系电话：0931-…` holds its own
+            self.skip_next = (
+                kind == "contact" and not self.skip_next and not _LABELLED.search(cell.text)
+            )
             return
         if kind == "total":
             self.flush()
