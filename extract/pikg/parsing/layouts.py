@@ -67,6 +67,8 @@ _PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-�
 QUALITATIVE_TARGET = 12
 # A heading's level name is this long at least (产出指标, 产出目标): not a bare 产出 in prose.
 MIN_HEADING_LABEL = 4
+# A person's name is at most this long (苏日娜, 欧阳某某): beside a phone number, a contact.
+PERSON_NAME = 4
 # A line with more cells than this many times the columns is a stream of cells, not a row.
 STREAM_FACTOR = 2
 # A place that receives funds and has its own value column: a township, a street office, a
@@ -186,6 +188,7 @@ class TableReader:
         if self.header_open and ("target" in kinds or "level" in kinds):
             self._close_header()  # a row with a target: the header ended on the line before
         signed = len(meaningful) >= 2 and all(_is_body(c) for c in meaningful)
+        signed = signed or _person_and_phone(meaningful)
         dated = len(meaningful) == 1 and self.pending is None and _SIGNED_ON.fullmatch(text)
         if signed or dated:
             self.flush()  # `某某县农业农村局  某某县财政局`, `2024年3月8日`: who signed, and when
@@ -662,6 +665,14 @@ def _roles(columns: Columns) -> tuple[str, ...]:
 
 # Cells that end or interrupt a table, never one of its row's columns.
 _NOT_IN_A_ROW = frozenset({"header", "footer", "contact", "total", "page"})
+
+
+def _person_and_phone(cells: list[Cell]) -> bool:
+    """`| 杨某某 | 0856-5xxxxxx |`, `王某某  138…`: a person's name beside a phone number (a
+    contact cell), nothing else on the line: who to call, never a row."""
+    return {c.kind for c in cells} == {"contact", "text"} and all(
+        c.kind == "contact" or len(c.key) <= PERSON_NAME for c in cells
+    )
 
 
 def _is_body(cell: Cell) -> bool:
