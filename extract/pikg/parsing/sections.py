@@ -104,6 +104,8 @@ def _parts(lines: list[Line]) -> list[range]:
         )
         if start is None and _LEVEL1_CELL.fullmatch(text):
             opens = True  # a table header cut one cell a line
+        if start is None and text and _TARGETS_LABEL.match(text) and locate(text) is not None:
+            opens = True  # `绩效指标：名称≥1200人；…`: the targets under their label, no heading
         if opens and start is not None and _table_cell(text):
             opens = False  # 绩效目标, 绩效指标明确性: cells of the table under way
         if opens and (start is None or not _header_row(text)):
