@@ -67,6 +67,8 @@ _PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-�
 QUALITATIVE_TARGET = 12
 # A heading's level name is this long at least (产出指标, 产出目标): not a bare 产出 in prose.
 MIN_HEADING_LABEL = 4
+# A person's name is at most this long (苏日娜, 欧阳某某): beside a phone number, a contact.
+PERSON_NAME = 4
 # A line with more cells than this many times the columns is a stream of cells, not a row.
 STREAM_FACTOR = 2
 # A place that receives funds and has its own value column: a township, a street office, a
@@ -83,6 +85,7 @@ MIN_WRAP_WIDTH = 40
 WRAP_SLACK = 4
 _GLUED_LINE = re.compile(r"[^\s|]+")
 _SENTENCE_END = ("。", "；", ";", "：", ":")
+_LABELLED = re.compile(r"[:：]\s*\S")  # a label and its value in one cell
 # A yes/no answer or its marker in a cell (是, 否, 是/否): a row's value, never a header word.
 _ANSWER = re.compile(r"是/否|是或否|[是否有无]")
 
@@ -185,6 +188,7 @@ class TableReader:
         if self.header_open and ("target" in kinds or "level" in kinds):
             self._close_header()  # a row with a target: the header ended on the line before
         signed = len(meaningful) >= 2 and all(_is_body(c) for c in meaningful)
+        signed = signed or _person_and_phone(meaningful)
         dated = len(meaningful) == 1 and self.pending is None and _SIGNED_ON.fullmatch(text)
         if signed or dated:
             self.flush()  # `某某县农业农村局  某某县财政局`, `2024年3月8日`: who signed, and when
@@ -257,7 +261,8 @@ class TableReader:
         if as_row:
             self.flush()
             self._restated_groups()
-        self.skip_next = False
+            self.skip_next = False
+        # One cell a line, a label's value is the next line (`审核人` / its name): still skipped.
 
     def _by_position(self, cells: list[Cell], meaningful: list[Cell], text: str) -> bool:
         """A row of a table whose header puts levels after the name, or the value before it
@@ -391,7 +396,10 @@ class TableReader:
             self._close_header()
         if kind == "contact" or self.skip_next:
             self.ledger.skip("contact", cell.start, cell.end)
-            self.skip_next = kind == "contact" and not self.skip_next
+            # a bare label's value is the next cell; `联系电话：0931-…` holds its own
+            self.skip_next = (
+                kind == "contact" and not self.skip_next and not _LABELLED.search(cell.text)
+            )
             return
         if kind == "total":
             self.flush()
@@ -657,6 +665,14 @@ def _roles(columns: Columns) -> tuple[str, ...]:
 
 # Cells that end or interrupt a table, never one of its row's columns.
 _NOT_IN_A_ROW = frozenset({"header", "footer", "contact", "total", "page"})
+
+
+def _person_and_phone(cells: list[Cell]) -> bool:
+    """`| 杨某某 | 0856-5xxxxxx |`, `王某某  138…`: a person's name beside a phone number (a
+    contact cell), nothing else on the line: who to call, never a row."""
+    return {c.kind for c in cells} == {"contact", "text"} and all(
+        c.kind == "contact" or len(c.key) <= PERSON_NAME for c in cells
+    )
 
 
 def _is_body(cell: Cell) -> bool:
@@ -953,10 +969,13 @@ def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
     pieces = [m.span() for m in _CLAUSE.finditer(text, a, b)]
     if len(pieces) > 1 and all(_split_at_target(_strip_prefixes(text[x:y])) for x, y in pieces):
         return pieces
-    # `名称（≥90%）、名称（≥18.6万人）`: a list on 、 where each item closes on its target in
-    # brackets (a 、 inside a name has none after it)
+    # `名称（≥90%）、名称（≥18.6万人）`, `名称≥1800件、名称≥95%`: a list on 、 where each item
+    # holds its target (a 、 inside a name has none before it)
     listed = [(a + m.start(), a + m.end()) for m in re.finditer(r"[^、]+", text[a:b])]
-    if len(listed) > 1 and all(_bracketed_target(text[x:y]) for x, y in listed):
+    if len(listed) > 1 and all(
+        _bracketed_target(text[x:y]) or _split_at_target(_strip_prefixes(text[x:y]))
+        for x, y in listed
+    ):
         return listed
     return [(a, b)]
 
@@ -1055,16 +1074,24 @@ def _item(
 
 @cache
 def _self_evaluation_sentence() -> re.Pattern[str]:
-    """`名称绩效目标值是10万元,实际完成值为0万元,目标完成率为0%`: a self-evaluation in prose."""
+    """`名称绩效目标值是10万元,实际完成值为0万元,目标完成率为0%`, `名称年度目标值≥2600台，实际
+    完成2714台，完成率104.4%`: a self-evaluation in prose."""
     fw = framework_module.load()
     labels = "|".join(map(re.escape, sorted(fw.by_label, key=len, reverse=True)))
     stop = r",，。;；:："
     return re.compile(
         rf"(?:[(（]\d{{1,2}}[)）])?(?:(?P<level>{labels})[:：])?"
-        rf"(?P<name>[^{stop}()（）]{{2,40}}?)(?:绩效)?目标值(?:是|为|[:：])\s*(?P<target>[^{stop}]+?)\s*[,，]\s*"
-        rf"实际完成值(?:是|为|[:：])?\s*(?P<actual>[^{stop}]+?)\s*"
+        rf"(?P<name>[^{stop}()（）]{{2,40}}?)(?:{_TARGET_WORD})(?:是|为|[:：])?\s*"
+        rf"(?P<target>[^{stop}]+?)\s*[,，]\s*"
+        rf"(?:{_ACTUAL_WORD})(?:是|为|[:：])?\s*(?P<actual>[^{stop}]+?)\s*"
         rf"(?:[,，]\s*(?:目标)?完成率(?:是|为)?\s*(?P<rate>\d+(?:\.\d+)?%))?(?=[{stop}]|$)"
     )
+
+
+# The words that introduce a self-evaluation sentence's target and its actual value.
+_TARGET_WORD = "(?:绩效|年度|计划)?目标值|年度指标值"
+_ACTUAL_WORD = "实际完成值|实际完成|实际值"
+_ACTUAL = re.compile(_ACTUAL_WORD)
 
 
 @cache
@@ -1078,11 +1105,11 @@ def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> lis
     """Self-evaluation sentences anywhere in the block, as candidates with named columns."""
     fw = framework_module.load()
     found: list[Candidate] = []
-    if not any("实际完成值" in line.text for line in lines):
+    if not any(_ACTUAL.search(line.text) for line in lines):
         return found  # headings only matter above a sentence
     heading: LevelCell | None = None  # `3.满意度指标完成情况`: the 一级 of the sentences below
     for i, line in enumerate(lines):
-        if "实际完成值" not in line.text:
+        if not _ACTUAL.search(line.text):
             head = _level1_heading().fullmatch(line.text)
             if head:
                 level = fw.resolve(fw.lookup(head.group("label")), scheme, None, False)

@@ -104,6 +104,8 @@ def _parts(lines: list[Line]) -> list[range]:
         )
         if start is None and _LEVEL1_CELL.fullmatch(text):
             opens = True  # a table header cut one cell a line
+        if start is None and text and _TARGETS_LABEL.match(text) and locate(text) is not None:
+            opens = True  # `绩效指标：名称≥1200人；…`: the targets under their label, no heading
         if opens and start is not None and _table_cell(text):
             opens = False  # 绩效目标, 绩效指标明确性: cells of the table under way
         if opens and (start is None or not _header_row(text)):
@@ -157,8 +159,8 @@ def _indicator_item(rest: str) -> bool:
 def _first_cell(source: Source, line: Line, offset: int = 0) -> str:
     """The first cell from `offset` on, as the publisher wrote it."""
     text = line.text[offset:]
-    lead = len(text) - len(text.lstrip())
-    cell = re.split(r"\s{2,}|[|\t]", text.strip())[0].strip()
+    lead = len(text) - len(text.lstrip(" \t|"))  # `|| 项目名称 || X ||`: the empty cells before
+    cell = re.split(r"\s{2,}|[|\t]", text.strip(" \t|"))[0].strip()
     label = _FORM_LABEL.search(cell)
     if label and label.start() > 0:
         cell = cell[: label.start()]  # 项目名称X主管部门Y: glued cells

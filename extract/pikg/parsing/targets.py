@@ -35,17 +35,22 @@ SYMBOL = _alternation(_SYMBOLS)
 PRE_WORD = _alternation(w for w in _PRE_WORDS if w != "为")
 POST_WORD = _alternation(_POST_WORDS)
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# m2, km2, m3: a unit's power, as NFKC writes ㎡ and m³ (the only digits a unit holds)
+_POWER = "(?:(?<=[mM])[23])"
+_DONE = "完成|完工|到位|办结|结束"  # the verb that may follow a target: 12月底前完成, 100%完成
 _DATE = (
     r"(?:(?P<y>\d{4})\s*年\s*(?:(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*[日号])?)?"
     r"|(?P<iy>\d{4})[-./](?P<im>\d{1,2})(?:[-./](?P<id>\d{1,2}))?"
-    r"|(?P<m2>\d{1,2})\s*月\s*(?:(?P<d2>\d{1,2})\s*[日号])?"
+    r"|(?:当年|本年度?)?(?P<m2>\d{1,2})\s*月\s*(?:(?P<d2>\d{1,2})\s*[日号])?"
     r"|每月\s*(?P<d3>\d{1,2})\s*[日号])"
-    r"\s*(?P<end>年底|年末|月底|月末|底|末)?\s*(?P<before>之前|以前|前)?\s*(?:完成|完工|到位|办结|结束)?"
+    r"\s*(?P<end>年底|年末|月底|月末|底|末)?\s*(?P<before>之前|以前|前)?\s*"
+    rf"(?:{_DONE})?"
 )
 DATE_RE = re.compile(_DATE)
 _HEAD = re.compile(rf"\s*(?P<sym>{SYMBOL})?\s*(?P<word>{PRE_WORD}|为(?=\s*\d))?\s*")
 _NUMBER_TARGET = re.compile(
-    rf"(?P<num>{NUMBER})\s*(?P<unit>[^\s\d;,。、()]{{0,8}}?)\s*(?P<post>{POST_WORD})?\s*"
+    rf"(?P<num>{NUMBER})\s*(?P<unit>[^\s\d;,。、()]{{0,8}}?{_POWER}?)\s*(?P<post>{POST_WORD})?\s*"
+    rf"(?:{_DONE})?"
 )
 # Names that say the target is a point in time, for month-only dates and Excel serials.
 _TIME_NAME = re.compile(r"时间|日期|期限|时限|到位|截止|完成时")
@@ -256,9 +261,16 @@ def _range(body: str, name: str, year: int | None) -> Target | None:
         first = DATE_RE.fullmatch(parts[0].strip())
         if first is not None and (first.group("y") or first.group("iy")):
             return Target(None, None, body, None, "range", None, "date")
-    if re.fullmatch(r"\d{4}\.\d{1,2}\.\d{1,2}" + _RANGE_SEP + r"\d{1,2}\.\d{1,2}", body):
+    if _DATE_SPAN.fullmatch(body):
         return Target(None, None, body, None, "range", None, "date")
     return None
+
+
+# A period within one year: `2021.1.1-12.31`, `2023年1-12月`.
+_DATE_SPAN = re.compile(
+    rf"\d{{4}}\.\d{{1,2}}\.\d{{1,2}}{_RANGE_SEP}\d{{1,2}}\.\d{{1,2}}"
+    rf"|\d{{4}}\s*年\s*\d{{1,2}}\s*月?\s*{_RANGE_SEP}\s*\d{{1,2}}\s*月(?:底|末)?"
+)
 
 
 @lru_cache(maxsize=1 << 16)  # the same cells recur across rows, projects and documents

@@ -214,7 +214,12 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
             or lex.is_boilerplate(body)
             or framework_module.load().lookup(body)
         )
-        if glued and not whole_cell:
+        path = None if whole_cell else _level_path().fullmatch(body)
+        if path:  # `产出指标-数量指标`: both levels in one cell, one cell each
+            for g in (1, 2):
+                a, b = s + path.start(g), s + path.end(g)
+                cells.append(classify(path.group(g), a, b, index, in_header))
+        elif glued and not whole_cell:
             cells.extend(glued_cells(body, s, index, in_header, columns))
         else:
             cells.append(classify(body, s, s + len(body), index, in_header))
@@ -241,6 +246,13 @@ def _merge_split_names(text: str, pieces: list[tuple[int, int]]) -> list[tuple[i
         out.append(pieces[i])
         i += 1
     return out
+
+
+@cache
+def _level_path() -> re.Pattern[str]:
+    """A 一级 and its 二级 in one cell, joined by a dash or a slash."""
+    fw = framework_module.load()
+    return re.compile(rf"({fw.alternation(1)})\s*[-—–－/]\s*({fw.alternation(2)})")
 
 
 @cache

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import hashlib
+import html
 import os
 import re
 import stat
@@ -203,6 +204,8 @@ def decode(data: bytes, path: str) -> str:
 # Pinyin that mirror sites leave after a character: 執(zhí), 區(qū).
 _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüḿńňǹ]{1,6}[)）]")
 _CR = re.compile(r"\r\n?")
+# HTML character references a page's conversion to text left in it (`&gt;=90%`, `&nbsp;`).
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,6}|#\d{2,5}|#x[0-9a-fA-F]{2,4});")
 
 
 @cache
@@ -245,7 +248,9 @@ def normalise(original: str) -> tuple[str, Origin]:
     # Pieces whose folded length differs from the original's: where offsets drift.
     odd = [chr(k) for k, v in table.items() if len(v) != 1]
     pattern = "|".join(
-        [_PINYIN.pattern, _CR.pattern] + ([f"[{re.escape(''.join(odd))}]"] if odd else [])
+        [_PINYIN.pattern, _CR.pattern]
+        + ([_ENTITY.pattern] if "&" in original else [])
+        + ([f"[{re.escape(''.join(odd))}]"] if odd else [])
     )
     pieces: list[str] = []
     folded_at: list[int] = []
@@ -258,6 +263,9 @@ def normalise(original: str) -> tuple[str, Origin]:
         piece = m.group()
         if piece.startswith("\r"):
             out = "\n"
+        elif piece.startswith("&"):
+            ref = html.unescape(piece)  # an unknown name stays as it is
+            out = piece if ref == piece else "".join(_fold_char(ch) for ch in ref)
         elif len(piece) == 1:
             out = table[ord(piece)]
         else:
