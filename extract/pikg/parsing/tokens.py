@@ -9,7 +9,7 @@ kind; the layout segmenters decide which cells make a row.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Literal
@@ -310,7 +310,76 @@ def glued_cells(
         if piece:
             lead = len(text[a:b]) - len(text[a:b].lstrip())
             cells.append(classify(piece, start + a + lead, start + a + lead + len(piece), index))
+    if "explain" in columns[columns.index("value") + 1 :] if "value" in columns else False:
+        cells = _cut_notes(_cut_bracketed_units(cells))
     return cells
+
+
+def _cut(cell: Cell, at: int) -> list[Cell]:
+    """A cell cut in two ``at`` characters from its start, each piece classified anew."""
+    a, b = cell.text[:at], cell.text[at:]
+    return [
+        classify(a, cell.start, cell.start + at, cell.line),
+        classify(b, cell.start + at, cell.end, cell.line),
+    ]
+
+
+_BRACKETED_UNIT = re.compile(r"[(（]([^()（）\d]{1,6})[)）]$")
+
+
+def _cut_bracketed_units(cells: list[Cell]) -> list[Cell]:
+    """`林木采伐监管(万立方米)` `=6` `万立方米该指标…`: a name stating its unit in brackets, a
+    number without it, and the text after it opening with that unit: the unit column's cell,
+    glued to the explanation."""
+    out: list[Cell] = []
+    for i, cell in enumerate(cells):
+        unit = _BRACKETED_UNIT.search(cells[i - 2].text) if i >= 2 else None
+        if (
+            unit
+            and cell.kind == "text"
+            and cells[i - 1].kind == "target"
+            and cell.text.startswith(unit.group(1))
+            and len(cell.text) > len(unit.group(1))
+            and not cells[i - 1].text.endswith(unit.group(1))
+        ):
+            unit_cell, rest = _cut(cell, len(unit.group(1)))
+            out += [replace(unit_cell, kind="unit"), rest]  # a unit pikg does not list
+        else:
+            out.append(cell)
+    return out
+
+
+def _cut_notes(cells: list[Cell]) -> list[Cell]:
+    """A table's explanations glued to the name of the row after (`=116人` +
+    `该指标值数据合理保障退休职工人数(人)`): where the explanation closing a group of rows,
+    before a level or at the end, opens the text after another row's target too, that text
+    is the explanation and the next row's name."""
+    after = [
+        i for i in range(1, len(cells)) if cells[i].kind == "text" and cells[i - 1].kind != "text"
+    ]
+    whole = {
+        cells[i].text
+        for i in after
+        if i + 1 == len(cells) or cells[i + 1].kind in ("level", "header", "total")
+    }
+    notes = sorted(whole, key=len, reverse=True)
+    note = next(
+        (
+            w
+            for w in notes
+            if any(cells[i].text.startswith(w) and cells[i].text != w for i in after)
+        ),
+        None,
+    )
+    if note is None:
+        return cells
+    out: list[Cell] = []
+    for i, cell in enumerate(cells):
+        if i in after and cell.text.startswith(note) and cell.text != note:
+            out.extend(_cut(cell, len(note)))
+        else:
+            out.append(cell)
+    return out
 
 
 # Header roles that are no column of a row's data: levels and the form's own labels.
