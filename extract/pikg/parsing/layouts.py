@@ -153,6 +153,7 @@ class TableReader:
     page_title: Candidate | None = None  # a line after a page mark: a title if a header follows
     line_candidates: list[Candidate] = field(default_factory=list)
     last_header: str = ""  # the text of the header's last cell, which may wrap (`一级\n指标`)
+    last_cell: Cell | None = None  # the cell fed last
 
     # ---- lines --------------------------------------------------------------------------
 
@@ -362,6 +363,7 @@ class TableReader:
     # ---- cells --------------------------------------------------------------------------
 
     def feed(self, cell: Cell) -> None:
+        last, self.last_cell = self.last_cell, cell
         kind = cell.kind
         if kind == "header" and cell.role in FORM_LABELS and not self.header_open:
             self.ledger.skip("boilerplate", cell.start, cell.end)  # 项目名称 | X: the form's label
@@ -415,23 +417,47 @@ class TableReader:
         if not self.in_table:
             self.ledger.skip("narrative", cell.start, cell.end)
             return
-        if self.pending is None and self._explained(cell):
+        if self.pending is None and (self._explained(cell) or self._named_by_note(cell, last)):
             return
         if self.pending is None:
             self._start(cell)
             return
         self._place(cell)
 
-    def _explained(self, cell: Cell) -> bool:
-        """A piece glued to the explanation that closed the last row (`…受益群众满意度不低于` +
-        `90%`, one cell cut in two): the explanation's, not a row of its own."""
+    def _note(self) -> tuple[Candidate, Cell] | None:
+        """The last row and its closing explanation or reason cell, if it has one."""
         last = self.line_candidates[-1] if self.line_candidates else None
         if last is None or not last.cells or last.cells[-1][0] not in ("explain", "reason"):
+            return None
+        return last, last.cells[-1][2]
+
+    def _explained(self, cell: Cell) -> bool:
+        """A piece glued to the explanation that closed the last row (`…受益群众满意度不低于` +
+        `90%`, one cell cut in two): the explanation's, not a row of its own. Only in a line
+        holding one row: in a stream of cells the target is the next row's."""
+        note = self._note()
+        if note is None or not self.row_line:
             return False
+        last, before = note
         before = last.cells[-1][2]
         if before.line != cell.line or before.end != cell.start:
             return False
         last.cells.append((last.cells[-1][0], None, cell))
+        return True
+
+    def _named_by_note(self, cell: Cell, fed: Cell | None) -> bool:
+        """A target right after the text that filled the last row's explanation column, in a
+        stream of cells (one a line, or glued): that row's explanation was empty, and the
+        text is this target's name (`名称A | 42个 | (空) | 名称B | 6.5公里`)."""
+        note = self._note()
+        if note is None or self.row_line or cell.kind != "target":
+            return False
+        last, before = note
+        if fed is not before or before.kind != "text":
+            return False
+        last.cells.pop()
+        self._start(before)
+        self._place(cell)
         return True
 
     def _start(self, cell: Cell) -> None:

@@ -9,8 +9,9 @@ kind; the layout segmenters decide which cells make a row.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from itertools import pairwise
 from typing import Literal
 
 from pikg.parsing import framework as framework_module
@@ -199,6 +200,7 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
             pieces = _merge_split_names(text, pieces)
     cells: list[Cell] = []
     for a, b in pieces:
+        columns = glued_header_columns(cells, columns)
         raw = text[a:b]
         lead = len(raw) - len(raw.lstrip())
         body = raw.strip()
@@ -302,6 +304,8 @@ def glued_cells(
     cuts: list[tuple[int, int]] = []
     pos = 0
     found = list(_glued_pattern().finditer(text))
+    header: list[str] = []  # the roles of the header cells glued just before
+    lex = lexicon_module.load()
     for i, m in enumerate(found):
         if _inside_name(
             m, found[i - 1] if i else None, found[i + 1] if i + 1 < len(found) else None
@@ -309,8 +313,12 @@ def glued_cells(
             continue
         if m.start() > pos:
             cuts.extend(_split_text_piece(text, pos, m.start(), columns))
+            header = []
         cuts.append((m.start(), m.end()))
         pos = m.end()
+        role = lex.header_role(m.group())
+        header = [*header, role[0]] if role else header
+        columns = _header_columns(tuple(header)) or columns
     if pos < len(text):
         cuts.extend(_split_text_piece(text, pos, len(text), columns))
     if len(cuts) == 1:
@@ -321,7 +329,102 @@ def glued_cells(
         if piece:
             lead = len(text[a:b]) - len(text[a:b].lstrip())
             cells.append(classify(piece, start + a + lead, start + a + lead + len(piece), index))
+    if "explain" in columns[columns.index("value") + 1 :] if "value" in columns else False:
+        cells = _cut_notes(_cut_bracketed_units(cells))
     return cells
+
+
+def _cut(cell: Cell, at: int) -> list[Cell]:
+    """A cell cut in two ``at`` characters from its start, each piece classified anew."""
+    a, b = cell.text[:at], cell.text[at:]
+    return [
+        classify(a, cell.start, cell.start + at, cell.line),
+        classify(b, cell.start + at, cell.end, cell.line),
+    ]
+
+
+_BRACKETED_UNIT = re.compile(r"[(（]([^()（）\d]{1,6})[)）]$")
+
+
+def _cut_bracketed_units(cells: list[Cell]) -> list[Cell]:
+    """`林木采伐监管(万立方米)` `=6` `万立方米该指标…`: a name stating its unit in brackets, a
+    number without it, and the text after it opening with that unit: the unit column's cell,
+    glued to the explanation."""
+    out: list[Cell] = []
+    for i, cell in enumerate(cells):
+        unit = _BRACKETED_UNIT.search(cells[i - 2].text) if i >= 2 else None
+        if (
+            unit
+            and cell.kind == "text"
+            and cells[i - 1].kind == "target"
+            and cell.text.startswith(unit.group(1))
+            and len(cell.text) > len(unit.group(1))
+            and not cells[i - 1].text.endswith(unit.group(1))
+        ):
+            unit_cell, rest = _cut(cell, len(unit.group(1)))
+            out += [replace(unit_cell, kind="unit"), rest]  # a unit pikg does not list
+        else:
+            out.append(cell)
+    return out
+
+
+def _cut_notes(cells: list[Cell]) -> list[Cell]:
+    """A table's explanations glued to the name of the row after (`=116人` +
+    `该指标值数据合理保障退休职工人数(人)`): where the explanation closing a group of rows,
+    before a level or at the end, opens the text after another row's target too, that text
+    is the explanation and the next row's name."""
+    after = [
+        i for i in range(1, len(cells)) if cells[i].kind == "text" and cells[i - 1].kind != "text"
+    ]
+    whole = {
+        cells[i].text
+        for i in after
+        if i + 1 == len(cells) or cells[i + 1].kind in ("level", "header", "total")
+    }
+    notes = sorted(whole, key=len, reverse=True)
+    note = next(
+        (
+            w
+            for w in notes
+            if any(cells[i].text.startswith(w) and cells[i].text != w for i in after)
+        ),
+        None,
+    )
+    if note is None:
+        return cells
+    out: list[Cell] = []
+    for i, cell in enumerate(cells):
+        if i in after and cell.text.startswith(note) and cell.text != note:
+            out.extend(_cut(cell, len(note)))
+        else:
+            out.append(cell)
+    return out
+
+
+# Header roles that are no column of a row's data: levels and the form's own labels.
+_NOT_DATA = frozenset({"l1", "l2", "project", "amount", "targets"})
+
+
+@lru_cache(maxsize=1 << 10)
+def _header_columns(roles: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The data columns after the name that a run of glued header cells sets
+    (`一级指标二级指标三级指标指标值指标说明` → value, explain), or None where the run names
+    neither a name nor a value column."""
+    if not {"name", "value"} & set(roles):
+        return None
+    data = [r for r in roles if r not in _NOT_DATA]
+    return tuple(data[1:] if data and data[0] == "name" else data)
+
+
+def glued_header_columns(cells: list[Cell], columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns a line's next piece is read by: those of the header cells that end the
+    cells so far (a header glued into the same line as its rows), else ``columns``."""
+    run: list[str] = []
+    for cell in reversed(cells):
+        if cell.kind != "header" or cell.role is None:
+            break
+        run.insert(0, cell.role)
+    return _header_columns(tuple(run)) or columns if run else columns
 
 
 def _inside_name(
@@ -354,6 +457,10 @@ def _split_text_piece(
     by_columns = _rows_by_columns(text, a, b, columns)
     if by_columns:
         return by_columns
+    if columns[:1] == ("value",):
+        rows = _bare_row_ends(text, a, b)
+        if len(rows) > 1:
+            return [cut for x, y in pairwise(rows) for cut in _split_text_piece(text, x, y)]
     out: list[tuple[int, int]] = []
     pos = a
     for m in _inner_run().finditer(text, a, b):
@@ -421,6 +528,38 @@ def _rows_by_columns(
         out.extend(m.span(g) for g in range(1, len(columns) + 1))
         pos = m.end()
     return out or None
+
+
+@cache
+def _bare_run() -> re.Pattern[str]:
+    """Targets with no operator closing a name, with a name glued after them:
+    `…灭火装置10套` + `烟感…`, `…培训任务12500名12166名` + `完成…`. Not a year (`2021年…`)."""
+    one = rf"(?!(?:19|20)\d\d年)(?:{NUMBER})(?:{unit_pattern()})(?:{POST_WORD})?"
+    return re.compile(rf"(?<=[^\d.,\s年月])(?:{one})+")
+
+
+# The character that opens the name glued after a run of bare targets.
+_NAME_OPENS = re.compile(r"[\u4e00-\u9fff(（](?<![的及和与或])")
+
+
+@cache
+def _not_a_name() -> re.Pattern[str]:
+    """What the words before a bare target hold when they are prose, not a name: a sentence's
+    punctuation, or a comparison word just before the number (`…及时率大于` + `90%`)."""
+    return re.compile(rf"[,，。;；:：]|(?:{PRE_WORD}|{SYMBOL})$")
+
+
+def _bare_row_ends(text: str, a: int, b: int) -> list[int]:
+    """Where glued rows of a table with its value column after the name begin and end: after
+    each run of bare targets closing a name of MIN_NAME characters at least, and where a name
+    opens after it. ``[a, b]`` when there is none."""
+    ends = [a]
+    for m in _bare_run().finditer(text, a, b):
+        name = text[ends[-1] : m.start()]
+        reads = len(name) >= MIN_NAME and not _not_a_name().search(name)
+        if reads and _NAME_OPENS.match(text, m.end(), b):
+            ends.append(m.end())
+    return [*ends, b]
 
 
 def _split_tail(text: str, a: int, b: int) -> list[tuple[int, int]]:
