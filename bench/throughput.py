@@ -26,24 +26,28 @@ from pikg import extract_text
 
 ROOT = Path(__file__).resolve().parents[1]
 PIKG = ROOT / "extract" / "pikg"
-# the region tables hold most CJK characters; a name made of their characters is still a name
+# The examples' CJK characters that no pikg module or vocabulary file held when this bench was
+# written (region tables aside: a name of their characters is still a name). Fixed here, so the
+# document stays the same as the code changes and figures of two commits compare.
+NAME_CHARACTERS = (
+    "他伍侯便免危压子季宜害岁师康延昌样案武洛测溉灌照状畅础税筹粮素纳线继膳般血证遵都阶雨"
+)
 REGION_TABLES = {"regions.tsv", "regions-since-2020.tsv", "townships.tsv"}
 
 
-def name_characters(texts: list[str]) -> list[str]:
-    """CJK characters of ``texts`` that appear in no pikg module or vocabulary file."""
+def reserved_now() -> str:
+    """Those of NAME_CHARACTERS that pikg's sources or vocabularies hold by now: a keyword's
+    character would make the shuffle change a keyword, so the bench says so."""
     sources = [*PIKG.rglob("*.py"), *(PIKG / "data").glob("*.tsv")]
-    reserved = set().union(
-        *(set(p.read_text("utf-8")) for p in sources if p.name not in REGION_TABLES)
-    )
-    return sorted({c for t in texts for c in t if "\u4e00" <= c <= "\u9fff"} - reserved)
+    held = set().union(*(set(p.read_text("utf-8")) for p in sources if p.name not in REGION_TABLES))
+    return "".join(c for c in NAME_CHARACTERS if c in held)
 
 
 def document(mb: float, seed: int) -> str:
     """Varied repetitions of the examples, to ``mb`` megabytes of UTF-8: each ``seed`` its own
     draws, so no document is the start of another (a cache would be warm for it)."""
     bases = examples()
-    free = name_characters([text for _, text, _ in bases])
+    free = list(NAME_CHARACTERS)
     cities, rng = city_names(), random.Random(seed)
     parts, size, i = [], 0, 0
     while size < mb * 1_000_000:
@@ -63,6 +67,8 @@ def main() -> None:
     parser.add_argument("--profile", help="write a cProfile of each size to FILE.<size>MB")
     args = parser.parse_args()
     sizes = [float(s) for s in args.sizes.split(",")] if args.sizes else [args.mb]
+    if held := reserved_now():
+        print(f"warning: pikg's sources now hold {held}; shuffling them may change keywords")
     cpu = time.process_time()
     extract_text(document(0.01, seed=0))  # start-up: imports, dictionaries, the ontology
     print(f"start-up: {time.process_time() - cpu:.2f} s CPU (imports and the first document)")
