@@ -61,7 +61,7 @@ def _scheme(*variants: str) -> concepts.ConceptScheme:
         for i, v in enumerate(variants)
     ]
     return concepts.ConceptScheme(
-        tuple(recorded), {(v, "ratio"): r for v, r in zip(variants, recorded)}
+        tuple(recorded), {(v, "ratio"): r for v, r in zip(variants, recorded, strict=True)}
     )
 
 
