@@ -731,10 +731,28 @@ def has_table(lines: list[Line]) -> bool:
     return any(_marks_table(line.text) for line in lines)
 
 
+# Header roles of which one cell marks a table, alone or (SUMMARY) with the others.
+MARKING_ROLES = frozenset({"l1", "l2", "name", "value"})
+
+
+@cache
+def _marking_words() -> tuple[frozenset[str], ...]:
+    """The characters of each header word that can mark a table."""
+    lex = lexicon_module.load()
+    return tuple(frozenset(w) for w, role in lex.headers.items() if role in MARKING_ROLES | SUMMARY)
+
+
 @lru_cache(maxsize=1 << 16)  # the same lines (levels, headers) recur over a document
 def _marks_table(text: str) -> bool:
+    if "|" not in text and "\t" not in text:
+        # A header cell is its header word with at most a period, a year or brackets around
+        # or inside it, so the line holds the word's characters; a line holding no marking
+        # word's is prose, and is not cut into cells only to learn so.
+        chars = set(text)
+        if not any(word <= chars for word in _marking_words()):
+            return False
     cells = cell_kinds(text)
-    if any(c.kind == "header" and c.role in ("l1", "l2", "name", "value") for c in cells):
+    if any(c.kind == "header" and c.role in MARKING_ROLES for c in cells):
         return True
     if {c.role for c in cells if c.kind == "header"} >= SUMMARY:
         return True
