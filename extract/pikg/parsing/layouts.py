@@ -63,6 +63,8 @@ EVALUATION = framework_module.SCHEME_EVALUATION
 FOREIGN_HEADER = 4
 _UNIT_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,4}(?:/[\u4e00-\u9fffA-Za-z]{1,3})?")
 _PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-—－]+\d{1,3}[-—－]+")
+_ROW_NUMBER = re.compile(r"\d{1,3}")
+_SENTENCE_MARK = re.compile(r"[。;；]")
 # A qualitative target written after a name in prose is at most this long (`得到有效保障`).
 QUALITATIVE_TARGET = 12
 # A heading's level name is this long at least (产出指标, 产出目标): not a bare 产出 in prose.
@@ -301,7 +303,7 @@ class TableReader:
         if not roles or roles[0] != "project" or "l1" in roles or len(cells) < 2:
             return cells
         rest = list(cells)
-        numbered = rest[0].kind == "target" and re.fullmatch(r"\d{1,3}", rest[0].text)
+        numbered = rest[0].kind == "target" and _ROW_NUMBER.fullmatch(rest[0].text)
         rest = rest[1:] if numbered else rest
         priced = len(rest) > 1 and "amount" in roles and rest[1].kind == "target"
         if not rest or rest[0].kind != "text" or not (numbered or priced):
@@ -426,7 +428,7 @@ class TableReader:
             return
         elif cell.kind == "score":
             self.ledger.skip("narrative", cell.start, cell.end)
-        elif cell.kind == "target" and re.fullmatch(r"\d{1,3}", cell.text):
+        elif cell.kind == "target" and _ROW_NUMBER.fullmatch(cell.text):
             self.ledger.skip("page-number", cell.start, cell.end)
         else:
             self.ledger.unparsed(cell.start, cell.end)
@@ -671,7 +673,7 @@ def _blank(cell: Cell) -> Cell:
 
 def _value_is_prose(text: str) -> bool:
     """A sentence, not a qualitative target (`稳步提高`, `有效`, `是`)."""
-    return len(text) > 24 or bool(re.search(r"[。;；]", text)) or text.count("、") >= 2
+    return len(text) > 24 or bool(_SENTENCE_MARK.search(text)) or text.count("、") >= 2
 
 
 def read_table(lines: list[Line], scheme: str, ledger: Ledger, emit: Emit) -> None:

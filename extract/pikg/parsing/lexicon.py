@@ -15,12 +15,18 @@ from functools import cache, cached_property, lru_cache
 from pikg import resources
 
 _BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
+_SQUEEZED = re.compile(r"[\s|]+")
+_SPACE = re.compile(r"\s+")
+_COLON = re.compile(r"[:：]")
+_YEAR_HEADER = re.compile(r"(\d{4})年?(.+)")  # 2021实际值, 2022年目标值
+_CUT_BRACKET = re.compile(r"([^(（]+)[(（][^)）]*$")  # a header wrapped inside its bracket
+_NOTE = re.compile(r"[*#_]*(?:注|备注|说明|注释)\d?[:：]")  # a note under the table
 
 
 @lru_cache(maxsize=1 << 16)  # cells are squeezed wherever they are looked up
 def squeeze(cell: str) -> str:
     """A cell as the lexicon matches it: no white space, no trailing pipes or colons."""
-    return re.sub(r"[\s|]+", "", cell).strip(":：*")
+    return _SQUEEZED.sub("", cell).strip(":：*")
 
 
 @dataclass(frozen=True)
@@ -63,13 +69,13 @@ class Lexicon:
                 role = self.headers.get(rest) or self.headers.get(_BRACKETS.sub("", rest))
                 if role is not None:
                     return role, self.periods[word]
-        m = re.fullmatch(r"(\d{4})年?(.+)", text)  # 2021实际值, 2022年目标值
+        m = _YEAR_HEADER.fullmatch(text)  # 2021实际值, 2022年目标值
         if m and (role := self.headers.get(m.group(2))) is not None:
             return role, m.group(1)
         bare = _BRACKETS.sub("", text)
         if bare != text and bare in self.headers:
             return self.headers[bare], None
-        cut = re.match(r"([^(（]+)[(（][^)）]*$", text)  # 指标值（包含数字及文 — wrapped
+        cut = _CUT_BRACKET.match(text)  # 指标值（包含数字及文 — wrapped
         if cut and cut.group(1) in self.headers:
             return self.headers[cut.group(1)], None
         return None
@@ -79,7 +85,7 @@ class Lexicon:
 
     def is_boilerplate(self, cell: str) -> bool:
         text = squeeze(cell)
-        if re.match(r"[*#_]*(?:注|备注|说明|注释)\d?[:：]", re.sub(r"\s+", "", cell)):
+        if _NOTE.match(_SPACE.sub("", cell)):
             return True  # a note under the table (注：…)
         return text in self.boilerplate or (bool(text) and set(text) <= {"□", "☐", "■", "√"})
 
@@ -93,9 +99,9 @@ class Lexicon:
         text = squeeze(cell)
         if text in self.contacts or any(w in text for w in ("盖章", "签字", "签章")):
             return True
-        head = re.split(r"[:：]", re.sub(r"\s+", "", cell).lstrip("*"), maxsplit=1)[0]
+        head = _COLON.split(_SPACE.sub("", cell).lstrip("*"), maxsplit=1)[0]
         head = _BRACKETS.sub("", head)
-        return head != re.sub(r"\s+", "", cell) and head in self.contacts
+        return head != _SPACE.sub("", cell) and head in self.contacts
 
 
 @cache

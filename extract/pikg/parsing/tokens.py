@@ -36,6 +36,11 @@ CellKind = Literal[
 # 第3页, 第3页共9页, - 3 -: a page mark. A bare 3 may be a value; the segmenter decides.
 _PAGE = re.compile(r"第\d+页(?:[,，/共]\d+页)?|[-—－]+\d{1,3}[-—－]+")
 _PHONE = re.compile(r"(?:\d{3,4}[-—]?)?\d{7,8}|1[3-9]\d{9}|\d{3,4}-\d?x+")
+_NAMED_PHONE = re.compile(r"[\u4e00-\u9fff]{2,4}\d{7,12}")  # a name and a number
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+_SYMBOL = re.compile(SYMBOL)
+_WORD = re.compile(r"\S+")
+_ITEM = re.compile(r"[^;；]+")
 _SCORE = re.compile(rf"(?:{NUMBER})\s*分")
 _SPLIT = re.compile(r"[|\t]")
 _DIGIT = re.compile(r"\d")
@@ -89,7 +94,7 @@ def classify(text: str, start: int, end: int, line: int, in_header: bool = False
         return Cell(start, end, text, "footer", line)
     if lex.is_contact(key):
         return Cell(start, end, text, "contact", line)
-    if _PHONE.fullmatch(key) or re.fullmatch(r"[\u4e00-\u9fff]{2,4}\d{7,12}", key):
+    if _PHONE.fullmatch(key) or _NAMED_PHONE.fullmatch(key):
         return Cell(start, end, text, "contact", line)
     if lex.is_total(key):
         return Cell(start, end, text, "total", line)
@@ -99,12 +104,12 @@ def classify(text: str, start: int, end: int, line: int, in_header: bool = False
     levels = fw.lookup(key) or fw.lookup_loose(key)
     if levels:
         return Cell(start, end, text, "level", line, levels=levels)
-    if lex.is_boilerplate(key) or re.fullmatch(r"[(（][^()（）]*[)）]", key):
+    if lex.is_boilerplate(key) or _BRACKETED.fullmatch(key):
         # a note in brackets standing alone (（公开日期：…）) is the form's, never a row
         return Cell(start, end, text, "boilerplate", line)
     if _PAGE.fullmatch(key):
         return Cell(start, end, text, "page", line)
-    if re.fullmatch(SYMBOL, key):
+    if _SYMBOL.fullmatch(key):
         return Cell(start, end, text, "op", line)
     if is_unit(key):
         return Cell(start, end, text, "unit", line)
@@ -192,7 +197,7 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
         if whole and (lex.header_role(whole) or fw.lookup(whole)):
             pieces.append((0, len(text)))
         else:
-            pieces = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+            pieces = [(m.start(), m.end()) for m in _WORD.finditer(text)]
             pieces = _merge_split_names(text, pieces)
     cells: list[Cell] = []
     for a, b in pieces:
@@ -273,7 +278,7 @@ def glued_cells(
 ) -> list[Cell]:
     """A long cell with no separators, cut at level names, header words and targets; a
     list of targets in one cell (`名称≥9600人；名称100%；名称`) first at its `；`."""
-    items = [m for m in re.finditer(r"[^;；]+", text) if m.group().strip()]
+    items = [m for m in _ITEM.finditer(text) if m.group().strip()]
     if sum(locate(m.group()) is not None for m in items) > 1:
         return [
             cell
