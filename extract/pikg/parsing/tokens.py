@@ -205,22 +205,28 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
         lead = len(raw) - len(raw.lstrip())
         body = raw.strip()
         s = line.start + a + lead
-        inner = _glued_pattern().search(body)
-        # A short cell is cut only where a level name opens it and a target follows.
-        glued = len(squeeze(body)) > GLUED_CELL or bool(
-            inner and inner.start() == 0 and inner.group() != squeeze(body) and _DIGIT.search(body)
-        )
-        lex = lexicon_module.load()
-        whole_cell = (
-            lex.header_role(body)
-            or lex.is_boilerplate(body)
-            or framework_module.load().lookup(body)
-        )
-        if glued and not whole_cell:
+        if _is_glued(body):
             cells.extend(glued_cells(body, s, index, in_header, columns))
         else:
             cells.append(classify(body, s, s + len(body), index, in_header))
     return tuple(cells)
+
+
+def _is_glued(body: str) -> bool:
+    """Whether a cell holds several glued together: a long one, or a short one that a level
+    name opens and a target follows — unless the whole cell is one header, note or level."""
+    key = squeeze(body)
+    if len(key) <= GLUED_CELL:
+        if not _DIGIT.search(body):
+            return False
+        inner = _glued_pattern().search(body)
+        if not (inner and inner.start() == 0 and inner.group() != key):
+            return False
+    lex = lexicon_module.load()
+    whole_cell = (
+        lex.header_role(body) or lex.is_boilerplate(body) or framework_module.load().lookup(body)
+    )
+    return not whole_cell
 
 
 def _merge_split_names(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
