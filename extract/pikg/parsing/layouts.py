@@ -701,8 +701,10 @@ def _wrapped_run(lines: list[Line], i: int) -> list[Line]:
     any, each as wide as the first (give or take WRAP_SLACK columns), none but the last
     ending a sentence, and a level name among them. At least the line itself."""
     first = lines[i].text.strip()
+    if not _GLUED_LINE.fullmatch(first):
+        return [lines[i]]
     width = _display_width(first)
-    if width < MIN_WRAP_WIDTH or not _GLUED_LINE.fullmatch(first):
+    if width < MIN_WRAP_WIDTH:
         return [lines[i]]
     run = [lines[i]]
     for line in lines[i + 1 :]:
