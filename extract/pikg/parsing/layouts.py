@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 
 from pikg.parsing import framework as framework_module
 from pikg.parsing import lexicon as lexicon_module
-from pikg.parsing.facts import as_department
+from pikg.parsing.facts import is_department
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
 from pikg.parsing.targets import DATE_RE, POST_WORD, PRE_WORD, SYMBOL, locate
@@ -637,7 +637,7 @@ _NOT_IN_A_ROW = frozenset({"header", "footer", "contact", "total", "page"})
 
 def _is_body(cell: Cell) -> bool:
     """A cell that is a public body's name and nothing else."""
-    return cell.kind == "text" and as_department(cell.text) == cell.text
+    return cell.kind == "text" and is_department(cell.text)
 
 
 @lru_cache(maxsize=1 << 10)
