@@ -153,7 +153,7 @@ def cells_of_line(
             c.role,
             c.period,
         )
-        for c in _cells_of_text(line.text, in_header, columns)
+        for c in _cells_of_text(line.text, in_header, _telling(columns))
     ]
 
 
@@ -168,9 +168,15 @@ def cells_of_run(lines: list[Line], index: int, columns: tuple[str, ...] = ()) -
     joined = "".join(line.text.strip() for line in lines)
     return [
         Cell(at[c.start], at[c.end - 1] + 1, c.text, c.kind, index, c.levels, c.role, c.period)
-        for c in _cells_of_text(joined, False, columns)
+        for c in _cells_of_text(joined, False, _telling(columns))
         if c.end > c.start
     ]
+
+
+def _telling(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns, where their grammar cuts glued rows; else none, which cut alike: a line
+    is then read once, whichever table it is in (has_table has read most lines already)."""
+    return columns if columns and _row_grammar(columns) is not None else ()
 
 
 def cell_kinds(text: str) -> tuple[Cell, ...]:
