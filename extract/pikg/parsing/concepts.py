@@ -216,6 +216,21 @@ class ConceptScheme:
                 table.setdefault(token, []).append(i)
         return {token: tuple(at) for token, at in table.items()}
 
+    @cached_property
+    def token_lengths(self) -> tuple[int, ...]:
+        return tuple(sorted({len(token) for token in self.holding}))
+
+    def _pieces_holding(self, text: str) -> set[str]:
+        """The variants' tokens found in ``text``: its pieces of their lengths, looked up (a
+        name is short, the tokens many)."""
+        n = len(text)
+        return {
+            piece
+            for length in self.token_lengths
+            for i in range(n - length + 1)
+            if (piece := text[i : i + length]) in self.holding
+        }
+
     def _could_match(self, normalised: str, dim: str) -> bool:
         """Whether some variant could reach TOKEN_MATCH, judged without cutting the name.
 
@@ -223,10 +238,9 @@ class ConceptScheme:
         found in it as substrings; the overlap is at most their count over the variant's. Most
         unseen names pass no variant, and are never cut (jieba was half of assigning)."""
         shared: dict[int, int] = {}
-        for token, at in self.holding.items():
-            if token in normalised:
-                for i in at:
-                    shared[i] = shared.get(i, 0) + 1
+        for token in self._pieces_holding(normalised):
+            for i in self.holding[token]:
+                shared[i] = shared.get(i, 0) + 1
         return any(
             n / len(self.by_tokens[i][0]) >= TOKEN_MATCH
             for i, n in shared.items()
