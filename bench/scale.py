@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PIKG = [sys.executable, "-m", "pikg"]
 
 
-def _cities() -> list[tuple[str, str]]:
+def city_names() -> list[tuple[str, str]]:
     """(province, city) names of prefecture-level cities, from pikg's region table."""
     names: dict[str, str] = {}
     for line in (
@@ -56,24 +56,29 @@ def _cities() -> list[tuple[str, str]]:
     )
 
 
-def generate(n: int, folder: Path, seed: int = 12) -> list[Path]:
-    """n documents from the examples: region, department, year and numbers varied."""
+def examples() -> list[tuple[str, str, DocumentFacts]]:
+    """(stem, text, facts) of each shipped example: what ``variant`` rewrites."""
     from pikg import extract_file
     from pikg.reading.decode import decode
 
+    return [
+        (path.stem, decode(path.read_bytes(), str(path)), extract_file(path).facts)
+        for path in sorted((ROOT / "examples").glob("*.txt"))
+    ]
+
+
+def generate(n: int, folder: Path, seed: int = 12) -> list[Path]:
+    """n documents from the examples: region, department, year and numbers varied."""
     rng = random.Random(seed)
-    cities = _cities()
-    bases = []
-    for path in sorted((ROOT / "examples").glob("*.txt")):
-        facts = extract_file(path).facts
-        bases.append((path.stem, decode(path.read_bytes(), str(path)), facts))
+    cities = city_names()
+    bases = examples()
     folder.mkdir(parents=True, exist_ok=True)
     made = []
     seen: set[str] = set()
     for i in range(n):
-        text = _variant(bases[i % len(bases)], cities, rng)
+        text = variant(bases[i % len(bases)], cities, rng)
         while text in seen:  # two draws alike would be one document in the store
-            text = _variant(bases[i % len(bases)], cities, rng)
+            text = variant(bases[i % len(bases)], cities, rng)
         seen.add(text)
         path = folder / f"{i:05d}_{bases[i % len(bases)][0]}.txt"
         path.write_text(text, encoding="utf-8")
@@ -81,7 +86,7 @@ def generate(n: int, folder: Path, seed: int = 12) -> list[Path]:
     return made
 
 
-def _variant(
+def variant(
     base: tuple[str, str, DocumentFacts], cities: list[tuple[str, str]], rng: random.Random
 ) -> str:
     """One document from an example: another city, year and numbers."""

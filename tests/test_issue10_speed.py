@@ -11,7 +11,8 @@ import gc
 import pytest
 
 from pikg import extract_text
-from pikg.parsing import pipeline
+from pikg.parsing import concepts, layouts, pipeline, tokens
+from pikg.parsing.tokens import Cell, Line
 
 TABLE = "三、绩效指标\n一级指标|二级指标|三级指标|指标值\n产出指标|数量指标|培训人次|≥200人次\n"
 
@@ -53,3 +54,56 @@ def test_issue10_collection_is_back_after_a_failed_extraction(
     with pytest.raises(RuntimeError):
         extract_text(TABLE)
     assert gc.isenabled()
+
+
+def _scheme(*variants: str) -> concepts.ConceptScheme:
+    recorded = [
+        concepts.Recorded(f"urn:c{i}", v, frozenset({"ratio"}), frozenset({v}))
+        for i, v in enumerate(variants)
+    ]
+    return concepts.ConceptScheme(
+        tuple(recorded), {(v, "ratio"): r for v, r in zip(variants, recorded, strict=True)}
+    )
+
+
+def test_issue10_a_name_no_variant_can_reach_is_never_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    known = _scheme("群众满意度", "资金到位率")
+    cut: list[str] = []
+    words = concepts.tokens
+
+    def spy(text: str) -> frozenset[str]:
+        cut.append(text)
+        return words(text)
+
+    monkeypatch.setattr(concepts, "tokens", spy)
+    assert len(known.by_tokens) == 2  # the variants are cut once, when first compared
+    cut.clear()
+    assert known.closest("道路硬化里程", "ratio") is None
+    assert known.closest("服务对象满意度", "ratio") is None  # shares 满意度 only: below the bar
+    assert cut == []
+    assert known.closest("社区群众满意度", "ratio") is None  # could reach, so cut and compared
+    assert cut == ["社区群众满意度"]
+    assert known.closest("群众的满意度", "ratio") == known.concepts[0]  # 的 is a stopword
+    assert known.closest("群众的满意度", "count") is None  # another dimension
+
+
+def test_issue10_a_prose_line_is_not_cut_into_cells_to_learn_it_marks_no_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cut: list[str] = []
+    cell_kinds = tokens.cell_kinds
+
+    def spy(text: str) -> tuple[Cell, ...]:
+        cut.append(text)
+        return cell_kinds(text)
+
+    monkeypatch.setattr(layouts, "cell_kinds", spy)
+    layouts._marks_table.cache_clear()
+    prose = Line(0, 30, "全年完成农村公路养护里程不少于三百公里，群众出行更加便捷。")
+    assert not layouts.has_table([prose])
+    assert cut == []
+    header = Line(0, 20, "绩效指标 年度(程)指标值（包含数字及文字描述）")
+    assert layouts.has_table([header])
+    assert cut == [header.text]
+    levels = Line(0, 12, "产出指标\t数量指标\t养护里程")  # a row of levels between tabs
+    assert layouts.has_table([levels])

@@ -207,11 +207,55 @@ class ConceptScheme:
             self.closest_found[key] = self._closest(normalised, dim)
         return self.closest_found[key]
 
+    @cached_property
+    def holding(self) -> dict[str, tuple[int, ...]]:
+        """token → the indices in ``by_tokens`` of the variants cut into it."""
+        table: dict[str, list[int]] = {}
+        for i, (theirs, _, _) in enumerate(self.by_tokens):
+            for token in theirs:
+                table.setdefault(token, []).append(i)
+        return {token: tuple(at) for token, at in table.items()}
+
+    @cached_property
+    def token_lengths(self) -> tuple[int, ...]:
+        return tuple(sorted({len(token) for token in self.holding}))
+
+    def _pieces_holding(self, text: str) -> set[str]:
+        """The variants' tokens found in ``text``: its pieces of their lengths, looked up (a
+        name is short, the tokens many)."""
+        n = len(text)
+        return {
+            piece
+            for length in self.token_lengths
+            for i in range(n - length + 1)
+            if (piece := text[i : i + length]) in self.holding
+        }
+
+    def _could_match(self, normalised: str, dim: str) -> bool:
+        """Whether some variant could reach TOKEN_MATCH, judged without cutting the name.
+
+        The name's tokens are pieces of it, so the variant's tokens it shares are among those
+        found in it as substrings; the overlap is at most their count over the variant's. Most
+        unseen names pass no variant, and are never cut (jieba was half of assigning)."""
+        shared: dict[int, int] = {}
+        for token in self._pieces_holding(normalised):
+            for i in self.holding[token]:
+                shared[i] = shared.get(i, 0) + 1
+        return any(
+            n / len(self.by_tokens[i][0]) >= TOKEN_MATCH
+            for i, n in shared.items()
+            if self.by_tokens[i][1] == dim
+        )
+
     def _closest(self, normalised: str, dim: str) -> Recorded | None:
+        if not self._could_match(normalised, dim):
+            return None
         mine = tokens(normalised)
         best, score = None, 0.0
-        for theirs, their_dim, concept in self.by_tokens:
-            if their_dim != dim or not mine or not theirs:
+        # Only variants sharing a token can overlap; in scheme order, so ties go as before.
+        for i in sorted({i for token in mine for i in self.holding.get(token, ())}):
+            theirs, their_dim, concept = self.by_tokens[i]
+            if their_dim != dim:
                 continue
             overlap = len(mine & theirs) / len(mine | theirs)
             if overlap > score:

@@ -54,6 +54,9 @@ _ATTACHMENT = re.compile(
     r"^(?:附件|附表|表)\s*(?:[\d一二三四五六七八九十]+\s*[:：.、\-]?|[:：])\s*"
 )
 _TRAILING_NOTE = re.compile(r"\([^()]{1,4}\)$")  # 醴陵市医疗保障局(单位), …(本级)
+_SPACE = re.compile(r"\s+")
+_LEADING_CODE = re.compile(r"^(?:\[\d+\]|【\d+】|[\d\-—:：*.、]+)")  # 401-某某县…, [3]…
+_HAN_RUN = re.compile(rf"[{_HAN}()]+")
 _ISSUER = re.compile(rf"关于.{{0,60}}?(?:{_LEXICON.pattern('notice')})")
 _SIGNED = re.compile(r"20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _ADDRESSEE = re.compile(rf"^\s*(?P<org>[{_HAN}()]{{2,40}})\s*[:：]\s*$", re.MULTILINE)
@@ -108,9 +111,8 @@ def as_department(value: str) -> str | None:
     first, space, _ = value.strip().partition(" ")
     if space and (unit := as_department(first)) and unit == _TRAILING_NOTE.sub("", first):
         return unit
-    text = re.sub(r"\s", "", value)
-    text = re.sub(r"^(?:\[\d+\]|【\d+】|[\d\-—:：*.、]+)", "", text)
-    m = re.match(rf"[{_HAN}()]+", text)
+    text = _LEADING_CODE.sub("", _SPACE.sub("", value))
+    m = _HAN_RUN.match(text)
     if not m:
         return None
     text = _TRAILING_NOTE.sub("", m.group())
@@ -214,11 +216,18 @@ def _place_orgs(text: str) -> tuple[tuple[str, int], ...]:
         if not tail:
             continue
         for i in range(2, len(tail.group()) + 1):
-            org = as_department(m.written + tail.group()[:i])
-            if org and org == m.written + tail.group()[:i]:
-                out.append((org, m.end + i))
+            name = m.written + tail.group()[:i]
+            if is_department(name):
+                out.append((name, m.end + i))
                 break
     return tuple(out)
+
+
+def is_department(name: str) -> bool:
+    """Whether ``name`` is, whole, the name of a public body. A name the body's name equals
+    ends in an organisation's suffix, so the others are told at once (names are tried with
+    every tail, and most tails end in no suffix)."""
+    return name.endswith(org_suffixes()) and as_department(name) == name
 
 
 def _reporting_units(text: str) -> list[str]:
@@ -236,7 +245,7 @@ def _project_owners(fields: tuple[Field, ...], text: str) -> list[str]:
     out = []
     for f in fields:
         name = re.sub(r"\s", "", f.value) if f.key == "project" else ""
-        units = [name[:i] for i in range(3, len(name)) if as_department(name[:i]) == name[:i]]
+        units = [name[:i] for i in range(3, len(name)) if is_department(name[:i])]
         if not units or _placed(units[0], text) is None:
             continue
         longer = [u for u in units if len(u) <= len(units[0]) + OWNER_LONGER_CHARS]
@@ -690,7 +699,7 @@ def form_projects(source: Source) -> list[Project]:
         wrapped = more and not _PROJECT_END.search(name) and len(more) <= CONTINUATION_CHARS
         if wrapped and _PROJECT_END.search(name + more):
             name += re.sub(r"\s", "", more)
-        if not (2 <= len(name) <= 60) or as_department(name) == name or _HEADER.search(name):
+        if not (2 <= len(name) <= 60) or is_department(name) or _HEADER.search(name):
             continue
         if _HEADER_RUN.fullmatch(name):
             continue

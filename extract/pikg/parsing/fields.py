@@ -28,6 +28,7 @@ _META = re.compile(
 )
 _CELL_END = re.compile(r"\||\t| {2,}|\n|$")
 _LEAD = re.compile(r"[\s:：|*\-]*")
+_SPACE = re.compile(r"\s+")
 # How many line breaks a one-cell-per-line table may put between a label and its value.
 _NEXT_LINES = 3
 
@@ -60,7 +61,7 @@ def _labels() -> tuple[re.Pattern[str], dict[str, tuple[str, bool]]]:
 
 
 def _canonical(written: str) -> str:
-    return re.sub(r"\s", "", written)
+    return _SPACE.sub("", written)
 
 
 @lru_cache(maxsize=8)  # the facts of one document read it several times

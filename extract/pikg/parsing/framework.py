@@ -29,6 +29,7 @@ _SCHEMES = {
 _WEIGHT_SUFFIX = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
 # An alternative name in brackets: 数量指标(或建筑规模指标), 时效指标(工期指标).
 _ALTERNATIVE = re.compile(r"[(（][^()（）]{0,16}[)）]")
+_SPACE = re.compile(r"\s+")
 # Suffixes a level name takes besides 指标: 数量值 (a 数量指标), 数量目标.
 _LEVEL_SUFFIXES = ("指标", "值", "目标")
 # A cell longer than this is an indicator's name or prose, never a level's name.
@@ -53,7 +54,7 @@ class Framework:
 
     def lookup(self, cell: str) -> tuple[Level, ...]:
         """The levels a whole cell names, or () when it names none."""
-        text = re.sub(r"\s+", "", _WEIGHT_SUFFIX.sub("", cell.strip()))
+        text = _SPACE.sub("", _WEIGHT_SUFFIX.sub("", cell.strip()))
         found = self.by_label.get(text, ())
         if not found and len(text) <= MAX_LEVEL_CELL:
             text = _ALTERNATIVE.sub("", text)
@@ -66,7 +67,7 @@ class Framework:
         `可持续性发展影响指标`, `服务对象或受益者满意度指标`, `社会、经济、生态效益指标`: a short
         cell ending in a level suffix that contains a known level's stem names that level.
         """
-        text = re.sub(r"\s+", "", _WEIGHT_SUFFIX.sub("", cell.strip()))
+        text = _SPACE.sub("", _WEIGHT_SUFFIX.sub("", cell.strip()))
         text = _ALTERNATIVE.sub("", text)
         if len(text) > MAX_LEVEL_CELL or not text.endswith("指标"):
             return ()

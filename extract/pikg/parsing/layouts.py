@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 
 from pikg.parsing import framework as framework_module
 from pikg.parsing import lexicon as lexicon_module
-from pikg.parsing.facts import as_department
+from pikg.parsing.facts import is_department
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
 from pikg.parsing.targets import DATE_RE, POST_WORD, PRE_WORD, SYMBOL, locate
@@ -63,6 +63,8 @@ EVALUATION = framework_module.SCHEME_EVALUATION
 FOREIGN_HEADER = 4
 _UNIT_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,4}(?:/[\u4e00-\u9fffA-Za-z]{1,3})?")
 _PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-—－]+\d{1,3}[-—－]+")
+_ROW_NUMBER = re.compile(r"\d{1,3}")
+_SENTENCE_MARK = re.compile(r"[。;；]")
 # A qualitative target written after a name in prose is at most this long (`得到有效保障`).
 QUALITATIVE_TARGET = 12
 # A heading's level name is this long at least (产出指标, 产出目标): not a bare 产出 in prose.
@@ -321,7 +323,7 @@ class TableReader:
         if not roles or roles[0] != "project" or "l1" in roles or len(cells) < 2:
             return cells
         rest = list(cells)
-        numbered = rest[0].kind == "target" and re.fullmatch(r"\d{1,3}", rest[0].text)
+        numbered = rest[0].kind == "target" and _ROW_NUMBER.fullmatch(rest[0].text)
         rest = rest[1:] if numbered else rest
         priced = len(rest) > 1 and "amount" in roles and rest[1].kind == "target"
         if not rest or rest[0].kind != "text" or not (numbered or priced):
@@ -477,7 +479,7 @@ class TableReader:
             return
         elif cell.kind == "score":
             self.ledger.skip("narrative", cell.start, cell.end)
-        elif cell.kind == "target" and re.fullmatch(r"\d{1,3}", cell.text):
+        elif cell.kind == "target" and _ROW_NUMBER.fullmatch(cell.text):
             self.ledger.skip("page-number", cell.start, cell.end)
         else:
             self.ledger.unparsed(cell.start, cell.end)
@@ -703,7 +705,7 @@ def _person_and_phone(cells: list[Cell]) -> bool:
 
 def _is_body(cell: Cell) -> bool:
     """A cell that is a public body's name and nothing else."""
-    return cell.kind == "text" and as_department(cell.text) == cell.text
+    return cell.kind == "text" and is_department(cell.text)
 
 
 @lru_cache(maxsize=1 << 10)
@@ -744,7 +746,7 @@ def _blank(cell: Cell) -> Cell:
 
 def _value_is_prose(text: str) -> bool:
     """A sentence, not a qualitative target (`稳步提高`, `有效`, `是`)."""
-    return len(text) > 24 or bool(re.search(r"[。;；]", text)) or text.count("、") >= 2
+    return len(text) > 24 or bool(_SENTENCE_MARK.search(text)) or text.count("、") >= 2
 
 
 def read_table(lines: list[Line], scheme: str, ledger: Ledger, emit: Emit) -> None:
@@ -772,8 +774,10 @@ def _wrapped_run(lines: list[Line], i: int) -> list[Line]:
     any, each as wide as the first (give or take WRAP_SLACK columns), none but the last
     ending a sentence, and a level name among them. At least the line itself."""
     first = lines[i].text.strip()
+    if not _GLUED_LINE.fullmatch(first):
+        return [lines[i]]
     width = _display_width(first)
-    if width < MIN_WRAP_WIDTH or not _GLUED_LINE.fullmatch(first):
+    if width < MIN_WRAP_WIDTH:
         return [lines[i]]
     run = [lines[i]]
     for line in lines[i + 1 :]:
@@ -804,10 +808,28 @@ def has_table(lines: list[Line]) -> bool:
     return any(_marks_table(line.text) for line in lines)
 
 
+# Header roles of which one cell marks a table, alone or (SUMMARY) with the others.
+MARKING_ROLES = frozenset({"l1", "l2", "name", "value"})
+
+
+@cache
+def _marking_words() -> tuple[frozenset[str], ...]:
+    """The characters of each header word that can mark a table."""
+    lex = lexicon_module.load()
+    return tuple(frozenset(w) for w, role in lex.headers.items() if role in MARKING_ROLES | SUMMARY)
+
+
 @lru_cache(maxsize=1 << 16)  # the same lines (levels, headers) recur over a document
 def _marks_table(text: str) -> bool:
+    if "|" not in text and "\t" not in text:
+        # A header cell is its header word with at most a period, a year or brackets around
+        # or inside it, so the line holds the word's characters; a line holding no marking
+        # word's is prose, and is not cut into cells only to learn so.
+        chars = set(text)
+        if not any(word <= chars for word in _marking_words()):
+            return False
     cells = cell_kinds(text)
-    if any(c.kind == "header" and c.role in ("l1", "l2", "name", "value") for c in cells):
+    if any(c.kind == "header" and c.role in MARKING_ROLES for c in cells):
         return True
     if {c.role for c in cells if c.kind == "header"} >= SUMMARY:
         return True

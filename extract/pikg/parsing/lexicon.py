@@ -15,12 +15,19 @@ from functools import cache, cached_property, lru_cache
 from pikg import resources
 
 _BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
+_SQUEEZED = re.compile(r"[\s|]+")
+_SPACE = re.compile(r"\s+")
+_COLON = re.compile(r"[:：]")
+_YEAR_HEADER = re.compile(r"(\d{4})年?(.+)")  # 2021实际值, 2022年目标值
+_CUT_BRACKET = re.compile(r"([^(（]+)[(（][^)）]*$")  # a header wrapped inside its bracket
+_NOTE = re.compile(r"[*#_]*(?:注|备注|说明|注释)\d?[:：]")  # a note under the table
+_SIGNED = re.compile("盖章|签字|签章")  # a signature's place, wherever in the cell
 
 
 @lru_cache(maxsize=1 << 16)  # cells are squeezed wherever they are looked up
 def squeeze(cell: str) -> str:
     """A cell as the lexicon matches it: no white space, no trailing pipes or colons."""
-    return re.sub(r"[\s|]+", "", cell).strip(":：*")
+    return _SQUEEZED.sub("", cell).strip(":：*")
 
 
 @dataclass(frozen=True)
@@ -52,9 +59,21 @@ class Lexicon:
     def periods_longest_first(self) -> tuple[str, ...]:
         return tuple(sorted(self.periods, key=len, reverse=True))
 
+    @cached_property
+    def header_ends(self) -> frozenset[str]:
+        """The last characters a header cell can have: a header word's, or a closing bracket
+        (of the period or the note taken off it)."""
+        return frozenset({w[-1] for w in self.headers} | {")", "）"})
+
+    @cached_property
+    def footer_pattern(self) -> re.Pattern[str]:
+        return re.compile("|".join(map(re.escape, self.footers)) or r"(?!)")  # none: no match
+
     def header_role(self, cell: str) -> tuple[str, str | None] | None:
         """(role, period) of a header cell — `全年(程) 指标值` is a value column of 全年 — or None."""
         text = squeeze(cell)
+        if not text or (text[-1] not in self.header_ends and "(" not in text and "（" not in text):
+            return None  # every reading below ends in a header word or a bracket, or opens one
         if text in self.headers:
             return self.headers[text], None
         for word in self.periods_longest_first:
@@ -63,13 +82,13 @@ class Lexicon:
                 role = self.headers.get(rest) or self.headers.get(_BRACKETS.sub("", rest))
                 if role is not None:
                     return role, self.periods[word]
-        m = re.fullmatch(r"(\d{4})年?(.+)", text)  # 2021实际值, 2022年目标值
+        m = _YEAR_HEADER.fullmatch(text)  # 2021实际值, 2022年目标值
         if m and (role := self.headers.get(m.group(2))) is not None:
             return role, m.group(1)
         bare = _BRACKETS.sub("", text)
         if bare != text and bare in self.headers:
             return self.headers[bare], None
-        cut = re.match(r"([^(（]+)[(（][^)）]*$", text)  # 指标值（包含数字及文 — wrapped
+        cut = _CUT_BRACKET.match(text)  # 指标值（包含数字及文 — wrapped
         if cut and cut.group(1) in self.headers:
             return self.headers[cut.group(1)], None
         return None
@@ -79,23 +98,22 @@ class Lexicon:
 
     def is_boilerplate(self, cell: str) -> bool:
         text = squeeze(cell)
-        if re.match(r"[*#_]*(?:注|备注|说明|注释)\d?[:：]", re.sub(r"\s+", "", cell)):
+        if _NOTE.match(_SPACE.sub("", cell)):
             return True  # a note under the table (注：…)
         return text in self.boilerplate or (bool(text) and set(text) <= {"□", "☐", "■", "√"})
 
     def is_footer(self, cell: str) -> bool:
         """A web page's footer (ICP备, 主办): wherever it appears in a cell."""
-        text = squeeze(cell)
-        return any(word in text for word in self.footers)
+        return self.footer_pattern.search(squeeze(cell)) is not None
 
     def is_contact(self, cell: str) -> bool:
         """A contact or signature label, alone or with what follows its colon."""
         text = squeeze(cell)
-        if text in self.contacts or any(w in text for w in ("盖章", "签字", "签章")):
+        if text in self.contacts or _SIGNED.search(text):
             return True
-        head = re.split(r"[:：]", re.sub(r"\s+", "", cell).lstrip("*"), maxsplit=1)[0]
-        head = _BRACKETS.sub("", head)
-        return head != re.sub(r"\s+", "", cell) and head in self.contacts
+        flat = _SPACE.sub("", cell)
+        head = _BRACKETS.sub("", _COLON.split(flat.lstrip("*"), maxsplit=1)[0])
+        return head != flat and head in self.contacts
 
 
 @cache

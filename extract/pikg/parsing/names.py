@@ -19,6 +19,7 @@ from pikg.parsing.targets import units
 # A pinyin gloss a mirror site put after a character: 標(biāo), 執(zhí).
 PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
 _MARKS = re.compile(r"[★☆■□▲△●○◆◇※✔✓√]+")
+_SPACE = re.compile(r"\s+")
 _NOTE = re.compile(
     r"[(（\[【]\s*(?:必填|选填|必选|可选|硬性|核心|共性|个性|定量|定性|正向|反向)[^)）\]】]*[)）\]】]"
 )
@@ -82,7 +83,7 @@ def clean_name(name: str) -> str:
     text = _NOTE_WORD.sub("", text)
     text = _PLACEHOLDER_GROUP.sub("", text)
     text = _PLACEHOLDER.sub("", text)
-    text = re.sub(r"\s+", "", text)
+    text = _SPACE.sub("", text)
     text = _LEVEL_WORD.sub("", text)
     text = _strip_level_prefix(text)
     for _ in range(2):  # a unit and a nature word can come in either order
@@ -91,4 +92,4 @@ def clean_name(name: str) -> str:
         if m and _is_unit(m.group(1)) and m.start() >= MIN_REST:
             text = text[: m.start()]
     text = text.strip(_EDGE_PUNCT)
-    return text or re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    return text or _SPACE.sub("", unicodedata.normalize("NFKC", name))

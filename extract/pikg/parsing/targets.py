@@ -117,10 +117,15 @@ def unit_pattern() -> str:
     return rf"(?:{one})(?:[/·](?:{one})){{0,2}}"
 
 
+@cache
+def _unit_re() -> re.Pattern[str]:
+    return re.compile(unit_pattern())
+
+
 @lru_cache(maxsize=1 << 12)
 def is_unit(written: str | None) -> bool:
     """Whether a written unit is one the table lists or a compound of listed ones."""
-    return bool(written) and re.fullmatch(unit_pattern(), written or "") is not None
+    return bool(written) and _unit_re().fullmatch(written or "") is not None
 
 
 def _plain(number: Decimal) -> str:
@@ -202,6 +207,8 @@ def _excel_serial(number: str) -> str | None:
 
 
 _RANGE_SEP = r"\s*(?:-|—|–|－|~|～|至|到)+\s*"
+_RANGE_SPLIT = re.compile(_RANGE_SEP)
+_UNIT_WORD = re.compile(r"[\u4e00-\u9fff/]{1,6}")  # a unit pikg does not list, still a word
 _RANGE = re.compile(
     rf"(?P<a>{NUMBER})\s*(?P<ua>%|‰)?{_RANGE_SEP}(?P<b>{NUMBER})\s*(?P<unit>[^\s\d;,。、()]{{0,8}}?)"
 )
@@ -244,7 +251,7 @@ def _range(body: str, name: str, year: int | None) -> Target | None:
     if m:
         unit = m.group("unit") or m.group("ua") or None
         known = unit is None or is_unit(unit)
-        if not known and not re.fullmatch(r"[\u4e00-\u9fff/]{1,6}", unit or ""):
+        if not known and not _UNIT_WORD.fullmatch(unit or ""):
             return None
         lo = normalise_amount(m.group("a").replace(",", ""), unit)
         hi = normalise_amount(m.group("b").replace(",", ""), unit)
@@ -256,7 +263,7 @@ def _range(body: str, name: str, year: int | None) -> Target | None:
             return Target(
                 None, None, body, unit, "range", None, hi[1], _decimal(lo[0]), _decimal(hi[0])
             )
-    parts = re.split(_RANGE_SEP, body)
+    parts = _RANGE_SPLIT.split(body)
     if len(parts) == 2 and all(DATE_RE.fullmatch(p.strip()) for p in parts):
         first = DATE_RE.fullmatch(parts[0].strip())
         if first is not None and (first.group("y") or first.group("iy")):

@@ -37,6 +37,11 @@ CellKind = Literal[
 # 第3页, 第3页共9页, - 3 -: a page mark. A bare 3 may be a value; the segmenter decides.
 _PAGE = re.compile(r"第\d+页(?:[,，/共]\d+页)?|[-—－]+\d{1,3}[-—－]+")
 _PHONE = re.compile(r"(?:\d{3,4}[-—]?)?\d{7,8}|1[3-9]\d{9}|\d{3,4}-\d?x+")
+_NAMED_PHONE = re.compile(r"[\u4e00-\u9fff]{2,4}\d{7,12}")  # a name and a number
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+_SYMBOL = re.compile(SYMBOL)
+_WORD = re.compile(r"\S+")
+_ITEM = re.compile(r"[^;；]+")
 _SCORE = re.compile(rf"(?:{NUMBER})\s*分")
 _SPLIT = re.compile(r"[|\t]")
 _DIGIT = re.compile(r"\d")
@@ -93,7 +98,7 @@ def classify(text: str, start: int, end: int, line: int, in_header: bool = False
         return Cell(start, end, text, "footer", line)
     if lex.is_contact(key):
         return Cell(start, end, text, "contact", line)
-    if _PHONE.fullmatch(key) or re.fullmatch(r"[\u4e00-\u9fff]{2,4}\d{7,12}", key):
+    if _PHONE.fullmatch(key) or _NAMED_PHONE.fullmatch(key):
         return Cell(start, end, text, "contact", line)
     if lex.is_total(key):
         return Cell(start, end, text, "total", line)
@@ -103,12 +108,12 @@ def classify(text: str, start: int, end: int, line: int, in_header: bool = False
     levels = fw.lookup(key) or fw.lookup_loose(key)
     if levels:
         return Cell(start, end, text, "level", line, levels=levels)
-    if lex.is_boilerplate(key) or re.fullmatch(r"[(（][^()（）]*[)）]", key):
+    if lex.is_boilerplate(key) or _BRACKETED.fullmatch(key):
         # a note in brackets standing alone (（公开日期：…）) is the form's, never a row
         return Cell(start, end, text, "boilerplate", line)
     if _PAGE.fullmatch(key):
         return Cell(start, end, text, "page", line)
-    if re.fullmatch(SYMBOL, key):
+    if _SYMBOL.fullmatch(key):
         return Cell(start, end, text, "op", line)
     if is_unit(key):
         return Cell(start, end, text, "unit", line)
@@ -152,7 +157,7 @@ def cells_of_line(
             c.role,
             c.period,
         )
-        for c in _cells_of_text(line.text, in_header, columns)
+        for c in _cells_of_text(line.text, in_header, _telling(columns))
     ]
 
 
@@ -167,9 +172,15 @@ def cells_of_run(lines: list[Line], index: int, columns: tuple[str, ...] = ()) -
     joined = "".join(line.text.strip() for line in lines)
     return [
         Cell(at[c.start], at[c.end - 1] + 1, c.text, c.kind, index, c.levels, c.role, c.period)
-        for c in _cells_of_text(joined, False, columns)
+        for c in _cells_of_text(joined, False, _telling(columns))
         if c.end > c.start
     ]
+
+
+def _telling(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns, where their grammar cuts glued rows; else none, which cut alike: a line
+    is then read once, whichever table it is in (has_table has read most lines already)."""
+    return columns if columns and _row_grammar(columns) is not None else ()
 
 
 def cell_kinds(text: str) -> tuple[Cell, ...]:
@@ -205,27 +216,37 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
         lead = len(raw) - len(raw.lstrip())
         body = raw.strip()
         s = line.start + a + lead
-        inner = _glued_pattern().search(body)
-        # A short cell is cut only where a level name opens it and a target follows.
-        glued = len(squeeze(body)) > GLUED_CELL or bool(
-            inner and inner.start() == 0 and inner.group() != squeeze(body) and _DIGIT.search(body)
-        )
-        lex = lexicon_module.load()
-        whole_cell = (
-            lex.header_role(body)
-            or lex.is_boilerplate(body)
-            or framework_module.load().lookup(body)
-        )
-        path = None if whole_cell else _level_path().fullmatch(body)
-        if path:  # `产出指标-数量指标`: both levels in one cell, one cell each
+        path = _level_path().fullmatch(body)
+        if path and not _whole_cell(body):  # `产出指标-数量指标`: both levels, one cell each
             for g in (1, 2):
                 a, b = s + path.start(g), s + path.end(g)
                 cells.append(classify(path.group(g), a, b, index, in_header))
-        elif glued and not whole_cell:
+        elif _is_glued(body):
             cells.extend(glued_cells(body, s, index, in_header, columns))
         else:
             cells.append(classify(body, s, s + len(body), index, in_header))
     return tuple(cells)
+
+
+def _is_glued(body: str) -> bool:
+    """Whether a cell holds several glued together: a long one, or a short one that a level
+    name opens and a target follows — unless the whole cell is one header, note or level."""
+    key = squeeze(body)
+    if len(key) <= GLUED_CELL:
+        if not _DIGIT.search(body):
+            return False
+        inner = _glued_pattern().search(body)
+        if not (inner and inner.start() == 0 and inner.group() != key):
+            return False
+    return not _whole_cell(body)
+
+
+def _whole_cell(body: str) -> bool:
+    """Whether a cell is one header, note or level as a whole."""
+    lex = lexicon_module.load()
+    return bool(
+        lex.header_role(body) or lex.is_boilerplate(body) or framework_module.load().lookup(body)
+    )
 
 
 def _merge_split_names(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -290,7 +311,7 @@ def glued_cells(
 ) -> list[Cell]:
     """A long cell with no separators, cut at level names, header words and targets; a
     list of targets in one cell (`名称≥9600人；名称100%；名称`) first at its `；`."""
-    items = [m for m in re.finditer(r"[^;；]+", text) if m.group().strip()]
+    items = [m for m in _ITEM.finditer(text) if m.group().strip()]
     if sum(locate(m.group()) is not None for m in items) > 1:
         cells = []
         for m in items:
