@@ -14,6 +14,7 @@ Merges are inclusive grid ranges; the slots a merge covers other than its anchor
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -232,15 +233,33 @@ def office() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def _fonts(profile: Path) -> dict[str, str]:
+    """The environment that lets LibreOffice find a CJK font: the system's fonts and the Noto
+    Sans CJK collection pikg depends on. Without one it sets Chinese in a Latin font whose
+    missing glyph all characters share, and a PDF's text layer reads every one as the same."""
+    from noto_cjk_sans_otc import FONT_PATH
+
+    profile.mkdir(parents=True, exist_ok=True)
+    config = profile / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <dir>{html.escape(str(FONT_PATH.parent))}</dir>\n"
+        f"  <cachedir>{html.escape(str(profile / 'fc-cache'))}</cachedir>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return {**os.environ, "FONTCONFIG_FILE": str(config)}
+
+
 def convert(sources: list[Path], to: str, folder: Path) -> None:
     """Files converted by LibreOffice into ``folder``, in one run (callers skip without it)."""
     binary = office()
     assert binary is not None
-    profile = (folder / "lo-profile").as_uri()
+    profile = folder / "lo-profile"
     subprocess.run(
-        [binary, f"-env:UserInstallation={profile}", "--headless", "--convert-to", to,
+        [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", to,
          "--outdir", str(folder), *map(str, sources)],
-        check=True, capture_output=True, timeout=600,
+        check=True, capture_output=True, timeout=600, env=_fonts(profile),
     )  # fmt: skip
 
 
