@@ -63,6 +63,10 @@ SETTINGS = PdfSettings()
 # Characters a line may not open with (closing punctuation, a percent sign): a wrap moves the
 # character before them along, so they count in the width of the next line's first word.
 _NO_LINE_START = frozenset("，。、；：！？）》」』】〉”’,.;:!?)]}%％")
+# and characters a line may not end with (opening brackets and quotes): they go with the next.
+_NO_LINE_END = frozenset("（《「『【〈“‘([{")
+# A wrap after these joins without a space (``2019年--`` | ``2021年``, a path cut at ``/``).
+_BREAK_AFTER = frozenset("-–—/")
 
 Char = dict[str, Any]
 
@@ -137,14 +141,16 @@ def _line_text(
 
 def _lead(chars: list[Char], settings: PdfSettings) -> float:
     """The width of a line's first word: one Chinese character, or Latin glyphs up to a
-    gap or a Chinese one, with the characters that may not open a line after it."""
+    gap or a Chinese one, with the characters that may not open a line after it and after
+    an opening bracket the character it opens."""
     glyphs = [c for c in chars if not c["text"].isspace()]
     if not glyphs:
         return 0.0
     first = last = glyphs[0]
     for ch in glyphs[1:]:
         joined = float(ch["x0"]) - float(last["x1"]) <= settings.space_gap * _size(ch)
-        if not joined or not (ch["text"] in _NO_LINE_START or not (_cjk(first) or _cjk(ch))):
+        bound = ch["text"] in _NO_LINE_START or last["text"] in _NO_LINE_END
+        if not joined or not (bound or not (_cjk(last) or _cjk(ch))):
             break
         last = ch
     return float(last["x1"]) - float(first["x0"])
@@ -377,10 +383,14 @@ class _Line:
 
 def _glue(before: str, after: str) -> str:
     """What joins a line the page (or a cell's width) wrapped to the next: nothing next to a
-    Chinese character or inside a number cut by the wrap (``12.`` | ``31``), else a space."""
-    if _CJK.match(before[-1:]) or _CJK.match(after[:1]):
+    Chinese character, after a hyphen, dash or slash, at a bracket or a mark that keeps to
+    its word, or inside a number cut by the wrap (``12.`` | ``31``); else a space."""
+    last, first = before[-1:], after[:1]
+    if _CJK.match(last) or _CJK.match(first) or last in _BREAK_AFTER | _NO_LINE_END:
         return ""
-    return "" if _NUMBER_CUT.search(before) and after[:1].isdigit() else " "
+    if first in _NO_LINE_START:
+        return ""
+    return "" if _NUMBER_CUT.search(before) and first.isdigit() else " "
 
 
 def _furniture(block: Paragraph | _Part) -> bool:
