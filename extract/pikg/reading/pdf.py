@@ -79,6 +79,7 @@ class _Fill:
     room: float  # room left below its last line
     lead: float  # width of its first line's first word, which a wrap cannot part
     size: float  # its font size
+    lines: int = 1
 
 
 @dataclass
@@ -248,6 +249,7 @@ def _grid(
                 room=box[3] - max(float(ch["bottom"]) for ch in last),
                 lead=_lead(lines[0], settings),
                 size=_size(last[-1]),
+                lines=len(lines),
             )
     return grid_from_cells(cells), fills
 
@@ -437,21 +439,26 @@ def _cut(above: _Part, below: _Part, settings: PdfSettings) -> bool:
     """Whether ``below`` opens with the rest of the row ``above`` ends with, which a page
     break cut: every cell of its first row that has text goes on a cell of the same columns
     whose text filled its box, with no room left below its last line for another, nor at
-    that line's end for the next one's first word (else the text would have gone there)."""
+    that line's end for the next one's first word (else the text would have gone there).
+    Two cells of one line each that both fill their width are as likely two labels one
+    above the other (一级指标 | 二级指标 in a column just that wide): such a pair alone is
+    not taken for a cut."""
     if not above.grid or not below.grid or len(above.grid[-1]) != len(below.grid[0]):
         return False
     written = [c for c in _starts(below.grid) if c.text.strip()]
+    alike = 0
     for cell in written:
         top = above.grid[-1][cell.col]
         fill = above.fills.get((top.row, top.col)) if top is not None else None
-        lead = below.fills.get((0, cell.col))
-        if top is None or fill is None or lead is None or top.col != cell.col:
+        rest = below.fills.get((0, cell.col))
+        if top is None or fill is None or rest is None or top.col != cell.col:
             return False
         if top.colspan != cell.colspan or fill.room > settings.cut_room * fill.size:
             return False
-        if fill.slack > lead.lead + settings.cut_slack * fill.size:
+        if fill.slack > rest.lead + settings.cut_slack * fill.size:
             return False
-    return bool(written)
+        alike += fill.lines == rest.lines == 1 and rest.slack <= rest.lead
+    return len(written) > alike
 
 
 def _join(parts: list[_Part], index: int, settings: PdfSettings = SETTINGS) -> Table:
