@@ -93,3 +93,20 @@ def test_issue13_split_table_header_once(tmp_path: Path) -> None:
     text = read_document(tmp_path / "merged_levels_split.pdf").original
     assert text.count("一级指标 | 二级指标 | 三级指标 | 指标值") == 1
     assert {row.table for row in result.rows} == {1}
+
+
+@pytest.mark.skipif(office() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("case", [c for c in CASES if _load(c)[2].get("pdf_word_cut")])
+def test_issue13_row_cut_by_page_break_printed_from_word(case: str, tmp_path: Path) -> None:
+    """The name ``pdf_word_cut`` is printed in parts on two pages (the page break cut its
+    row, the header row repeated above the rest) and read as one row of the first page."""
+    import pdfplumber
+
+    result = _extract(case, "pdf-word", tmp_path)
+    name = _load(case)[2]["pdf_word_cut"]
+    with pdfplumber.open(tmp_path / f"{case}.pdf") as printed:
+        pages = [page.extract_text().replace("\n", "") for page in printed.pages]
+    assert len(pages) == 2 and all("一级指标" in page and name not in page for page in pages)
+    row = next(row for row in result.rows if row.name == name)
+    assert row.page == 1
+    _check(result, case, "pdf-word")

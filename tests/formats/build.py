@@ -7,7 +7,8 @@ A spec is ``document.json`` in a case folder::
      "pdf": {"spacer_mm": 150, "widths_mm": [...]}}
 
 Merges are inclusive grid ranges; the slots a merge covers other than its anchor are "" in
-``rows``. A cell's ``\\n`` is a line break inside the cell (a wrapped name). A spec may give
+``rows``. A cell's ``\\n`` is a line break inside the cell (a wrapped name); a table's
+``header_rows`` are repeated at the top of each page (reportlab, Word). A spec may give
 ``blocks`` instead, paragraphs (``{"p": text}``) and tables (``{"table": {...}}``) in order.
 """
 
@@ -113,6 +114,7 @@ def xls(spec: Spec, path: Path) -> None:
 
 def docx(spec: Spec, path: Path) -> None:
     import docx as python_docx
+    from docx.oxml import OxmlElement
 
     document = python_docx.Document()
     for kind, item in blocks(spec):
@@ -128,6 +130,8 @@ def docx(spec: Spec, path: Path) -> None:
                     grid.cell(r, c).text = text
         for r0, c0, r1, c1 in item.get("merges", []):
             grid.cell(r0, c0).merge(grid.cell(r1, c1))
+        for row in grid.rows[: item.get("header_rows", 0)]:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeated on each page
         document.add_paragraph("")
     document.save(str(path))
 
@@ -273,7 +277,8 @@ def doc(spec: Spec, path: Path) -> None:
 
 def pdf_word(spec: Spec, path: Path) -> None:
     """A PDF printed from Word by LibreOffice: cells wrapped at the column widths Word
-    chose, text justified, no repeated header row."""
+    chose, text justified, a row too tall for the page's foot cut over the page break, the
+    header rows repeated where the spec marks them."""
     source = path.with_suffix(".docx")
     docx(spec, source)
     convert([source], "pdf", path.parent)
