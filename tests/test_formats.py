@@ -110,3 +110,27 @@ def test_issue13_row_cut_by_page_break_printed_from_word(case: str, tmp_path: Pa
     row = next(row for row in result.rows if row.name == name)
     assert row.page == 1
     _check(result, case, "pdf-word")
+
+
+@pytest.mark.skipif(office() is None, reason="LibreOffice (soffice) is not installed")
+def test_issue13_paragraph_cut_by_page_break_printed_from_word(tmp_path: Path) -> None:
+    """A paragraph the page's foot cuts goes on at the top of the next page as one line."""
+    import pdfplumber
+
+    from pikg.reading.formats import read_document
+
+    from .formats.build import pdf_word
+
+    done = "某某县农业农村局按照年度计划组织实施高标准农田建设任务。"
+    part = (
+        "实施后预计新增和改善灌溉面积3.2万亩，农田灌溉水有效利用系数提高到0.58以上，"
+        "项目区粮食综合生产能力每亩提高100公斤，受益农户满意度达到90%以上，"
+        "工程运行管护机制健全，资金使用合规率100%"
+    )
+    cut = f"一期工程{part}，二期工程{part}，为全县现代农业发展提供坚实的水利保障。"
+    spec = {"blocks": [{"p": f"第{i}条 {done}"} for i in range(1, 24)] + [{"p": cut}]}
+    pdf_word(spec, tmp_path / "cut.pdf")
+    with pdfplumber.open(tmp_path / "cut.pdf") as printed:
+        first = printed.pages[0].extract_text().replace("\n", "")
+    assert cut[:20] in first and cut[-20:] not in first  # the page break falls inside it
+    assert read_document(tmp_path / "cut.pdf").original.splitlines()[-1] == cut

@@ -80,6 +80,7 @@ class _Fill:
     lead: float  # width of its first line's first word, which a wrap cannot part
     size: float  # its font size
     lines: int = 1
+    open: bool = False  # the file writes a space after its last line: its text runs on
 
 
 @dataclass
@@ -185,8 +186,11 @@ def _lines_of(chars: list[Char]) -> list[list[Char]]:
     return [sorted(line, key=lambda c: float(c["x0"])) for line in lines]
 
 
-def _cell_text(lines: list[list[Char]], spaces: list[Char] | None, settings: PdfSettings) -> str:
-    """A cell's lines (its width wrapped them) as one text, joined as a paragraph's are."""
+def _cell_text(
+    lines: list[list[Char]], spaces: list[Char] | None, settings: PdfSettings
+) -> tuple[str, bool]:
+    """A cell's lines (its width wrapped them) as one text, joined as a paragraph's are, and
+    whether the file writes a space after its last line (a word the cell's foot parted)."""
     out = ""
     spaced = False
     for line in lines:
@@ -197,7 +201,7 @@ def _cell_text(lines: list[list[Char]], spaces: list[Char] | None, settings: Pdf
         if text:
             out += ((" " if spaced else _glue(out, text)) if out else "") + text
             spaced = _ends_in_space(line, on)
-    return out
+    return out, spaced
 
 
 def _grid(
@@ -241,7 +245,8 @@ def _grid(
     ):
         lines = _lines_of(line_chars)
         written = [ch for ch in own if ch["text"].isspace()] if spaces else None
-        cells.append(Cell(_cell_text(lines, written, settings), r, c, height, width))
+        text, spaced = _cell_text(lines, written, settings)
+        cells.append(Cell(text, r, c, height, width))
         if lines:
             last = lines[-1]
             fills[(r, c)] = _Fill(
@@ -250,6 +255,7 @@ def _grid(
                 lead=_lead(lines[0], settings),
                 size=_size(last[-1]),
                 lines=len(lines),
+                open=spaced,
             )
     return grid_from_cells(cells), fills
 
@@ -349,20 +355,54 @@ def _page_blocks(
 def _runs_on(
     line: _Line, after: _Line, right: float, pitches: dict[float, float], settings: PdfSettings
 ) -> bool:
-    """Whether the page wrapped ``line`` into ``after``: the next line's first word would not
-    have fitted at its end, and it is set no further below than the lines of a paragraph.
-    A row of an unruled table also reaches the right edge, but with wide gaps between its
-    cells; a line closing a sentence at the edge may be a paragraph that just filled it, and
-    the next line starts afresh (if the page wrapped there, a sentence parts); a heading
-    opens a paragraph of its own."""
+    """Whether the page wrapped ``line`` into ``after``, the line below it: it wraps there
+    (see ``_wraps``), and ``after`` is set no further below than the lines of a paragraph."""
     pitch = pitches.get(line.size, after.top - line.top)
     return (
-        line.x1 + after.lead > right - settings.wrap_slack * line.size
+        _wraps(line, after, right, settings)
         and after.top - line.top <= pitch + settings.paragraph_gap * line.size
+    )
+
+
+def _wraps(line: _Line, after: _Line, right: float, settings: PdfSettings) -> bool:
+    """Whether ``line`` would go on into ``after`` if this was one paragraph: the next
+    line's first word would not have fitted at its end. A row of an unruled table also
+    reaches the right edge, but with wide gaps between its cells; a line closing a sentence
+    at the edge may be a paragraph that just filled it, and the next line starts afresh (if
+    the page wrapped there, a sentence parts); a heading opens a paragraph of its own."""
+    return (
+        line.x1 + after.lead > right - settings.wrap_slack * line.size
         and not line.columns
         and not _SENTENCE_END.search(line.text)
         and not _HEADING.match(after.text)
     )
+
+
+def _across_pages(
+    pages: list[_Page | list[Paragraph | _Part]],
+    blocks: list[list[Paragraph | _Part]],
+    widest: float,
+    settings: PdfSettings,
+) -> None:
+    """A paragraph the page's foot cut goes on with the first line of the next page: the
+    page ends with a line that wraps into the line the next one opens with."""
+    for k in range(len(pages) - 1):
+        page, after = pages[k], pages[k + 1]
+        if not isinstance(page, _Page) or not isinstance(after, _Page):
+            continue
+        if not page.items or not after.items or not blocks[k] or not blocks[k + 1]:
+            continue
+        last, first = page.items[-1], after.items[0]
+        head, tail = blocks[k][-1], blocks[k + 1][0]
+        if not isinstance(last, _Line) or not isinstance(first, _Line) or last.size != first.size:
+            continue
+        if not isinstance(head, Paragraph) or not isinstance(tail, Paragraph):
+            continue
+        if _wraps(last, first, min(widest, page.mirror), settings):
+            line, _, rest = tail.text.partition("\n")
+            glue = " " if last.space_after else _glue(head.text, line)
+            blocks[k][-1] = Paragraph(head.text + glue + line, head.page)
+            blocks[k + 1][:1] = [Paragraph(rest, tail.page)] if rest else []
 
 
 def _page_number(line: dict[str, Any], height: float, settings: PdfSettings) -> bool:
@@ -442,7 +482,7 @@ def _cut(above: _Part, below: _Part, settings: PdfSettings) -> bool:
     that line's end for the next one's first word (else the text would have gone there).
     Two cells of one line each that both fill their width are as likely two labels one
     above the other (一级指标 | 二级指标 in a column just that wide): such a pair alone is
-    not taken for a cut."""
+    not taken for a cut, unless the file writes a space after the first (a word break)."""
     if not above.grid or not below.grid or len(above.grid[-1]) != len(below.grid[0]):
         return False
     written = [c for c in _starts(below.grid) if c.text.strip()]
@@ -457,7 +497,7 @@ def _cut(above: _Part, below: _Part, settings: PdfSettings) -> bool:
             return False
         if fill.slack > rest.lead + settings.cut_slack * fill.size:
             return False
-        alike += fill.lines == rest.lines == 1 and rest.slack <= rest.lead
+        alike += fill.lines == rest.lines == 1 and rest.slack <= rest.lead and not fill.open
     return len(written) > alike
 
 
@@ -566,4 +606,5 @@ def read(path: Path, ocr: bool = False, settings: PdfSettings = SETTINGS) -> Lay
     blocks = [
         _page_blocks(p, widest, pitches, settings) if isinstance(p, _Page) else p for p in pages
     ]
+    _across_pages(pages, blocks, widest, settings)
     return Layout(format="pdf", blocks=_assemble(blocks, settings))
