@@ -93,3 +93,44 @@ def test_issue13_split_table_header_once(tmp_path: Path) -> None:
     text = read_document(tmp_path / "merged_levels_split.pdf").original
     assert text.count("一级指标 | 二级指标 | 三级指标 | 指标值") == 1
     assert {row.table for row in result.rows} == {1}
+
+
+@pytest.mark.skipif(office() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("case", [c for c in CASES if _load(c)[2].get("pdf_word_cut")])
+def test_issue13_row_cut_by_page_break_printed_from_word(case: str, tmp_path: Path) -> None:
+    """The name ``pdf_word_cut`` is printed in parts on two pages (the page break cut its
+    row, the header row repeated above the rest) and read as one row of the first page."""
+    import pdfplumber
+
+    result = _extract(case, "pdf-word", tmp_path)
+    name = _load(case)[2]["pdf_word_cut"]
+    with pdfplumber.open(tmp_path / f"{case}.pdf") as printed:
+        pages = [page.extract_text().replace("\n", "") for page in printed.pages]
+    assert len(pages) == 2 and all("一级指标" in page and name not in page for page in pages)
+    row = next(row for row in result.rows if row.name == name)
+    assert row.page == 1
+    _check(result, case, "pdf-word")
+
+
+@pytest.mark.skipif(office() is None, reason="LibreOffice (soffice) is not installed")
+def test_issue13_paragraph_cut_by_page_break_printed_from_word(tmp_path: Path) -> None:
+    """A paragraph the page's foot cuts goes on at the top of the next page as one line."""
+    import pdfplumber
+
+    from pikg.reading.formats import read_document
+
+    from .formats.build import pdf_word
+
+    done = "某某县农业农村局按照年度计划组织实施高标准农田建设任务。"
+    part = (
+        "实施后预计新增和改善灌溉面积3.2万亩，农田灌溉水有效利用系数提高到0.58以上，"
+        "项目区粮食综合生产能力每亩提高100公斤，受益农户满意度达到90%以上，"
+        "工程运行管护机制健全，资金使用合规率100%"
+    )
+    cut = f"一期工程{part}，二期工程{part}，为全县现代农业发展提供坚实的水利保障。"
+    spec = {"blocks": [{"p": f"第{i}条 {done}"} for i in range(1, 24)] + [{"p": cut}]}
+    pdf_word(spec, tmp_path / "cut.pdf")
+    with pdfplumber.open(tmp_path / "cut.pdf") as printed:
+        first = printed.pages[0].extract_text().replace("\n", "")
+    assert cut[:20] in first and cut[-20:] not in first  # the page break falls inside it
+    assert read_document(tmp_path / "cut.pdf").original.splitlines()[-1] == cut

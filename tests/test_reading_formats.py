@@ -242,6 +242,111 @@ def test_a_merged_cell_cut_by_a_page_break_is_made_whole() -> None:
     assert table.pages == (1, 1, 1, 2, 2)
 
 
+def _fill(slack: float, room: float = 1.0, lead: float = 10.0, lines: int = 1) -> Any:
+    return pdf._Fill(slack=slack, room=room, lead=lead, size=10.0, lines=lines)
+
+
+def _cut_parts(above: list[tuple[str, Any]], below: list[tuple[str, Any]]) -> tuple[Any, Any]:
+    """A part ending with one row and the next page's part opening with one, each cell's
+    text with how it fills its box."""
+    a = grid_from_cells([_cell(t, 0, c) for c, (t, _) in enumerate(above)])
+    b = grid_from_cells([_cell(t, 0, c) for c, (t, _) in enumerate(below)])
+    fills_a = {(0, c): f for c, (_, f) in enumerate(above) if f is not None}
+    fills_b = {(0, c): f for c, (_, f) in enumerate(below) if f is not None}
+    return pdf._Part(a, 1, fills=fills_a), pdf._Part(b, 2, fills=fills_b)
+
+
+@pytest.mark.parametrize(
+    ("above", "below", "rows"),
+    [
+        pytest.param(  # the name filled its cell to the foot of the page and runs on
+            [("产出指标", _fill(30)), ("受益群众对农村", _fill(4, lines=2)), ("≥90%", _fill(20))],
+            [("", None), ("供水的满意度", _fill(20)), ("", None)],
+            [["产出指标", "受益群众对农村供水的满意度", "≥90%"]],
+            id="cut",
+        ),
+        pytest.param(  # the name ended with room for the next word: the next row is its own
+            [("产出指标", _fill(30)), ("农村自来水普及率", _fill(25)), ("≥92%", _fill(20))],
+            [("", None), ("受益人口数量", _fill(20)), ("≥4万人", _fill(20))],
+            [["产出指标", "农村自来水普及率", "≥92%"], ["", "受益人口数量", "≥4万人"]],
+            id="room-at-the-end",
+        ),
+        pytest.param(  # room for another line below the text: not cut
+            [("产出指标", _fill(30)), ("农村自来水", _fill(2, room=14)), ("≥92%", _fill(20))],
+            [("", None), ("受益人口数量", _fill(20)), ("", None)],
+            [["产出指标", "农村自来水", "≥92%"], ["", "受益人口数量", ""]],
+            id="room-below",
+        ),
+        pytest.param(  # one full line above one full line: two labels in a narrow column
+            [("二级指标", _fill(3))],
+            [("三级指标", _fill(3))],
+            [["二级指标"], ["三级指标"]],
+            id="two-labels",
+        ),
+    ],
+)
+def test_issue13_a_row_cut_by_a_page_break_is_one_row(
+    above: list[tuple[str, Any]], below: list[tuple[str, Any]], rows: list[list[str]]
+) -> None:
+    table = pdf._join(list(_cut_parts(above, below)), index=0)
+    assert [[c.text if c else "" for c in row] for row in table.grid] == rows
+    assert table.pages == (1, 2)[: len(rows)]
+
+
+def _chars(*runs: tuple[str, float, str]) -> list[dict[str, Any]]:
+    """Glyphs 10 pt wide set left to right: each run (text, gap before it, font)."""
+    chars, x = [], 0.0
+    for text, gap, font in runs:
+        x += gap
+        for ch in text:
+            chars.append({"text": ch, "x0": x, "x1": x + 10, "size": 10.0, "fontname": font})
+            x += 10
+    return chars
+
+
+@pytest.mark.parametrize(
+    ("runs", "spaces", "text"),
+    [
+        # LibreOffice's autospace between Chinese and Latin text is no space
+        ((("资金", 0, "CJK"), ("35", 2, "Latin"), ("万元", 2, "CJK")), None, "资金35万元"),
+        ((("98.79", 0, "Latin"), ("%", 2, "CJK")), None, "98.79%"),
+        ((("资金", 0, "CJK"), ("35", 2, "Latin"), ("万元", 2, "CJK")), [], "资金35万元"),
+        # a gap between two Latin words of one font is a space where none is written
+        ((("total", 0, "Latin"), ("cost", 3, "Latin")), None, "total cost"),
+        # a written space that justification stretched is a space, not two columns
+        ((("电话:0534", 0, "Latin"), ("邮箱", 40, "CJK")), [75.0], "电话:0534 邮箱"),
+        ((("项目名称", 0, "CJK"), ("金额", 40, "CJK")), None, "项目名称  金额"),
+    ],
+)
+def test_issue13_pdf_spacing_from_glyph_positions(
+    runs: tuple[tuple[str, float, str], ...], spaces: list[float] | None, text: str
+) -> None:
+    assert pdf._line_text(_chars(*runs), pdf.SETTINGS, spaces)[0] == text
+
+
+def _line(text: str, x1: float, top: float, lead: float = 10.0) -> Any:
+    return pdf._Line(text, 1, x1, 10.0, False, top=top, lead=lead)
+
+
+@pytest.mark.parametrize(
+    ("line", "after", "runs_on"),
+    [
+        (_line("根据省财政厅文件精神，现下达", 500, 100), _line("专项资金", 0, 115), True),
+        # the next line's first word would have fitted: the writer ended the line
+        (_line("产出指标 数量指标 覆盖率", 470, 100), _line("各类书籍", 0, 115), False),
+        # a long number would not have fitted in the room left
+        (_line("反映成本控制情况", 440, 100), _line("≤100%100%产出", 0, 115, lead=70), True),
+        # set a paragraph's space below the line before: a paragraph of its own
+        (_line("产出指标 数量指标 供应时效 100%", 500, 100), _line("确保日常", 0, 125), False),
+    ],
+)
+def test_issue13_a_line_runs_on_where_the_page_wrapped_it(
+    line: Any, after: Any, runs_on: bool
+) -> None:
+    pitches = {10.0: 15.0}
+    assert pdf._runs_on(line, after, 505, pitches, pdf.SETTINGS) is runs_on
+
+
 def test_tables_on_the_same_page_are_not_joined() -> None:
     a = pdf._Part(grid_from_cells([_cell("项目名称", 0, 0), _cell("甲项目", 0, 1)]), page=1)
     b = pdf._Part(grid_from_cells([_cell("一级指标", 0, 0), _cell("指标值", 0, 1)]), page=1)

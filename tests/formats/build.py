@@ -7,13 +7,15 @@ A spec is ``document.json`` in a case folder::
      "pdf": {"spacer_mm": 150, "widths_mm": [...]}}
 
 Merges are inclusive grid ranges; the slots a merge covers other than its anchor are "" in
-``rows``. A cell's ``\\n`` is a line break inside the cell (a wrapped name). A spec may give
+``rows``. A cell's ``\\n`` is a line break inside the cell (a wrapped name); a table's
+``header_rows`` are repeated at the top of each page (reportlab, Word). A spec may give
 ``blocks`` instead, paragraphs (``{"p": text}``) and tables (``{"table": {...}}``) in order.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -112,6 +114,7 @@ def xls(spec: Spec, path: Path) -> None:
 
 def docx(spec: Spec, path: Path) -> None:
     import docx as python_docx
+    from docx.oxml import OxmlElement
 
     document = python_docx.Document()
     for kind, item in blocks(spec):
@@ -127,6 +130,8 @@ def docx(spec: Spec, path: Path) -> None:
                     grid.cell(r, c).text = text
         for r0, c0, r1, c1 in item.get("merges", []):
             grid.cell(r0, c0).merge(grid.cell(r1, c1))
+        for row in grid.rows[: item.get("header_rows", 0)]:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeated on each page
         document.add_paragraph("")
     document.save(str(path))
 
@@ -232,15 +237,33 @@ def office() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def _fonts(profile: Path) -> dict[str, str]:
+    """The environment that lets LibreOffice find a CJK font: the system's fonts and the Noto
+    Sans CJK collection pikg depends on. Without one it sets Chinese in a Latin font whose
+    missing glyph all characters share, and a PDF's text layer reads every one as the same."""
+    from noto_cjk_sans_otc import FONT_PATH
+
+    profile.mkdir(parents=True, exist_ok=True)
+    config = profile / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <dir>{html.escape(str(FONT_PATH.parent))}</dir>\n"
+        f"  <cachedir>{html.escape(str(profile / 'fc-cache'))}</cachedir>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return {**os.environ, "FONTCONFIG_FILE": str(config)}
+
+
 def convert(sources: list[Path], to: str, folder: Path) -> None:
     """Files converted by LibreOffice into ``folder``, in one run (callers skip without it)."""
     binary = office()
     assert binary is not None
-    profile = (folder / "lo-profile").as_uri()
+    profile = folder / "lo-profile"
     subprocess.run(
-        [binary, f"-env:UserInstallation={profile}", "--headless", "--convert-to", to,
+        [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", to,
          "--outdir", str(folder), *map(str, sources)],
-        check=True, capture_output=True, timeout=600,
+        check=True, capture_output=True, timeout=600, env=_fonts(profile),
     )  # fmt: skip
 
 
@@ -254,7 +277,8 @@ def doc(spec: Spec, path: Path) -> None:
 
 def pdf_word(spec: Spec, path: Path) -> None:
     """A PDF printed from Word by LibreOffice: cells wrapped at the column widths Word
-    chose, text justified, no repeated header row."""
+    chose, text justified, a row too tall for the page's foot cut over the page break, the
+    header rows repeated where the spec marks them."""
     source = path.with_suffix(".docx")
     docx(spec, source)
     convert([source], "pdf", path.parent)
