@@ -99,8 +99,14 @@ def test_issue15_multiline_literals_give_valid_ntriples() -> None:
 @pytest.mark.parametrize(
     ("data", "problem"),
     [
-        (codecs.BOM_UTF16_LE + "安平县".encode("utf-16-le") + b"\x00\xd8", "utf-16"),
-        (codecs.BOM_UTF8 + "安平县".encode() + b"\xff\xfe\xfd", "utf-8-sig"),
+        (
+            codecs.BOM_UTF16_LE + "安平县".encode("utf-16-le") + b"\x00\xd8",
+            "starts with a UTF-16 byte-order mark but is not UTF-16 from byte 8 (0x00)",
+        ),
+        (
+            codecs.BOM_UTF8 + "安平县".encode() + b"\xff\xfe\xfd",
+            "starts with a UTF-8 byte-order mark but is not UTF-8 from byte 12 (0xff)",
+        ),
     ],
     ids=["utf16-lone-surrogate", "utf8-bad-byte"],
 )

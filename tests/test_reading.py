@@ -57,29 +57,6 @@ def test_missing_file(tmp_path: Path) -> None:
         read_source(tmp_path / "absent.txt")
 
 
-@pytest.mark.parametrize(
-    ("data", "problem"),
-    [
-        (
-            b"\xef\xbb\xbf\xe4\xba\xa7\xff\xfe",
-            "starts with a UTF-8 byte-order mark but is not UTF-8 from byte 6 (0xff)",
-        ),
-        (
-            b"\xff\xfe\xa7\x4e\x00\xd8",  # 产, then half of a surrogate pair
-            "starts with a UTF-16 byte-order mark but is not UTF-16 from byte 4 (0x00)",
-        ),
-    ],
-)
-def test_issue13_a_byte_order_mark_the_bytes_belie_names_the_first_bad_byte(
-    tmp_path: Path, data: bytes, problem: str
-) -> None:
-    path = tmp_path / "marked.txt"
-    path.write_bytes(data)
-    with pytest.raises(DocumentError) as caught:
-        read_source(path)
-    assert caught.value.problem == problem
-
-
 @pytest.mark.parametrize("bom", [b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"])
 def test_a_byte_order_mark_is_read_and_dropped(tmp_path: Path, bom: bytes) -> None:
     codec = {b"\xef\xbb\xbf": "utf-8", b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}[bom]
