@@ -39,7 +39,7 @@ SUFFIXES = (
 _NOT_PLACES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 _LONGEST_NAME = 12
 # A child level is taken as the document's region when at least this share of the mentions
-# below its parent fall inside it (a few 离石区 schools do not make a 吕梁市 page 离石区's).
+# below its parent fall inside it (a few 城关区 schools do not make a 兰州市 page 城关区's).
 DESCEND_SHARE = 0.6
 
 
@@ -172,8 +172,8 @@ def mentions(text: str, stems: bool = False) -> tuple[Mention, ...]:
             if codes := g.by_name.get(word):
                 best = Mention(i, i + length, word, codes)
             elif stems and (codes := g.by_stem.get(word)):
-                # A stem followed by a suffix is written with it: 澄江市 where the
-                # gazetteer still has 澄江县.
+                # A stem followed by a suffix is written with it: 华亭市 where the
+                # gazetteer still has 华亭县.
                 end = i + length
                 suffix = next((s for s in SUFFIXES if text.startswith(s, end)), "")
                 best = Mention(i, end + len(suffix), text[i : end + len(suffix)], codes)
@@ -252,7 +252,7 @@ def resolve(anchor: str, text: str) -> list[tuple[str, str]] | None:
 
     A short name that several divisions share (鼓楼区) is resolved by the other names in
     ``text``; so is a township named without its county (城关镇…), inside a county the text
-    names. The division named last keeps the name it is written with (澄江市 after the
+    names. The division named last keeps the name it is written with (华亭市 after the
     county became a city, 某某镇 for 某某镇财政所); its parents take the gazetteer's names.
     """
     evidence = _evidence(text)
@@ -315,7 +315,7 @@ def prevailing(text: str) -> list[tuple[str, str]] | None:
 
 
 def region_from_names(written: str) -> tuple[list[str], list[str]]:
-    """(names, adcodes) of a region given as text (a sidecar's ``福建省莆田市秀屿区``); names
+    """(names, adcodes) of a region given as text (a sidecar's ``甘肃省平凉市华亭市``); names
     the gazetteer does not know are kept without a code."""
     resolved = resolve(written.replace(" ", "").replace("/", ""), written)
     if resolved:
