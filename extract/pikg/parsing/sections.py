@@ -6,6 +6,7 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from pikg.model import Project
 from pikg.parsing import framework as framework_module
@@ -104,7 +105,7 @@ def _parts(lines: list[Line]) -> list[range]:
         )
         if start is None and _LEVEL1_CELL.fullmatch(text):
             opens = True  # a table header cut one cell a line
-        if start is None and text and _TARGETS_LABEL.match(text) and locate(text) is not None:
+        if start is None and ("指标" in raw or "目标" in raw) and _labels_targets(raw):
             opens = True  # `绩效指标：名称≥1200人；…`: the targets under their label, no heading
         if opens and start is not None and _table_cell(text):
             opens = False  # 绩效目标, 绩效指标明确性: cells of the table under way
@@ -122,6 +123,23 @@ _NOT_A_HEADING = re.compile(r"[。,，;；]|指标\s*[-—–－]")  # a sentenc
 _TARGETS_LABEL = re.compile(r"\s*(?:项目)?(?:年度)?绩效(?:目标|指标)\s*[:：]")
 # How far below a numbered heading the label of its targets may stand (blank lines aside).
 HEADING_REACH = 2
+
+
+@cache
+def _level_label() -> re.Pattern[str]:
+    """A line opening with a level's name and a colon or dash: `产出指标：`, `（一）数量指标-`."""
+    fw = framework_module.load()
+    return re.compile(
+        rf"\s*(?:[(（]?[一二三四五六七八九十\d]{{1,2}}[)）、.．]\s*)?[【\[]?"
+        rf"(?:{fw.alternation(1)}|{fw.alternation(2)})\s*[】\]]?\s*[:：\-—－]"
+    )
+
+
+def _labels_targets(text: str) -> bool:
+    """`绩效指标：名称≥1200人；…`, `产出指标：名称≥860公里；…`: targets after their label."""
+    return bool(_TARGETS_LABEL.match(text) or _level_label().match(text)) and (
+        locate(text) is not None
+    )
 
 
 def _heads_targets(lines: list[Line], i: int) -> bool:
