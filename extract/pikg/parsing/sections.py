@@ -15,7 +15,9 @@ from pikg.parsing.targets import NUMBER, locate, normalise_amount
 from pikg.parsing.tokens import Line
 from pikg.reading.decode import Source
 
-_PART_START = re.compile(r"绩效目标|绩效指标|绩效自评|绩效情况|一级指标.*二级指标")
+_PART_START = re.compile(
+    r"绩效目标|绩效指标|绩效自评|绩效情况|一级指标.*二级指标|指标类[型别].*(?:指标名称|三级指标)"
+)
 _HINT = re.compile(r"(?:年度|项目)?绩效(?:指标|目标)\s*[:：]?")
 _TOP_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]+部分)"
