@@ -187,6 +187,13 @@ class TableReader:
         self.header_line = False
         if self.header_open and ("target" in kinds or "level" in kinds):
             self._close_header()  # a row with a target: the header ended on the line before
+        if len(meaningful) >= 2 and meaningful[0].kind in ("contact", "total"):
+            # `填表人：…联系电话：…填报日期：2023年3月12日`, `| 总分 | | 100 | 95.2 |`: what
+            # follows a signature's label or a total on its line is the label's, never a row
+            self.flush()
+            for c in meaningful:
+                self.ledger.skip(meaningful[0].kind, c.start, c.end)
+            return
         signed = len(meaningful) >= 2 and all(_is_body(c) for c in meaningful)
         signed = signed or _person_and_phone(meaningful)
         dated = len(meaningful) == 1 and self.pending is None and _SIGNED_ON.fullmatch(text)
