@@ -176,7 +176,8 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
     completion = _first(ctx, by_role.get("completion", []))
     a, b = src.span(*cand.extent)
     if cand.project is not None:
-        ctx = replace(ctx, project=written(src, cand.project.start, cand.project.end))
+        rest = "".join(written(src, c.start, c.end) for c in cand.project_rest)
+        ctx = replace(ctx, project=written(src, cand.project.start, cand.project.end) + rest)
     return _row(
         ctx,
         cand.l1,

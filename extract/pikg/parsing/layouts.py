@@ -108,6 +108,9 @@ class Candidate:
     group: int = 0
     next_column: int = 0  # the first data column not yet filled or passed over
     project: Cell | None = None  # its project, where a column of the table names it
+    # the rest of that project's name, wrapped onto lines below; one list shared by the
+    # project's rows, so a piece read after a row still reaches it
+    project_rest: list[Cell] = field(default_factory=list)
 
     def roles(self) -> list[str]:
         return [role for role, _, _ in self.cells]
@@ -150,6 +153,7 @@ class TableReader:
     row_line: bool = False  # the line being read holds one row (not a stream of cells)
     after_page: bool = False  # the previous line was a page mark
     project: Cell | None = None  # the project column's cell carried down
+    project_rest: list[Cell] = field(default_factory=list)  # its name's wrapped pieces
     page_title: Candidate | None = None  # a line after a page mark: a title if a header follows
     line_candidates: list[Candidate] = field(default_factory=list)
     last_header: str = ""  # the text of the header's last cell, which may wrap (`一级\n指标`)
@@ -203,6 +207,8 @@ class TableReader:
                 self.ledger.skip("contact", c.start, c.end)
             return
         if self._by_position(cells, meaningful, text):
+            return
+        if self._wraps_project(cells, meaningful, text):
             return
         meaningful = self._summary_project(meaningful)
         if not meaningful:
@@ -310,7 +316,7 @@ class TableReader:
                 self.project = cell  # several projects in one table: carried down like levels
         cand = Candidate(self.l1, self.l2, line=named[0].line)
         if "project" in roles:
-            cand.project = self.project
+            cand.project, cand.project_rest = self.project, self.project_rest
         for cell, (role, period) in zip(row, self.columns, strict=True):
             if role in ("project", "amount") and cell.kind != "empty":
                 self.ledger.skip("narrative", cell.start, cell.end)
@@ -318,6 +324,28 @@ class TableReader:
                 cand.cells.append((role, period, cell))
         self.pending = cand
         self.flush()
+        return True
+
+    def _wraps_project(self, cells: list[Cell], meaningful: list[Cell], text: str) -> bool:
+        """`| | 经费 | | |` under a summary table's project: the project's name wrapped onto a
+        line of its own, in its column (after the 序号 one at most), not a row."""
+        roles = [role for role, _ in self.columns]
+        if (
+            self.project is None
+            or not roles
+            or roles[0] != "project"
+            or "l1" in roles
+            or len(meaningful) != 1
+            or meaningful[0].kind != "text"
+        ):
+            return False
+        row = _row_cells(cells, text)
+        piece = meaningful[0]
+        if piece not in row or row.index(piece) > 1 or row.index(piece) >= len(row) - 1:
+            return False  # a later column: the targets wrapped, not the name
+        self.flush()
+        self.project_rest.append(piece)
+        self.ledger.skip("narrative", piece.start, piece.end)
         return True
 
     def _summary_project(self, cells: list[Cell]) -> list[Cell]:
@@ -338,7 +366,7 @@ class TableReader:
         if numbered:
             self.ledger.skip("header", cells[0].start, cells[0].end)  # the 序号 column
         self.flush()
-        self.project = rest[0]
+        self.project, self.project_rest = rest[0], []
         self.ledger.skip("narrative", rest[0].start, rest[0].end)
         rest = rest[1:]
         if rest and "amount" in roles and rest[0].kind == "target":
@@ -449,7 +477,7 @@ class TableReader:
             self.pending = Candidate(self.l1, self.l2, [("name", None, cell)], line=cell.line)
             self.pending.next_column = 1
             if any(role == "project" for role, _ in self.columns):
-                self.pending.project = self.project
+                self.pending.project, self.pending.project_rest = self.project, self.project_rest
         elif unnamed and self.after_level and (self.l2 or self.l1):
             self.level_names = True
             self.pending = Candidate(self.l1, self.l2, [], unnamed=True, line=cell.line)
