@@ -16,7 +16,7 @@ from pikg.parsing.tokens import Line
 from pikg.reading.decode import Source
 
 _PART_START = re.compile(
-    r"绩效目标|绩效指标|绩效自评|绩效情况|一级指标.*二级指标|指标类[型别].*(?:指标名称|三级指标)"
+    r"绩效目标|绩效指标|绩效自评|绩效情况|(?:一级指标|指标类[型别]).*(?:二级指标|指标名称|三级指标)"
 )
 _HINT = re.compile(r"(?:年度|项目)?绩效(?:指标|目标)\s*[:：]?")
 _TOP_HEADING = re.compile(
