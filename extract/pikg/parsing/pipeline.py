@@ -272,6 +272,12 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         projects.add(from_form)
     for listed in named_projects(source):
         projects.add(Project(name=listed))
+    if whole and len(projects.items) == 1:
+        # No performance part, one project named on the form: the rows read from the whole
+        # text are that project's
+        only = next(iter(projects.items.values())).name
+        for row in rows:
+            row.project = row.project or only
     if not projects.items and (titled := titled_project(source) or quoted_project(source)):
         projects.add(Project(name=titled))
         for row in rows:
