@@ -12,7 +12,7 @@ from pikg.model import Project
 from pikg.parsing import framework as framework_module
 from pikg.parsing import lexicon
 from pikg.parsing.targets import NUMBER, locate, normalise_amount
-from pikg.parsing.tokens import Line
+from pikg.parsing.tokens import Line, is_target
 from pikg.reading.decode import Source
 
 _PART_START = re.compile(
@@ -109,6 +109,8 @@ def _parts(lines: list[Line]) -> list[range]:
             opens = True  # a table header cut one cell a line
         if start is None and ("指标" in raw or "目标" in raw) and _labels_targets(raw):
             opens = True  # `绩效指标：名称≥1200人；…`: the targets under their label, no heading
+        if start is None and text and _HINT.fullmatch(text) and _target_follows(lines, i):
+            opens = True  # `绩效目标：` alone, its items on the lines below (1.名称：≥82万人；)
         if opens and start is not None and _table_cell(text):
             opens = False  # 绩效目标, 绩效指标明确性: cells of the table under way
         if opens and (start is None or not _header_row(text)):
@@ -144,6 +146,12 @@ def _labels_targets(text: str) -> bool:
     )
 
 
+def _target_follows(lines: list[Line], i: int) -> bool:
+    """Whether the next non-blank line after `i` holds a target."""
+    following = next((ln.text for ln in lines[i + 1 :] if ln.text.strip()), "")
+    return locate(following) is not None
+
+
 def _heads_targets(lines: list[Line], i: int) -> bool:
     """Whether the numbered heading at `i` names a project whose targets follow it: one of
     the next non-blank lines opens with the label of targets (一、某某资金 / 绩效目标：…)."""
@@ -172,8 +180,13 @@ def _header_row(text: str) -> bool:
 
 
 def _indicator_item(rest: str) -> bool:
-    """Whether what follows a numbered item's colon is its target: the item is an indicator."""
-    return rest.lstrip().startswith(_VALUE_WORDS) or bool(_TARGET_OPENS.match(rest))
+    """Whether what follows a numbered item's colon is its target (`≥82万人`, `指标值…`,
+    `100%；`): the item is an indicator."""
+    return (
+        rest.lstrip().startswith(_VALUE_WORDS)
+        or bool(_TARGET_OPENS.match(rest))
+        or is_target(rest.strip(" ;；。,，"))
+    )
 
 
 def _first_cell(source: Source, line: Line, offset: int = 0) -> str:
