@@ -862,8 +862,8 @@ def _level_prefix() -> re.Pattern[str]:
 
 
 def _opens_path(line: str, before: str) -> bool:
-    """`【产出指标-数量指标】…`, `产出指标—质量指标—…`: a line opening with a bracketed or
-    dashed level path starts an item; a level wrapped onto the line does not: after a path's
+    """`【产出指标-数量指标】…`, `产出指标—质量指标—…`, `数量指标：…`: a line opening with a
+    level path starts an item; a level wrapped onto the line does not: after a path's
     separator (`满意度指标-\n服务对象…`), or where the text before ends in the first part of a
     longer label (`社会\n效益指标-`) or is a count (`设1条\n数量指标:`)."""
     m = _level_prefix().match(line)
@@ -871,7 +871,7 @@ def _opens_path(line: str, before: str) -> bool:
         return False
     bracketed = line[: m.start("label")].strip().endswith(("【", "["))
     tail = before.rstrip()
-    if (not bracketed and m.group("sep")[0] not in "-—–－") or tail.endswith(_PATH_SEPARATORS):
+    if (not bracketed and m.group("sep")[0] not in "-—–－:：") or tail.endswith(_PATH_SEPARATORS):
         return False
     lookup = framework_module.load().lookup
     return bracketed or not any(lookup(tail[-k:] + m.group("label")) for k in range(1, len(tail)))
@@ -892,9 +892,12 @@ def read_prose(
     chars: list[str] = []
     for a, b in spans:
         piece = text[a:b]
-        if chars and (_NEW_ITEM.match(piece) or _opens_path(piece, "".join(chars[-8:]))):
-            chars.append("；")  # a line opening with a number or a level starts an item
+        if chars and _NEW_ITEM.match(piece):
+            chars.append("；")  # a line opening with a number starts an item of a list
             index.append(index[-1])
+        elif chars and _opens_path(piece, "".join(chars[-8:])):
+            chars.append("。")  # one opening with a level starts a sentence, ending the line
+            index.append(index[-1])  # before (no list item of its own: `项目资金：…`)
         chars.extend(piece)
         index.extend(range(a, b))
     joined = "".join(chars)
@@ -1080,6 +1083,12 @@ def _item(
         return ProseItem(
             a, b, levels, (lead, name_end), (lead + bracket.start(1), lead + bracket.end(1))
         )
+    labelled = _VALUE_LABEL.search(stripped)
+    if labelled and labelled.start() > 0 and is_target(stripped[labelled.end() :]):
+        # `名称，指标值：≥82万人`: the value's label between the name and its target
+        return ProseItem(
+            a, b, levels, (lead, lead + labelled.start()), (lead + labelled.end(), end)
+        )
     at = _split_at_target(stripped)
     if at is None:
         nature = _nature_split(stripped)
@@ -1097,6 +1106,10 @@ def _item(
     if not name.strip():
         return ProseItem(a, b, levels, None, (lead, end)) if levels else None
     return ProseItem(a, b, levels, (lead, lead + len(name)), (lead + at, end))
+
+
+# The label of a value written between an item's name and its target: `，指标值：`, `目标值为`.
+_VALUE_LABEL = re.compile(r"[,，]?\s*(?:年度)?(?:指标值|目标值|指标目标值)\s*(?:[:：]|为|是)\s*")
 
 
 @cache

@@ -333,6 +333,11 @@ def _inside_name(
     if word.endswith(("指标", "目标")) or word not in lexicon_module.load().headers:
         return False
     text = m.string
+    if text[m.start() - 1 : m.start()] in (",", "，") and text[m.end() : m.end() + 1] in (
+        ":",
+        "：",
+    ):
+        return True  # `名称，指标值：≥82万人`: a sentence labels its value, no header cell
     alone = (before is None or before.end() < m.start()) and (
         after is None or after.start() > m.end()
     )
