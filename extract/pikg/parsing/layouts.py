@@ -857,7 +857,7 @@ def _level_prefix() -> re.Pattern[str]:
     labels = "|".join(map(re.escape, sorted(fw.by_label, key=len, reverse=True)))
     return re.compile(
         rf"\s*{_ENUM}?\s*(?P<count>设?\s*\d+\s*条)?\s*[【\[(（]?\s*(?P<label>{labels})\s*"
-        rf"(?:(?P<sep>[】\])）]\s*[:：]?|[-—–－:：]+)|(?P<glued>))\s*"
+        rf"(?:(?P<sep>[】\])）]\s*[:：]?|[-—–－:：]+|方面\s*[,，:：]?)|(?P<glued>))\s*"
     )
 
 
@@ -998,6 +998,9 @@ def _bare_item_reads(
 
 def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
     pieces = [m.span() for m in _CLAUSE.finditer(text, a, b)]
+    if len(pieces) > 2 and not _strip_prefixes(text[pieces[0][0] : pieces[0][1]]).strip():
+        # `产出指标方面，A不少于82万人，B达到100%`: the level heads the list, a clause of its own
+        pieces[:2] = [(pieces[0][0], pieces[1][1])]
     if len(pieces) > 1 and all(_split_at_target(_strip_prefixes(text[x:y])) for x, y in pieces):
         return pieces
     # `名称（≥90%）、名称（≥18.6万人）`, `名称≥1800件、名称≥95%`: a list on 、 where each item
