@@ -116,7 +116,9 @@ def _parts(lines: list[Line]) -> list[range]:
         if opens and (start is None or not _header_row(text)):
             if start is not None:
                 parts.append(range(start, i))
-            start = i
+                start = i
+            else:
+                start = _project_heading_above(lines, i)
     if start is not None:
         parts.append(range(start, len(lines)))
     return parts
@@ -144,6 +146,20 @@ def _labels_targets(text: str) -> bool:
     return bool(_TARGETS_LABEL.match(text) or _level_label().match(text)) and (
         locate(text) is not None
     )
+
+
+def _project_heading_above(lines: list[Line], i: int) -> int:
+    """Where a part opening at `i` starts: at the numbered heading naming a project right
+    above it (`（一）城区绿化养护经费` over the table's header), else at `i`."""
+    j = i - 1
+    while j >= 0 and not lines[j].text.strip():
+        j -= 1
+    if j < 0:
+        return i
+    m = _ENUMERATED.match(lines[j].text)
+    if m is None or m.group("colon") or _NOT_A_PROJECT.search(m.group("name")):
+        return i
+    return j if _PROJECT_WORD.search(m.group("name")) else i
 
 
 def _target_follows(lines: list[Line], i: int) -> bool:
