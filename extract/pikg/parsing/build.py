@@ -20,7 +20,7 @@ from pikg.parsing.layouts import CONTINUED, Candidate, LevelCell, ProseItem
 from pikg.parsing.names import PINYIN_GLOSS
 from pikg.parsing.segment import infer_levels
 from pikg.parsing.targets import SYMBOL, locate, parse_target, split_value, unit_info
-from pikg.reading.decode import Source
+from pikg.reading.decode import INLINE_TAG, Source
 
 _SPACE_OR_PIPE = re.compile(r"[\s|]+")
 _LEADING_ENUM = re.compile(
@@ -72,7 +72,7 @@ def written(source: Source, start: int, end: int) -> str:
 
 
 def _written(raw: str) -> str:
-    text = _SPACE_OR_PIPE.sub("", raw)
+    text = _SPACE_OR_PIPE.sub("", INLINE_TAG.sub("", raw) if "<" in raw else raw)
     return PINYIN_GLOSS.sub("", text) if "(" in text or "（" in text else text
 
 
