@@ -24,7 +24,7 @@ from pikg.parsing import lexicon as lexicon_module
 from pikg.parsing.facts import as_department
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
-from pikg.parsing.targets import DATE_RE, POST_WORD, PRE_WORD, SYMBOL, locate
+from pikg.parsing.targets import DATE_RE, POST_WORD, PRE_WORD, SYMBOL, is_unit, locate
 from pikg.parsing.tokens import (
     Cell,
     Line,
@@ -111,6 +111,7 @@ class Candidate:
     # the rest of that project's name, wrapped onto lines below; one list shared by the
     # project's rows, so a piece read after a row still reaches it
     project_rest: list[Cell] = field(default_factory=list)
+    unit: str | None = None  # the unit its value column's header gives (`目标值（%）`)
 
     def roles(self) -> list[str]:
         return [role for role, _, _ in self.cells]
@@ -157,6 +158,7 @@ class TableReader:
     page_title: Candidate | None = None  # a line after a page mark: a title if a header follows
     line_candidates: list[Candidate] = field(default_factory=list)
     last_header: str = ""  # the text of the header's last cell, which may wrap (`一级\n指标`)
+    value_unit: str | None = None  # the unit in the value column's header (`指标值（%）`)
 
     # ---- lines --------------------------------------------------------------------------
 
@@ -585,6 +587,7 @@ class TableReader:
             self.flush()
             self.saved, self.columns = self.columns, []
             self.header_open = True
+            self.value_unit = None
         assert cell.role is not None
         if cell.role == "targets":  # each project's targets: names and values, any number
             if any(role == "project" for role, _ in self.columns):
@@ -592,6 +595,9 @@ class TableReader:
         else:
             self.columns.append((cell.role, cell.period))
         self.last_header = cell.text
+        bracket = _HEADER_UNIT.search(cell.text)
+        if cell.role == "value" and bracket and is_unit(bracket.group(1)):
+            self.value_unit = bracket.group(1)
         self.ledger.skip("header", cell.start, cell.end)
 
     def _header_rest(self, cell: Cell) -> bool:
@@ -624,6 +630,7 @@ class TableReader:
         if pending is None:
             return
         if pending.cells:
+            pending.unit = self.value_unit
             pending.group = len(self.line_candidates)
             self.line_candidates.append(pending)
             self.emit(pending)
@@ -729,6 +736,7 @@ def _unusual_order(roles: tuple[str, ...]) -> bool:
 
 
 _SERIAL = re.compile(r"\d{1,3}")  # a 序号 cell
+_HEADER_UNIT = re.compile(r"[(（]\s*([^()（）\s]{1,6})\s*[)）]\s*$")  # `目标值（%）`
 
 
 def _row_cells(cells: list[Cell], text: str) -> list[Cell]:
