@@ -92,7 +92,9 @@ def _parts(lines: list[Line]) -> list[range]:
             start is not None
             and heading
             and "绩效" not in raw
-            and not framework_module.load().lookup(raw[heading.end() :].strip().strip(" :："))
+            and not framework_module.load().lookup(
+                _STATUS.sub("", raw[heading.end() :].strip(" :："))
+            )
         ):
             parts.append(range(start, i))
             start = None
@@ -124,6 +126,8 @@ def _parts(lines: list[Line]) -> list[range]:
     return parts
 
 
+# `三、满意度指标完成情况`: a self-evaluation's heading over one level's results
+_STATUS = re.compile(r"\s*(?:完成情况|情况)\s*[:：]?\s*$")
 _NOT_A_HEADING = re.compile(r"[。,，;；]|指标\s*[-—–－]")  # a sentence, or a level path
 # A line that opens with the label of a project's targets: `绩效目标：…`, `年度绩效指标：…`.
 _TARGETS_LABEL = re.compile(r"\s*(?:项目)?(?:年度)?绩效(?:目标|指标)\s*[:：]")
