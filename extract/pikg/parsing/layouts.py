@@ -13,6 +13,7 @@ A new layout is one more segmenter here and one more folder in ``tests/cases/``.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -817,8 +818,18 @@ def _any_level() -> re.Pattern[str]:
 
 
 def has_table(lines: list[Line]) -> bool:
-    """A block is a table when a line holds a header cell or a row of level cells."""
-    return any(_marks_table(line.text) for line in lines)
+    """A block is a table when a line holds a header cell or a row of level cells, or when
+    two lines in a row are each a level name alone (`产出指标` / `数量指标`: a table cut one
+    cell a line, its header cut off)."""
+    if any(_marks_table(line.text) for line in lines):
+        return True
+    bare = [_bare_level(line.text) for line in lines if line.text.strip()]
+    return any(a and b for a, b in itertools.pairwise(bare))
+
+
+@lru_cache(maxsize=1 << 16)
+def _bare_level(text: str) -> bool:
+    return bool(framework_module.load().lookup(text.strip(" |")))
 
 
 @lru_cache(maxsize=1 << 16)  # the same lines (levels, headers) recur over a document
@@ -828,7 +839,10 @@ def _marks_table(text: str) -> bool:
         return True
     if {c.role for c in cells if c.kind == "header"} >= SUMMARY:
         return True
-    return ("|" in text or "\t" in text) and any(c.kind == "level" for c in cells)
+    levelled = any(c.kind == "level" for c in cells)
+    if levelled and "  " in text.strip() and len(cells) >= 3 and cells[-1].kind == "target":
+        return True  # `产出指标  数量指标  名称  ≥12个`: a row, its header cut off
+    return ("|" in text or "\t" in text) and levelled
 
 
 # ---- prose ---------------------------------------------------------------------------
