@@ -200,7 +200,7 @@ def _read_block(
             skipped.append(Skip(entry.reason, a, b))
         elif entry.fate == "unparsed" and (
             entry.start not in entered
-            and (whole or not _TARGET_LIKE.search(source.text[entry.start : entry.end]))
+            and not _TARGET_LIKE.search(source.text[entry.start : entry.end])
         ):
             skipped.append(Skip("narrative", a, b))
         elif source.original[a:b].strip():
