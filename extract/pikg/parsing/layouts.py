@@ -191,6 +191,9 @@ class TableReader:
             self.header_line = False
             self.ledger.skip("header", meaningful[0].start, meaningful[-1].end)
             return
+        if self.header_line and self._period_row(meaningful):
+            self.header_line = False
+            return
         self.header_line = False
         if self.header_open and ("target" in kinds or "level" in kinds):
             self._close_header()  # a row with a target: the header ended on the line before
@@ -601,6 +604,21 @@ class TableReader:
             self.value_unit = bracket.group(1)
         self.ledger.skip("header", cell.start, cell.end)
 
+    def _period_row(self, cells: list[Cell]) -> bool:
+        """`| | | | 中期目标 | 年度目标 |` under a header whose value columns have no period: the
+        header's second line names each value column's period, in order."""
+        values = [j for j, (role, period) in enumerate(self.columns) if role == "value"]
+        if len(values) < 2 or len(cells) != len(values):
+            return False
+        periods = [_period_of(c.text) for c in cells]
+        if None in periods:
+            return False
+        for j, period in zip(values, periods, strict=True):
+            self.columns[j] = ("value", period)
+        for c in cells:
+            self.ledger.skip("header", c.start, c.end)
+        return True
+
     def _header_rest(self, cell: Cell) -> bool:
         """Whether a text cell is the rest of the header cell before it, wrapped onto its own
         line: together they are a header word of the same column (`一级` + `指标`)."""
@@ -737,6 +755,19 @@ def _unusual_order(roles: tuple[str, ...]) -> bool:
 
 
 _SERIAL = re.compile(r"\d{1,3}")  # a 序号 cell
+# A second header line's words for a value column's period: 中期目标, 年度指标值, 全年.
+_PERIOD_SUFFIX = re.compile(r"(?:目标值?|指标值?|值)?")
+
+
+def _period_of(text: str) -> str | None:
+    lex = lexicon_module.load()
+    key = re.sub(r"\s+", "", text)
+    for word in lex.periods_longest_first:
+        if key.startswith(word) and _PERIOD_SUFFIX.fullmatch(key[len(word) :]):
+            return lex.periods[word]
+    return None
+
+
 _HEADER_UNIT = re.compile(r"[(（]\s*([^()（）\s]{1,6})\s*[)）]\s*$")  # `目标值（%）`
 
 
