@@ -55,7 +55,7 @@ DEFAULT_COLUMNS = (("name", None), ("value", None))
 # A column's role with this suffix holds the rest of its cell wrapped onto a later line.
 CONTINUED = "+"
 # Header roles that are a form's labels unless other headers stand beside them.
-FORM_LABELS = frozenset({"project", "amount", "targets"})
+FORM_LABELS = frozenset({"project", "amount", "targets", "task"})
 # A header naming a project column and a column of its targets heads a summary table: one
 # project a line, its targets written after it (`1 项目 860.00 名称≥20公顷名称≥90%`).
 SUMMARY = frozenset({"project", "targets"})
@@ -324,7 +324,7 @@ class TableReader:
         if "project" in roles:
             cand.project, cand.project_rest = self.project, self.project_rest
         for cell, (role, period) in zip(row, self.columns, strict=True):
-            if role in ("project", "amount") and cell.kind != "empty":
+            if role in ("project", "amount", "task") and cell.kind != "empty":
                 self.ledger.skip("narrative", cell.start, cell.end)
             elif role not in ("l1", "l2") and cell.kind != "empty":
                 cand.cells.append((role, period, cell))
@@ -751,7 +751,13 @@ def _unusual_order(roles: tuple[str, ...]) -> bool:
     levels = [i for i, role in enumerate(roles) if role in ("l1", "l2")]
     value = roles.index("value") if "value" in roles else len(roles)
     unit = roles.index("unit") if "unit" in roles else len(roles)
-    return any(i > name for i in levels) or value < name or unit < value or "project" in roles
+    return (
+        any(i > name for i in levels)
+        or value < name
+        or unit < value
+        or "project" in roles
+        or "task" in roles
+    )
 
 
 _SERIAL = re.compile(r"\d{1,3}")  # a 序号 cell
