@@ -205,8 +205,15 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
         s = line.start + a + lead
         inner = _glued_pattern().search(body)
         # A short cell is cut only where a level name opens it and a target follows.
-        glued = len(squeeze(body)) > GLUED_CELL or bool(
-            inner and inner.start() == 0 and inner.group() != squeeze(body) and _DIGIT.search(body)
+        glued = (
+            len(squeeze(body)) > GLUED_CELL
+            or bool(
+                inner
+                and inner.start() == 0
+                and inner.group() != squeeze(body)
+                and _DIGIT.search(body)
+            )
+            or (inner is not None and inner.start() == 0 and _all_headers(squeeze(body)))
         )
         lex = lexicon_module.load()
         whole_cell = (
@@ -246,6 +253,18 @@ def _merge_split_names(text: str, pieces: list[tuple[int, int]]) -> list[tuple[i
         out.append(pieces[i])
         i += 1
     return out
+
+
+def _all_headers(key: str) -> bool:
+    """`一级指标二级指标三级指标指标值分值`: a short header line glued, header words only."""
+    return _header_run().fullmatch(key) is not None
+
+
+@cache
+def _header_run() -> re.Pattern[str]:
+    """Two or more of the lexicon's header words and nothing else."""
+    words = sorted((w for w in lexicon_module.load().headers if len(w) >= 2), key=len, reverse=True)
+    return re.compile(f"(?:{'|'.join(map(re.escape, words))}){{2,}}")
 
 
 @cache
