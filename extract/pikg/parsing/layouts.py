@@ -1192,7 +1192,7 @@ def _self_evaluation_sentence() -> re.Pattern[str]:
 
 # The words that introduce a self-evaluation sentence's target and its actual value.
 _TARGET_WORD = "(?:绩效|年度|计划)?目标值|年度指标值"
-_ACTUAL_WORD = "实际完成值|实际完成|实际值"
+_ACTUAL_WORD = "实际完成值|实际完成|实际达到|实际值|完成值"
 _ACTUAL = re.compile(_ACTUAL_WORD)
 
 
