@@ -20,7 +20,7 @@ from pikg.parsing.layouts import CONTINUED, Candidate, LevelCell, ProseItem
 from pikg.parsing.names import PINYIN_GLOSS
 from pikg.parsing.segment import infer_levels
 from pikg.parsing.targets import SYMBOL, locate, parse_target, split_value, unit_info
-from pikg.reading.decode import Source
+from pikg.reading.decode import INLINE_TAG, Source
 
 _SPACE_OR_PIPE = re.compile(r"[\s|]+")
 _LEADING_ENUM = re.compile(
@@ -72,7 +72,7 @@ def written(source: Source, start: int, end: int) -> str:
 
 
 def _written(raw: str) -> str:
-    text = _SPACE_OR_PIPE.sub("", raw)
+    text = _SPACE_OR_PIPE.sub("", INLINE_TAG.sub("", raw) if "<" in raw else raw)
     return PINYIN_GLOSS.sub("", text) if "(" in text or "（" in text else text
 
 
@@ -146,6 +146,8 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
         op_text = nature_text  # templates that file the comparison under 指标性质
     unit_cells = by_role.get("unit", [])
     unit_text = text[unit_cells[0][1] : unit_cells[0][2]].strip() if unit_cells else ""
+    if not unit_text and cand.unit and value_text[-1:].isdigit():
+        unit_text = cand.unit  # `目标值（%）` over a bare `≥90`
     if cand.unnamed:
         level = cand.l2 or cand.l1
         name = _ref(ctx, level).label if level else ""  # type: ignore[union-attr]
@@ -176,7 +178,8 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
     completion = _first(ctx, by_role.get("completion", []))
     a, b = src.span(*cand.extent)
     if cand.project is not None:
-        ctx = replace(ctx, project=written(src, cand.project.start, cand.project.end))
+        rest = "".join(written(src, c.start, c.end) for c in cand.project_rest)
+        ctx = replace(ctx, project=written(src, cand.project.start, cand.project.end) + rest)
     return _row(
         ctx,
         cand.l1,

@@ -13,6 +13,7 @@ A new layout is one more segmenter here and one more folder in ``tests/cases/``.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from pikg.parsing import lexicon as lexicon_module
 from pikg.parsing.facts import is_department
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
-from pikg.parsing.targets import DATE_RE, POST_WORD, PRE_WORD, SYMBOL, locate
+from pikg.parsing.targets import DATE_RE, POST_WORD, PRE_WORD, SYMBOL, is_unit, locate
 from pikg.parsing.tokens import (
     Cell,
     Line,
@@ -54,7 +55,7 @@ DEFAULT_COLUMNS = (("name", None), ("value", None))
 # A column's role with this suffix holds the rest of its cell wrapped onto a later line.
 CONTINUED = "+"
 # Header roles that are a form's labels unless other headers stand beside them.
-FORM_LABELS = frozenset({"project", "amount", "targets"})
+FORM_LABELS = frozenset({"project", "amount", "targets", "task"})
 # A header naming a project column and a column of its targets heads a summary table: one
 # project a line, its targets written after it (`1 项目 860.00 名称≥20公顷名称≥90%`).
 SUMMARY = frozenset({"project", "targets"})
@@ -110,6 +111,10 @@ class Candidate:
     group: int = 0
     next_column: int = 0  # the first data column not yet filled or passed over
     project: Cell | None = None  # its project, where a column of the table names it
+    # the rest of that project's name, wrapped onto lines below; one list shared by the
+    # project's rows, so a piece read after a row still reaches it
+    project_rest: list[Cell] = field(default_factory=list)
+    unit: str | None = None  # the unit its value column's header gives (`目标值（%）`)
 
     def roles(self) -> list[str]:
         return [role for role, _, _ in self.cells]
@@ -152,10 +157,12 @@ class TableReader:
     row_line: bool = False  # the line being read holds one row (not a stream of cells)
     after_page: bool = False  # the previous line was a page mark
     project: Cell | None = None  # the project column's cell carried down
+    project_rest: list[Cell] = field(default_factory=list)  # its name's wrapped pieces
     page_title: Candidate | None = None  # a line after a page mark: a title if a header follows
     line_candidates: list[Candidate] = field(default_factory=list)
     last_header: str = ""  # the text of the header's last cell, which may wrap (`一级\n指标`)
     last_cell: Cell | None = None  # the cell fed last
+    value_unit: str | None = None  # the unit in the value column's header (`指标值（%）`)
 
     # ---- lines --------------------------------------------------------------------------
 
@@ -187,9 +194,19 @@ class TableReader:
             self.header_line = False
             self.ledger.skip("header", meaningful[0].start, meaningful[-1].end)
             return
+        if self.header_line and self._period_row(meaningful):
+            self.header_line = False
+            return
         self.header_line = False
         if self.header_open and ("target" in kinds or "level" in kinds):
             self._close_header()  # a row with a target: the header ended on the line before
+        if len(meaningful) >= 2 and meaningful[0].kind in ("contact", "total"):
+            # `填表人：…联系电话：…填报日期：2023年3月12日`, `| 总分 | | 100 | 95.2 |`: what
+            # follows a signature's label or a total on its line is the label's, never a row
+            self.flush()
+            for c in meaningful:
+                self.ledger.skip(meaningful[0].kind, c.start, c.end)
+            return
         signed = len(meaningful) >= 2 and all(_is_body(c) for c in meaningful)
         signed = signed or _person_and_phone(meaningful)
         dated = len(meaningful) == 1 and self.pending is None and _SIGNED_ON.fullmatch(text)
@@ -199,6 +216,8 @@ class TableReader:
                 self.ledger.skip("contact", c.start, c.end)
             return
         if self._by_position(cells, meaningful, text):
+            return
+        if self._wraps_project(cells, meaningful, text):
             return
         meaningful = self._summary_project(meaningful)
         if not meaningful:
@@ -306,14 +325,36 @@ class TableReader:
                 self.project = cell  # several projects in one table: carried down like levels
         cand = Candidate(self.l1, self.l2, line=named[0].line)
         if "project" in roles:
-            cand.project = self.project
+            cand.project, cand.project_rest = self.project, self.project_rest
         for cell, (role, period) in zip(row, self.columns, strict=True):
-            if role in ("project", "amount") and cell.kind != "empty":
+            if role in ("project", "amount", "task") and cell.kind != "empty":
                 self.ledger.skip("narrative", cell.start, cell.end)
             elif role not in ("l1", "l2") and cell.kind != "empty":
                 cand.cells.append((role, period, cell))
         self.pending = cand
         self.flush()
+        return True
+
+    def _wraps_project(self, cells: list[Cell], meaningful: list[Cell], text: str) -> bool:
+        """`| | 经费 | | |` under a summary table's project: the project's name wrapped onto a
+        line of its own, in its column (after the 序号 one at most), not a row."""
+        roles = [role for role, _ in self.columns]
+        if (
+            self.project is None
+            or not roles
+            or roles[0] != "project"
+            or "l1" in roles
+            or len(meaningful) != 1
+            or meaningful[0].kind != "text"
+        ):
+            return False
+        row = _row_cells(cells, text)
+        piece = meaningful[0]
+        if piece not in row or row.index(piece) > 1 or row.index(piece) >= len(row) - 1:
+            return False  # a later column: the targets wrapped, not the name
+        self.flush()
+        self.project_rest.append(piece)
+        self.ledger.skip("narrative", piece.start, piece.end)
         return True
 
     def _summary_project(self, cells: list[Cell]) -> list[Cell]:
@@ -334,7 +375,7 @@ class TableReader:
         if numbered:
             self.ledger.skip("header", cells[0].start, cells[0].end)  # the 序号 column
         self.flush()
-        self.project = rest[0]
+        self.project, self.project_rest = rest[0], []
         self.ledger.skip("narrative", rest[0].start, rest[0].end)
         rest = rest[1:]
         if rest and "amount" in roles and rest[0].kind == "target":
@@ -470,7 +511,7 @@ class TableReader:
             self.pending = Candidate(self.l1, self.l2, [("name", None, cell)], line=cell.line)
             self.pending.next_column = 1
             if any(role == "project" for role, _ in self.columns):
-                self.pending.project = self.project
+                self.pending.project, self.pending.project_rest = self.project, self.project_rest
         elif unnamed and self.after_level and (self.l2 or self.l1):
             self.level_names = True
             self.pending = Candidate(self.l1, self.l2, [], unnamed=True, line=cell.line)
@@ -578,6 +619,7 @@ class TableReader:
             self.flush()
             self.saved, self.columns = self.columns, []
             self.header_open = True
+            self.value_unit = None
         assert cell.role is not None
         if cell.role == "targets":  # each project's targets: names and values, any number
             if any(role == "project" for role, _ in self.columns):
@@ -585,7 +627,25 @@ class TableReader:
         else:
             self.columns.append((cell.role, cell.period))
         self.last_header = cell.text
+        bracket = _HEADER_UNIT.search(cell.text)
+        if cell.role == "value" and bracket and is_unit(bracket.group(1)):
+            self.value_unit = bracket.group(1)
         self.ledger.skip("header", cell.start, cell.end)
+
+    def _period_row(self, cells: list[Cell]) -> bool:
+        """`| | | | 中期目标 | 年度目标 |` under a header whose value columns have no period: the
+        header's second line names each value column's period, in order."""
+        values = [j for j, (role, period) in enumerate(self.columns) if role == "value"]
+        if len(values) < 2 or len(cells) != len(values):
+            return False
+        periods = [_period_of(c.text) for c in cells]
+        if None in periods:
+            return False
+        for j, period in zip(values, periods, strict=True):
+            self.columns[j] = ("value", period)
+        for c in cells:
+            self.ledger.skip("header", c.start, c.end)
+        return True
 
     def _header_rest(self, cell: Cell) -> bool:
         """Whether a text cell is the rest of the header cell before it, wrapped onto its own
@@ -617,6 +677,7 @@ class TableReader:
         if pending is None:
             return
         if pending.cells:
+            pending.unit = self.value_unit
             pending.group = len(self.line_candidates)
             self.line_candidates.append(pending)
             self.emit(pending)
@@ -718,10 +779,30 @@ def _unusual_order(roles: tuple[str, ...]) -> bool:
     levels = [i for i, role in enumerate(roles) if role in ("l1", "l2")]
     value = roles.index("value") if "value" in roles else len(roles)
     unit = roles.index("unit") if "unit" in roles else len(roles)
-    return any(i > name for i in levels) or value < name or unit < value or "project" in roles
+    return (
+        any(i > name for i in levels)
+        or value < name
+        or unit < value
+        or "project" in roles
+        or "task" in roles
+    )
 
 
 _SERIAL = re.compile(r"\d{1,3}")  # a 序号 cell
+# A second header line's words for a value column's period: 中期目标, 年度指标值, 全年.
+_PERIOD_SUFFIX = re.compile(r"(?:目标值?|指标值?|值)?")
+
+
+def _period_of(text: str) -> str | None:
+    lex = lexicon_module.load()
+    key = re.sub(r"\s+", "", text)
+    for word in lex.periods_longest_first:
+        if key.startswith(word) and _PERIOD_SUFFIX.fullmatch(key[len(word) :]):
+            return lex.periods[word]
+    return None
+
+
+_HEADER_UNIT = re.compile(r"[(（]\s*([^()（）\s]{1,6})\s*[)）]\s*$")  # `目标值（%）`
 
 
 def _row_cells(cells: list[Cell], text: str) -> list[Cell]:
@@ -804,8 +885,18 @@ def _any_level() -> re.Pattern[str]:
 
 
 def has_table(lines: list[Line]) -> bool:
-    """A block is a table when a line holds a header cell or a row of level cells."""
-    return any(_marks_table(line.text) for line in lines)
+    """A block is a table when a line holds a header cell or a row of level cells, or when
+    two lines in a row are each a level name alone (`产出指标` / `数量指标`: a table cut one
+    cell a line, its header cut off)."""
+    if any(_marks_table(line.text) for line in lines):
+        return True
+    bare = [_bare_level(line.text) for line in lines if line.text.strip()]
+    return any(a and b for a, b in itertools.pairwise(bare))
+
+
+@lru_cache(maxsize=1 << 16)
+def _bare_level(text: str) -> bool:
+    return bool(framework_module.load().lookup(text.strip(" |")))
 
 
 # Header roles of which one cell marks a table, alone or (SUMMARY) with the others.
@@ -821,10 +912,11 @@ def _marking_words() -> tuple[frozenset[str], ...]:
 
 @lru_cache(maxsize=1 << 16)  # the same lines (levels, headers) recur over a document
 def _marks_table(text: str) -> bool:
-    if "|" not in text and "\t" not in text:
+    if "|" not in text and "\t" not in text and "  " not in text.strip():
         # A header cell is its header word with at most a period, a year or brackets around
         # or inside it, so the line holds the word's characters; a line holding no marking
-        # word's is prose, and is not cut into cells only to learn so.
+        # word's, and no wide gap between cells of a row, is prose, and is not cut into
+        # cells only to learn so.
         chars = set(text)
         if not any(word <= chars for word in _marking_words()):
             return False
@@ -833,7 +925,10 @@ def _marks_table(text: str) -> bool:
         return True
     if {c.role for c in cells if c.kind == "header"} >= SUMMARY:
         return True
-    return ("|" in text or "\t" in text) and any(c.kind == "level" for c in cells)
+    levelled = any(c.kind == "level" for c in cells)
+    if levelled and "  " in text.strip() and len(cells) >= 3 and cells[-1].kind == "target":
+        return True  # `产出指标  数量指标  名称  ≥12个`: a row, its header cut off
+    return ("|" in text or "\t" in text) and levelled
 
 
 # ---- prose ---------------------------------------------------------------------------
@@ -870,13 +965,13 @@ def _level_prefix() -> re.Pattern[str]:
     labels = "|".join(map(re.escape, sorted(fw.by_label, key=len, reverse=True)))
     return re.compile(
         rf"\s*{_ENUM}?\s*(?P<count>设?\s*\d+\s*条)?\s*[【\[(（]?\s*(?P<label>{labels})\s*"
-        rf"(?:(?P<sep>[】\])）]\s*[:：]?|[-—–－:：]+)|(?P<glued>))\s*"
+        rf"(?:(?P<sep>[】\])）]\s*[:：]?|[-—–－:：]+|方面\s*[,，:：]?)|(?P<glued>))\s*"
     )
 
 
 def _opens_path(line: str, before: str) -> bool:
-    """`【产出指标-数量指标】…`, `产出指标—质量指标—…`: a line opening with a bracketed or
-    dashed level path starts an item; a level wrapped onto the line does not: after a path's
+    """`【产出指标-数量指标】…`, `产出指标—质量指标—…`, `数量指标：…`: a line opening with a
+    level path starts an item; a level wrapped onto the line does not: after a path's
     separator (`满意度指标-\n服务对象…`), or where the text before ends in the first part of a
     longer label (`社会\n效益指标-`) or is a count (`设1条\n数量指标:`)."""
     m = _level_prefix().match(line)
@@ -884,7 +979,7 @@ def _opens_path(line: str, before: str) -> bool:
         return False
     bracketed = line[: m.start("label")].strip().endswith(("【", "["))
     tail = before.rstrip()
-    if (not bracketed and m.group("sep")[0] not in "-—–－") or tail.endswith(_PATH_SEPARATORS):
+    if (not bracketed and m.group("sep")[0] not in "-—–－:：") or tail.endswith(_PATH_SEPARATORS):
         return False
     lookup = framework_module.load().lookup
     return bracketed or not any(lookup(tail[-k:] + m.group("label")) for k in range(1, len(tail)))
@@ -909,9 +1004,12 @@ def read_prose(
         piece = piece[lead:].rstrip()  # 满意 / ␣␣度指标 reads 满意度指标
         a += lead
         b = a + len(piece)
-        if chars and (_NEW_ITEM.match(piece) or _opens_path(piece, "".join(chars[-8:]))):
-            chars.append("；")  # a line opening with a number or a level starts an item
+        if chars and _NEW_ITEM.match(piece):
+            chars.append("；")  # a line opening with a number starts an item of a list
             index.append(index[-1])
+        elif chars and _opens_path(piece, "".join(chars[-8:])):
+            chars.append("。")  # one opening with a level starts a sentence, ending the line
+            index.append(index[-1])  # before (no list item of its own: `项目资金：…`)
         chars.extend(piece)
         index.extend(range(a, b))
     joined = "".join(chars)
@@ -1015,6 +1113,9 @@ def _bare_item_reads(
 
 def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
     pieces = [m.span() for m in _CLAUSE.finditer(text, a, b)]
+    if len(pieces) > 2 and not _strip_prefixes(text[pieces[0][0] : pieces[0][1]]).strip():
+        # `产出指标方面，A不少于82万人，B达到100%`: the level heads the list, a clause of its own
+        pieces[:2] = [(pieces[0][0], pieces[1][1])]
     if len(pieces) > 1 and all(_split_at_target(_strip_prefixes(text[x:y])) for x, y in pieces):
         return pieces
     # `名称（≥90%）、名称（≥18.6万人）`, `名称≥1800件、名称≥95%`: a list on 、 where each item
@@ -1100,6 +1201,12 @@ def _item(
         return ProseItem(
             a, b, levels, (lead, name_end), (lead + bracket.start(1), lead + bracket.end(1))
         )
+    labelled = _VALUE_LABEL.search(stripped)
+    if labelled and labelled.start() > 0 and is_target(stripped[labelled.end() :]):
+        # `名称，指标值：≥82万人`: the value's label between the name and its target
+        return ProseItem(
+            a, b, levels, (lead, lead + labelled.start()), (lead + labelled.end(), end)
+        )
     at = _split_at_target(stripped)
     if at is None:
         nature = _nature_split(stripped)
@@ -1120,6 +1227,10 @@ def _item(
     return ProseItem(a, b, levels, (lead, lead + len(name)), (lead + at, end))
 
 
+# The label of a value written between an item's name and its target: `，指标值：`, `目标值为`.
+_VALUE_LABEL = re.compile(r"[,，]?\s*(?:年度)?(?:指标值|目标值|指标目标值)\s*(?:[:：]|为|是)\s*")
+
+
 @cache
 def _self_evaluation_sentence() -> re.Pattern[str]:
     """`名称绩效目标值是10万元,实际完成值为0万元,目标完成率为0%`, `名称年度目标值≥2600台，实际
@@ -1138,7 +1249,7 @@ def _self_evaluation_sentence() -> re.Pattern[str]:
 
 # The words that introduce a self-evaluation sentence's target and its actual value.
 _TARGET_WORD = "(?:绩效|年度|计划)?目标值|年度指标值"
-_ACTUAL_WORD = "实际完成值|实际完成|实际值"
+_ACTUAL_WORD = "实际完成值|实际完成|实际达到|实际值|完成值"
 _ACTUAL = re.compile(_ACTUAL_WORD)
 
 

@@ -200,7 +200,7 @@ def _read_block(
             skipped.append(Skip(entry.reason, a, b))
         elif entry.fate == "unparsed" and (
             entry.start not in entered
-            and (whole or not _TARGET_LIKE.search(source.text[entry.start : entry.end]))
+            and not _TARGET_LIKE.search(source.text[entry.start : entry.end])
         ):
             skipped.append(Skip("narrative", a, b))
         elif source.original[a:b].strip():
@@ -272,6 +272,12 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
         projects.add(from_form)
     for listed in named_projects(source):
         projects.add(Project(name=listed))
+    if whole and len(projects.items) == 1:
+        # No performance part, one project named on the form: the rows read from the whole
+        # text are that project's
+        only = next(iter(projects.items.values())).name
+        for row in rows:
+            row.project = row.project or only
     if not projects.items and (titled := titled_project(source) or quoted_project(source)):
         projects.add(Project(name=titled))
         for row in rows:

@@ -6,15 +6,18 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from pikg.model import Project
 from pikg.parsing import framework as framework_module
 from pikg.parsing import lexicon
 from pikg.parsing.targets import NUMBER, locate, normalise_amount
-from pikg.parsing.tokens import Line
+from pikg.parsing.tokens import Line, is_target
 from pikg.reading.decode import Source
 
-_PART_START = re.compile(r"绩效目标|绩效指标|绩效自评|绩效情况|一级指标.*二级指标")
+_PART_START = re.compile(
+    r"绩效目标|绩效指标|绩效自评|绩效情况|(?:一级指标|指标类[型别]).*(?:二级指标|指标名称|三级指标)"
+)
 _HINT = re.compile(r"(?:年度|项目)?绩效(?:指标|目标)\s*[:：]?")
 _TOP_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]+部分)"
@@ -89,7 +92,9 @@ def _parts(lines: list[Line]) -> list[range]:
             start is not None
             and heading
             and "绩效" not in raw
-            and not framework_module.load().lookup(raw[heading.end() :].strip().strip(" :："))
+            and not framework_module.load().lookup(
+                _STATUS.sub("", raw[heading.end() :].strip(" :："))
+            )
         ):
             parts.append(range(start, i))
             start = None
@@ -104,24 +109,67 @@ def _parts(lines: list[Line]) -> list[range]:
         )
         if start is None and _LEVEL1_CELL.fullmatch(text):
             opens = True  # a table header cut one cell a line
-        if start is None and text and _TARGETS_LABEL.match(text) and locate(text) is not None:
+        if start is None and ("指标" in raw or "目标" in raw) and _labels_targets(raw):
             opens = True  # `绩效指标：名称≥1200人；…`: the targets under their label, no heading
+        if start is None and text and _HINT.fullmatch(text) and _target_follows(lines, i):
+            opens = True  # `绩效目标：` alone, its items on the lines below (1.名称：≥82万人；)
         if opens and start is not None and _table_cell(text):
             opens = False  # 绩效目标, 绩效指标明确性: cells of the table under way
         if opens and (start is None or not _header_row(text)):
             if start is not None:
                 parts.append(range(start, i))
-            start = i
+                start = i
+            else:
+                start = _project_heading_above(lines, i)
     if start is not None:
         parts.append(range(start, len(lines)))
     return parts
 
 
+# `三、满意度指标完成情况`: a self-evaluation's heading over one level's results
+_STATUS = re.compile(r"\s*(?:完成情况|情况)\s*[:：]?\s*$")
 _NOT_A_HEADING = re.compile(r"[。,，;；]|指标\s*[-—–－]")  # a sentence, or a level path
 # A line that opens with the label of a project's targets: `绩效目标：…`, `年度绩效指标：…`.
 _TARGETS_LABEL = re.compile(r"\s*(?:项目)?(?:年度)?绩效(?:目标|指标)\s*[:：]")
 # How far below a numbered heading the label of its targets may stand (blank lines aside).
 HEADING_REACH = 2
+
+
+@cache
+def _level_label() -> re.Pattern[str]:
+    """A line opening with a level's name and a colon or dash: `产出指标：`, `（一）数量指标-`."""
+    fw = framework_module.load()
+    return re.compile(
+        rf"\s*(?:[(（]?[一二三四五六七八九十\d]{{1,2}}[)）、.．]\s*)?[【\[]?"
+        rf"(?:{fw.alternation(1)}|{fw.alternation(2)})\s*[】\]]?\s*[:：\-—－]"
+    )
+
+
+def _labels_targets(text: str) -> bool:
+    """`绩效指标：名称≥1200人；…`, `产出指标：名称≥860公里；…`: targets after their label."""
+    return bool(_TARGETS_LABEL.match(text) or _level_label().match(text)) and (
+        locate(text) is not None
+    )
+
+
+def _project_heading_above(lines: list[Line], i: int) -> int:
+    """Where a part opening at `i` starts: at the numbered heading naming a project right
+    above it (`（一）城区绿化养护经费` over the table's header), else at `i`."""
+    j = i - 1
+    while j >= 0 and not lines[j].text.strip():
+        j -= 1
+    if j < 0:
+        return i
+    m = _ENUMERATED.match(lines[j].text)
+    if m is None or m.group("colon") or _NOT_A_PROJECT.search(m.group("name")):
+        return i
+    return j if _PROJECT_WORD.search(m.group("name")) else i
+
+
+def _target_follows(lines: list[Line], i: int) -> bool:
+    """Whether the next non-blank line after `i` holds a target."""
+    following = next((ln.text for ln in lines[i + 1 :] if ln.text.strip()), "")
+    return locate(following) is not None
 
 
 def _heads_targets(lines: list[Line], i: int) -> bool:
@@ -152,8 +200,13 @@ def _header_row(text: str) -> bool:
 
 
 def _indicator_item(rest: str) -> bool:
-    """Whether what follows a numbered item's colon is its target: the item is an indicator."""
-    return rest.lstrip().startswith(_VALUE_WORDS) or bool(_TARGET_OPENS.match(rest))
+    """Whether what follows a numbered item's colon is its target (`≥82万人`, `指标值…`,
+    `100%；`): the item is an indicator."""
+    return (
+        rest.lstrip().startswith(_VALUE_WORDS)
+        or bool(_TARGET_OPENS.match(rest))
+        or is_target(rest.strip(" ;；。,，"))
+    )
 
 
 def _first_cell(source: Source, line: Line, offset: int = 0) -> str:

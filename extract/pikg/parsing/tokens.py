@@ -233,10 +233,11 @@ def _is_glued(body: str) -> bool:
     name opens and a target follows — unless the whole cell is one header, note or level."""
     key = squeeze(body)
     if len(key) <= GLUED_CELL:
-        if not _DIGIT.search(body):
-            return False
         inner = _glued_pattern().search(body)
-        if not (inner and inner.start() == 0 and inner.group() != key):
+        if inner is None or inner.start() != 0:
+            return False
+        # cut where a target follows the level, or into header words (一级指标二级指标指标值)
+        if not ((inner.group() != key and _DIGIT.search(body)) or _all_headers(key)):
             return False
     return not _whole_cell(body)
 
@@ -269,6 +270,18 @@ def _merge_split_names(text: str, pieces: list[tuple[int, int]]) -> list[tuple[i
         out.append(pieces[i])
         i += 1
     return out
+
+
+def _all_headers(key: str) -> bool:
+    """`一级指标二级指标三级指标指标值分值`: a short header line glued, header words only."""
+    return _header_run().fullmatch(key) is not None
+
+
+@cache
+def _header_run() -> re.Pattern[str]:
+    """Two or more of the lexicon's header words and nothing else."""
+    words = sorted((w for w in lexicon_module.load().headers if len(w) >= 2), key=len, reverse=True)
+    return re.compile(f"(?:{'|'.join(map(re.escape, words))}){{2,}}")
 
 
 @cache
@@ -457,6 +470,11 @@ def _inside_name(
     if word.endswith(("指标", "目标")) or word not in lexicon_module.load().headers:
         return False
     text = m.string
+    if text[m.start() - 1 : m.start()] in (",", "，") and text[m.end() : m.end() + 1] in (
+        ":",
+        "：",
+    ):
+        return True  # `名称，指标值：≥82万人`: a sentence labels its value, no header cell
     alone = (before is None or before.end() < m.start()) and (
         after is None or after.start() > m.end()
     )

@@ -206,6 +206,8 @@ _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìō�
 _CR = re.compile(r"\r\n?")
 # HTML character references a page's conversion to text left in it (`&gt;=90%`, `&nbsp;`).
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,6}|#\d{2,5}|#x[0-9a-fA-F]{2,4});")
+# Inline HTML tags such a conversion left inside cells (`名称<br>（县乡村道）`): no text.
+INLINE_TAG = re.compile(r"(?i:</?(?:br|p|span|font|strong|b)\b[^<>]{0,200}>)")
 
 
 @cache
@@ -250,6 +252,7 @@ def normalise(original: str) -> tuple[str, Origin]:
     pattern = "|".join(
         [_PINYIN.pattern, _CR.pattern]
         + ([_ENTITY.pattern] if "&" in original else [])
+        + ([INLINE_TAG.pattern] if "<" in original else [])
         + ([f"[{re.escape(''.join(odd))}]"] if odd else [])
     )
     pieces: list[str] = []
@@ -263,6 +266,8 @@ def normalise(original: str) -> tuple[str, Origin]:
         piece = m.group()
         if piece.startswith("\r"):
             out = "\n"
+        elif piece.startswith("<"):
+            out = ""
         elif piece.startswith("&"):
             ref = html.unescape(piece)  # an unknown name stays as it is
             out = piece if ref == piece else "".join(_fold_char(ch) for ch in ref)
