@@ -417,14 +417,16 @@ class TableReader:
 
     def _explained(self, cell: Cell) -> bool:
         """A piece glued to the explanation that closed the last row (`…受益群众满意度不低于` +
-        `90%`, one cell cut in two): the explanation's, not a row of its own. Only in a line
-        holding one row: in a stream of cells the target is the next row's."""
+        `90%`, one cell cut in two): the explanation's, not a row of its own. In a stream of
+        cells (a whole table glued) only where the row is named by its level alone: there the
+        words after its target cannot be a name (`数量指标8600盏` + `维护城区路灯` + `8600盏`)."""
         note = self._note()
-        if note is None or not self.row_line:
+        if note is None:
             return False
         last, before = note
-        before = last.cells[-1][2]
         if before.line != cell.line or before.end != cell.start:
+            return False
+        if not self.row_line and not last.unnamed:
             return False
         last.cells.append((last.cells[-1][0], None, cell))
         return True

@@ -515,7 +515,7 @@ def _rows_by_columns(
 def _bare_run() -> re.Pattern[str]:
     """Targets with no operator closing a name, with a name glued after them:
     `…灭火装置10套` + `烟感…`, `…培训任务12500名12166名` + `完成…`. Not a year (`2021年…`)."""
-    one = rf"(?!(?:19|20)\d\d年)(?:{NUMBER})(?:{unit_pattern()})(?:{POST_WORD})?"
+    one = rf"(?!(?:19|20)\d\d年)(?:{NUMBER})[万亿]?(?:{unit_pattern()})(?:{POST_WORD})?"
     return re.compile(rf"(?<=[^\d.,\s年月])(?:{one})+")
 
 
@@ -532,12 +532,13 @@ def _not_a_name() -> re.Pattern[str]:
 
 def _bare_row_ends(text: str, a: int, b: int) -> list[int]:
     """Where glued rows of a table with its value column after the name begin and end: after
-    each run of bare targets closing a name of MIN_NAME characters at least, and where a name
-    opens after it. ``[a, b]`` when there is none."""
+    each run of bare targets closing a name of MIN_NAME characters at least, or opening the
+    run (a row named by its level alone: `数量指标` + `375万平方米完成全市…`), and where a name
+    or an explanation opens after it. ``[a, b]`` when there is none."""
     ends = [a]
     for m in _bare_run().finditer(text, a, b):
         name = text[ends[-1] : m.start()]
-        reads = len(name) >= MIN_NAME and not _not_a_name().search(name)
+        reads = m.start() == a or (len(name) >= MIN_NAME and not _not_a_name().search(name))
         if reads and _NAME_OPENS.match(text, m.end(), b):
             ends.append(m.end())
     return [*ends, b]
