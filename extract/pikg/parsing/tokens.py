@@ -292,7 +292,13 @@ def glued_cells(
             m, found[i - 1] if i else None, found[i + 1] if i + 1 < len(found) else None
         ):
             continue
-        if m.start() > pos:
+        words = _header_words(text[pos : m.start()]) if header and m.start() > pos else None
+        if words is not None:  # `分值得分` between two header cells: short header words
+            for word in words:
+                cuts.append((pos, pos + len(word)))
+                header.append(lex.headers[word])
+                pos += len(word)
+        elif m.start() > pos:
             cuts.extend(_split_text_piece(text, pos, m.start(), columns))
             header = []
         cuts.append((m.start(), m.end()))
@@ -380,6 +386,23 @@ def _cut_notes(cells: list[Cell]) -> list[Cell]:
         else:
             out.append(cell)
     return out
+
+
+def _header_words(text: str) -> list[str] | None:
+    """Text that is nothing but the lexicon's header words glued (`分值得分`), as those words
+    longest first, or None."""
+    headers = lexicon_module.load().headers
+    words: list[str] = []
+    pos = 0
+    while pos < len(text):
+        word = next(
+            (text[pos:end] for end in range(len(text), pos, -1) if text[pos:end] in headers), None
+        )
+        if word is None:
+            return None
+        words.append(word)
+        pos += len(word)
+    return words
 
 
 # Header roles that are no column of a row's data: levels and the form's own labels.
@@ -495,7 +518,11 @@ def _row_grammar(columns: tuple[str, ...]) -> re.Pattern[str] | None:
 def _rows_by_columns(
     text: str, a: int, b: int, columns: tuple[str, ...]
 ) -> list[tuple[int, int]] | None:
-    """The cells of glued rows read by the row grammar, if the whole run reads as such rows."""
+    """The cells of glued rows read by the row grammar, if the whole run reads as such rows.
+    A 偏差原因 column closing the row is words with no figure, written only where a target
+    was missed: the run's words after its last row are that row's reason."""
+    reason = columns[-1:] == ("reason",)
+    columns = columns[:-1] if reason else columns
     grammar = _row_grammar(columns) if columns else None
     if grammar is None:
         return None
@@ -504,6 +531,8 @@ def _rows_by_columns(
     while pos < b:
         m = grammar.match(text, pos, b)
         if m is None:
+            if out and reason and not _DIGIT.search(text, pos, b):
+                return [*out, (pos, b)]
             return None
         out.append((pos, m.start(1)))
         out.extend(m.span(g) for g in range(1, len(columns) + 1))
