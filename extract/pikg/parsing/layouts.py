@@ -604,18 +604,47 @@ class TableReader:
             pending.group = len(self.line_candidates)
             self.line_candidates.append(pending)
             self.emit(pending)
+            if not self.row_line:
+                self._restated_block()
         self.after_level = False
+
+    def _restated_block(self) -> None:
+        """One cell a line, under a header holding two blocks of the same columns (中期 and
+        年度): a row naming the indicator of the row just before restates it; the last is kept,
+        as where both blocks stand on one line."""
+        rows = self.line_candidates
+        if len(rows) < 2 or _roles(self.data_columns()).count("name") < 2:
+            return
+        before, last = (_name_of(c) for c in rows[-2:])
+        if before is not None and before == last:
+            self._restated(rows[-2], rows[-1])
 
     def _restated_groups(self) -> None:
         """A line holding the same indicator twice (中期 and 年度 side by side) keeps the last."""
         seen: dict[str, Candidate] = {}
         for cand in self.line_candidates:
-            name = next((c.text for r, _, c in cand.cells if r == "name"), None)
+            name = _name_of(cand)
             if name is not None:
                 if name in seen:
-                    seen[name].group = -1  # marks the earlier one as restated
+                    self._restated(seen[name], cand)
                 seen[name] = cand
         self.line_candidates = []
+
+    def _restated(self, before: Candidate, kept: Candidate) -> None:
+        """Marks ``before`` as restated by ``kept``, the second block's row, whose values are
+        its own block's period: they fill the first block's value columns, which its levels
+        restart."""
+        before.group = -1
+        periods = [period for role, period in self.data_columns() if role == "value"]
+        if len(periods) > 1 and periods[0] != periods[-1]:
+            kept.cells = [
+                (role, periods[-1] if role == "value" and period == periods[0] else period, c)
+                for role, period, c in kept.cells
+            ]
+
+
+def _name_of(cand: Candidate) -> str | None:
+    return next((c.text for r, _, c in cand.cells if r == "name"), None)
 
 
 def _glued_direction(cell: Cell, pending: Candidate, columns: Columns) -> list[Cell] | None:
