@@ -151,6 +151,7 @@ class TableReader:
     line_candidates: list[Candidate] = field(default_factory=list)
     last_header: str = ""  # the text of the header's last cell, which may wrap (`一级\n指标`)
     last_cell: Cell | None = None  # the cell fed last
+    serial: bool = False  # the cell fed last was a 序号 header
 
     # ---- lines --------------------------------------------------------------------------
 
@@ -205,12 +206,7 @@ class TableReader:
             >= FOREIGN_HEADER
             and not {"target", "level"} & set(kinds)
         ):
-            self.flush()
-            self.in_table = False  # another table (a list of schools, of funds) begins
-            self.columns = []
-            self.l1 = self.l2 = None
-            for c in meaningful:
-                self.ledger.skip("narrative", c.start, c.end)
+            self._foreign_table(meaningful)
             return
         wrapped, self.wrapped = self.wrapped, False
         if wrapped == "open-name" or (
@@ -251,6 +247,15 @@ class TableReader:
             self.flush()
             self._restated_groups()
         self.skip_next = False
+
+    def _foreign_table(self, cells: list[Cell]) -> None:
+        """Another table (a list of schools, of funds) begins with these header cells."""
+        self.flush()
+        self.in_table = False
+        self.columns = []
+        self.l1 = self.l2 = None
+        for c in cells:
+            self.ledger.skip("narrative", c.start, c.end)
 
     def _by_position(self, cells: list[Cell], meaningful: list[Cell], text: str) -> bool:
         """A row of a table whose header puts levels after the name, or the value before it
@@ -358,8 +363,13 @@ class TableReader:
         if kind == "header":
             self._header_cell(cell)
             return
+        serial, self.serial = self.serial, False
         if kind == "boilerplate":
             self.ledger.skip("boilerplate", cell.start, cell.end)
+            self.serial = cell.key in lexicon_module.load().words("boilerplate", "serial")
+            return
+        if serial and kind == "text" and not self.row_line and self.line_candidates:
+            self._foreign_table([cell])  # 序号 / 学校 / …, one a line: a list after the table
             return
         if self.header_open and kind == "text" and self._header_rest(cell):
             self.ledger.skip("header", cell.start, cell.end)  # `一级` / `指标`: one cell wrapped
@@ -584,8 +594,10 @@ class TableReader:
             return
         self.header_open = False
         roles = {role for role, _ in self.columns}
-        if not roles & {"name", "value"} and self.saved:
-            self.columns = self.saved  # a stray header word inside a table changes nothing
+        if not roles & {"name", "value"} and (self.saved or not roles & {"l1", "l2"}):
+            # a stray header word inside a table changes nothing, and one with no name, value
+            # or level beside it (备注 in another table's header) heads no table
+            self.columns = self.saved
             return
         self.in_table = True
         if self.columns != self.saved:  # not the same header repeated after a page break
