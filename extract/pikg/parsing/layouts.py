@@ -804,12 +804,20 @@ def _wrapped_run(lines: list[Line], i: int) -> list[Line]:
             break
         if _display_width(text) > width + WRAP_SLACK:
             break  # wider than the lines before: not their continuation
+        if _whole_cell(text):
+            break  # a level or header cell alone on its line: one cell a line, not a wrap
         run.append(line)
         if _display_width(text) < width - WRAP_SLACK:
             break  # the last line of the run, shorter
     if len(run) == 1 or not _any_level().search("".join(ln.text for ln in run)):
         return [lines[i]]
     return run
+
+
+def _whole_cell(text: str) -> bool:
+    """Whether a line is one level or header cell and nothing else."""
+    key = lexicon_module.squeeze(text)
+    return bool(framework_module.load().lookup(key) or lexicon_module.load().header_role(key))
 
 
 @cache
