@@ -284,7 +284,7 @@ def glued_cells(
         ]
     cuts: list[tuple[int, int]] = []
     pos = 0
-    found = list(_glued_pattern().finditer(text))
+    found = _with_row_levels(text, list(_glued_pattern().finditer(text)))
     header: list[str] = []  # the roles of the header cells glued just before
     lex = lexicon_module.load()
     for i, m in enumerate(found):
@@ -388,6 +388,59 @@ def _cut_notes(cells: list[Cell]) -> list[Cell]:
     return out
 
 
+@cache
+def _row_level_pattern() -> re.Pattern[str]:
+    """Level names that do not end in 指标 or 目标 (产出数量, 经济效益, 满意度): glued, they are
+    also the words of names, so they are cut only where a row can begin."""
+    fw = framework_module.load()
+    bare = {
+        label.removesuffix("指标"): levels  # 产出数量 names the 产出数量指标
+        for label, levels in fw.by_label.items()
+        if not label.endswith(("目标", "值"))
+    }
+    words = [
+        word
+        for word, levels in bare.items()
+        if len(word) >= MIN_ROW_LEVEL and not any(EVALUATION in lv.schemes for lv in levels)
+    ]
+    return re.compile(_longest_first(words))
+
+
+# A level name standing glued without 指标 is this long at least (满意度, 产出数量).
+MIN_ROW_LEVEL = 3
+EVALUATION = framework_module.SCHEME_EVALUATION
+_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,8})\1(?![\d.])")
+
+
+def _with_row_levels(text: str, found: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The glued level and header words, with the level names not ending in 指标 that stand
+    where a row begins: opening the cell, right after another level, a target, or a
+    qualitative target and its outcome (`有效减轻有效减轻`), and before a name, not a target
+    (`满意度≥90%` is a name)."""
+    ends = {m.end() for m in found}
+    spans = [m.span() for m in found]
+    extra = []
+    for m in _row_level_pattern().finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in spans):
+            continue
+        after = text[m.end() : m.end() + 1]
+        if not after or _one_target().match(text, m.end()) or not "\u4e00" <= after <= "\u9fff":
+            continue
+        before = text[max(0, m.start() - MAX_RUN) : m.start()]
+        opens = m.start() == 0 or m.start() in ends  # the cell or right after a level
+        if opens or _target_run().search(before) or _DOUBLED.search(before):
+            extra.append(m)
+    return sorted(found + extra, key=lambda m: m.start()) if extra else found
+
+
+# How far back a target or a doubled outcome is looked for before a glued level name.
+MAX_RUN = 40
+
+
+def _longest_first(words: list[str]) -> str:
+    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+
+
 def _header_words(text: str) -> list[str] | None:
     """Text that is nothing but the lexicon's header words glued (`分值得分`), as those words
     longest first, or None."""
@@ -461,6 +514,13 @@ def _split_text_piece(
     by_columns = _rows_by_columns(text, a, b, columns)
     if by_columns:
         return by_columns
+    doubled = _DOUBLED.search(text, a, b) if columns[:2] in _TWO_TEXT_COLUMNS else None
+    if doubled is not None:
+        # `减轻参训人员经济负担有效减轻有效减轻`: a name, a qualitative target and its outcome
+        # (or its explanation) in the same words, and the next row glued after them
+        at, half, end = doubled.start(), len(doubled.group(1)), doubled.end()
+        rest = _split_text_piece(text, end, b, columns) if end < b else []
+        return [*_split_text_piece(text, a, at, columns), (at, at + half), (at + half, end), *rest]
     if columns[:1] == ("value",):
         rows = _bare_row_ends(text, a, b)
         if len(rows) > 1:
@@ -538,6 +598,10 @@ def _rows_by_columns(
         out.extend(m.span(g) for g in range(1, len(columns) + 1))
         pos = m.end()
     return out or None
+
+
+# The columns after the name where the same words may fill two cells side by side.
+_TWO_TEXT_COLUMNS = (("value", "actual"), ("value", "explain"))
 
 
 @cache
