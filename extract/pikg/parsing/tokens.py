@@ -430,7 +430,27 @@ def _with_row_levels(text: str, found: list[re.Match[str]]) -> list[re.Match[str
         opens = m.start() == 0 or m.start() in ends  # the cell or right after a level
         if opens or _target_run().search(before) or _DOUBLED.search(before):
             extra.append(m)
-    return sorted(found + extra, key=lambda m: m.start()) if extra else found
+    return _loose_levels(text, sorted(found + extra, key=lambda m: m.start()))
+
+
+def _loose_levels(text: str, found: list[re.Match[str]]) -> list[re.Match[str]]:
+    """With level names the framework does not list, glued (`…自然环境可持续性发展影响指标是…`):
+    the shortest words closing on a 指标 no other match covers that read as a level."""
+    fw = framework_module.load()
+    spans = [m.span() for m in found]
+    out = []
+    for m in re.finditer("指标", text):
+        if any(a < m.end() and m.start() < b for a, b in spans):
+            continue
+        for size in range(4, framework_module.MAX_LEVEL_CELL + 1):
+            at = m.end() - size
+            if at < 0 or not "\u4e00" <= text[at] <= "\u9fff":
+                break
+            if fw.lookup_loose(text[at : m.end()]):
+                loose = re.compile(re.escape(text[at : m.end()])).match(text, at)
+                out += [loose] if loose else []
+                break
+    return sorted(found + out, key=lambda f: f.start()) if out else found
 
 
 # How far back a target or a doubled outcome is looked for before a glued level name.
