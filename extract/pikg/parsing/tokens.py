@@ -541,6 +541,11 @@ def _split_text_piece(
         at, half, end = doubled.start(), len(doubled.group(1)), doubled.end()
         rest = _split_text_piece(text, end, b, columns) if end < b else []
         return [*_split_text_piece(text, a, at, columns), (at, at + half), (at + half, end), *rest]
+    answer = _OPENING_ANSWER.match(text, a, b) if columns[:1] == ("value",) else None
+    if answer is not None:
+        # `生态效益指标` + `是改善城市生态环境…`: a yes/no value opening the words after a
+        # level, where the value column follows the name, then its explanation
+        return [(a, answer.end()), *_split_text_piece(text, answer.end(), b, columns)]
     if columns[:1] == ("value",):
         rows = _bare_row_ends(text, a, b)
         if len(rows) > 1:
@@ -620,6 +625,8 @@ def _rows_by_columns(
     return out or None
 
 
+# A yes or a no before other words (not 是否, which opens a name).
+_OPENING_ANSWER = re.compile(r"[是否](?![是否])(?=[\u4e00-\u9fff])")
 # The columns after the name where the same words may fill two cells side by side.
 _TWO_TEXT_COLUMNS = (("value", "actual"), ("value", "explain"))
 
