@@ -163,6 +163,7 @@ class TableReader:
     last_header: str = ""  # the text of the header's last cell, which may wrap (`一级\n指标`)
     last_cell: Cell | None = None  # the cell fed last
     value_unit: str | None = None  # the unit in the value column's header (`指标值（%）`)
+    serial: bool = False  # the cell fed last was a 序号 header
 
     # ---- lines --------------------------------------------------------------------------
 
@@ -230,12 +231,7 @@ class TableReader:
             >= FOREIGN_HEADER
             and not {"target", "level"} & set(kinds)
         ):
-            self.flush()
-            self.in_table = False  # another table (a list of schools, of funds) begins
-            self.columns = []
-            self.l1 = self.l2 = None
-            for c in meaningful:
-                self.ledger.skip("narrative", c.start, c.end)
+            self._foreign_table(meaningful)
             return
         wrapped, self.wrapped = self.wrapped, False
         if wrapped == "open-name" or (
@@ -285,6 +281,15 @@ class TableReader:
             self._restated_groups()
             self.skip_next = False
         # One cell a line, a label's value is the next line (`审核人` / its name): still skipped.
+
+    def _foreign_table(self, cells: list[Cell]) -> None:
+        """Another table (a list of schools, of funds) begins with these header cells."""
+        self.flush()
+        self.in_table = False
+        self.columns = []
+        self.l1 = self.l2 = None
+        for c in cells:
+            self.ledger.skip("narrative", c.start, c.end)
 
     def _by_position(self, cells: list[Cell], meaningful: list[Cell], text: str) -> bool:
         """A row of a table whose header puts levels after the name, or the value before it
@@ -414,8 +419,13 @@ class TableReader:
         if kind == "header":
             self._header_cell(cell)
             return
+        serial, self.serial = self.serial, False
         if kind == "boilerplate":
             self.ledger.skip("boilerplate", cell.start, cell.end)
+            self.serial = cell.key in lexicon_module.load().words("boilerplate", "serial")
+            return
+        if serial and kind == "text" and not self.row_line and self.line_candidates:
+            self._foreign_table([cell])  # 序号 / 学校 / …, one a line: a list after the table
             return
         if self.header_open and kind == "text" and self._header_rest(cell):
             self.ledger.skip("header", cell.start, cell.end)  # `一级` / `指标`: one cell wrapped
@@ -476,14 +486,16 @@ class TableReader:
 
     def _explained(self, cell: Cell) -> bool:
         """A piece glued to the explanation that closed the last row (`…受益群众满意度不低于` +
-        `90%`, one cell cut in two): the explanation's, not a row of its own. Only in a line
-        holding one row: in a stream of cells the target is the next row's."""
+        `90%`, one cell cut in two): the explanation's, not a row of its own. In a stream of
+        cells (a whole table glued) only where the row is named by its level alone: there the
+        words after its target cannot be a name (`数量指标8600盏` + `维护城区路灯` + `8600盏`)."""
         note = self._note()
-        if note is None or not self.row_line:
+        if note is None:
             return False
         last, before = note
-        before = last.cells[-1][2]
         if before.line != cell.line or before.end != cell.start:
+            return False
+        if not self.row_line and not last.unnamed:
             return False
         last.cells.append((last.cells[-1][0], None, cell))
         return True
@@ -660,8 +672,10 @@ class TableReader:
             return
         self.header_open = False
         roles = {role for role, _ in self.columns}
-        if not roles & {"name", "value"} and self.saved:
-            self.columns = self.saved  # a stray header word inside a table changes nothing
+        if not roles & {"name", "value"} and (self.saved or not roles & {"l1", "l2"}):
+            # a stray header word inside a table changes nothing, and one with no name, value
+            # or level beside it (备注 in another table's header) heads no table
+            self.columns = self.saved
             return
         self.in_table = True
         if self.columns != self.saved:  # not the same header repeated after a page break
@@ -681,18 +695,47 @@ class TableReader:
             pending.group = len(self.line_candidates)
             self.line_candidates.append(pending)
             self.emit(pending)
+            if not self.row_line:
+                self._restated_block()
         self.after_level = False
+
+    def _restated_block(self) -> None:
+        """One cell a line, under a header holding two blocks of the same columns (中期 and
+        年度): a row naming the indicator of the row just before restates it; the last is kept,
+        as where both blocks stand on one line."""
+        rows = self.line_candidates
+        if len(rows) < 2 or _roles(self.data_columns()).count("name") < 2:
+            return
+        before, last = (_name_of(c) for c in rows[-2:])
+        if before is not None and before == last:
+            self._restated(rows[-2], rows[-1])
 
     def _restated_groups(self) -> None:
         """A line holding the same indicator twice (中期 and 年度 side by side) keeps the last."""
         seen: dict[str, Candidate] = {}
         for cand in self.line_candidates:
-            name = next((c.text for r, _, c in cand.cells if r == "name"), None)
+            name = _name_of(cand)
             if name is not None:
                 if name in seen:
-                    seen[name].group = -1  # marks the earlier one as restated
+                    self._restated(seen[name], cand)
                 seen[name] = cand
         self.line_candidates = []
+
+    def _restated(self, before: Candidate, kept: Candidate) -> None:
+        """Marks ``before`` as restated by ``kept``, the second block's row, whose values are
+        its own block's period: they fill the first block's value columns, which its levels
+        restart."""
+        before.group = -1
+        periods = [period for role, period in self.data_columns() if role == "value"]
+        if len(periods) > 1 and periods[0] != periods[-1]:
+            kept.cells = [
+                (role, periods[-1] if role == "value" and period == periods[0] else period, c)
+                for role, period, c in kept.cells
+            ]
+
+
+def _name_of(cand: Candidate) -> str | None:
+    return next((c.text for r, _, c in cand.cells if r == "name"), None)
 
 
 def _glued_direction(cell: Cell, pending: Candidate, columns: Columns) -> list[Cell] | None:
@@ -870,12 +913,20 @@ def _wrapped_run(lines: list[Line], i: int) -> list[Line]:
             break
         if _display_width(text) > width + WRAP_SLACK:
             break  # wider than the lines before: not their continuation
+        if _whole_cell(text):
+            break  # a level or header cell alone on its line: one cell a line, not a wrap
         run.append(line)
         if _display_width(text) < width - WRAP_SLACK:
             break  # the last line of the run, shorter
     if len(run) == 1 or not _any_level().search("".join(ln.text for ln in run)):
         return [lines[i]]
     return run
+
+
+def _whole_cell(text: str) -> bool:
+    """Whether a line is one level or header cell and nothing else."""
+    key = lexicon_module.squeeze(text)
+    return bool(framework_module.load().lookup(key) or lexicon_module.load().header_role(key))
 
 
 @cache

@@ -337,7 +337,7 @@ def glued_cells(
         return cells
     cuts: list[tuple[int, int]] = []
     pos = 0
-    found = list(_glued_pattern().finditer(text))
+    found = _with_row_levels(text, list(_glued_pattern().finditer(text)))
     header: list[str] = []  # the roles of the header cells glued just before
     lex = lexicon_module.load()
     for i, m in enumerate(found):
@@ -345,7 +345,13 @@ def glued_cells(
             m, found[i - 1] if i else None, found[i + 1] if i + 1 < len(found) else None
         ):
             continue
-        if m.start() > pos:
+        words = _header_words(text[pos : m.start()]) if header and m.start() > pos else None
+        if words is not None:  # `分值得分` between two header cells: short header words
+            for word in words:
+                cuts.append((pos, pos + len(word)))
+                header.append(lex.headers[word])
+                pos += len(word)
+        elif m.start() > pos:
             cuts.extend(_split_text_piece(text, pos, m.start(), columns))
             header = []
         cuts.append((m.start(), m.end()))
@@ -435,6 +441,96 @@ def _cut_notes(cells: list[Cell]) -> list[Cell]:
     return out
 
 
+@cache
+def _row_level_pattern() -> re.Pattern[str]:
+    """Level names that do not end in 指标 or 目标 (产出数量, 经济效益, 满意度): glued, they are
+    also the words of names, so they are cut only where a row can begin."""
+    fw = framework_module.load()
+    bare = {
+        label.removesuffix("指标"): levels  # 产出数量 names the 产出数量指标
+        for label, levels in fw.by_label.items()
+        if not label.endswith(("目标", "值"))
+    }
+    words = [
+        word
+        for word, levels in bare.items()
+        if len(word) >= MIN_ROW_LEVEL and not any(EVALUATION in lv.schemes for lv in levels)
+    ]
+    return re.compile(_longest_first(words))
+
+
+# A level name standing glued without 指标 is this long at least (满意度, 产出数量).
+MIN_ROW_LEVEL = 3
+EVALUATION = framework_module.SCHEME_EVALUATION
+_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,8})\1(?![\d.])")
+
+
+def _with_row_levels(text: str, found: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The glued level and header words, with the level names not ending in 指标 that stand
+    where a row begins: opening the cell, right after another level, a target, or a
+    qualitative target and its outcome (`有效减轻有效减轻`), and before a name, not a target
+    (`满意度≥90%` is a name)."""
+    ends = {m.end() for m in found}
+    spans = [m.span() for m in found]
+    extra = []
+    for m in _row_level_pattern().finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in spans):
+            continue
+        after = text[m.end() : m.end() + 1]
+        if not after or _one_target().match(text, m.end()) or not "\u4e00" <= after <= "\u9fff":
+            continue
+        before = text[max(0, m.start() - MAX_RUN) : m.start()]
+        opens = m.start() == 0 or m.start() in ends  # the cell or right after a level
+        if opens or _target_run().search(before) or _DOUBLED.search(before):
+            extra.append(m)
+    return _loose_levels(text, sorted(found + extra, key=lambda m: m.start()))
+
+
+def _loose_levels(text: str, found: list[re.Match[str]]) -> list[re.Match[str]]:
+    """With level names the framework does not list, glued (`…自然环境可持续性发展影响指标是…`):
+    the shortest words closing on a 指标 no other match covers that read as a level."""
+    fw = framework_module.load()
+    spans = [m.span() for m in found]
+    out = []
+    for m in re.finditer("指标", text):
+        if any(a < m.end() and m.start() < b for a, b in spans):
+            continue
+        for size in range(4, framework_module.MAX_LEVEL_CELL + 1):
+            at = m.end() - size
+            if at < 0 or not "\u4e00" <= text[at] <= "\u9fff":
+                break
+            if fw.lookup_loose(text[at : m.end()]):
+                loose = re.compile(re.escape(text[at : m.end()])).match(text, at)
+                out += [loose] if loose else []
+                break
+    return sorted(found + out, key=lambda f: f.start()) if out else found
+
+
+# How far back a target or a doubled outcome is looked for before a glued level name.
+MAX_RUN = 40
+
+
+def _longest_first(words: list[str]) -> str:
+    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+
+
+def _header_words(text: str) -> list[str] | None:
+    """Text that is nothing but the lexicon's header words glued (`分值得分`), as those words
+    longest first, or None."""
+    headers = lexicon_module.load().headers
+    words: list[str] = []
+    pos = 0
+    while pos < len(text):
+        word = next(
+            (text[pos:end] for end in range(len(text), pos, -1) if text[pos:end] in headers), None
+        )
+        if word is None:
+            return None
+        words.append(word)
+        pos += len(word)
+    return words
+
+
 # Header roles that are no column of a row's data: levels and the form's own labels.
 _NOT_DATA = frozenset({"l1", "l2", "project", "amount", "targets"})
 
@@ -496,6 +592,18 @@ def _split_text_piece(
     by_columns = _rows_by_columns(text, a, b, columns)
     if by_columns:
         return by_columns
+    doubled = _DOUBLED.search(text, a, b) if columns[:2] in _TWO_TEXT_COLUMNS else None
+    if doubled is not None:
+        # `减轻参训人员经济负担有效减轻有效减轻`: a name, a qualitative target and its outcome
+        # (or its explanation) in the same words, and the next row glued after them
+        at, half, end = doubled.start(), len(doubled.group(1)), doubled.end()
+        rest = _split_text_piece(text, end, b, columns) if end < b else []
+        return [*_split_text_piece(text, a, at, columns), (at, at + half), (at + half, end), *rest]
+    answer = _OPENING_ANSWER.match(text, a, b) if columns[:1] == ("value",) else None
+    if answer is not None:
+        # `生态效益指标` + `是改善城市生态环境…`: a yes/no value opening the words after a
+        # level, where the value column follows the name, then its explanation
+        return [(a, answer.end()), *_split_text_piece(text, answer.end(), b, columns)]
     if columns[:1] == ("value",):
         rows = _bare_row_ends(text, a, b)
         if len(rows) > 1:
@@ -553,7 +661,11 @@ def _row_grammar(columns: tuple[str, ...]) -> re.Pattern[str] | None:
 def _rows_by_columns(
     text: str, a: int, b: int, columns: tuple[str, ...]
 ) -> list[tuple[int, int]] | None:
-    """The cells of glued rows read by the row grammar, if the whole run reads as such rows."""
+    """The cells of glued rows read by the row grammar, if the whole run reads as such rows.
+    A 偏差原因 column closing the row is words with no figure, written only where a target
+    was missed: the run's words after its last row are that row's reason."""
+    reason = columns[-1:] == ("reason",)
+    columns = columns[:-1] if reason else columns
     grammar = _row_grammar(columns) if columns else None
     if grammar is None:
         return None
@@ -562,6 +674,8 @@ def _rows_by_columns(
     while pos < b:
         m = grammar.match(text, pos, b)
         if m is None:
+            if out and reason and not _DIGIT.search(text, pos, b):
+                return [*out, (pos, b)]
             return None
         out.append((pos, m.start(1)))
         out.extend(m.span(g) for g in range(1, len(columns) + 1))
@@ -569,11 +683,17 @@ def _rows_by_columns(
     return out or None
 
 
+# A yes or a no before other words (not 是否, which opens a name).
+_OPENING_ANSWER = re.compile(r"[是否](?![是否])(?=[\u4e00-\u9fff])")
+# The columns after the name where the same words may fill two cells side by side.
+_TWO_TEXT_COLUMNS = (("value", "actual"), ("value", "explain"))
+
+
 @cache
 def _bare_run() -> re.Pattern[str]:
     """Targets with no operator closing a name, with a name glued after them:
     `…灭火装置10套` + `烟感…`, `…培训任务12500名12166名` + `完成…`. Not a year (`2021年…`)."""
-    one = rf"(?!(?:19|20)\d\d年)(?:{NUMBER})(?:{unit_pattern()})(?:{POST_WORD})?"
+    one = rf"(?!(?:19|20)\d\d年)(?:{NUMBER})[万亿]?(?:{unit_pattern()})(?:{POST_WORD})?"
     return re.compile(rf"(?<=[^\d.,\s年月])(?:{one})+")
 
 
@@ -590,12 +710,13 @@ def _not_a_name() -> re.Pattern[str]:
 
 def _bare_row_ends(text: str, a: int, b: int) -> list[int]:
     """Where glued rows of a table with its value column after the name begin and end: after
-    each run of bare targets closing a name of MIN_NAME characters at least, and where a name
-    opens after it. ``[a, b]`` when there is none."""
+    each run of bare targets closing a name of MIN_NAME characters at least, or opening the
+    run (a row named by its level alone: `数量指标` + `375万平方米完成全市…`), and where a name
+    or an explanation opens after it. ``[a, b]`` when there is none."""
     ends = [a]
     for m in _bare_run().finditer(text, a, b):
         name = text[ends[-1] : m.start()]
-        reads = len(name) >= MIN_NAME and not _not_a_name().search(name)
+        reads = m.start() == a or (len(name) >= MIN_NAME and not _not_a_name().search(name))
         if reads and _NAME_OPENS.match(text, m.end(), b):
             ends.append(m.end())
     return [*ends, b]
