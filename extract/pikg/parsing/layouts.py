@@ -692,7 +692,12 @@ def read_table(lines: list[Line], scheme: str, ledger: Ledger, emit: Emit) -> No
 
 
 def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(map(_char_width, text))
+
+
+@cache  # characters: a few thousand at most
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
 def _wrapped_run(lines: list[Line], i: int) -> list[Line]:
