@@ -135,6 +135,11 @@ def tokenizer() -> jieba.Tokenizer:
     return tk
 
 
+@cache
+def _cue_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(cues(), key=len, reverse=True))) or r"(?!)")
+
+
 @lru_cache(maxsize=1 << 16)  # names repeat across projects and documents
 def head_word(name: str) -> str | None:
     words = [w for w in tokenizer().lcut(name) if not _PUNCT.match(w)]
@@ -159,8 +164,9 @@ def infer_levels(
 ) -> tuple[Level | None, Level | None]:
     """(一级, 二级) read from an indicator's words, or (None, None) where a reader cannot tell."""
     level: Level | None = None
-    head = head_word(name)
-    key = cues().get(head or "")
+    # The head word is one of the name's words, so a name holding no cue word has none for a
+    # head, and is not cut.
+    key = cues().get(head_word(name) or "") if _cue_pattern().search(name) else None
     if key:
         level = _in_scheme(framework, key, scheme)
     elif _EFFECT_FRAMING.match(name):
