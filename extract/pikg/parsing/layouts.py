@@ -89,13 +89,13 @@ _SENTENCE_END = ("。", "；", ";", "：", ":")
 _ANSWER = re.compile(r"是/否|是或否|[是否有无]")
 
 
-@dataclass
+@dataclass(slots=True)
 class LevelCell:
     cell: Cell | None  # None for a level inferred from its 二级
     level: Level
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A row being read: its levels and the cells of each column."""
 
@@ -771,7 +771,7 @@ def _marks_table(text: str) -> bool:
 # ---- prose ---------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ProseItem:
     start: int
     end: int

@@ -60,14 +60,14 @@ MIN_EXPLANATION = 6
 MIN_NAME = 4
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     start: int
     end: int
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     start: int  # span in the folded text
     end: int
