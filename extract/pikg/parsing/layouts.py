@@ -64,6 +64,7 @@ FOREIGN_HEADER = 4
 _UNIT_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,4}(?:/[\u4e00-\u9fffA-Za-z]{1,3})?")
 _PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-—－]+\d{1,3}[-—－]+")
 _ROW_NUMBER = re.compile(r"\d{1,3}")
+_SPACES_AND_PIPES = re.compile(r"[\s|]+")
 _SENTENCE_MARK = re.compile(r"[。;；]")
 # A qualitative target written after a name in prose is at most this long (`得到有效保障`).
 QUALITATIVE_TARGET = 12
@@ -745,21 +746,33 @@ MARKING_ROLES = frozenset({"l1", "l2", "name", "value"})
 
 
 @cache
-def _marking_words() -> tuple[frozenset[str], ...]:
-    """The characters of each header word that can mark a table."""
+def _marking_words() -> tuple[str, ...]:
+    """The header words that can mark a table."""
     lex = lexicon_module.load()
-    return tuple(frozenset(w) for w, role in lex.headers.items() if role in MARKING_ROLES | SUMMARY)
+    return tuple(w for w, role in lex.headers.items() if role in MARKING_ROLES | SUMMARY)
+
+
+@cache
+def _marking_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(_marking_words(), key=len, reverse=True))))
+
+
+def _may_mark_table(text: str) -> bool:
+    """Whether a line without separators could hold a table-marking header cell, told without
+    cutting it. A header cell is its header word, with at most a period or a year before it
+    and brackets inside or after it: a line without brackets holds the word whole (white
+    space aside); one with brackets at least holds its characters."""
+    flat = _SPACES_AND_PIPES.sub("", text)
+    if "(" in flat or "（" in flat:
+        chars = set(flat)
+        return any(set(word) <= chars for word in _marking_words())
+    return _marking_pattern().search(flat) is not None
 
 
 @lru_cache(maxsize=1 << 16)  # the same lines (levels, headers) recur over a document
 def _marks_table(text: str) -> bool:
-    if "|" not in text and "\t" not in text:
-        # A header cell is its header word with at most a period, a year or brackets around
-        # or inside it, so the line holds the word's characters; a line holding no marking
-        # word's is prose, and is not cut into cells only to learn so.
-        chars = set(text)
-        if not any(word <= chars for word in _marking_words()):
-            return False
+    if "|" not in text and "\t" not in text and not _may_mark_table(text):
+        return False  # prose, not cut into cells only to learn so
     cells = cell_kinds(text)
     if any(c.kind == "header" and c.role in MARKING_ROLES for c in cells):
         return True
