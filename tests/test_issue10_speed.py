@@ -101,6 +101,9 @@ def test_issue10_a_prose_line_is_not_cut_into_cells_to_learn_it_marks_no_table(
     layouts._marks_table.cache_clear()
     prose = Line(0, 30, "全年完成农村公路养护里程不少于三百公里，群众出行更加便捷。")
     assert not layouts.has_table([prose])
+    # the characters of 指标标准, 指标值 and 数值, none of these words whole
+    listed = Line(0, 30, "数量指标：培训人次达到省定标准(≥200人次)，值班人员到岗率100%")
+    assert not layouts.has_table([listed])
     assert cut == []
     header = Line(0, 20, "绩效指标 年度(程)指标值（包含数字及文字描述）")
     assert layouts.has_table([header])

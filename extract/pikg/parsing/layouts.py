@@ -759,14 +759,16 @@ def _marking_pattern() -> re.Pattern[str]:
 
 def _may_mark_table(text: str) -> bool:
     """Whether a line without separators could hold a table-marking header cell, told without
-    cutting it. A header cell is its header word, with at most a period or a year before it
-    and brackets inside or after it: a line without brackets holds the word whole (white
-    space aside); one with brackets at least holds its characters."""
+    cutting it. A header cell reads as its header word after a period or a year before it,
+    a bracket opened after it, or notes in brackets inside it are taken off (see
+    ``Lexicon.header_role``), so the line holds the word whole, white space aside — as
+    written, or once its notes in brackets are taken off."""
     flat = _SPACES_AND_PIPES.sub("", text)
-    if "(" in flat or "（" in flat:
-        chars = set(flat)
-        return any(set(word) <= chars for word in _marking_words())
-    return _marking_pattern().search(flat) is not None
+    if _marking_pattern().search(flat):
+        return True
+    return ("(" in flat or "（" in flat) and bool(
+        _marking_pattern().search(lexicon_module.unbracketed(flat))
+    )
 
 
 @lru_cache(maxsize=1 << 16)  # the same lines (levels, headers) recur over a document

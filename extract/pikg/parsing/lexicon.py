@@ -31,6 +31,11 @@ def squeeze(cell: str) -> str:
     return _SQUEEZED.sub("", cell).strip(":：*")
 
 
+def unbracketed(text: str) -> str:
+    """``text`` without its notes in brackets: `指标值（含说明）` → `指标值`."""
+    return _BRACKETS.sub("", text)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     headers: dict[str, str]  # header cell → column role
