@@ -128,6 +128,8 @@ def is_target(text: str) -> bool:
 
     Not `2023年文物保护经费`: a number's unit is one pikg knows or a short unit-like word.
     """
+    if not _DIGIT.search(text):
+        return False  # every date, range and number has a digit: a name is not parsed
     target = parse_target(text)
     if target.kind in ("date", "range"):
         return True
