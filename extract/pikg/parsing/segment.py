@@ -27,7 +27,9 @@ from pikg import resources
 from pikg.parsing.framework import Framework, Level
 from pikg.parsing.targets import units
 
-_PUNCT = re.compile(r"^[\s()（）\[\]【】、,，.。:：;；\"“”'‘’-]+$")
+_PUNCT_CLASS = r"[\s()（）\[\]【】、,，.。:：;；\"“”'‘’-]"
+_PUNCT = re.compile(rf"^{_PUNCT_CLASS}+$")
+_TRAILING_PUNCT = re.compile(rf"{_PUNCT_CLASS}+$")
 # 对…的影响, 对特殊人群…赔付率: framed as an effect on someone, which is what 效益 measures.
 _EFFECT_FRAMING = re.compile(r"^对[\u4e00-\u9fff]{2,}")
 
@@ -136,8 +138,11 @@ def tokenizer() -> jieba.Tokenizer:
 
 
 @cache
-def _cue_pattern() -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, sorted(cues(), key=len, reverse=True))) or r"(?!)")
+def _cue_endings() -> tuple[str, ...]:
+    """The cue words; "" (every name) if one ends in punctuation, which the test strips."""
+    if any(_PUNCT.match(word[-1:]) for word in cues()):
+        return ("",)
+    return tuple(cues())
 
 
 @lru_cache(maxsize=1 << 16)  # names repeat across projects and documents
@@ -164,9 +169,10 @@ def infer_levels(
 ) -> tuple[Level | None, Level | None]:
     """(一级, 二级) read from an indicator's words, or (None, None) where a reader cannot tell."""
     level: Level | None = None
-    # The head word is one of the name's words, so a name holding no cue word has none for a
-    # head, and is not cut.
-    key = cues().get(head_word(name) or "") if _cue_pattern().search(name) else None
+    # The head word is the name's last word but punctuation, so a name that, punctuation
+    # taken off its end, ends in no cue word has none for a head, and is not cut.
+    heads = _TRAILING_PUNCT.sub("", name).endswith(_cue_endings())
+    key = cues().get(head_word(name) or "") if heads else None
     if key:
         level = _in_scheme(framework, key, scheme)
     elif _EFFECT_FRAMING.match(name):
