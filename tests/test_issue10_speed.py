@@ -11,7 +11,7 @@ import gc
 import pytest
 
 from pikg import extract_text
-from pikg.parsing import concepts, layouts, pipeline, tokens
+from pikg.parsing import concepts, framework, layouts, pipeline, segment, tokens
 from pikg.parsing.tokens import Cell, Line
 
 TABLE = "三、绩效指标\n一级指标|二级指标|三级指标|指标值\n产出指标|数量指标|培训人次|≥200人次\n"
@@ -110,3 +110,24 @@ def test_issue10_a_prose_line_is_not_cut_into_cells_to_learn_it_marks_no_table(
     assert cut == [header.text]
     levels = Line(0, 12, "产出指标\t数量指标\t养护里程")  # a row of levels between tabs
     assert layouts.has_table([levels])
+
+
+def test_issue10_level_inference_cuts_only_a_name_ending_in_a_cue_word(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fw = framework.load()
+    cut: list[str] = []
+    head_word = segment.head_word
+
+    def spy(name: str) -> str | None:
+        cut.append(name)
+        return head_word(name)
+
+    monkeypatch.setattr(segment, "head_word", spy)
+    assert segment.infer_levels("农村道路养护工程", None, fw, "2015") == (None, None)
+    assert segment.infer_levels("满意度调查覆盖乡镇", None, fw, "2015") == (None, None)
+    assert cut == []
+    l1, l2 = segment.infer_levels("受益群众满意度。", None, fw, "2015")
+    assert cut == ["受益群众满意度。"]
+    assert l2 is not None and l2.key == "service-satisfaction"
+    assert l1 is not None and l1.depth == 1
