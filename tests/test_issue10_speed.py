@@ -131,3 +131,25 @@ def test_issue10_level_inference_cuts_only_a_name_ending_in_a_cue_word(
     assert cut == ["受益群众满意度。"]
     assert l2 is not None and l2.key == "service-satisfaction"
     assert l1 is not None and l1.depth == 1
+
+
+def test_issue10_a_vocabulary_cell_is_read_once_a_name_every_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read: list[str] = []
+    reading = tokens._reading
+
+    def spy(key: str) -> tokens.Reading:
+        read.append(key)
+        return reading(key)
+
+    monkeypatch.setattr(tokens, "_reading", spy)
+    monkeypatch.setattr(tokens, "_vocabulary", {})
+    first = tokens.classify(" 产出指标 ", 10, 16, 3)
+    again = tokens.classify("产出指标", 40, 44, 7)
+    assert [first.kind, again.kind] == ["level", "level"] and first.levels == again.levels
+    assert (again.start, again.end, again.line, again.text) == (40, 44, 7, "产出指标")
+    assert [tokens.classify("≥", 0, 1, 0).kind for _ in range(2)] == ["op", "op"]
+    names = [tokens.classify("农村公路养护里程", 0, 8, 0).kind for _ in range(2)]
+    assert names == ["text", "text"]
+    assert read == ["产出指标", "≥", "农村公路养护里程", "农村公路养护里程"]
