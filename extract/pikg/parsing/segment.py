@@ -50,6 +50,10 @@ def cues() -> dict[str, str]:
     }
 
 
+# How many looked-up fragments a tokenizer remembers: far more than a batch's names hold.
+FRAGMENTS = 1 << 16
+
+
 class Frequencies(Mapping[str, int]):
     """jieba's prefix dictionary (word → frequency, 0 for a prefix that is no word) as sorted
     arrays searched by bisection. jieba's own cache is a dict of half a million words that
@@ -62,6 +66,9 @@ class Frequencies(Mapping[str, int]):
     def __init__(self, words: list[str], counts: array.array[int]) -> None:
         self.words = words
         self.counts = counts
+        # Fragments already searched for, to their index (-1: not a word): the same few
+        # thousand, over and over (jieba asks each twice), each bisected once.
+        self._found: dict[str, int] = {}
 
     @classmethod
     def write(cls, path: Path, freq: Mapping[str, int], total: int) -> None:
@@ -82,8 +89,14 @@ class Frequencies(Mapping[str, int]):
         return cls(data[start : start + size].decode("utf-8").split("\n"), counts), total
 
     def _index(self, word: str) -> int:
+        found = self._found.get(word)
+        if found is not None:
+            return found
         i = bisect.bisect_left(self.words, word)
-        return i if i < len(self.words) and self.words[i] == word else -1
+        found = i if i < len(self.words) and self.words[i] == word else -1
+        if len(self._found) < FRAGMENTS:
+            self._found[word] = found
+        return found
 
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and self._index(word) >= 0
