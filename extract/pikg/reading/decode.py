@@ -242,9 +242,13 @@ def normalise(original: str) -> tuple[str, Origin]:
     table = {k: v for k, v in table.items() if v != chr(k)}
     # Pieces whose folded length differs from the original's: where offsets drift.
     odd = [chr(k) for k, v in table.items() if len(v) != 1]
-    pattern = "|".join(
-        [_PINYIN.pattern, _CR.pattern] + ([f"[{re.escape(''.join(odd))}]"] if odd else [])
+    # Each alternative opens with a bracket, a CR or an odd character: the look-ahead lets
+    # the scan pass over every other character at once.
+    alternatives = [_PINYIN.pattern, _CR.pattern] + (
+        [f"[{re.escape(''.join(odd))}]"] if odd else []
     )
+    opening = re.escape("(（\r" + "".join(odd))
+    pattern = f"(?=[{opening}])(?:{'|'.join(alternatives)})"
     pieces: list[str] = []
     folded_at: list[int] = []
     shifts: list[int] = []
