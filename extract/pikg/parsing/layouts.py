@@ -707,23 +707,25 @@ def _wrapped_run(lines: list[Line], i: int) -> list[Line]:
     any, each as wide as the first (give or take WRAP_SLACK columns), none but the last
     ending a sentence, and a level name among them. At least the line itself."""
     first = lines[i].text.strip()
-    if not _GLUED_LINE.fullmatch(first):
+    # a character is two columns wide at most: a short line is measured no further
+    if 2 * len(first) < MIN_WRAP_WIDTH or not _GLUED_LINE.fullmatch(first):
         return [lines[i]]
-    width = _display_width(first)
+    width = last_width = _display_width(first)
     if width < MIN_WRAP_WIDTH:
         return [lines[i]]
     run = [lines[i]]
-    for line in lines[i + 1 :]:
+    for j in range(i + 1, len(lines)):  # by index: a copy of the rest per line is quadratic
         last = run[-1].text.strip()
-        text = line.text.strip()
+        text = lines[j].text.strip()
         if last.endswith(_SENTENCE_END) or not _GLUED_LINE.fullmatch(text):
             break
-        if abs(_display_width(last) - width) > WRAP_SLACK:
+        if abs(last_width - width) > WRAP_SLACK:
             break
-        if _display_width(text) > width + WRAP_SLACK:
+        last_width = _display_width(text)
+        if last_width > width + WRAP_SLACK:
             break  # wider than the lines before: not their continuation
-        run.append(line)
-        if _display_width(text) < width - WRAP_SLACK:
+        run.append(lines[j])
+        if last_width < width - WRAP_SLACK:
             break  # the last line of the run, shorter
     if len(run) == 1 or not _any_level().search("".join(ln.text for ln in run)):
         return [lines[i]]
