@@ -11,7 +11,7 @@ import gc
 import pytest
 
 from pikg import extract_text
-from pikg.parsing import concepts, layouts, pipeline, tokens
+from pikg.parsing import concepts, framework, layouts, pipeline, segment, tokens
 from pikg.parsing.tokens import Cell, Line
 
 TABLE = "三、绩效指标\n一级指标|二级指标|三级指标|指标值\n产出指标|数量指标|培训人次|≥200人次\n"
@@ -101,9 +101,55 @@ def test_issue10_a_prose_line_is_not_cut_into_cells_to_learn_it_marks_no_table(
     layouts._marks_table.cache_clear()
     prose = Line(0, 30, "全年完成农村公路养护里程不少于三百公里，群众出行更加便捷。")
     assert not layouts.has_table([prose])
+    # the characters of 指标标准, 指标值 and 数值, none of these words whole
+    listed = Line(0, 30, "数量指标：培训人次达到省定标准(≥200人次)，值班人员到岗率100%")
+    assert not layouts.has_table([listed])
     assert cut == []
     header = Line(0, 20, "绩效指标 年度(程)指标值（包含数字及文字描述）")
     assert layouts.has_table([header])
     assert cut == [header.text]
     levels = Line(0, 12, "产出指标\t数量指标\t养护里程")  # a row of levels between tabs
     assert layouts.has_table([levels])
+
+
+def test_issue10_level_inference_cuts_only_a_name_ending_in_a_cue_word(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fw = framework.load()
+    cut: list[str] = []
+    head_word = segment.head_word
+
+    def spy(name: str) -> str | None:
+        cut.append(name)
+        return head_word(name)
+
+    monkeypatch.setattr(segment, "head_word", spy)
+    assert segment.infer_levels("农村道路养护工程", None, fw, "2015") == (None, None)
+    assert segment.infer_levels("满意度调查覆盖乡镇", None, fw, "2015") == (None, None)
+    assert cut == []
+    l1, l2 = segment.infer_levels("受益群众满意度。", None, fw, "2015")
+    assert cut == ["受益群众满意度。"]
+    assert l2 is not None and l2.key == "service-satisfaction"
+    assert l1 is not None and l1.depth == 1
+
+
+def test_issue10_a_vocabulary_cell_is_read_once_a_name_every_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read: list[str] = []
+    reading = tokens._reading
+
+    def spy(key: str) -> tokens.Reading:
+        read.append(key)
+        return reading(key)
+
+    monkeypatch.setattr(tokens, "_reading", spy)
+    monkeypatch.setattr(tokens, "_vocabulary", {})
+    first = tokens.classify(" 产出指标 ", 10, 16, 3)
+    again = tokens.classify("产出指标", 40, 44, 7)
+    assert [first.kind, again.kind] == ["level", "level"] and first.levels == again.levels
+    assert (again.start, again.end, again.line, again.text) == (40, 44, 7, "产出指标")
+    assert [tokens.classify("≥", 0, 1, 0).kind for _ in range(2)] == ["op", "op"]
+    names = [tokens.classify("农村公路养护里程", 0, 8, 0).kind for _ in range(2)]
+    assert names == ["text", "text"]
+    assert read == ["产出指标", "≥", "农村公路养护里程", "农村公路养护里程"]

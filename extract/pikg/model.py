@@ -17,7 +17,7 @@ DocKind = Literal[
 FactSource = Literal["stated", "inferred", "published", "sidecar"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """A target (or an achieved value) as written and as meant.
 
@@ -41,7 +41,7 @@ class Target:
 EMPTY_TARGET = Target(None, None, None, None, "empty", None, None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LevelRef:
     """A level cell: its name as the source wrote it, and the framework concept it names."""
 
@@ -50,7 +50,7 @@ class LevelRef:
     canonical: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorRow:
     """One 三级指标 row with its target, located in the source text."""
 
@@ -145,7 +145,7 @@ class Project:
         return asdict(self)
 
 
-@dataclass
+@dataclass(slots=True)
 class Unparsed:
     """A line inside an indicator section that no layout rule could read, kept verbatim."""
 
@@ -174,7 +174,7 @@ SkipReason = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Skip:
     """A span of a performance section that is deliberately not a row, and why."""
 

@@ -52,8 +52,11 @@ _PUNCT = re.compile(r"[\s、，,。.;；:：()（）“”\"'‘’《》<>\-—
 _STOPWORDS = {"的", "和", "及", "与", "或", "等", "对", "了", "在", "是"}
 
 
+_CONCEPT_BASE = str(CONCEPT)  # formatting the Namespace itself costs a call per row
+
+
 def concept_iri(key: str) -> str:
-    return f"{CONCEPT}{key}"
+    return _CONCEPT_BASE + key
 
 
 @dataclass(frozen=True)

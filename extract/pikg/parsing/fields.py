@@ -47,17 +47,19 @@ def _labels() -> tuple[re.Pattern[str], dict[str, tuple[str, bool]]]:
     table: dict[str, tuple[str, bool]] = {}
     for row in resources.read_data_lines("fields.tsv"):
         table[row[1]] = (row[0], len(row) > 2 and row[2] == "colon")
-    alternatives = []
+    by_first: dict[str, list[str]] = {}  # longest first within each
     for label in sorted(table, key=len, reverse=True):
         body = " ?".join(re.escape(ch) for ch in label)  # 项目 名称; never across a line
         if table[label][1]:
             # A generic word (来源, 时间) is a label only at a cell start and before a colon.
             body = rf"(?:(?<=^)|(?<=[\s|\-]))(?:{body})(?=\s*[:：])"
-        alternatives.append(body)
+        by_first.setdefault(label[0], []).append(body)
     # Every label starts with one of these characters: the look-ahead lets the scan pass over
-    # the others at once instead of trying each alternative at every character.
-    first = "".join(sorted({re.escape(label[0]) for label in table}))
-    return re.compile(f"(?=[{first}])(?:{'|'.join(alternatives)})", re.MULTILINE), table
+    # the others at once instead of trying each alternative at every character; and at a
+    # character, only the labels it starts are tried (in the same order, so the same wins).
+    first = "".join(sorted(re.escape(ch) for ch in by_first))
+    groups = "|".join(f"(?={re.escape(ch)})(?:{'|'.join(b)})" for ch, b in by_first.items())
+    return re.compile(f"(?=[{first}])(?:{groups})", re.MULTILINE), table
 
 
 def _canonical(written: str) -> str:

@@ -54,10 +54,11 @@ class Framework:
 
     def lookup(self, cell: str) -> tuple[Level, ...]:
         """The levels a whole cell names, or () when it names none."""
-        text = _SPACE.sub("", _WEIGHT_SUFFIX.sub("", cell.strip()))
+        text = _bare(cell)
         found = self.by_label.get(text, ())
         if not found and len(text) <= MAX_LEVEL_CELL:
-            text = _ALTERNATIVE.sub("", text)
+            if "(" in text or "（" in text:
+                text = _ALTERNATIVE.sub("", text)
             found = self.by_label.get(text, ()) or self.by_label.get(f"{text}指标", ())
         return found
 
@@ -67,8 +68,9 @@ class Framework:
         `可持续性发展影响指标`, `服务对象或受益者满意度指标`, `社会、经济、生态效益指标`: a short
         cell ending in a level suffix that contains a known level's stem names that level.
         """
-        text = _SPACE.sub("", _WEIGHT_SUFFIX.sub("", cell.strip()))
-        text = _ALTERNATIVE.sub("", text)
+        if "指" not in cell or "标" not in cell:
+            return ()  # it cannot end in 指标
+        text = _ALTERNATIVE.sub("", _bare(cell))
         if len(text) > MAX_LEVEL_CELL or not text.endswith("指标"):
             return ()
         found = [stem for stem in self.stems if _subsequence(stem, text)]
@@ -137,6 +139,14 @@ class Framework:
 
     def labels_of(self, level: Level) -> list[str]:
         return [label for label, levels in self.by_label.items() if level in levels]
+
+
+def _bare(cell: str) -> str:
+    """A cell without its weight (which says 分) and white space."""
+    text = cell.strip()
+    if "分" in text:
+        text = _WEIGHT_SUFFIX.sub("", text)
+    return _SPACE.sub("", text)
 
 
 def _subsequence(short: str, long: str) -> bool:

@@ -65,6 +65,7 @@ FOREIGN_HEADER = 4
 _UNIT_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,4}(?:/[\u4e00-\u9fffA-Za-z]{1,3})?")
 _PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-—－]+\d{1,3}[-—－]+")
 _ROW_NUMBER = re.compile(r"\d{1,3}")
+_SPACES_AND_PIPES = re.compile(r"[\s|]+")
 _SENTENCE_MARK = re.compile(r"[。;；]")
 # A qualitative target written after a name in prose is at most this long (`得到有效保障`).
 QUALITATIVE_TARGET = 12
@@ -93,13 +94,13 @@ _LABELLED = re.compile(r"[:：]\s*\S")  # a label and its value in one cell
 _ANSWER = re.compile(r"是/否|是或否|[是否有无]")
 
 
-@dataclass
+@dataclass(slots=True)
 class LevelCell:
     cell: Cell | None  # None for a level inferred from its 二级
     level: Level
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A row being read: its levels and the cells of each column."""
 
@@ -889,7 +890,12 @@ def read_table(lines: list[Line], scheme: str, ledger: Ledger, emit: Emit) -> No
 
 
 def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(map(_char_width, text))
+
+
+@cache  # characters: a few thousand at most
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
 def _wrapped_run(lines: list[Line], i: int) -> list[Line]:
@@ -898,25 +904,27 @@ def _wrapped_run(lines: list[Line], i: int) -> list[Line]:
     any, each as wide as the first (give or take WRAP_SLACK columns), none but the last
     ending a sentence, and a level name among them. At least the line itself."""
     first = lines[i].text.strip()
-    if not _GLUED_LINE.fullmatch(first):
+    # a character is two columns wide at most: a short line is measured no further
+    if 2 * len(first) < MIN_WRAP_WIDTH or not _GLUED_LINE.fullmatch(first):
         return [lines[i]]
-    width = _display_width(first)
+    width = last_width = _display_width(first)
     if width < MIN_WRAP_WIDTH:
         return [lines[i]]
     run = [lines[i]]
-    for line in lines[i + 1 :]:
+    for j in range(i + 1, len(lines)):  # by index: a copy of the rest per line is quadratic
         last = run[-1].text.strip()
-        text = line.text.strip()
+        text = lines[j].text.strip()
         if last.endswith(_SENTENCE_END) or not _GLUED_LINE.fullmatch(text):
             break
-        if abs(_display_width(last) - width) > WRAP_SLACK:
+        if abs(last_width - width) > WRAP_SLACK:
             break
-        if _display_width(text) > width + WRAP_SLACK:
+        last_width = _display_width(text)
+        if last_width > width + WRAP_SLACK:
             break  # wider than the lines before: not their continuation
         if _whole_cell(text):
             break  # a level or header cell alone on its line: one cell a line, not a wrap
-        run.append(line)
-        if _display_width(text) < width - WRAP_SLACK:
+        run.append(lines[j])
+        if last_width < width - WRAP_SLACK:
             break  # the last line of the run, shorter
     if len(run) == 1 or not _any_level().search("".join(ln.text for ln in run)):
         return [lines[i]]
@@ -955,22 +963,36 @@ MARKING_ROLES = frozenset({"l1", "l2", "name", "value"})
 
 
 @cache
-def _marking_words() -> tuple[frozenset[str], ...]:
-    """The characters of each header word that can mark a table."""
+def _marking_words() -> tuple[str, ...]:
+    """The header words that can mark a table."""
     lex = lexicon_module.load()
-    return tuple(frozenset(w) for w, role in lex.headers.items() if role in MARKING_ROLES | SUMMARY)
+    return tuple(w for w, role in lex.headers.items() if role in MARKING_ROLES | SUMMARY)
+
+
+@cache
+def _marking_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(_marking_words(), key=len, reverse=True))))
+
+
+def _may_mark_table(text: str) -> bool:
+    """Whether a line without separators could hold a table-marking header cell, told without
+    cutting it. A header cell reads as its header word after a period or a year before it,
+    a bracket opened after it, or notes in brackets inside it are taken off (see
+    ``Lexicon.header_role``), so the line holds the word whole, white space aside — as
+    written, or once its notes in brackets are taken off."""
+    flat = _SPACES_AND_PIPES.sub("", text)
+    if _marking_pattern().search(flat):
+        return True
+    return ("(" in flat or "（" in flat) and bool(
+        _marking_pattern().search(lexicon_module.unbracketed(flat))
+    )
 
 
 @lru_cache(maxsize=1 << 16)  # the same lines (levels, headers) recur over a document
 def _marks_table(text: str) -> bool:
-    if "|" not in text and "\t" not in text and "  " not in text.strip():
-        # A header cell is its header word with at most a period, a year or brackets around
-        # or inside it, so the line holds the word's characters; a line holding no marking
-        # word's, and no wide gap between cells of a row, is prose, and is not cut into
-        # cells only to learn so.
-        chars = set(text)
-        if not any(word <= chars for word in _marking_words()):
-            return False
+    separated = "|" in text or "\t" in text or "  " in text.strip()  # a wide gap parts cells
+    if not separated and not _may_mark_table(text):
+        return False  # prose, not cut into cells only to learn so
     cells = cell_kinds(text)
     if any(c.kind == "header" and c.role in MARKING_ROLES for c in cells):
         return True
@@ -985,7 +1007,7 @@ def _marks_table(text: str) -> bool:
 # ---- prose ---------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ProseItem:
     start: int
     end: int

@@ -23,7 +23,7 @@ _GAP = re.compile(r"[^\s|][^\n]*")
 _SPAN = attrgetter("start", "end")
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     start: int
     end: int

@@ -22,12 +22,18 @@ _YEAR_HEADER = re.compile(r"(\d{4})年?(.+)")  # 2021实际值, 2022年目标值
 _CUT_BRACKET = re.compile(r"([^(（]+)[(（][^)）]*$")  # a header wrapped inside its bracket
 _NOTE = re.compile(r"[*#_]*(?:注|备注|说明|注释)\d?[:：]")  # a note under the table
 _SIGNED = re.compile("盖章|签字|签章")  # a signature's place, wherever in the cell
+_LABEL_MARKS = re.compile(r"[:：*(（]")
 
 
 @lru_cache(maxsize=1 << 16)  # cells are squeezed wherever they are looked up
 def squeeze(cell: str) -> str:
     """A cell as the lexicon matches it: no white space, no trailing pipes or colons."""
     return _SQUEEZED.sub("", cell).strip(":：*")
+
+
+def unbracketed(text: str) -> str:
+    """``text`` without its notes in brackets: `指标值（含说明）` → `指标值`."""
+    return _BRACKETS.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,7 @@ class Lexicon:
 
     def is_boilerplate(self, cell: str) -> bool:
         text = squeeze(cell)
-        if _NOTE.match(_SPACE.sub("", cell)):
+        if (":" in cell or "：" in cell) and _NOTE.match(_SPACE.sub("", cell)):
             return True  # a note under the table (注：…)
         return text in self.boilerplate or (bool(text) and set(text) <= {"□", "☐", "■", "√"})
 
@@ -111,6 +117,8 @@ class Lexicon:
         text = squeeze(cell)
         if text in self.contacts or _SIGNED.search(text):
             return True
+        if not _LABEL_MARKS.search(cell):
+            return False  # no colon, bracket or leading mark: no label to find before one
         flat = _SPACE.sub("", cell)
         head = _BRACKETS.sub("", _COLON.split(flat.lstrip("*"), maxsplit=1)[0])
         return head != flat and head in self.contacts

@@ -65,7 +65,8 @@ def _strip_level_prefix(name: str) -> str:
         return name  # the name is only a level label: nothing to strip it from
     # Only full level names (…指标) are glued on as prefixes: a bare 绩效目标 or 产出 opens
     # real indicator names (绩效目标完成率).
-    for level in framework_module.load().glued:
+    glued = framework_module.load().glued
+    for level in glued if name.startswith(glued) else ():  # most names open with none
         if name.startswith(level) and len(name) - len(level) >= MIN_REST:
             return name[len(level) :].lstrip(_EDGE_PUNCT)
     m = _GLUED_LEVEL.match(name)

@@ -3,6 +3,7 @@ gazetteer match a page a mirror site converted to Traditional (韶關市 → 韶
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 
 from opencc import OpenCC
@@ -17,7 +18,7 @@ def _converter() -> OpenCC:
 
 
 @cache
-def _converting() -> tuple[frozenset[str], tuple[str, ...]]:
+def _converting() -> tuple[frozenset[str], re.Pattern[str]]:
     """What a text must hold for the converter to change it: a character it converts on its
     own (圖), or whole, a phrase it converts that holds none (反覆 → 反复). The converter only
     changes a text through an entry the text holds, so a text with none of these converts to
@@ -28,13 +29,14 @@ def _converting() -> tuple[frozenset[str], tuple[str, ...]]:
         for key, values in table.items():
             if values.split(" ")[0] != key:  # the converter takes the first of several readings
                 (characters if len(key) == 1 else phrases).add(key)
-    return frozenset(characters), tuple(sorted(p for p in phrases if characters.isdisjoint(p)))
+    kept = sorted(p for p in phrases if characters.isdisjoint(p))
+    return frozenset(characters), re.compile("|".join(map(re.escape, kept)) or r"(?!)")
 
 
 def converts(text: str) -> bool:
     """Whether the converter could change ``text`` at all."""
     characters, phrases = _converting()
-    return not characters.isdisjoint(text) or any(p in text for p in phrases)
+    return not characters.isdisjoint(text) or phrases.search(text) is not None
 
 
 @lru_cache(maxsize=8)  # the facts of one document read it several times

@@ -27,7 +27,9 @@ from pikg import resources
 from pikg.parsing.framework import Framework, Level
 from pikg.parsing.targets import units
 
-_PUNCT = re.compile(r"^[\s()（）\[\]【】、,，.。:：;；\"“”'‘’-]+$")
+_PUNCT_CLASS = r"[\s()（）\[\]【】、,，.。:：;；\"“”'‘’-]"
+_PUNCT = re.compile(rf"^{_PUNCT_CLASS}+$")
+_TRAILING_PUNCT = re.compile(rf"{_PUNCT_CLASS}+$")
 # 对…的影响, 对特殊人群…赔付率: framed as an effect on someone, which is what 效益 measures.
 _EFFECT_FRAMING = re.compile(r"^对[\u4e00-\u9fff]{2,}")
 
@@ -48,6 +50,10 @@ def cues() -> dict[str, str]:
     }
 
 
+# How many looked-up fragments a tokenizer remembers: far more than a batch's names hold.
+FRAGMENTS = 1 << 16
+
+
 class Frequencies(Mapping[str, int]):
     """jieba's prefix dictionary (word → frequency, 0 for a prefix that is no word) as sorted
     arrays searched by bisection. jieba's own cache is a dict of half a million words that
@@ -60,6 +66,9 @@ class Frequencies(Mapping[str, int]):
     def __init__(self, words: list[str], counts: array.array[int]) -> None:
         self.words = words
         self.counts = counts
+        # Fragments already searched for, to their index (-1: not a word): the same few
+        # thousand, over and over (jieba asks each twice), each bisected once.
+        self._found: dict[str, int] = {}
 
     @classmethod
     def write(cls, path: Path, freq: Mapping[str, int], total: int) -> None:
@@ -80,8 +89,14 @@ class Frequencies(Mapping[str, int]):
         return cls(data[start : start + size].decode("utf-8").split("\n"), counts), total
 
     def _index(self, word: str) -> int:
+        found = self._found.get(word)
+        if found is not None:
+            return found
         i = bisect.bisect_left(self.words, word)
-        return i if i < len(self.words) and self.words[i] == word else -1
+        found = i if i < len(self.words) and self.words[i] == word else -1
+        if len(self._found) < FRAGMENTS:
+            self._found[word] = found
+        return found
 
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and self._index(word) >= 0
@@ -135,6 +150,14 @@ def tokenizer() -> jieba.Tokenizer:
     return tk
 
 
+@cache
+def _cue_endings() -> tuple[str, ...]:
+    """The cue words; "" (every name) if one ends in punctuation, which the test strips."""
+    if any(_PUNCT.match(word[-1:]) for word in cues()):
+        return ("",)
+    return tuple(cues())
+
+
 @lru_cache(maxsize=1 << 16)  # names repeat across projects and documents
 def head_word(name: str) -> str | None:
     words = [w for w in tokenizer().lcut(name) if not _PUNCT.match(w)]
@@ -159,8 +182,10 @@ def infer_levels(
 ) -> tuple[Level | None, Level | None]:
     """(一级, 二级) read from an indicator's words, or (None, None) where a reader cannot tell."""
     level: Level | None = None
-    head = head_word(name)
-    key = cues().get(head or "")
+    # The head word is the name's last word but punctuation, so a name that, punctuation
+    # taken off its end, ends in no cue word has none for a head, and is not cut.
+    heads = _TRAILING_PUNCT.sub("", name).endswith(_cue_endings())
+    key = cues().get(head_word(name) or "") if heads else None
     if key:
         level = _in_scheme(framework, key, scheme)
     elif _EFFECT_FRAMING.match(name):

@@ -64,14 +64,14 @@ MIN_EXPLANATION = 6
 MIN_NAME = 4
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     start: int
     end: int
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     start: int  # span in the folded text
     end: int
@@ -87,41 +87,62 @@ class Cell:
         return squeeze(self.text)
 
 
+# A cell's reading: its kind, and a level's levels or a header's role and period.
+Reading = tuple[CellKind, tuple[Level, ...], str | None, str | None]
+# The kinds of cells that are the form's vocabulary, the same few words in every table
+# (level names, headers, operators, units, totals): read once each. Names, targets, notes and
+# contacts, which vary, are read every time.
+VOCABULARY_KINDS = frozenset({"level", "header", "op", "unit", "total", "empty"})
+# How many distinct vocabulary cells are kept read: far more than a form's words.
+VOCABULARY_CELLS = 4096
+_vocabulary: dict[str, Reading] = {}
+
+
 def classify(text: str, start: int, end: int, line: int, in_header: bool = False) -> Cell:
     """One cell's kind, by what the lexicon, the framework and the target grammar say."""
+    key = squeeze(text)
+    reading = _vocabulary.get(key)
+    if reading is None:
+        reading = _reading(key)
+        if reading[0] in VOCABULARY_KINDS and len(_vocabulary) < VOCABULARY_CELLS:
+            _vocabulary[key] = reading
+    kind, levels, role, period = reading
+    return Cell(start, end, text, kind, line, levels, role, period)
+
+
+def _reading(key: str) -> Reading:
     lex = lexicon_module.load()
     fw = framework_module.load()
-    key = squeeze(text)
     if not key:
-        return Cell(start, end, text, "empty", line)
+        return "empty", (), None, None
     if lex.is_footer(key):
-        return Cell(start, end, text, "footer", line)
+        return "footer", (), None, None
     if lex.is_contact(key):
-        return Cell(start, end, text, "contact", line)
+        return "contact", (), None, None
     if _PHONE.fullmatch(key) or _NAMED_PHONE.fullmatch(key):
-        return Cell(start, end, text, "contact", line)
+        return "contact", (), None, None
     if lex.is_total(key):
-        return Cell(start, end, text, "total", line)
+        return "total", (), None, None
     header = lex.header_role(key)
     if header is not None:
-        return Cell(start, end, text, "header", line, role=header[0], period=header[1])
+        return "header", (), header[0], header[1]
     levels = fw.lookup(key) or fw.lookup_loose(key)
     if levels:
-        return Cell(start, end, text, "level", line, levels=levels)
+        return "level", levels, None, None
     if lex.is_boilerplate(key) or _BRACKETED.fullmatch(key):
         # a note in brackets standing alone (（公开日期：…）) is the form's, never a row
-        return Cell(start, end, text, "boilerplate", line)
+        return "boilerplate", (), None, None
     if _PAGE.fullmatch(key):
-        return Cell(start, end, text, "page", line)
+        return "page", (), None, None
     if _SYMBOL.fullmatch(key):
-        return Cell(start, end, text, "op", line)
+        return "op", (), None, None
     if is_unit(key):
-        return Cell(start, end, text, "unit", line)
+        return "unit", (), None, None
     if _SCORE.fullmatch(key.rstrip(",，;；。")):
-        return Cell(start, end, text, "score", line)
+        return "score", (), None, None
     if is_target(key):
-        return Cell(start, end, text, "target", line)
-    return Cell(start, end, text, "text", line)
+        return "target", (), None, None
+    return "text", (), None, None
 
 
 _UNIT_LIKE = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,4}(?:[/·][\u4e00-\u9fffA-Za-z]{1,3}){0,2}")
@@ -132,6 +153,8 @@ def is_target(text: str) -> bool:
 
     Not `2023年文物保护经费`: a number's unit is one pikg knows or a short unit-like word.
     """
+    if not _DIGIT.search(text):
+        return False  # every date, range and number has a digit: a name is not parsed
     target = parse_target(text)
     if target.kind in ("date", "range"):
         return True

@@ -249,12 +249,18 @@ def normalise(original: str) -> tuple[str, Origin]:
     table = {k: v for k, v in table.items() if v != chr(k)}
     # Pieces whose folded length differs from the original's: where offsets drift.
     odd = [chr(k) for k, v in table.items() if len(v) != 1]
-    pattern = "|".join(
+    # Each alternative opens with a bracket, a CR, an ampersand, a tag's < or an odd
+    # character: the look-ahead lets the scan pass over every other character at once.
+    entities = "&" in original
+    tags = "<" in original
+    alternatives = (
         [_PINYIN.pattern, _CR.pattern]
-        + ([_ENTITY.pattern] if "&" in original else [])
-        + ([INLINE_TAG.pattern] if "<" in original else [])
+        + ([_ENTITY.pattern] if entities else [])
+        + ([INLINE_TAG.pattern] if tags else [])
         + ([f"[{re.escape(''.join(odd))}]"] if odd else [])
     )
+    opening = re.escape("(（\r" + "&" * entities + "<" * tags + "".join(odd))
+    pattern = f"(?=[{opening}])(?:{'|'.join(alternatives)})"
     pieces: list[str] = []
     folded_at: list[int] = []
     shifts: list[int] = []
