@@ -308,15 +308,18 @@ def _page_items(page: Any, number: int, spaces: bool, settings: PdfSettings) -> 
     return _Page(number, [item for _, item in placed], float(page.width) - left, widest)
 
 
-def _pitches(pages: list[_Page]) -> dict[float, float]:
-    """The closest pitch between two lines of one size following each other, by font size:
-    the document's line pitch, which the lines of a paragraph keep."""
+def _pitches(pages: list[_Page], widest: float, settings: PdfSettings) -> dict[float, float]:
+    """The closest pitch between a line that wraps into the next and that next line, by font
+    size: the document's line pitch, which the lines of a paragraph keep (a block of lines
+    set closer that do not wrap, a table's rows written as text, says nothing of it)."""
     pitches: dict[float, float] = {}
     for page in pages:
+        right = min(widest, page.mirror)
         for a, b in itertools.pairwise(page.items):
             if isinstance(a, _Line) and isinstance(b, _Line) and a.size == b.size:
                 pitch = b.top - a.top
-                if pitch > a.size * 0.8:  # not two lines set over each other
+                # not two lines set over each other
+                if pitch > a.size * 0.8 and _wraps(a, b, right, settings):
                     pitches[a.size] = min(pitches.get(a.size, pitch), pitch)
     return pitches
 
@@ -602,7 +605,7 @@ def read(path: Path, ocr: bool = False, settings: PdfSettings = SETTINGS) -> Lay
         )
     laid = [p for p in pages if isinstance(p, _Page)]
     widest = max((p.widest for p in laid), default=0.0)
-    pitches = _pitches(laid)
+    pitches = _pitches(laid, widest, settings)
     blocks = [
         _page_blocks(p, widest, pitches, settings) if isinstance(p, _Page) else p for p in pages
     ]
