@@ -243,7 +243,7 @@ def test_a_merged_cell_cut_by_a_page_break_is_made_whole() -> None:
 
 
 def _fill(slack: float, room: float = 1.0, lead: float = 10.0, lines: int = 1) -> Any:
-    return pdf._Fill(slack=slack, room=room, lead=lead, size=10.0, lines=lines)
+    return pdf._Fill(slack=slack, room=room, lead=lead, size=10.0, lines=lines, pitch=15.0)
 
 
 def _cut_parts(above: list[tuple[str, Any]], below: list[tuple[str, Any]]) -> tuple[Any, Any]:
@@ -271,17 +271,23 @@ def _cut_parts(above: list[tuple[str, Any]], below: list[tuple[str, Any]]) -> tu
             [["产出指标", "农村自来水普及率", "≥92%"], ["", "受益人口数量", "≥4万人"]],
             id="room-at-the-end",
         ),
-        pytest.param(  # room for another line below the text: not cut
-            [("产出指标", _fill(30)), ("农村自来水", _fill(2, room=14)), ("≥92%", _fill(20))],
+        pytest.param(  # room for two more lines below the text: not cut
+            [("产出指标", _fill(30)), ("农村自来水", _fill(2, room=40)), ("≥92%", _fill(20))],
             [("", None), ("受益人口数量", _fill(20)), ("", None)],
             [["产出指标", "农村自来水", "≥92%"], ["", "受益人口数量", ""]],
             id="room-below",
         ),
-        pytest.param(  # one full line above one full line: two labels in a narrow column
+        pytest.param(  # one full line above another: two labels in a narrow column
             [("二级指标", _fill(3))],
             [("三级指标", _fill(3))],
             [["二级指标"], ["三级指标"]],
             id="two-labels",
+        ),
+        pytest.param(  # two cells go on: the row was cut after its first line
+            [("一级指", _fill(3)), ("二级指", _fill(3)), ("指标值", _fill(3))],
+            [("标", _fill(30)), ("标", _fill(30)), ("", None)],
+            [["一级指标", "二级指标", "指标值"]],
+            id="header-cut",
         ),
     ],
 )

@@ -52,10 +52,11 @@ class PdfSettings:
     # A line set this much (in font sizes) further below the one before than the document's
     # closest line pitch opens a paragraph: the writer's space between paragraphs.
     paragraph_gap: float = 0.4
-    # A cell's text filled its box when less room than this (in font sizes) is left below its
-    # last line, and the room at that line's end is narrower than the next word by no more
-    # than ``cut_slack`` font sizes: a page break cut its row.
-    cut_room: float = 1.0
+    # A cell's text filled its box when no more room than this (in its line pitches) is left
+    # below its last line than below the row's lowest text (widow control carries a line
+    # over a break), and the room at that line's end is narrower than the next word by no
+    # more than ``cut_slack`` font sizes: a page break cut its row.
+    cut_room: float = 1.5
     cut_slack: float = 0.25
 
 
@@ -80,6 +81,7 @@ class _Fill:
     lead: float  # width of its first line's first word, which a wrap cannot part
     size: float  # its font size
     lines: int = 1
+    pitch: float = 0.0  # the distance between its lines (of one: 1.5 font sizes)
     open: bool = False  # the file writes a space after its last line: its text runs on
 
 
@@ -186,6 +188,14 @@ def _lines_of(chars: list[Char]) -> list[list[Char]]:
     return [sorted(line, key=lambda c: float(c["x0"])) for line in lines]
 
 
+def _pitch(lines: list[list[Char]]) -> float:
+    """The distance between a cell's lines, or for one line what single spacing gives."""
+    if len(lines) < 2:
+        return 1.5 * _size(lines[0][0])
+    tops = [min(float(c["top"]) for c in line) for line in (lines[0], lines[-1])]
+    return (tops[1] - tops[0]) / (len(lines) - 1)
+
+
 def _cell_text(
     lines: list[list[Char]], spaces: list[Char] | None, settings: PdfSettings
 ) -> tuple[str, bool]:
@@ -255,6 +265,7 @@ def _grid(
                 lead=_lead(lines[0], settings),
                 size=_size(last[-1]),
                 lines=len(lines),
+                pitch=_pitch(lines),
                 open=spaced,
             )
     return grid_from_cells(cells), fills
@@ -308,15 +319,18 @@ def _page_items(page: Any, number: int, spaces: bool, settings: PdfSettings) -> 
     return _Page(number, [item for _, item in placed], float(page.width) - left, widest)
 
 
-def _pitches(pages: list[_Page]) -> dict[float, float]:
-    """The closest pitch between two lines of one size following each other, by font size:
-    the document's line pitch, which the lines of a paragraph keep."""
+def _pitches(pages: list[_Page], widest: float, settings: PdfSettings) -> dict[float, float]:
+    """The closest pitch between a line that wraps into the next and that next line, by font
+    size: the document's line pitch, which the lines of a paragraph keep (a block of lines
+    set closer that do not wrap, a table's rows written as text, says nothing of it)."""
     pitches: dict[float, float] = {}
     for page in pages:
+        right = min(widest, page.mirror)
         for a, b in itertools.pairwise(page.items):
             if isinstance(a, _Line) and isinstance(b, _Line) and a.size == b.size:
                 pitch = b.top - a.top
-                if pitch > a.size * 0.8:  # not two lines set over each other
+                # not two lines set over each other
+                if pitch > a.size * 0.8 and _wraps(a, b, right, settings):
                     pitches[a.size] = min(pitches.get(a.size, pitch), pitch)
     return pitches
 
@@ -478,27 +492,35 @@ def _starts(grid: tuple[tuple[Cell | None, ...], ...]) -> list[Cell]:
 def _cut(above: _Part, below: _Part, settings: PdfSettings) -> bool:
     """Whether ``below`` opens with the rest of the row ``above`` ends with, which a page
     break cut: every cell of its first row that has text goes on a cell of the same columns
-    whose text filled its box, with no room left below its last line for another, nor at
-    that line's end for the next one's first word (else the text would have gone there).
-    Two cells of one line each that both fill their width are as likely two labels one
-    above the other (一级指标 | 二级指标 in a column just that wide): such a pair alone is
-    not taken for a cut, unless the file writes a space after the first (a word break)."""
+    whose text filled its box, with no room left below its last line for another (beyond
+    the one a paragraph's widow control may carry over), nor at that line's end for the
+    next one's first word (else the text would have gone there).
+
+    A cell of one line that fills its width may as well end there (一级指标 in a column
+    just that wide, above 二级指标): where that is all the row above has, or what goes on
+    below is such a line too, a cut needs more than that coincidence: two cells going on,
+    or one that filled more than a line, or that the file writes a space after."""
     if not above.grid or not below.grid or len(above.grid[-1]) != len(below.grid[0]):
         return False
+    last = [c for c in dict.fromkeys(above.grid[-1]) if c is not None]
+    rooms = [f.room for c in last if (f := above.fills.get((c.row, c.col))) is not None]
     written = [c for c in _starts(below.grid) if c.text.strip()]
-    alike = 0
+    evidence = len(written) > 1
     for cell in written:
         top = above.grid[-1][cell.col]
         fill = above.fills.get((top.row, top.col)) if top is not None else None
         rest = below.fills.get((0, cell.col))
         if top is None or fill is None or rest is None or top.col != cell.col:
             return False
-        if top.colspan != cell.colspan or fill.room > settings.cut_room * fill.size:
+        if top.colspan != cell.colspan:
+            return False
+        if fill.room - min(rooms) > settings.cut_room * fill.pitch:
             return False
         if fill.slack > rest.lead + settings.cut_slack * fill.size:
             return False
-        alike += fill.lines == rest.lines == 1 and rest.slack <= rest.lead and not fill.open
-    return len(written) > alike
+        alike = len(rooms) == 1 or (rest.lines == 1 and rest.slack <= rest.lead)
+        evidence = evidence or fill.lines > 1 or fill.open or not alike
+    return evidence
 
 
 def _join(parts: list[_Part], index: int, settings: PdfSettings = SETTINGS) -> Table:
@@ -602,7 +624,7 @@ def read(path: Path, ocr: bool = False, settings: PdfSettings = SETTINGS) -> Lay
         )
     laid = [p for p in pages if isinstance(p, _Page)]
     widest = max((p.widest for p in laid), default=0.0)
-    pitches = _pitches(laid)
+    pitches = _pitches(laid, widest, settings)
     blocks = [
         _page_blocks(p, widest, pitches, settings) if isinstance(p, _Page) else p for p in pages
     ]
