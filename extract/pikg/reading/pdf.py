@@ -40,7 +40,8 @@ class PdfSettings:
     space_gap: float = 0.15  # a gap this wide between two characters is a space
     column_gap: float = 1.5  # a gap this wide is a column break, written as two spaces
     # A table continues on the next page only if it ends and restarts this close (a fraction
-    # of the page height) to the page's bottom and top.
+    # of the page height) to the page's bottom and top; a paragraph, if it ends this close to
+    # the bottom.
     break_margin: float = 0.25
     # A line of prose was wrapped by the page, not by the writer, where the next line's first
     # word would not have fitted at its end (within this many font sizes of the text's right
@@ -285,6 +286,7 @@ class _Page:
     items: list[_Line | _Part]
     mirror: float  # the mirror of the text's left margin: its right edge on an even layout
     widest: float  # the right end of its longest line or table
+    height: float = 0.0
 
 
 def _page_items(page: Any, number: int, spaces: bool, settings: PdfSettings) -> _Page:
@@ -316,7 +318,7 @@ def _page_items(page: Any, number: int, spaces: bool, settings: PdfSettings) -> 
     placed.sort(key=lambda item: item[0])
     left = min((float(ln["x0"]) for ln in lines), default=0.0)
     widest = max([float(ln["x1"]) for ln in lines] + [float(b[2]) for b in boxes], default=0.0)
-    return _Page(number, [item for _, item in placed], float(page.width) - left, widest)
+    return _Page(number, [item for _, item in placed], float(page.width) - left, widest, height)
 
 
 def _pitches(pages: list[_Page], widest: float, settings: PdfSettings) -> dict[float, float]:
@@ -399,7 +401,8 @@ def _across_pages(
     settings: PdfSettings,
 ) -> None:
     """A paragraph the page's foot cut goes on with the first line of the next page: the
-    page ends with a line that wraps into the line the next one opens with."""
+    page ends, near its bottom (``break_margin``), with a line that wraps into the line the
+    next one opens with."""
     for k in range(len(pages) - 1):
         page, after = pages[k], pages[k + 1]
         if not isinstance(page, _Page) or not isinstance(after, _Page):
@@ -409,6 +412,9 @@ def _across_pages(
         last, first = page.items[-1], after.items[0]
         head, tail = blocks[k][-1], blocks[k + 1][0]
         if not isinstance(last, _Line) or not isinstance(first, _Line) or last.size != first.size:
+            continue
+        # the foot cut it only where the page is full: its last line near the bottom
+        if 1 - last.top / page.height > settings.break_margin:
             continue
         if not isinstance(head, Paragraph) or not isinstance(tail, Paragraph):
             continue
