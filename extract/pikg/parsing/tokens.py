@@ -196,7 +196,7 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
             pieces.append((0, len(text)))
         else:
             pieces = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-            pieces = _merge_split_names(text, pieces)
+            pieces = _merge_split_names(text, _join_spaced_targets(text, pieces))
     cells: list[Cell] = []
     for a, b in pieces:
         raw = text[a:b]
@@ -231,6 +231,32 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
         else:
             cells.append(classify(body, s, s + len(body), index, in_header))
     return tuple(cells)
+
+
+_OPERATOR_PIECE = re.compile(rf"(?:{SYMBOL}|{PRE_WORD})")
+_NUMBER_END = re.compile(rf"(?:{NUMBER})$")
+
+
+def _join_spaced_targets(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`≥ 500 人`, `不低于 90%`, `2024 年 12 月底前`: one target typed with single spaces
+    inside its cell, cells being further apart; its operator, number, unit and date parts
+    rejoined."""
+    out: list[tuple[int, int]] = []
+    for a, b in pieces:
+        if out and a - out[-1][1] == 1:
+            before = text[out[-1][0] : out[-1][1]]
+            piece = text[a:b]
+            if (
+                (_OPERATOR_PIECE.fullmatch(before) and piece[0].isdigit())
+                or (_NUMBER_END.search(before) and (piece in ("%", "‰") or is_unit(piece)))
+                # `2024 年 12 月底前`: a date typed with spaces between its parts
+                or (before[-1].isdigit() and piece[0] in "年月日号")
+                or (before[-1] in "年月" and before[-2:-1].isspace() and piece[0].isdigit())
+            ):
+                out[-1] = (out[-1][0], b)
+                continue
+        out.append((a, b))
+    return out
 
 
 def _merge_split_names(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
