@@ -222,8 +222,8 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
             or framework_module.load().lookup(body)
         )
         path = None if whole_cell else _level_path().fullmatch(body)
-        if path:  # `产出指标-数量指标`: both levels in one cell, one cell each
-            for g in (1, 2):
+        if path:  # `产出指标-数量指标`, `数量指标：名称`: one cell each
+            for g in (1, 2) if path.group(1) else (3, 4):
                 a, b = s + path.start(g), s + path.end(g)
                 cells.append(classify(path.group(g), a, b, index, in_header))
         elif glued and not whole_cell:
@@ -295,9 +295,13 @@ def _header_run() -> re.Pattern[str]:
 
 @cache
 def _level_path() -> re.Pattern[str]:
-    """A 一级 and its 二级 in one cell, joined by a dash or a slash."""
+    """A 一级 and its 二级 in one cell, joined by a dash or a slash; or a level and a name."""
     fw = framework_module.load()
-    return re.compile(rf"({fw.alternation(1)})\s*[-—–－/]\s*({fw.alternation(2)})")
+    return re.compile(
+        rf"({fw.alternation(1)})\s*[-—–－/]\s*({fw.alternation(2)})"
+        # `数量指标：培训人数`: a level, a colon, the row's name, in the name's cell
+        rf"|((?:{fw.alternation(1)}|{fw.alternation(2)}))\s*[:：]\s*([^:：]{{2,}})"
+    )
 
 
 @cache
