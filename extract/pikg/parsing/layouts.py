@@ -1091,6 +1091,7 @@ def read_prose(
     current_l1: Level | None = None
     seconds = False  # the items so far were labelled by their 二级 alone
     heading: list[tuple[int, int, Level]] = []  # levels of a heading line, for the items below
+    run: list[tuple[int, int, Level]] = []  # levels of a label opening a `；` list
     for m in _SENTENCE.finditer(joined):
         pieces = _comma_pieces(joined, m.start(), m.end())
         listed: list[tuple[int, int, Level]] = []  # the levels the list's first item names
@@ -1116,8 +1117,11 @@ def read_prose(
                 continue
             if not item.levels and heading and item.target is not None:
                 item.levels = [(x, x, lv) for x, _, lv in heading]
+            elif not item.levels and run and item.target is not None:
+                item.levels = [(x, x, lv) for x, _, lv in run]
             elif item.levels:
                 heading = item.levels if _heads_group(joined, item) else []
+                run = item.levels if _LABEL_COLON.match(joined, item.levels[-1][1]) else []
             segment = (m.start(), m.end())
             if not item.levels and not _bare_item_reads(
                 joined, item, len(pieces), levels_only, segment
@@ -1136,7 +1140,13 @@ def read_prose(
             if item.target:
                 item.target = (index[item.target[0]], index[item.target[1] - 1] + 1)
             items.append(item)
+        if joined[m.end() : m.end() + 1] not in (";", "；"):
+            run = []  # the `；` list a level's label opened ends with its sentence
     return items
+
+
+# A level's label closed by a colon: `产出指标：A≥1；B≥2；…` — it heads the `；` list after it.
+_LABEL_COLON = re.compile(r"\s*[:：]")
 
 
 def _heads_group(joined: str, item: ProseItem) -> bool:

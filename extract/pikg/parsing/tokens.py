@@ -231,7 +231,7 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
             pieces.append((0, len(text)))
         else:
             pieces = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-            pieces = _merge_split_names(text, pieces)
+            pieces = _merge_split_names(text, _join_spaced_targets(text, pieces))
     cells: list[Cell] = []
     for a, b in pieces:
         columns = glued_header_columns(cells, columns)
@@ -240,8 +240,8 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
         body = raw.strip()
         s = line.start + a + lead
         path = _level_path().fullmatch(body)
-        if path and not _whole_cell(body):  # `产出指标-数量指标`: both levels, one cell each
-            for g in (1, 2):
+        if path and not _whole_cell(body):  # `产出指标-数量指标`, `数量指标：名称`: one cell each
+            for g in (1, 2) if path.group(1) else (3, 4):
                 a, b = s + path.start(g), s + path.end(g)
                 cells.append(classify(path.group(g), a, b, index, in_header))
         elif _is_glued(body):
@@ -271,6 +271,32 @@ def _whole_cell(body: str) -> bool:
     return bool(
         lex.header_role(body) or lex.is_boilerplate(body) or framework_module.load().lookup(body)
     )
+
+
+_OPERATOR_PIECE = re.compile(rf"(?:{SYMBOL}|{PRE_WORD})")
+_NUMBER_END = re.compile(rf"(?:{NUMBER})$")
+
+
+def _join_spaced_targets(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`≥ 500 人`, `不低于 90%`, `2024 年 12 月底前`: one target typed with single spaces
+    inside its cell, cells being further apart; its operator, number, unit and date parts
+    rejoined."""
+    out: list[tuple[int, int]] = []
+    for a, b in pieces:
+        if out and a - out[-1][1] == 1:
+            before = text[out[-1][0] : out[-1][1]]
+            piece = text[a:b]
+            if (
+                (_OPERATOR_PIECE.fullmatch(before) and piece[0].isdigit())
+                or (_NUMBER_END.search(before) and (piece in ("%", "‰") or is_unit(piece)))
+                # `2024 年 12 月底前`: a date typed with spaces between its parts
+                or (before[-1].isdigit() and piece[0] in "年月日号")
+                or (before[-1] in "年月" and before[-2:-1].isspace() and piece[0].isdigit())
+            ):
+                out[-1] = (out[-1][0], b)
+                continue
+        out.append((a, b))
+    return out
 
 
 def _merge_split_names(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -309,9 +335,13 @@ def _header_run() -> re.Pattern[str]:
 
 @cache
 def _level_path() -> re.Pattern[str]:
-    """A 一级 and its 二级 in one cell, joined by a dash or a slash."""
+    """A 一级 and its 二级 in one cell, joined by a dash or a slash; or a level and a name."""
     fw = framework_module.load()
-    return re.compile(rf"({fw.alternation(1)})\s*[-—–－/]\s*({fw.alternation(2)})")
+    return re.compile(
+        rf"({fw.alternation(1)})\s*[-—–－/]\s*({fw.alternation(2)})"
+        # `数量指标：培训人数`: a level, a colon, the row's name, in the name's cell
+        rf"|((?:{fw.alternation(1)}|{fw.alternation(2)}))\s*[:：]\s*([^:：]{{2,}})"
+    )
 
 
 @cache
