@@ -197,7 +197,7 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
             pieces = _merge_split_names(text, pieces)
     cells: list[Cell] = []
     for a, b in pieces:
-        columns = glued_header_columns(cells, columns)
+        columns = _glued_header_columns(cells, columns)
         raw = text[a:b]
         lead = len(raw) - len(raw.lstrip())
         body = raw.strip()
@@ -316,8 +316,8 @@ def glued_cells(
         if piece:
             lead = len(text[a:b]) - len(text[a:b].lstrip())
             cells.append(classify(piece, start + a + lead, start + a + lead + len(piece), index))
-    if "explain" in columns[columns.index("value") + 1 :] if "value" in columns else False:
-        cells = _cut_notes(_cut_bracketed_units(cells))
+    if "value" in columns and "explain" in columns[columns.index("value") + 1 :]:
+        cells = _cut_notes(_cut_bracketed_units(cells))  # an explanation after the value
     return cells
 
 
@@ -401,14 +401,14 @@ def _row_level_pattern() -> re.Pattern[str]:
     words = [
         word
         for word, levels in bare.items()
-        if len(word) >= MIN_ROW_LEVEL and not any(EVALUATION in lv.schemes for lv in levels)
+        if len(word) >= MIN_ROW_LEVEL
+        and not any(framework_module.SCHEME_EVALUATION in lv.schemes for lv in levels)
     ]
     return re.compile(_longest_first(words))
 
 
 # A level name standing glued without 指标 is this long at least (满意度, 产出数量).
 MIN_ROW_LEVEL = 3
-EVALUATION = framework_module.SCHEME_EVALUATION
 _DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,8})\1(?![\d.])")
 
 
@@ -493,7 +493,7 @@ def _header_columns(roles: tuple[str, ...]) -> tuple[str, ...] | None:
     return tuple(data[1:] if data and data[0] == "name" else data)
 
 
-def glued_header_columns(cells: list[Cell], columns: tuple[str, ...]) -> tuple[str, ...]:
+def _glued_header_columns(cells: list[Cell], columns: tuple[str, ...]) -> tuple[str, ...]:
     """The columns a line's next piece is read by: those of the header cells that end the
     cells so far (a header glued into the same line as its rows), else ``columns``."""
     run: list[str] = []
