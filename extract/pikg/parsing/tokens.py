@@ -203,9 +203,17 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
         body = raw.strip()
         s = line.start + a + lead
         inner = _glued_pattern().search(body)
-        # A short cell is cut only where a level name opens it and a target follows.
-        glued = len(squeeze(body)) > GLUED_CELL or bool(
-            inner and inner.start() == 0 and inner.group() != squeeze(body) and _DIGIT.search(body)
+        # A short cell is cut only where a level name opens it and a target follows, or where
+        # it is nothing but header words (`一级指标二级指标三级指标指标值`, a glued header).
+        glued = (
+            len(squeeze(body)) > GLUED_CELL
+            or bool(
+                inner
+                and inner.start() == 0
+                and inner.group() != squeeze(body)
+                and _DIGIT.search(body)
+            )
+            or len(_header_words(squeeze(body)) or ()) > 1
         )
         lex = lexicon_module.load()
         whole_cell = (
