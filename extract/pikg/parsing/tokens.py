@@ -262,17 +262,22 @@ def _glued_pattern() -> re.Pattern[str]:
     return re.compile(alternation)
 
 
+def _glued_unit() -> str:
+    """A unit glued to its number, 万 or 亿 before it (`1.5万平方米`, `3.2万亩`)."""
+    return rf"[万亿]?(?:{unit_pattern()})"
+
+
 @cache
 def _target_run() -> re.Pattern[str]:
     """One or more targets glued together at the end of a piece: `>=95%98%103%`."""
-    unit = unit_pattern()
+    unit = _glued_unit()
     one = rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{_DAY}|(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?)"
     return re.compile(rf"(?<![\d.,])((?:{one})+)$")
 
 
 @cache
 def _one_target() -> re.Pattern[str]:
-    unit = unit_pattern()
+    unit = _glued_unit()
     return re.compile(
         rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{_DAY}|(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?)"
     )
@@ -579,7 +584,7 @@ def _split_text_piece(
 @cache
 def _inner_run() -> re.Pattern[str]:
     """Targets glued between two names: `数量>=2个0个0%当年…`, opening with an operator."""
-    unit = unit_pattern()
+    unit = _glued_unit()
     one = rf"(?:{NUMBER})(?:{unit})?"
     return re.compile(rf"(?:{SYMBOL})\s*{one}(?:{one})*(?=[^\d.,%]|$)")
 
@@ -643,7 +648,7 @@ _TWO_TEXT_COLUMNS = (("value", "actual"), ("value", "explain"))
 def _bare_run() -> re.Pattern[str]:
     """Targets with no operator closing a name, with a name glued after them:
     `…灭火装置10套` + `烟感…`, `…培训任务12500名12166名` + `完成…`. Not a year (`2021年…`)."""
-    one = rf"(?!(?:19|20)\d\d年)(?:{NUMBER})[万亿]?(?:{unit_pattern()})(?:{POST_WORD})?"
+    one = rf"(?!(?:19|20)\d\d年)(?:{NUMBER})(?:{_glued_unit()})(?:{POST_WORD})?"
     return re.compile(rf"(?<=[^\d.,\s年月])(?:{one})+")
 
 
