@@ -517,17 +517,23 @@ def _glued_header_columns(cells: list[Cell], columns: tuple[str, ...]) -> tuple[
     return _header_columns(tuple(run)) or columns if run else columns
 
 
+def _adjacent(text: str, a: int, b: int) -> bool:
+    """Whether two glued matches touch, or only header words stand between them."""
+    return a >= b or _header_words(text[a:b]) is not None
+
+
 def _inside_name(
     m: re.Match[str], before: re.Match[str] | None, after: re.Match[str] | None
 ) -> bool:
     """A header word such as 完成率 or 实际值 inside a name (`维修任务完成率(%)`): glued header
-    cells stand next to each other (`实际完成值累计完成率`), a name's last word stands alone."""
+    cells stand next to each other (`实际完成值累计完成率`, or with short header words between:
+    `实际完成值分值得分偏差原因`), a name's last word stands alone."""
     word = m.group()
     if word.endswith(("指标", "目标")) or word not in lexicon_module.load().headers:
         return False
     text = m.string
-    alone = (before is None or before.end() < m.start()) and (
-        after is None or after.start() > m.end()
+    alone = (before is None or not _adjacent(text, before.end(), m.start())) and (
+        after is None or not _adjacent(text, m.end(), after.start())
     )
     return alone and m.start() > 0 and "\u4e00" <= text[m.start() - 1] <= "\u9fff"
 
