@@ -447,11 +447,12 @@ class TableReader:
         return True
 
     def _named_by_note(self, cell: Cell, fed: Cell | None) -> bool:
-        """A target right after the text that filled the last row's explanation column, in a
-        stream of cells (one a line, or glued): that row's explanation was empty, and the
-        text is this target's name (`名称A | 42个 | (空) | 名称B | 6.5公里`)."""
+        """A target (or its operator cell) right after the text that filled the last row's
+        explanation column, in a stream of cells (one a line, or glued): that row's
+        explanation was empty, and the text is this target's name
+        (`名称A | 42个 | (空) | 名称B | 6.5公里`, `… | 名称B | ≥ | 120 | 万亩`)."""
         note = self._note()
-        if note is None or not self.stream or cell.kind != "target":
+        if note is None or not self.stream or cell.kind not in ("target", "op"):
             return False
         last, before = note
         if fed is not before or before.kind != "text":
