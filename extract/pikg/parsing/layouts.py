@@ -165,6 +165,7 @@ class TableReader:
     last_cell: Cell | None = None  # the cell fed last
     value_unit: str | None = None  # the unit in the value column's header (`指标值（%）`)
     serial: bool = False  # the cell fed last was a 序号 header
+    stream: bool = False  # the line being read holds several rows' cells (one a line, glued)
 
     # ---- lines --------------------------------------------------------------------------
 
@@ -251,6 +252,10 @@ class TableReader:
         if as_row and "text" in kinds and "target" in kinds[kinds.index("text") + 1 :]:
             self.level_names = False  # a name, then its target: rows here are named again
         self.row_line = as_row
+        # Glued with no separator, more targets than the row has target columns: several rows.
+        targets = sum(c.kind == "target" for c in meaningful)
+        columns = sum(role in _TARGET_ROLES for role, _ in self.data_columns())
+        self.stream = not as_row or (not _SPLIT_MARK.search(text) and targets > columns)
         before = self.pending
         for cell in meaningful:
             if wrapped and self.pending is not None and cell.kind == "text":
@@ -496,17 +501,18 @@ class TableReader:
         last, before = note
         if before.line != cell.line or before.end != cell.start:
             return False
-        if not self.row_line and not last.unnamed:
+        if self.stream and not last.unnamed:
             return False
         last.cells.append((last.cells[-1][0], None, cell))
         return True
 
     def _named_by_note(self, cell: Cell, fed: Cell | None) -> bool:
-        """A target right after the text that filled the last row's explanation column, in a
-        stream of cells (one a line, or glued): that row's explanation was empty, and the
-        text is this target's name (`名称A | 42个 | (空) | 名称B | 6.5公里`)."""
+        """A target (or its operator cell) right after the text that filled the last row's
+        explanation column, in a stream of cells (one a line, or glued): that row's
+        explanation was empty, and the text is this target's name
+        (`名称A | 42个 | (空) | 名称B | 6.5公里`, `… | 名称B | ≥ | 120 | 万亩`)."""
         note = self._note()
-        if note is None or self.row_line or cell.kind != "target":
+        if note is None or not self.stream or cell.kind not in ("target", "op"):
             return False
         last, before = note
         if fed is not before or before.kind != "text":
@@ -795,6 +801,10 @@ def _data_columns(columns: Columns) -> Columns:
 def _roles(columns: Columns) -> tuple[str, ...]:
     return tuple(role for role, _ in columns)
 
+
+# The columns that take a target, and what separates a line's cells when anything does.
+_TARGET_ROLES = frozenset({"value", "actual", "weight", "score", "completion"})
+_SPLIT_MARK = re.compile(r"[|\t]|\S\s+\S")
 
 # Cells that end or interrupt a table, never one of its row's columns.
 _NOT_IN_A_ROW = frozenset({"header", "footer", "contact", "total", "page"})

@@ -201,9 +201,11 @@ def cells_of_run(lines: list[Line], index: int, columns: tuple[str, ...] = ()) -
 
 
 def _telling(columns: tuple[str, ...]) -> tuple[str, ...]:
-    """The columns, where their grammar cuts glued rows; else none, which cut alike: a line
-    is then read once, whichever table it is in (has_table has read most lines already)."""
-    return columns if columns and _row_grammar(columns) is not None else ()
+    """The columns, where they change how glued rows are cut (a row grammar, or the value
+    first after the name: see ``_split_text_piece``); else none, which cut alike: a line is
+    then read once, whichever table it is in (has_table has read most lines already)."""
+    telling = _row_grammar(columns) is not None or columns[:1] == ("value",)
+    return columns if columns and telling else ()
 
 
 def cell_kinds(text: str) -> tuple[Cell, ...]:
@@ -234,7 +236,7 @@ def _cells_of_text(text: str, in_header: bool, columns: tuple[str, ...]) -> tupl
             pieces = _merge_split_names(text, _join_spaced_targets(text, pieces))
     cells: list[Cell] = []
     for a, b in pieces:
-        columns = glued_header_columns(cells, columns)
+        columns = _glued_header_columns(cells, columns)
         raw = text[a:b]
         lead = len(raw) - len(raw.lstrip())
         body = raw.strip()
@@ -255,12 +257,11 @@ def _is_glued(body: str) -> bool:
     """Whether a cell holds several glued together: a long one, or a short one that a level
     name opens and a target follows — unless the whole cell is one header, note or level."""
     key = squeeze(body)
-    if len(key) <= GLUED_CELL:
+    # cut into header words (一级指标二级指标指标值), or where a target follows a level
+    if len(key) <= GLUED_CELL and len(_header_words(key) or ()) < 2:
         inner = _glued_pattern().search(body)
-        if inner is None or inner.start() != 0:
-            return False
-        # cut where a target follows the level, or into header words (一级指标二级指标指标值)
-        if not ((inner.group() != key and _DIGIT.search(body)) or _all_headers(key)):
+        opens = inner is not None and inner.start() == 0 and inner.group() != key
+        if not (opens and _DIGIT.search(body)):
             return False
     return not _whole_cell(body)
 
@@ -321,18 +322,6 @@ def _merge_split_names(text: str, pieces: list[tuple[int, int]]) -> list[tuple[i
     return out
 
 
-def _all_headers(key: str) -> bool:
-    """`一级指标二级指标三级指标指标值分值`: a short header line glued, header words only."""
-    return _header_run().fullmatch(key) is not None
-
-
-@cache
-def _header_run() -> re.Pattern[str]:
-    """Two or more of the lexicon's header words and nothing else."""
-    words = sorted((w for w in lexicon_module.load().headers if len(w) >= 2), key=len, reverse=True)
-    return re.compile(f"(?:{'|'.join(map(re.escape, words))}){{2,}}")
-
-
 @cache
 def _level_path() -> re.Pattern[str]:
     """A 一级 and its 二级 in one cell, joined by a dash or a slash; or a level and a name."""
@@ -356,17 +345,22 @@ def _glued_pattern() -> re.Pattern[str]:
     return re.compile(alternation)
 
 
+def _glued_unit() -> str:
+    """A unit glued to its number, 万 or 亿 before it (`1.5万平方米`, `3.2万亩`)."""
+    return rf"[万亿]?(?:{unit_pattern()})"
+
+
 @cache
 def _target_run() -> re.Pattern[str]:
     """One or more targets glued together at the end of a piece: `>=95%98%103%`."""
-    unit = unit_pattern()
+    unit = _glued_unit()
     one = rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{_DAY}|(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?)"
     return re.compile(rf"(?<![\d.,])((?:{one})+)$")
 
 
 @cache
 def _one_target() -> re.Pattern[str]:
-    unit = unit_pattern()
+    unit = _glued_unit()
     return re.compile(
         rf"(?:(?:{SYMBOL})|(?:{PRE_WORD}))?(?:{_DAY}|(?:{NUMBER})(?:{unit})?(?:{POST_WORD})?)"
     )
@@ -422,8 +416,8 @@ def glued_cells(
         if piece:
             lead = len(text[a:b]) - len(text[a:b].lstrip())
             cells.append(classify(piece, start + a + lead, start + a + lead + len(piece), index))
-    if "explain" in columns[columns.index("value") + 1 :] if "value" in columns else False:
-        cells = _cut_notes(_cut_bracketed_units(cells))
+    if "value" in columns and "explain" in columns[columns.index("value") + 1 :]:
+        cells = _cut_notes(_cut_bracketed_units(cells))  # an explanation after the value
     return cells
 
 
@@ -507,14 +501,14 @@ def _row_level_pattern() -> re.Pattern[str]:
     words = [
         word
         for word, levels in bare.items()
-        if len(word) >= MIN_ROW_LEVEL and not any(EVALUATION in lv.schemes for lv in levels)
+        if len(word) >= MIN_ROW_LEVEL
+        and not any(framework_module.SCHEME_EVALUATION in lv.schemes for lv in levels)
     ]
     return re.compile(_longest_first(words))
 
 
 # A level name standing glued without 指标 is this long at least (满意度, 产出数量).
 MIN_ROW_LEVEL = 3
-EVALUATION = framework_module.SCHEME_EVALUATION
 _DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,8})\1(?![\d.])")
 
 
@@ -599,7 +593,7 @@ def _header_columns(roles: tuple[str, ...]) -> tuple[str, ...] | None:
     return tuple(data[1:] if data and data[0] == "name" else data)
 
 
-def glued_header_columns(cells: list[Cell], columns: tuple[str, ...]) -> tuple[str, ...]:
+def _glued_header_columns(cells: list[Cell], columns: tuple[str, ...]) -> tuple[str, ...]:
     """The columns a line's next piece is read by: those of the header cells that end the
     cells so far (a header glued into the same line as its rows), else ``columns``."""
     run: list[str] = []
@@ -610,11 +604,17 @@ def glued_header_columns(cells: list[Cell], columns: tuple[str, ...]) -> tuple[s
     return _header_columns(tuple(run)) or columns if run else columns
 
 
+def _adjacent(text: str, a: int, b: int) -> bool:
+    """Whether two glued matches touch, or only header words stand between them."""
+    return a >= b or _header_words(text[a:b]) is not None
+
+
 def _inside_name(
     m: re.Match[str], before: re.Match[str] | None, after: re.Match[str] | None
 ) -> bool:
     """A header word such as 完成率 or 实际值 inside a name (`维修任务完成率(%)`): glued header
-    cells stand next to each other (`实际完成值累计完成率`), a name's last word stands alone."""
+    cells stand next to each other (`实际完成值累计完成率`, or with short header words between:
+    `实际完成值分值得分偏差原因`), a name's last word stands alone."""
     word = m.group()
     if word.endswith(("指标", "目标")) or word not in lexicon_module.load().headers:
         return False
@@ -624,8 +624,8 @@ def _inside_name(
         "：",
     ):
         return True  # `名称，指标值：≥82万人`: a sentence labels its value, no header cell
-    alone = (before is None or before.end() < m.start()) and (
-        after is None or after.start() > m.end()
+    alone = (before is None or not _adjacent(text, before.end(), m.start())) and (
+        after is None or not _adjacent(text, m.end(), after.start())
     )
     return alone and m.start() > 0 and "\u4e00" <= text[m.start() - 1] <= "\u9fff"
 
@@ -682,7 +682,7 @@ def _split_text_piece(
 @cache
 def _inner_run() -> re.Pattern[str]:
     """Targets glued between two names: `数量>=2个0个0%当年…`, opening with an operator."""
-    unit = unit_pattern()
+    unit = _glued_unit()
     one = rf"(?:{NUMBER})(?:{unit})?"
     return re.compile(rf"(?:{SYMBOL})\s*{one}(?:{one})*(?=[^\d.,%]|$)")
 
@@ -746,7 +746,7 @@ _TWO_TEXT_COLUMNS = (("value", "actual"), ("value", "explain"))
 def _bare_run() -> re.Pattern[str]:
     """Targets with no operator closing a name, with a name glued after them:
     `…灭火装置10套` + `烟感…`, `…培训任务12500名12166名` + `完成…`. Not a year (`2021年…`)."""
-    one = rf"(?!(?:19|20)\d\d年)(?:{NUMBER})[万亿]?(?:{unit_pattern()})(?:{POST_WORD})?"
+    one = rf"(?!(?:19|20)\d\d年)(?:{NUMBER})(?:{_glued_unit()})(?:{POST_WORD})?"
     return re.compile(rf"(?<=[^\d.,\s年月])(?:{one})+")
 
 
