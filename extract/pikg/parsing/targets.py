@@ -174,6 +174,8 @@ _RANGE_SEP = r"\s*(?:-|—|–|－|~|～|至|到)+\s*"
 _RANGE_SPLIT = re.compile(_RANGE_SEP)
 _DOTTED_PERIOD = re.compile(r"\d{4}\.\d{1,2}\.\d{1,2}" + _RANGE_SEP + r"\d{1,2}\.\d{1,2}")
 _UNIT_WORD = re.compile(r"[\u4e00-\u9fff/]{1,6}")  # a unit pikg does not list, still a word
+_SPACED_CHUNK = re.compile(r"\s+(\S+)")
+_SPACED_NUMBER = re.compile(rf"({NUMBER})\s+(\S+)")
 _RANGE = re.compile(
     rf"(?P<a>{NUMBER})\s*(?P<ua>%|‰)?{_RANGE_SEP}(?P<b>{NUMBER})\s*(?P<unit>[^\s\d;,。、()]{{0,8}}?)"
 )
@@ -340,7 +342,7 @@ def locate(text: str) -> int | None:
         if _is_name(text[: m.start()]) and _depth_ok(text, m.start()):
             return m.start()
     # No operator: a value standing as its own cell (`设备使用年限 5年`).
-    for m in re.finditer(r"\s+(\S+)", text):
+    for m in _SPACED_CHUNK.finditer(text):
         if not _is_name(text[: m.start()]):
             continue
         if _VALUE_CHUNK.fullmatch(m.group(1)) or _is_value_with_unit_cell(text[m.start(1) :]):
@@ -356,7 +358,7 @@ def locate(text: str) -> int | None:
 
 def _is_value_with_unit_cell(rest: str) -> bool:
     """`2 次`: a bare number followed by a unit cell."""
-    m = re.match(rf"({NUMBER})\s+(\S+)", rest)
+    m = _SPACED_NUMBER.match(rest)
     return bool(m and is_unit(m.group(2)))
 
 
