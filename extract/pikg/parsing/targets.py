@@ -204,7 +204,7 @@ def _bounds(operator: str | None, normalized: str | None) -> tuple[Decimal | Non
     return lower, upper
 
 
-def _range(body: str, name: str, year: int | None) -> Target | None:
+def _range(body: str, year: int | None) -> Target | None:
     """Both bounds: `80%-90%`, `500～600人次`, `≥95%且≤100%`, or a period of two dates."""
     m = _BOUNDS.fullmatch(body)
     if m and _SYMBOLS[m.group("o1")] in ("≥", ">") and _SYMBOLS[m.group("o2")] in ("≤", "<"):
@@ -240,11 +240,19 @@ def _range(body: str, name: str, year: int | None) -> Target | None:
     return None
 
 
-@lru_cache(maxsize=1 << 16)  # the same cells recur across rows, projects and documents
 def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
-    """Read a target as written: `≥7225 人`, `<=80%`, `2021年12月31日前完成`, `80%-90%`, `=成效明显`."""
+    """Read a target as written: `≥7225 人`, `<=80%`, `2021年12月31日前完成`, `80%-90%`, `=成效明显`.
+
+    Of the row's name only whether it names a time counts (12月 is then a date)."""
+    return _parse_target(text, _TIME_NAME.search(name) is not None, year)
+
+
+# The same targets recur across rows, projects and documents, under other names: keyed on
+# the target and whether its name names a time, not on the name.
+@lru_cache(maxsize=1 << 16)
+def _parse_target(text: str, time_name: bool, year: int | None) -> Target:
     body = text.strip().strip("。;；,，")
-    ranged = _range(body, name, year)
+    ranged = _range(body, year)
     if ranged is not None:
         return ranged
     pm = _PLUS_MINUS.fullmatch(body)
@@ -268,7 +276,7 @@ def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
     rest = body[head.end() :].strip()
 
     date = DATE_RE.fullmatch(rest)
-    if date and (date.group("y") or date.group("iy") or _month_is_date(date, name)):
+    if date and (date.group("y") or date.group("iy") or _month_is_date(date, time_name)):
         before = date.group("before")
         effective = "≤" if before else operator
         # 前 belongs to the date as written (2021年12月31日前): it is meant, not written, as ≤.
@@ -284,7 +292,7 @@ def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
             written = written or post
         elif post and word and not sym:
             written = f"{word}…{post}"  # 控制在…以内: one operator written in two words
-        if unit is None and _TIME_NAME.search(name):
+        if unit is None and time_name:
             serial = _excel_serial(value)
             if serial is not None:
                 return Target(operator, written, value, None, "date", serial, "date")
@@ -301,9 +309,9 @@ def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
     return Target(operator, written, rest, None, "text", None, None)
 
 
-def _month_is_date(date: re.Match[str], name: str) -> bool:
+def _month_is_date(date: re.Match[str], time_name: bool) -> bool:
     """12月 is a date under a time name (资金到位时间=12月), else a count of months."""
-    return bool(date.group("end") or date.group("before") or _TIME_NAME.search(name))
+    return bool(date.group("end") or date.group("before") or time_name)
 
 
 # ---- locating a target inside a row -------------------------------------------------
