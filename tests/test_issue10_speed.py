@@ -7,11 +7,13 @@ behaviour the speed-ups rely on.
 from __future__ import annotations
 
 import gc
+from decimal import Decimal
 
 import pytest
 
 from pikg import extract_text
 from pikg.parsing import concepts, framework, layouts, pipeline, segment, tokens
+from pikg.parsing.targets import parse_target
 from pikg.parsing.tokens import Cell, Line
 
 TABLE = "三、绩效指标\n一级指标|二级指标|三级指标|指标值\n产出指标|数量指标|培训人次|≥200人次\n"
@@ -153,3 +155,10 @@ def test_issue10_a_vocabulary_cell_is_read_once_a_name_every_time(
     names = [tokens.classify("农村公路养护里程", 0, 8, 0).kind for _ in range(2)]
     assert names == ["text", "text"]
     assert read == ["产出指标", "≥", "农村公路养护里程", "农村公路养护里程"]
+
+
+def test_issue10_a_target_under_another_name_is_read_once_unless_the_name_names_a_time() -> None:
+    assert parse_target("12月", "资金到位时间").kind == "date"
+    assert parse_target("12月", "培训月数").kind == "number"
+    assert parse_target("≥95%", "验收合格率") is parse_target("≥95%", "受益群众满意度")
+    assert parse_target("≥95%", "验收合格率").lower == Decimal(95)

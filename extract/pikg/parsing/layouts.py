@@ -67,6 +67,10 @@ _PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-�
 _ROW_NUMBER = re.compile(r"\d{1,3}")
 _SPACES_AND_PIPES = re.compile(r"[\s|]+")
 _SENTENCE_MARK = re.compile(r"[。;；]")
+_OPERATOR_DIGITS = re.compile(rf"({SYMBOL})\s*(\d+)$")
+_ENUMERATED = re.compile(r"[^、]+")
+_WORD_CHARACTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_COLON = re.compile(r"[:：]")
 # A qualitative target written after a name in prose is at most this long (`得到有效保障`).
 QUALITATIVE_TARGET = 12
 # A heading's level name is this long at least (产出指标, 产出目标): not a bare 产出 in prose.
@@ -760,7 +764,7 @@ def _glued_direction(cell: Cell, pending: Candidate, columns: Columns) -> list[C
         or pending.cells[-1][2].end != cell.start  # glued: no separator before it
     ):
         return None
-    m = re.match(rf"({SYMBOL})\s*(\d+)$", cell.text)
+    m = _OPERATOR_DIGITS.match(cell.text)
     if m is None:
         return None
     count = sum(1 for role, _ in columns[1:] if role == "value")
@@ -1213,7 +1217,7 @@ def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
         return pieces
     # `名称（≥90%）、名称（≥18.6万人）`, `名称≥1800件、名称≥95%`: a list on 、 where each item
     # holds its target (a 、 inside a name has none before it)
-    listed = [(a + m.start(), a + m.end()) for m in re.finditer(r"[^、]+", text[a:b])]
+    listed = [(a + m.start(), a + m.end()) for m in _ENUMERATED.finditer(text[a:b])]
     if len(listed) > 1 and all(
         _bracketed_target(text[x:y]) or _split_at_target(_strip_prefixes(text[x:y]))
         for x, y in listed
@@ -1223,7 +1227,7 @@ def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 def _bracketed_target(text: str) -> bool:
-    m = re.search(r"[(（]([^()（）]*)[)）]\s*$", text)
+    m = _CLOSING_BRACKET.search(text)
     return m is not None and is_target(m.group(1).strip())
 
 
@@ -1417,7 +1421,7 @@ def _split_at_target(text: str) -> int | None:
     if at is not None:
         return at
     m = _TRAILING_NUMBER.search(text)
-    if m and re.search(r"[\u4e00-\u9fffA-Za-z]", text[: m.start()]) and is_target(m.group()):
+    if m and _WORD_CHARACTER.search(text, 0, m.start()) and is_target(m.group()):
         return m.start()
     return None
 
@@ -1425,7 +1429,7 @@ def _split_at_target(text: str) -> int | None:
 def _text_split(text: str) -> tuple[int, int] | None:
     """`名称：长期`, `城市道路通行条件持续改善`: a name, then a qualitative target after a colon
     or in the lexicon's words for one."""
-    colon = re.search(r"[:：]", text)
+    colon = _COLON.search(text)
     if colon and colon.start() >= 2 and 0 < len(text) - colon.end() <= QUALITATIVE_TARGET:
         return colon.start(), colon.end()
     for word in lexicon_module.load().qualitative:

@@ -60,12 +60,13 @@ _COMPARISON = re.compile(SYMBOL)
 # What may follow the last cell of a table at the end of a text: white space, pipes.
 _TRAILING = " \t\n|"
 _ONLY_TRAILING = re.compile(f"[{re.escape(_TRAILING)}]*")
+_SPACE = re.compile(r"\s+")
 _PAGE_LINE = re.compile(r"^\s*[-—－]*\s*(?:第\s*\d+\s*页.*|\d{1,3})\s*[-—－]*\s*$")
 
 
 @lru_cache(maxsize=1 << 16)  # every row's name and project, over and over
 def _key(name: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    return _SPACE.sub("", unicodedata.normalize("NFKC", name))
 
 
 class _Projects:

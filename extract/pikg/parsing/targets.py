@@ -209,6 +209,8 @@ def _excel_serial(number: str) -> str | None:
 _RANGE_SEP = r"\s*(?:-|—|–|－|~|～|至|到)+\s*"
 _RANGE_SPLIT = re.compile(_RANGE_SEP)
 _UNIT_WORD = re.compile(r"[\u4e00-\u9fff/]{1,6}")  # a unit pikg does not list, still a word
+_SPACED_CHUNK = re.compile(r"\s+(\S+)")
+_SPACED_NUMBER = re.compile(rf"({NUMBER})\s+(\S+)")
 _RANGE = re.compile(
     rf"(?P<a>{NUMBER})\s*(?P<ua>%|‰)?{_RANGE_SEP}(?P<b>{NUMBER})\s*(?P<unit>[^\s\d;,。、()]{{0,8}}?)"
 )
@@ -237,7 +239,7 @@ def _bounds(operator: str | None, normalized: str | None) -> tuple[Decimal | Non
     return lower, upper
 
 
-def _range(body: str, name: str, year: int | None) -> Target | None:
+def _range(body: str, year: int | None) -> Target | None:
     """Both bounds: `80%-90%`, `500～600人次`, `≥95%且≤100%`, or a period of two dates."""
     m = _BOUNDS.fullmatch(body)
     if m and _SYMBOLS[m.group("o1")] in ("≥", ">") and _SYMBOLS[m.group("o2")] in ("≤", "<"):
@@ -280,11 +282,19 @@ _DATE_SPAN = re.compile(
 )
 
 
-@lru_cache(maxsize=1 << 16)  # the same cells recur across rows, projects and documents
 def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
-    """Read a target as written: `≥7225 人`, `<=80%`, `2021年12月31日前完成`, `80%-90%`, `=成效明显`."""
+    """Read a target as written: `≥7225 人`, `<=80%`, `2021年12月31日前完成`, `80%-90%`, `=成效明显`.
+
+    Of the row's name only whether it names a time counts (12月 is then a date)."""
+    return _parse_target(text, _TIME_NAME.search(name) is not None, year)
+
+
+# The same targets recur across rows, projects and documents, under other names: keyed on
+# the target and whether its name names a time, not on the name.
+@lru_cache(maxsize=1 << 16)
+def _parse_target(text: str, time_name: bool, year: int | None) -> Target:
     body = text.strip().strip("。;；,，")
-    ranged = _range(body, name, year)
+    ranged = _range(body, year)
     if ranged is not None:
         return ranged
     pm = _PLUS_MINUS.fullmatch(body)
@@ -308,7 +318,7 @@ def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
     rest = body[head.end() :].strip()
 
     date = DATE_RE.fullmatch(_arabic_date(rest))
-    if date and (date.group("y") or date.group("iy") or _month_is_date(date, name)):
+    if date and (date.group("y") or date.group("iy") or _month_is_date(date, time_name)):
         before = date.group("before")
         effective = "≤" if before else operator
         # 前 belongs to the date as written (2021年12月31日前): it is meant, not written, as ≤.
@@ -324,7 +334,7 @@ def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
             written = written or post
         elif post and word and not sym:
             written = f"{word}…{post}"  # 控制在…以内: one operator written in two words
-        if unit is None and _TIME_NAME.search(name):
+        if unit is None and time_name:
             serial = _excel_serial(value)
             if serial is not None:
                 return Target(operator, written, value, None, "date", serial, "date")
@@ -341,9 +351,9 @@ def parse_target(text: str, name: str = "", year: int | None = None) -> Target:
     return Target(operator, written, rest, None, "text", None, None)
 
 
-def _month_is_date(date: re.Match[str], name: str) -> bool:
+def _month_is_date(date: re.Match[str], time_name: bool) -> bool:
     """12月 is a date under a time name (资金到位时间=12月), else a count of months."""
-    return bool(date.group("end") or date.group("before") or _TIME_NAME.search(name))
+    return bool(date.group("end") or date.group("before") or time_name)
 
 
 # ---- locating a target inside a row -------------------------------------------------
@@ -382,7 +392,7 @@ def locate(text: str) -> int | None:
         if _is_name(text[: m.start()]) and _depth_ok(text, m.start()):
             return m.start()
     # No operator: a value standing as its own cell (`设备使用年限 5年`).
-    for m in re.finditer(r"\s+(\S+)", text):
+    for m in _SPACED_CHUNK.finditer(text):
         if not _is_name(text[: m.start()]):
             continue
         if _VALUE_CHUNK.fullmatch(m.group(1)) or _is_value_with_unit_cell(text[m.start(1) :]):
@@ -398,7 +408,7 @@ def locate(text: str) -> int | None:
 
 def _is_value_with_unit_cell(rest: str) -> bool:
     """`2 次`: a bare number followed by a unit cell."""
-    m = re.match(rf"({NUMBER})\s+(\S+)", rest)
+    m = _SPACED_NUMBER.match(rest)
     return bool(m and is_unit(m.group(2)))
 
 
