@@ -146,7 +146,11 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
         op_text = nature_text  # templates that file the comparison under 指标性质
     unit_cells = by_role.get("unit", [])
     unit_text = text[unit_cells[0][1] : unit_cells[0][2]].strip() if unit_cells else ""
-    if not unit_text and cand.unit and value_text[-1:].isdigit():
+    if op_text and value_text.startswith(op_text):
+        op_text = ""  # `≥ | ≥12`: the value writes its operator, the operator column repeats it
+    if unit_text and value_text.endswith(unit_text):
+        unit_text = ""  # `≥95% | %`: the value writes its unit, the unit column repeats it
+    elif not unit_text and cand.unit and value_text[-1:].isdigit():
         unit_text = cand.unit  # `目标值（%）` over a bare `≥90`
     if cand.unnamed:
         level = cand.l2 or cand.l1

@@ -1036,7 +1036,9 @@ _CLAUSE = re.compile(r"[^,，]+")
 _CLOSING_BRACKET = re.compile(r"[(（]([^()（）]*)[)）]\s*$")
 _ENUM = r"(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．)）](?!\d))"
 _NEW_ITEM = re.compile(rf"\s*(?:{_ENUM}|设\s*\d+\s*条)")
-_ITEM_LABEL = re.compile(r"\s*(?:[\u4e00-\u9fff]{0,8}(?:绩效)?目标|绩效指标)\s*[:：]\s*")
+_ITEM_LABEL = re.compile(
+    r"\s*(?:[\u4e00-\u9fff]{0,8}(?:绩效)?目标|绩效指标|指标\s*\d{1,2})\s*[:：]\s*"
+)  # `绩效目标：`, `指标1：`: a label before an item, no part of its name
 
 
 @cache
@@ -1251,9 +1253,10 @@ def _item(
     pos = a
     prefix = _level_prefix()
     label = _ITEM_LABEL.match(joined, pos, b)
-    if label:
+    while label:  # `绩效指标：指标1：…`
         pos = label.end()
-    elif not prefix.match(joined, pos, b):
+        label = _ITEM_LABEL.match(joined, pos, b)
+    if pos == a and not prefix.match(joined, pos, b):
         # `…项目预算绩效目标：产出指标-…`: a path after a label ending in a colon
         path = _path_after_colon().search(joined, pos, b)
         if path:
@@ -1325,7 +1328,7 @@ def _item(
 
 
 # The label of a value written between an item's name and its target: `，指标值：`, `目标值为`.
-_VALUE_LABEL = re.compile(r"[,，]?\s*(?:年度)?(?:指标值|目标值|指标目标值)\s*(?:[:：]|为|是)\s*")
+_VALUE_LABEL = re.compile(r"[,，]?\s*(?:年度)?(?:指标值|目标值|指标目标值)\s*(?:[:：]|为|是)?\s*")
 
 
 @cache

@@ -18,7 +18,9 @@ from pikg.reading.decode import Source
 _PART_START = re.compile(
     r"绩效目标|绩效指标|绩效自评|绩效情况|(?:一级指标|指标类[型别]).*(?:二级指标|指标名称|三级指标)"
 )
-_HINT = re.compile(r"(?:年度|项目)?绩效(?:指标|目标)\s*[:：]?")
+_HINT = re.compile(
+    r"(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?:年度|项目)?绩效(?:指标|目标)\s*[:：]?"
+)
 _TOP_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]+部分)"
 )
@@ -130,7 +132,9 @@ def _parts(lines: list[Line]) -> list[range]:
 _STATUS = re.compile(r"\s*(?:完成情况|情况)\s*[:：]?\s*$")
 _NOT_A_HEADING = re.compile(r"[。,，;；]|指标\s*[-—–－]")  # a sentence, or a level path
 # A line that opens with the label of a project's targets: `绩效目标：…`, `年度绩效指标：…`.
-_TARGETS_LABEL = re.compile(r"\s*(?:项目)?(?:年度)?绩效(?:目标|指标)\s*[:：]")
+_TARGETS_LABEL = re.compile(
+    r"\s*(?:[(（][一二三四五六七八九十\d]{1,2}[)）]\s*)?(?:项目)?(?:年度)?绩效(?:目标|指标)\s*[:：]"
+)
 # How far below a numbered heading the label of its targets may stand (blank lines aside).
 HEADING_REACH = 2
 

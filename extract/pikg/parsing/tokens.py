@@ -619,16 +619,15 @@ def _inside_name(
     if word.endswith(("指标", "目标")) or word not in lexicon_module.load().headers:
         return False
     text = m.string
-    if text[m.start() - 1 : m.start()] in (",", "，") and text[m.end() : m.end() + 1] in (
-        ":",
-        "：",
-    ):
-        return True  # `名称，指标值：≥82万人`: a sentence labels its value, no header cell
+    if text[m.start() - 1 : m.start()] in (",", "，") and _LABELLED_VALUE.match(text, m.end()):
+        return True  # `名称，指标值：≥82万人`, `名称，目标值≥120处`: a sentence labels its value
     alone = (before is None or not _adjacent(text, before.end(), m.start())) and (
         after is None or not _adjacent(text, m.end(), after.start())
     )
     return alone and m.start() > 0 and "\u4e00" <= text[m.start() - 1] <= "\u9fff"
 
+
+_LABELLED_VALUE = re.compile(rf"\s*(?:[:：]|{SYMBOL}|\d)")
 
 # A deadline glued between two names (`完成时间2021年5月31日前市民满意度`): a target of its own.
 _DEADLINE = re.compile(
