@@ -441,10 +441,27 @@ class TableReader:
         last, before = note
         if before.line != cell.line or before.end != cell.start:
             return False
-        if self.stream and not last.unnamed:
+        if self.stream and not last.unnamed and not self._restated_in_note(last, before, cell):
             return False
         last.cells.append((last.cells[-1][0], None, cell))
         return True
+
+    def _restated_in_note(self, row: Candidate, before: Cell, cell: Cell) -> bool:
+        """In a stream of cells, whether ``cell`` goes on an explanation that restates the
+        row's target (`≥90%` … `档案规范化率应该在` + `90%以上`): the same figure after a word
+        that leads up to it (在, or a comparison word opening the target), or the words after
+        such a figure (`…在12小时内` + `修复`)."""
+        role = row.cells[-1][0]
+        told = [c for r, _, c in row.cells if r == role]
+        if cell.kind != "target":
+            return len(told) > 1 and told[-1].kind == "target"
+        figures = [_FIGURE.findall(c.text)[:1] for r, _, c in row.cells if r == "value"]
+        same = any(f and f[0] in _FIGURE.findall(cell.text) for f in figures)
+        lex = lexicon_module.load()
+        led = before.text.endswith(lex.words("restate-before")) or cell.text.startswith(
+            tuple(lex.pre)
+        )
+        return same and led
 
     def _named_by_note(self, cell: Cell, fed: Cell | None) -> bool:
         """A target (or its operator cell) right after the text that filled the last row's
@@ -722,6 +739,7 @@ def _roles(columns: Columns) -> tuple[str, ...]:
     return tuple(role for role, _ in columns)
 
 
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
 # The columns that take a target, and what separates a line's cells when anything does.
 _TARGET_ROLES = frozenset({"value", "actual", "weight", "score", "completion"})
 _SPLIT_MARK = re.compile(r"[|\t]|\S\s+\S")
