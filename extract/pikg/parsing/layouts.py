@@ -644,9 +644,9 @@ class TableReader:
         self.after_level = False
 
     def _restated_block(self) -> None:
-        """One cell a line, under a header holding two blocks of the same columns (中期 and
-        年度): a row naming the indicator of the row just before restates it; the last is kept,
-        as where both blocks stand on one line."""
+        """A stream of cells (one a line, or a whole table glued) under a header holding two
+        blocks of the same columns (中期 and 年度): a row naming the indicator of the row just
+        before restates it; the last is kept, as where both blocks stand on one line."""
         rows = self.line_candidates
         if len(rows) < 2 or _roles(self.data_columns()).count("name") < 2:
             return
