@@ -505,10 +505,27 @@ class TableReader:
         last, before = note
         if before.line != cell.line or before.end != cell.start:
             return False
-        if self.stream and not last.unnamed:
+        if self.stream and not last.unnamed and not self._restated_in_note(last, before, cell):
             return False
         last.cells.append((last.cells[-1][0], None, cell))
         return True
+
+    def _restated_in_note(self, row: Candidate, before: Cell, cell: Cell) -> bool:
+        """In a stream of cells, whether ``cell`` goes on an explanation that restates the
+        row's target (`≥90%` … `档案规范化率应该在` + `90%以上`): the same figure after a word
+        that leads up to it (在, or a comparison word opening the target), or the words after
+        such a figure (`…在12小时内` + `修复`)."""
+        role = row.cells[-1][0]
+        told = [c for r, _, c in row.cells if r == role]
+        if cell.kind != "target":
+            return len(told) > 1 and told[-1].kind == "target"
+        figures = [_FIGURE.findall(c.text)[:1] for r, _, c in row.cells if r == "value"]
+        same = any(f and f[0] in _FIGURE.findall(cell.text) for f in figures)
+        lex = lexicon_module.load()
+        led = before.text.endswith(lex.words("restate-before")) or cell.text.startswith(
+            tuple(lex.pre)
+        )
+        return same and led
 
     def _named_by_note(self, cell: Cell, fed: Cell | None) -> bool:
         """A target (or its operator cell) right after the text that filled the last row's
@@ -711,9 +728,9 @@ class TableReader:
         self.after_level = False
 
     def _restated_block(self) -> None:
-        """One cell a line, under a header holding two blocks of the same columns (中期 and
-        年度): a row naming the indicator of the row just before restates it; the last is kept,
-        as where both blocks stand on one line."""
+        """A stream of cells (one a line, or a whole table glued) under a header holding two
+        blocks of the same columns (中期 and 年度): a row naming the indicator of the row just
+        before restates it; the last is kept, as where both blocks stand on one line."""
         rows = self.line_candidates
         if len(rows) < 2 or _roles(self.data_columns()).count("name") < 2:
             return
@@ -806,6 +823,7 @@ def _roles(columns: Columns) -> tuple[str, ...]:
     return tuple(role for role, _ in columns)
 
 
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
 # The columns that take a target, and what separates a line's cells when anything does.
 _TARGET_ROLES = frozenset({"value", "actual", "weight", "score", "completion"})
 _SPLIT_MARK = re.compile(r"[|\t]|\S\s+\S")

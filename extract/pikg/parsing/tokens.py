@@ -339,10 +339,12 @@ def _glued_pattern() -> re.Pattern[str]:
     fw = framework_module.load()
     lex = lexicon_module.load()
     words = [w for w in fw.by_label if len(w) >= 4 and w.endswith(("指标", "目标"))]
-    words += [w for w in lex.headers if len(w) >= 3 and not re.search(r"[()（）]", w)]
+    headers = [w for w in lex.headers if len(w) >= 3 and not re.search(r"[()（）]", w)]
+    # a value column's header names its period before it (`中期指标值`): one header cell
+    words += [p + w for p in lex.periods for w in headers if lex.header_role(p + w)]
+    words += headers
     words += [w for w in lex.totals if len(w) >= 2]
-    alternation = "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
-    return re.compile(alternation)
+    return re.compile(_longest_first(words))
 
 
 def _glued_unit() -> str:
