@@ -1,7 +1,11 @@
 """PDF reports through pdfplumber: text lines and ruled tables in page order.
 
-A table that runs on over a page break is joined into one, its repeated header row dropped
-and a merged cell cut by the break made whole again. A page with no text layer (a scan) is
+Lines and cells are read from the characters' positions alike: a space where the file writes
+one (or, in a file that writes none, a gap between Latin words), a column break where a gap
+is wide. A table that runs on over a page break is joined into one, its repeated header row
+dropped, a merged cell cut by the break made whole again, and a row the break cut (Word and
+LibreOffice let a row run on over a page) made one row again. A line the page wrapped runs
+on into the next, on the same page or the next one. A page with no text layer (a scan) is
 read through OCR when asked, else the file is reported as needing it.
 """
 
@@ -40,8 +44,7 @@ class PdfSettings:
     space_gap: float = 0.15  # a gap this wide between two characters is a space
     column_gap: float = 1.5  # a gap this wide is a column break, written as two spaces
     # A table continues on the next page only if it ends and restarts this close (a fraction
-    # of the page height) to the page's bottom and top; a paragraph, if it ends this close to
-    # the bottom.
+    # of the page height) to the page's bottom and top.
     break_margin: float = 0.25
     # A line of prose was wrapped by the page, not by the writer, where the next line's first
     # word would not have fitted at its end (within this many font sizes of the text's right
@@ -81,7 +84,7 @@ class _Fill:
     room: float  # room left below its last line
     lead: float  # width of its first line's first word, which a wrap cannot part
     size: float  # its font size
-    lines: int = 1
+    lines: int = 1  # how many lines it has
     pitch: float = 0.0  # the distance between its lines (of one: 1.5 font sizes)
     open: bool = False  # the file writes a space after its last line: its text runs on
 
@@ -286,7 +289,6 @@ class _Page:
     items: list[_Line | _Part]
     mirror: float  # the mirror of the text's left margin: its right edge on an even layout
     widest: float  # the right end of its longest line or table
-    height: float = 0.0
 
 
 def _page_items(page: Any, number: int, spaces: bool, settings: PdfSettings) -> _Page:
@@ -318,7 +320,7 @@ def _page_items(page: Any, number: int, spaces: bool, settings: PdfSettings) -> 
     placed.sort(key=lambda item: item[0])
     left = min((float(ln["x0"]) for ln in lines), default=0.0)
     widest = max([float(ln["x1"]) for ln in lines] + [float(b[2]) for b in boxes], default=0.0)
-    return _Page(number, [item for _, item in placed], float(page.width) - left, widest, height)
+    return _Page(number, [item for _, item in placed], float(page.width) - left, widest)
 
 
 def _pitches(pages: list[_Page], widest: float, settings: PdfSettings) -> dict[float, float]:
@@ -397,12 +399,12 @@ def _wraps(line: _Line, after: _Line, right: float, settings: PdfSettings) -> bo
 def _across_pages(
     pages: list[_Page | list[Paragraph | _Part]],
     blocks: list[list[Paragraph | _Part]],
-    widest: float,
     settings: PdfSettings,
 ) -> None:
     """A paragraph the page's foot cut goes on with the first line of the next page: the
-    page ends, near its bottom (``break_margin``), with a line that wraps into the line the
-    next one opens with."""
+    page ends with a line that wraps into the line the next one opens with, at the text's
+    own right edge (the mirror of its left margin): with no line pitch to go by over the
+    break, a page's one line that is merely the document's longest (a title) is no wrap."""
     for k in range(len(pages) - 1):
         page, after = pages[k], pages[k + 1]
         if not isinstance(page, _Page) or not isinstance(after, _Page):
@@ -413,12 +415,9 @@ def _across_pages(
         head, tail = blocks[k][-1], blocks[k + 1][0]
         if not isinstance(last, _Line) or not isinstance(first, _Line) or last.size != first.size:
             continue
-        # the foot cut it only where the page is full: its last line near the bottom
-        if 1 - last.top / page.height > settings.break_margin:
-            continue
         if not isinstance(head, Paragraph) or not isinstance(tail, Paragraph):
             continue
-        if _wraps(last, first, min(widest, page.mirror), settings):
+        if _wraps(last, first, page.mirror, settings):
             line, _, rest = tail.text.partition("\n")
             glue = " " if last.space_after else _glue(head.text, line)
             blocks[k][-1] = Paragraph(head.text + glue + line, head.page)
@@ -634,5 +633,5 @@ def read(path: Path, ocr: bool = False, settings: PdfSettings = SETTINGS) -> Lay
     blocks = [
         _page_blocks(p, widest, pitches, settings) if isinstance(p, _Page) else p for p in pages
     ]
-    _across_pages(pages, blocks, widest, settings)
+    _across_pages(pages, blocks, settings)
     return Layout(format="pdf", blocks=_assemble(blocks, settings))
