@@ -238,8 +238,10 @@ def run_on_store(store: Store, sparql: str) -> tuple[list[str], Rows]:
     unsorted, hidden, distinct = _with_sort_keys(unsorted, [name for name, _ in keys])
     solutions = store.query(unsorted)
     variables = [v.value for v in solutions.variables]
+    # A solution iterated gives its values in the order of the variables (None where
+    # unbound): looking each up by name cost more than the query on 10,000 documents.
     found = (
-        [[solution[v] for v in variables] for solution in solutions]
+        [list(solution) for solution in solutions]
         if all(name in variables for name, _ in keys)
         else None
     )
@@ -264,7 +266,7 @@ def run_on_store(store: Store, sparql: str) -> tuple[list[str], Rows]:
         if distinct:
             found = [list(terms) for terms in dict.fromkeys(tuple(t) for t in found)]
     if found is None:  # the store sorts
-        found = [[solution[v] for v in variables] for solution in store.query(sparql)]
+        found = [list(solution) for solution in store.query(sparql)]
     rows: Rows = [{v: _value(t) for v, t in zip(variables, terms, strict=True)} for terms in found]
     return variables, rows
 
