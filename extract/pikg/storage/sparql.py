@@ -21,6 +21,7 @@ import difflib
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -238,14 +239,19 @@ def run_on_store(store: Store, sparql: str) -> tuple[list[str], Rows]:
     unsorted, hidden, distinct = _with_sort_keys(unsorted, [name for name, _ in keys])
     solutions = store.query(unsorted)
     variables = [v.value for v in solutions.variables]
+    # A solution iterated gives its values in the order of the variables (None where
+    # unbound): looking each up by name cost more than the query on 10,000 documents.
     found = (
-        [[solution[v] for v in variables] for solution in solutions]
+        [list(solution) for solution in solutions]
         if all(name in variables for name, _ in keys)
         else None
     )
     if found is not None and keys:
+        # Each distinct term's key is worked out once: a column repeats its years, units,
+        # departments and names many times over.
+        sort_keys = _Memo(sort_key)
         columns = {
-            name: [sort_key(terms[variables.index(name)]) for terms in found] for name, _ in keys
+            name: [sort_keys(terms[variables.index(name)]) for terms in found] for name, _ in keys
         }
         if any(len({kind for kind, _ in column if kind}) > 1 for column in columns.values()):
             found = None
@@ -264,9 +270,25 @@ def run_on_store(store: Store, sparql: str) -> tuple[list[str], Rows]:
         if distinct:
             found = [list(terms) for terms in dict.fromkeys(tuple(t) for t in found)]
     if found is None:  # the store sorts
-        found = [[solution[v] for v in variables] for solution in store.query(sparql)]
-    rows: Rows = [{v: _value(t) for v, t in zip(variables, terms, strict=True)} for terms in found]
+        found = [list(solution) for solution in store.query(sparql)]
+    values = _Memo(_value)
+    rows: Rows = [{v: values(t) for v, t in zip(variables, terms, strict=True)} for terms in found]
     return variables, rows
+
+
+class _Memo(dict[Term, Any]):
+    """``function`` of a term, each distinct term's worked out once."""
+
+    def __init__(self, function: Callable[[Term], Any]) -> None:
+        super().__init__()
+        self.function = function
+
+    def __call__(self, term: Term) -> Any:
+        try:
+            return self[term]
+        except KeyError:
+            found = self[term] = self.function(term)
+            return found
 
 
 def _with_sort_keys(sparql: str, keys: list[str]) -> tuple[str, list[str], bool]:
