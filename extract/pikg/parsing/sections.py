@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -170,17 +171,22 @@ def _project_heading_above(lines: list[Line], i: int) -> int:
     return j if _PROJECT_WORD.search(m.group("name")) else i
 
 
+def _texts_after(lines: list[Line], i: int) -> Iterator[str]:
+    """The non-blank lines after `i`, read by index: a slice would copy the rest of the
+    document at every heading, and a long document has many."""
+    return (lines[j].text for j in range(i + 1, len(lines)) if lines[j].text.strip())
+
+
 def _target_follows(lines: list[Line], i: int) -> bool:
     """Whether the next non-blank line after `i` holds a target."""
-    following = next((ln.text for ln in lines[i + 1 :] if ln.text.strip()), "")
-    return locate(following) is not None
+    return locate(next(_texts_after(lines, i), "")) is not None
 
 
 def _heads_targets(lines: list[Line], i: int) -> bool:
     """Whether the numbered heading at `i` names a project whose targets follow it: one of
     the next non-blank lines opens with the label of targets (一、某某资金 / 绩效目标：…)."""
-    following = (ln.text for ln in lines[i + 1 :] if ln.text.strip())
-    return any(_TARGETS_LABEL.match(t) for t in itertools.islice(following, HEADING_REACH))
+    following = itertools.islice(_texts_after(lines, i), HEADING_REACH)
+    return any(_TARGETS_LABEL.match(t) for t in following)
 
 
 _LEVEL1_CELL = re.compile(r"\s*一级\s*指标\s*[|]?\s*")
