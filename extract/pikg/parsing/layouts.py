@@ -147,9 +147,9 @@ class TableReader:
     scheme: str
     ledger: Ledger
     emit: Emit
-    columns: list[tuple[str, str | None]] = field(default_factory=list)
+    columns: Columns = ()  # replaced, never changed in place: ``views`` holds to one
     header_open: bool = False
-    saved: list[tuple[str, str | None]] = field(default_factory=list)
+    saved: Columns = ()
     in_table: bool = False
     l1: LevelCell | None = None
     l2: LevelCell | None = None
@@ -170,6 +170,7 @@ class TableReader:
     value_unit: str | None = None  # the unit in the value column's header (`指标值（%）`)
     serial: bool = False  # the cell fed last was a 序号 header
     stream: bool = False  # the line being read holds several rows' cells (one a line, glued)
+    _views: ColumnViews | None = None  # of ``columns``: every cell asks, a header changes them
 
     # ---- lines --------------------------------------------------------------------------
 
@@ -190,7 +191,7 @@ class TableReader:
         if "footer" in kinds:
             self.flush()
             self.in_table = False  # the page's footer: the table is over
-            self.columns, self.l1, self.l2 = [], None, None
+            self.columns, self.l1, self.l2 = (), None, None
             for c in meaningful:
                 self.ledger.skip("boilerplate", c.start, c.end)
             return
@@ -258,7 +259,7 @@ class TableReader:
         self.row_line = as_row
         # Glued with no separator, more targets than the row has target columns: several rows.
         targets = sum(c.kind == "target" for c in meaningful)
-        columns = sum(role in _TARGET_ROLES for role, _ in self.data_columns())
+        columns = self.views().targets
         self.stream = not as_row or (not _SPLIT_MARK.search(text) and targets > columns)
         before = self.pending
         for cell in meaningful:
@@ -296,7 +297,7 @@ class TableReader:
         """Another table (a list of schools, of funds) begins with these header cells."""
         self.flush()
         self.in_table = False
-        self.columns = []
+        self.columns = ()
         self.l1 = self.l2 = None
         for c in cells:
             self.ledger.skip("narrative", c.start, c.end)
@@ -307,7 +308,7 @@ class TableReader:
         an empty level cell carries the level above down."""
         if self.pending is not None or len(meaningful) < 2:
             return False
-        roles = _roles(tuple(self.columns))
+        roles = self.views().roles
         if not _unusual_order(roles):
             return False
         row = _row_cells(cells, text)
@@ -353,7 +354,7 @@ class TableReader:
     def _wraps_project(self, cells: list[Cell], meaningful: list[Cell], text: str) -> bool:
         """`| | 经费 | | |` under a summary table's project: the project's name wrapped onto a
         line of its own, in its column (after the 序号 one at most), not a row."""
-        roles = [role for role, _ in self.columns]
+        roles = self.views().roles
         if (
             self.project is None
             or not roles
@@ -375,7 +376,7 @@ class TableReader:
     def _summary_project(self, cells: list[Cell]) -> list[Cell]:
         """A summary table's line (`序号 项目名称 预算金额 名称≥20公顷…`): its number and amount
         skipped, its project carried to the rows its targets make; the cells after them."""
-        roles = [role for role, _ in self.columns]
+        roles = self.views().roles
         if not roles or roles[0] != "project" or "l1" in roles or len(cells) < 2:
             return cells
         rest = list(cells)
@@ -385,7 +386,7 @@ class TableReader:
         if not rest or rest[0].kind != "text" or not (numbered or priced):
             if not any(c.kind in ("target", "total") for c in cells):
                 self.flush()  # the notes under the table, its signature: the table is over
-                self.in_table, self.columns, self.project = False, [], None
+                self.in_table, self.columns, self.project = False, (), None
             return cells  # the total, or a project's targets wrapped onto the next line
         if numbered:
             self.ledger.skip("header", cells[0].start, cells[0].end)  # the 序号 column
@@ -448,13 +449,13 @@ class TableReader:
         ):
             # A header cell the lexicon does not know on the header's line, or the names of
             # recipient townships (某甲街道办某乙镇, glued): one more value column for each.
-            self.columns.extend([("value", None)] * max(_recipients(cell.text), 1))
+            self.columns += (("value", None),) * max(_recipients(cell.text), 1)
             self.ledger.skip("header", cell.start, cell.end)
             return
         if kind == "footer":
             self.flush()
             self.in_table = False  # the page's footer: the table is over
-            self.columns, self.l1, self.l2 = [], None, None
+            self.columns, self.l1, self.l2 = (), None, None
             self.ledger.skip("boilerplate", cell.start, cell.end)
             return
         if self.header_open:
@@ -550,7 +551,7 @@ class TableReader:
         if cell.kind == "text" and not unnamed:
             self.pending = Candidate(self.l1, self.l2, [("name", None, cell)], line=cell.line)
             self.pending.next_column = 1
-            if any(role == "project" for role, _ in self.columns):
+            if "project" in self.views().roles:
                 self.pending.project, self.pending.project_rest = self.project, self.project_rest
         elif unnamed and self.after_level and (self.l2 or self.l1):
             self.level_names = True
@@ -657,15 +658,15 @@ class TableReader:
                 self.ledger.skip("boilerplate", *title.extent)
                 self.pending = None
             self.flush()
-            self.saved, self.columns = self.columns, []
+            self.saved, self.columns = self.columns, ()
             self.header_open = True
             self.value_unit = None
         assert cell.role is not None
         if cell.role == "targets":  # each project's targets: names and values, any number
-            if any(role == "project" for role, _ in self.columns):
-                self.columns.extend([("name", None), ("value", None)])
+            if "project" in self.views().roles:
+                self.columns += (("name", None), ("value", None))
         else:
-            self.columns.append((cell.role, cell.period))
+            self.columns += ((cell.role, cell.period),)
         self.last_header = cell.text
         bracket = _HEADER_UNIT.search(cell.text)
         if cell.role == "value" and bracket and is_unit(bracket.group(1)):
@@ -681,8 +682,10 @@ class TableReader:
         periods = [_period_of(c.text) for c in cells]
         if None in periods:
             return False
+        columns = list(self.columns)
         for j, period in zip(values, periods, strict=True):
-            self.columns[j] = ("value", period)
+            columns[j] = ("value", period)
+        self.columns = tuple(columns)
         for c in cells:
             self.ledger.skip("header", c.start, c.end)
         return True
@@ -711,8 +714,13 @@ class TableReader:
             self.project = None
         self.level_names = False
 
-    def data_columns(self) -> tuple[tuple[str, str | None], ...]:
-        return _data_columns(tuple(self.columns))
+    def views(self) -> ColumnViews:
+        if self._views is None or self._views.columns is not self.columns:
+            self._views = _column_views(self.columns)
+        return self._views
+
+    def data_columns(self) -> Columns:
+        return self.views().data
 
     def flush(self) -> None:
         pending, self.pending = self.pending, None
@@ -807,6 +815,24 @@ def _recipients(text: str) -> int:
 
 
 Columns = tuple[tuple[str, str | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnViews:
+    """What a table's lines ask of its header's columns, worked out once per header."""
+
+    columns: Columns
+    roles: tuple[str, ...]
+    data: Columns  # the columns a row's cells go to
+    after_name: tuple[str, ...]  # the roles of the data columns after the first (the name)
+    targets: int  # how many data columns take a target
+
+
+def _column_views(columns: Columns) -> ColumnViews:
+    data = _data_columns(columns)
+    roles = _roles(data[1:])
+    targets = sum(role in _TARGET_ROLES for role, _ in data)
+    return ColumnViews(columns, _roles(columns), data, roles, targets)
 
 
 @lru_cache(maxsize=1 << 10)  # a table's columns change at its header only
@@ -911,7 +937,7 @@ def read_table(lines: list[Line], scheme: str, ledger: Ledger, emit: Emit) -> No
     i = 0
     while i < len(lines):
         run = _wrapped_run(lines, i)
-        columns = tuple(role for role, _ in reader.data_columns()[1:])
+        columns = reader.views().after_name
         if len(run) > 1:
             joined = "".join(ln.text.strip() for ln in run)
             reader.line(cells_of_run(run, i, columns), joined)
