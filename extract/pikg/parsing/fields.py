@@ -49,17 +49,20 @@ def _labels() -> tuple[re.Pattern[str], dict[str, tuple[str, bool]]]:
         table[row[1]] = (row[0], len(row) > 2 and row[2] == "colon")
     by_first: dict[str, list[str]] = {}  # longest first within each
     for label in sorted(table, key=len, reverse=True):
-        body = " ?".join(re.escape(ch) for ch in label)  # 项目 名称; never across a line
+        # 项目 名称; never across a line. The first character is the group's (below).
+        rest = "".join(f" ?{re.escape(ch)}" for ch in label[1:])
         if table[label][1]:
-            # A generic word (来源, 时间) is a label only at a cell start and before a colon.
-            body = rf"(?:(?<=^)|(?<=[\s|\-]))(?:{body})(?=\s*[:：])"
-        by_first.setdefault(label[0], []).append(body)
-    # Every label starts with one of these characters: the look-ahead lets the scan pass over
-    # the others at once instead of trying each alternative at every character; and at a
-    # character, only the labels it starts are tried (in the same order, so the same wins).
-    first = "".join(sorted(re.escape(ch) for ch in by_first))
-    groups = "|".join(f"(?={re.escape(ch)})(?:{'|'.join(b)})" for ch, b in by_first.items())
-    return re.compile(f"(?=[{first}])(?:{groups})", re.MULTILINE), table
+            # A generic word (来源, 时间) is a label only at a cell start and before a colon:
+            # the look-behind, after the first character, takes it in.
+            first = re.escape(label[0])
+            rest = rf"(?:(?<=^{first})|(?<=[\s|\-]{first})){rest}(?=\s*[:：])"
+        by_first.setdefault(label[0], []).append(rest)
+    # Every label opens with its first character, written once for all the labels it opens:
+    # the regex engine then scans for those characters alone, passing over the others at
+    # once, and at a character tries only the labels it opens (in the same order, so the
+    # same wins).
+    groups = "|".join(f"{re.escape(ch)}(?:{'|'.join(b)})" for ch, b in by_first.items())
+    return re.compile(f"(?:{groups})", re.MULTILINE), table
 
 
 def _canonical(written: str) -> str:
