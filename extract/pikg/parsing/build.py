@@ -22,7 +22,6 @@ from pikg.parsing.segment import infer_levels
 from pikg.parsing.targets import SYMBOL, locate, parse_target, split_value, unit_info
 from pikg.reading.decode import INLINE_TAG, Source
 
-_SPACE_OR_PIPE = re.compile(r"[\s|]+")
 _LEADING_ENUM = re.compile(
     r"^(?:\d+[、.．)）]|[(（]\d+[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十]{1,3}[)）])\s*"
 )
@@ -72,7 +71,7 @@ def written(source: Source, start: int, end: int) -> str:
 
 
 def _written(raw: str) -> str:
-    text = _SPACE_OR_PIPE.sub("", INLINE_TAG.sub("", raw) if "<" in raw else raw)
+    text = "".join((INLINE_TAG.sub("", raw) if "<" in raw else raw).split()).replace("|", "")
     return PINYIN_GLOSS.sub("", text) if "(" in text or "（" in text else text
 
 

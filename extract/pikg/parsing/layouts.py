@@ -178,7 +178,7 @@ class TableReader:
         cells = [c for c in cells if c.kind != "empty" or not c.text]
         meaningful = [c for c in cells if c.kind != "empty"]
         kinds = [c.kind for c in meaningful]
-        if meaningful and _PAGE_LINE.fullmatch("".join(c.text for c in meaningful)):
+        if meaningful and _PAGE_LINE.fullmatch("".join([c.text for c in meaningful])):
             for c in meaningful:
                 self.ledger.skip("page-number", c.start, c.end)
             self.after_page = True

@@ -21,6 +21,8 @@ _COLON = re.compile(r"[:：]")
 _YEAR_HEADER = re.compile(r"(\d{4})年?(.+)")  # 2021实际值, 2022年目标值
 _CUT_BRACKET = re.compile(r"([^(（]+)[(（][^)）]*$")  # a header wrapped inside its bracket
 _NOTE = re.compile(r"[*#_]*(?:注|备注|说明|注释)\d?[:：]")  # a note under the table
+# A cell of nothing but tick boxes and ticks is the form's, never a row.
+_TICK_BOXES = "□☐■√"
 _SIGNED = re.compile("盖章|签字|签章")  # a signature's place, wherever in the cell
 _LABEL_MARKS = re.compile(r"[:：*(（]")
 
@@ -106,7 +108,7 @@ class Lexicon:
         text = squeeze(cell)
         if (":" in cell or "：" in cell) and _NOTE.match(_SPACE.sub("", cell)):
             return True  # a note under the table (注：…)
-        return text in self.boilerplate or (bool(text) and set(text) <= {"□", "☐", "■", "√"})
+        return text in self.boilerplate or (bool(text) and not text.strip(_TICK_BOXES))
 
     def is_footer(self, cell: str) -> bool:
         """A web page's footer (ICP备, 主办): wherever it appears in a cell."""
