@@ -16,8 +16,11 @@ from pikg.parsing.targets import NUMBER, locate, normalise_amount
 from pikg.parsing.tokens import Line, is_target
 from pikg.reading.decode import Source
 
+# Each alternative opens with a character of its own, not a group: the regex engine then scans
+# every line for those characters alone.
 _PART_START = re.compile(
-    r"绩效目标|绩效指标|绩效自评|绩效情况|(?:一级指标|指标类[型别]).*(?:二级指标|指标名称|三级指标)"
+    r"绩效(?:目标|指标|自评|情况)"
+    r"|一级指标.*(?:二级指标|指标名称|三级指标)|指标类[型别].*(?:二级指标|指标名称|三级指标)"
 )
 _HINT = re.compile(
     r"(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?(?:年度|项目)?绩效(?:指标|目标)\s*[:：]?"

@@ -26,13 +26,15 @@ _PRE_WORDS = lexicon.load().pre
 _POST_WORDS = lexicon.load().post
 
 
-def _alternation(words: object) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
+def _alternation(words: object, after: str = "") -> str:
+    """The words, longest first, each followed by ``after``."""
+    return "|".join(re.escape(w) + after for w in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
 
 
 SYMBOL = _alternation(_SYMBOLS)
 # 为 means = only before a number (为100%), never inside a name (作为, 认定为).
-PRE_WORD = _alternation(w for w in _PRE_WORDS if w != "为")
+_NAMING_PRE_WORDS = [w for w in _PRE_WORDS if w != "为"]
+PRE_WORD = _alternation(_NAMING_PRE_WORDS)
 POST_WORD = _alternation(_POST_WORDS)
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # m2, km2, m3: a unit's power, as NFKC writes ㎡ and m³ (the only digits a unit holds)
@@ -358,7 +360,12 @@ def _month_is_date(date: re.Match[str], time_name: bool) -> bool:
 
 # ---- locating a target inside a row -------------------------------------------------
 
-_OPERATOR_AT = re.compile(rf"(?:{SYMBOL})|(?:{PRE_WORD})\s*(?=\d)")
+_BEFORE_A_NUMBER = r"\s*(?=\d)"
+_DIGIT = re.compile(r"\d")
+# One flat alternation, each alternative opening with its word: the regex engine then scans
+# for their first characters alone, where a group of alternatives first hides them from it
+# (the same as `(?:SYMBOL)|(?:PRE_WORD)\s*(?=\d)`, at a sixth of the cost).
+_OPERATOR_AT = re.compile(f"{SYMBOL}|{_alternation(_NAMING_PRE_WORDS, after=_BEFORE_A_NUMBER)}")
 _VALUE_CHUNK = re.compile(rf"(?:{SYMBOL})?\s*(?:{PRE_WORD})?\s*(?:{_DATE}|(?:{NUMBER})\S{{0,8}})")
 _GLUED_TAIL = re.compile(
     rf"(?<![\d.,])(?:{_DATE}|(?P<num>{NUMBER})\s*(?P<unit>%%?|‰|[^\s\d;,。、()]{{1,4}}?)?"
@@ -398,7 +405,8 @@ def locate(text: str) -> int | None:
         if _VALUE_CHUNK.fullmatch(m.group(1)) or _is_value_with_unit_cell(text[m.start(1) :]):
             return m.start(1)
     # Glued to the name with no separator (`设备使用年限5年`), with a unit pikg knows.
-    glued = _GLUED_TAIL.search(text)
+    # Every target glued to a name holds a digit; the tail's search is costly on a name.
+    glued = _GLUED_TAIL.search(text) if _DIGIT.search(text) else None
     if glued and glued.start() > 0 and _is_name(text[: glued.start()]):
         unit = glued.group("unit")
         if glued.group("num") is None or is_unit(unit):
