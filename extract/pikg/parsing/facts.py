@@ -138,13 +138,16 @@ class _Candidate:
 
 
 def _title_lines(text: str) -> list[str]:
-    lines = []
-    for line in text.split("\n"):
-        line = line.strip().strip("|").strip()
+    """The first TITLE_LINES non-blank lines, read line by line: splitting the whole text
+    into lines would cost as much as the document is long."""
+    lines: list[str] = []
+    start = 0
+    while len(lines) < TITLE_LINES and start <= len(text):
+        end = _line_end(text, start)
+        line = text[start:end].strip().strip("|").strip()
         if line:
             lines.append(line)
-        if len(lines) >= TITLE_LINES:
-            break
+        start = end + 1
     return lines
 
 
