@@ -1345,7 +1345,8 @@ def _item(
         return ProseItem(
             a, b, levels, (lead, name_end), (lead + bracket.start(1), lead + bracket.end(1))
         )
-    labelled = _VALUE_LABEL.search(stripped)
+    # every value label ends in 值; the search, which may start anywhere, is costly on prose
+    labelled = _VALUE_LABEL.search(stripped) if "值" in stripped else None
     if labelled and labelled.start() > 0 and is_target(stripped[labelled.end() :]):
         # `名称，指标值：≥82万人`: the value's label between the name and its target
         return ProseItem(

@@ -317,7 +317,7 @@ def source_from_text(
 def line_starts(original: str) -> tuple[int, ...]:
     """Where each line of ``original`` starts, for 1-based line numbers: the line ends are the
     ones folding reads (CRLF is one), so the numbers are those an editor shows."""
-    return (0, *(m.end() for m in _LINE_BREAK.finditer(original)))
+    return (0, *[m.end() for m in _LINE_BREAK.finditer(original)])
 
 
 def read_bytes(path: Path | str, max_size: int = MAX_SIZE) -> bytes:
