@@ -158,7 +158,8 @@ def mentions(text: str, stems: bool = False) -> tuple[Mention, ...]:
     prefixes = _prefixes(stems)
     found: list[Mention] = []
     n = len(text)
-    at = _openings(stems).search(text)
+    openings = _openings(stems)
+    at = openings.search(text)
     while at is not None:
         i = at.start()
         best: Mention | None = None
@@ -180,7 +181,7 @@ def mentions(text: str, stems: bool = False) -> tuple[Mention, ...]:
             length += 1
         if best is not None:
             found.append(best)
-        at = _openings(stems).search(text, best.end if best is not None else i + 1)
+        at = openings.search(text, best.end if best is not None else i + 1)
     return tuple(found)
 
 
