@@ -256,9 +256,10 @@ def extract_source(source: Source, meta: DocumentMeta | None = None) -> Extracti
             and any(ln.text.strip() for ln in block.lines)
         ):
             empty.append(_empty_section(source, block, block.project.name))
-    for row in rows:
-        if row.project is not None:
-            projects.add(Project(name=row.project))  # a table's project column names them too
+    # A table's project column names them too; each name once (adding one again changes
+    # nothing), not once for each of its rows.
+    for name in dict.fromkeys(row.project for row in rows if row.project is not None):
+        projects.add(Project(name=name))
     # After the blocks, whose names the rows carry: a form's 项目名称 only adds its funds to
     # the project of the same name — or completes a name the form wrapped over two lines.
     # Rows by project, so that each form name looks up its own beginnings rather than every
