@@ -84,15 +84,18 @@ class Lexicon:
             return None  # every reading below ends in a header word or a bracket, or opens one
         if text in self.headers:
             return self.headers[text], None
-        for word in self.periods_longest_first:
-            if text.startswith(word) and len(text) > len(word):
-                rest = text[len(word) :]
-                role = self.headers.get(rest) or self.headers.get(_BRACKETS.sub("", rest))
-                if role is not None:
-                    return role, self.periods[word]
+        if text.startswith(self.periods_longest_first):  # one test for all: most cells open none
+            for word in self.periods_longest_first:
+                if text.startswith(word) and len(text) > len(word):
+                    rest = text[len(word) :]
+                    role = self.headers.get(rest) or self.headers.get(_BRACKETS.sub("", rest))
+                    if role is not None:
+                        return role, self.periods[word]
         m = _YEAR_HEADER.fullmatch(text)  # 2021实际值, 2022年目标值
         if m and (role := self.headers.get(m.group(2))) is not None:
             return role, m.group(1)
+        if "(" not in text and "（" not in text:
+            return None  # the readings below take a bracket off
         bare = _BRACKETS.sub("", text)
         if bare != text and bare in self.headers:
             return self.headers[bare], None
