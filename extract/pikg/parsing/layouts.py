@@ -1480,7 +1480,10 @@ def _text_split(text: str) -> tuple[int, int] | None:
     colon = _COLON.search(text)
     if colon and colon.start() >= 2 and 0 < len(text) - colon.end() <= QUALITATIVE_TARGET:
         return colon.start(), colon.end()
-    for word in lexicon_module.load().qualitative:
+    qualitative = lexicon_module.load().qualitative
+    if not text.endswith(qualitative):
+        return None  # one test for all words: most names end in none
+    for word in qualitative:
         if text.endswith(word) and len(text) - len(word) >= 2:
             return len(text) - len(word), len(text) - len(word)
     return None

@@ -68,6 +68,10 @@ class Lexicon:
         return tuple(sorted(self.periods, key=len, reverse=True))
 
     @cached_property
+    def longest_header(self) -> int:
+        return max(map(len, self.headers), default=0)
+
+    @cached_property
     def header_ends(self) -> frozenset[str]:
         """The last characters a header cell can have: a header word's, or a closing bracket
         (of the period or the note taken off it)."""

@@ -566,12 +566,14 @@ def _longest_first(words: list[str]) -> str:
 def _header_words(text: str) -> list[str] | None:
     """Text that is nothing but the lexicon's header words glued (`分值得分`), as those words
     longest first, or None."""
-    headers = lexicon_module.load().headers
+    lex = lexicon_module.load()
+    headers = lex.headers
     words: list[str] = []
     pos = 0
     while pos < len(text):
+        longest = min(len(text), pos + lex.longest_header)  # no header word is longer
         word = next(
-            (text[pos:end] for end in range(len(text), pos, -1) if text[pos:end] in headers), None
+            (text[pos:end] for end in range(longest, pos, -1) if text[pos:end] in headers), None
         )
         if word is None:
             return None
@@ -789,7 +791,7 @@ def _split_tail(text: str, a: int, b: int) -> list[tuple[int, int]]:
         return [*before, (at, at + len(yes_no.group(1))), *((i, i + 1) for i in answers)]
     m = _target_run().search(piece)
     lex = lexicon_module.load()
-    if m is None:
+    if m is None and piece.endswith(lex.qualitative):  # one test for all words, then which
         word = next((w for w in lex.qualitative if piece.endswith(w)), None)
         if word and len(piece) - len(word) >= MIN_NAME:
             # `基层公共文化服务效能持续提升` glued before the next level: a name, then a
