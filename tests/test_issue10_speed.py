@@ -7,14 +7,18 @@ behaviour the speed-ups rely on.
 from __future__ import annotations
 
 import gc
+import re
 from decimal import Decimal
 
 import pytest
 
 from pikg import extract_text
-from pikg.parsing import concepts, framework, layouts, pipeline, segment, tokens
+from pikg.parsing import concepts, framework, layouts, lexicon, pipeline, segment, targets, tokens
+from pikg.parsing.fields import read_fields
+from pikg.parsing.ledger import Ledger
 from pikg.parsing.targets import parse_target
 from pikg.parsing.tokens import Cell, Line
+from pikg.reading.decode import normalise
 
 TABLE = "三、绩效指标\n一级指标|二级指标|三级指标|指标值\n产出指标|数量指标|培训人次|≥200人次\n"
 
@@ -162,3 +166,51 @@ def test_issue10_a_target_under_another_name_is_read_once_unless_the_name_names_
     assert parse_target("12月", "培训月数").kind == "number"
     assert parse_target("≥95%", "验收合格率") is parse_target("≥95%", "受益群众满意度")
     assert parse_target("≥95%", "验收合格率").lower == Decimal(95)
+
+
+def test_issue10_the_flat_operator_pattern_finds_what_the_grouped_one_did() -> None:
+    grouped = re.compile(rf"(?:{targets.SYMBOL})|(?:{targets.PRE_WORD})\s*(?=\d)")
+    texts = ["群众满意度不低于90%", "培训人次>=200人次", "不低于标准", "覆盖率达到 95%", "≤3天、=1"]
+    for text in texts:
+        flat = [m.span() for m in targets._OPERATOR_AT.finditer(text)]
+        assert flat == [m.span() for m in grouped.finditer(text)]
+    assert targets.locate("群众满意度不低于90%") == 5
+    assert targets.locate("培训人次≥200人次") == 4
+    assert targets.locate("不低于标准") is None
+    assert targets.locate("设备使用年限5年") == 6  # glued, found by the tail with a digit
+    assert targets.locate("设备使用年限长") is None  # no digit: the tail is never searched
+
+
+def test_issue10_a_generic_field_label_still_counts_only_at_a_cell_start() -> None:
+    found = read_fields("来源：某某县财政局\n资金来源：省级财政\n| 来源：市级 |")
+    assert [(f.key, f.value, f.start) for f in found] == [
+        ("publisher", "某某县财政局", 3),
+        ("publisher", "市级", 25),
+    ]
+
+
+def test_issue10_folding_substitutes_only_the_characters_that_fold() -> None:
+    text, origin = normalise("指标值：（≥９０％）；完成")
+    assert text == "指标值:(≥90%);完成"
+    assert origin.folded == ()  # one character for one: no breakpoint
+
+
+def test_issue10_header_roles_read_without_a_period_or_bracket_stay_the_same() -> None:
+    lex = lexicon.load()
+    assert lex.header_role("2023年目标值") == ("value", "2023")
+    assert lex.header_role("全年指标值") == ("value", "full")
+    assert lex.header_role("指标值（%）") == ("value", None)
+    assert lex.header_role("某某完成率") is None
+
+
+def test_issue10_the_column_views_follow_each_new_header() -> None:
+    reader = layouts.TableReader("2021", Ledger(), lambda cand: None)
+    assert reader.data_columns() == layouts.DEFAULT_COLUMNS
+    reader.columns = (("l1", None), ("name", None), ("value", None), ("unit", None))
+    views = reader.views()
+    assert views.data == (("name", None), ("value", None), ("unit", None))
+    assert (views.after_name, views.targets) == (("value", "unit"), 1)
+    assert reader.views() is views  # the same header: worked out once
+    reader.columns += (("actual", None),)
+    assert reader.views().after_name == ("value", "unit", "actual")
+    assert reader.views().targets == 2
