@@ -1263,6 +1263,8 @@ def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
         return pieces
     # `名称（≥90%）、名称（≥18.6万人）`, `名称≥1800件、名称≥95%`: a list on 、 where each item
     # holds its target (a 、 inside a name has none before it)
+    if text.find("、", a, b) < 0:
+        return [(a, b)]  # one item at most
     listed = [(a + m.start(), a + m.end()) for m in _ENUMERATED.finditer(text[a:b])]
     if len(listed) > 1 and all(
         _bracketed_target(text[x:y]) or _split_at_target(_strip_prefixes(text[x:y]))
@@ -1396,6 +1398,7 @@ def _self_evaluation_sentence() -> re.Pattern[str]:
 _TARGET_WORD = "(?:绩效|年度|计划)?目标值|年度指标值"
 _ACTUAL_WORD = "实际完成值|实际完成|实际达到|实际值|完成值"
 _ACTUAL = re.compile(_ACTUAL_WORD)
+_TARGET = re.compile(_TARGET_WORD)
 
 
 @cache
@@ -1420,6 +1423,8 @@ def read_self_evaluation_prose(text: str, lines: list[Line], scheme: str) -> lis
                 a, b = line.start + head.start("label"), line.start + head.end("label")
                 heading = LevelCell(Cell(a, b, head.group("label"), "level", i, (level,)), level)
             continue  # the sentence's own words; most lines have none
+        if not _TARGET.search(text, line.start, line.end):
+            continue  # an actual value's word with no target's (a header): no sentence here
         l1, l2 = heading, None  # `数量指标：A…；B…`: a level named once heads the line's sentences
         for m in _self_evaluation_sentence().finditer(text, line.start, line.end):
             if m.group("level"):

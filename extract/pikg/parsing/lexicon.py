@@ -72,6 +72,11 @@ class Lexicon:
         return max(map(len, self.headers), default=0)
 
     @cached_property
+    def header_firsts(self) -> frozenset[str]:
+        """The first characters of the header words."""
+        return frozenset(w[0] for w in self.headers if w)
+
+    @cached_property
     def header_ends(self) -> frozenset[str]:
         """The last characters a header cell can have: a header word's, or a closing bracket
         (of the period or the note taken off it)."""

@@ -571,6 +571,8 @@ def _header_words(text: str) -> list[str] | None:
     words: list[str] = []
     pos = 0
     while pos < len(text):
+        if text[pos] not in lex.header_firsts:
+            return None  # no header word starts here
         longest = min(len(text), pos + lex.longest_header)  # no header word is longer
         word = next(
             (text[pos:end] for end in range(longest, pos, -1) if text[pos:end] in headers), None
