@@ -100,6 +100,8 @@ class Framework:
         l1_on_line: bool,
     ) -> Level:
         """Choose among levels sharing a label (成本指标, 满意度指标) from where the cell stands."""
+        if len(candidates) == 1 and candidates[0].depth in (1, 2):
+            return candidates[0]  # most labels name one level: nothing to choose
         in_scheme = [lv for lv in candidates if scheme in lv.schemes] or list(candidates)
         seconds = [lv for lv in in_scheme if lv.depth == 2]
         firsts = [lv for lv in in_scheme if lv.depth == 1]
