@@ -158,10 +158,11 @@ def mentions(text: str, stems: bool = False) -> tuple[Mention, ...]:
     prefixes = _prefixes(stems)
     found: list[Mention] = []
     n = len(text)
-    openings = _openings(stems)
-    at = openings.search(text)
-    while at is not None:
+    resume = 0  # the end of the name found last: what starts inside it is no other name's
+    for at in _openings(stems).finditer(text):
         i = at.start()
+        if i < resume or text[i : i + 2] not in prefixes:
+            continue  # most candidates: their two characters begin no name
         best: Mention | None = None
         # Grow the word while it still begins a name, so each offset costs a few look-ups.
         limit = min(_LONGEST_NAME, n - i)
@@ -181,7 +182,7 @@ def mentions(text: str, stems: bool = False) -> tuple[Mention, ...]:
             length += 1
         if best is not None:
             found.append(best)
-        at = openings.search(text, best.end if best is not None else i + 1)
+            resume = best.end
     return tuple(found)
 
 
