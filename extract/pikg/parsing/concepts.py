@@ -220,18 +220,23 @@ class ConceptScheme:
         return {token: tuple(at) for token, at in table.items()}
 
     @cached_property
-    def token_lengths(self) -> tuple[int, ...]:
-        return tuple(sorted({len(token) for token in self.holding}))
+    def token_lengths(self) -> dict[str, tuple[int, ...]]:
+        """first character → the lengths of the tokens it opens (one or two, mostly)."""
+        lengths: dict[str, set[int]] = {}
+        for token in self.holding:
+            lengths.setdefault(token[0], set()).add(len(token))
+        return {first: tuple(sorted(n)) for first, n in lengths.items()}
 
     def _pieces_holding(self, text: str) -> set[str]:
-        """The variants' tokens found in ``text``: its pieces of their lengths, looked up (a
-        name is short, the tokens many)."""
+        """The variants' tokens found in ``text``: its pieces of the lengths of the tokens
+        their first character opens, looked up (a name is short, the tokens many)."""
         n = len(text)
+        holding, lengths = self.holding, self.token_lengths
         return {
             piece
-            for length in self.token_lengths
-            for i in range(n - length + 1)
-            if (piece := text[i : i + length]) in self.holding
+            for i, first in enumerate(text)
+            for length in lengths.get(first, ())
+            if i + length <= n and (piece := text[i : i + length]) in holding
         }
 
     def _could_match(self, normalised: str, dim: str) -> bool:
