@@ -44,6 +44,7 @@ _LINE_BREAK = re.compile(r"\s*\n\s*")
 _RANGE_ON = re.compile(r"\s*[-—–~～至到]\s*\d")
 # Two or more options each followed by a tick box: a field of the form to tick, not a target.
 _CHOICES = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]{1,8}\s*[□☐■☑√]\s*){2,}")
+_TICK = re.compile(r"[□☐■☑√]")  # what every list of choices holds
 # A name longer than this, or holding a full stop, is prose, not an indicator.
 MAX_NAME = 60
 # Period keys preferred as a row's value when a table has several value columns.
@@ -158,7 +159,7 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
         return None
     if values and _prose(value_text) and not _DIGIT.search(value_text):
         return None
-    if _CHOICES.search(value_text):
+    if _TICK.search(value_text) and _CHOICES.search(value_text):  # the search is costly on text
         return None  # the form's tick boxes (优秀□ 良好□ 合格□), not a target
     target = _target(f"{op_text}{value_text}{unit_text}", name, ctx.year)
     spans = [(a, b) for _, a, b in values + unit_cells] or [(x, y) for _, x, y in names[-1:]]
