@@ -281,12 +281,8 @@ def _sorted_rows(store: Store, sparql: str) -> tuple[list[str], Rows]:
             found = [list(terms) for terms in dict.fromkeys(tuple(t) for t in found)]
     if found is None:  # the store sorts
         found = [list(solution) for solution in store.query(sparql)]
-    values = [_each(_value, list(column)) for column in zip(*found, strict=True)]
-    rows: Rows = (
-        [dict(zip(variables, terms, strict=True)) for terms in zip(*values, strict=True)]
-        if variables
-        else [{} for _ in found]
-    )
+    value = _Once(_value).__getitem__
+    rows: Rows = [dict(zip(variables, map(value, terms), strict=True)) for terms in found]
     return variables, rows
 
 
@@ -294,8 +290,20 @@ def _each(function: Callable[[Term], Any], terms: list[Term]) -> list[Any]:
     """``function`` of each term, worked out once per distinct term: a column repeats its
     years, units, departments and names many times over, and a call per cell cost more than
     the query on 10,000 documents."""
-    once = {term: function(term) for term in set(terms)}
-    return list(map(once.__getitem__, terms))
+    return list(map(_Once(function).__getitem__, terms))
+
+
+class _Once(dict[Term, Any]):
+    """A term's ``function``, worked out the first time the term is looked up: a lookup is
+    one hash of the term, a new term one call."""
+
+    def __init__(self, function: Callable[[Term], Any]) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, term: Term) -> Any:
+        found = self[term] = self.function(term)
+        return found
 
 
 def _with_sort_keys(sparql: str, keys: list[str]) -> tuple[str, list[str], bool]:
