@@ -308,7 +308,7 @@ def _describe(source: Source, project: Project, lines: list[Line], prose: bool) 
     in_goal = prose
     for i, line in enumerate(lines):
         text = line.text.strip()
-        hint = _UNIT_HINT.search(text)
+        hint = _UNIT_HINT.search(text) if "元" in text else None  # each hint names 元
         if hint:
             unit_hint = hint.group(1) or hint.group(2)
         amount = None

@@ -259,8 +259,8 @@ def _is_glued(body: str) -> bool:
     key = squeeze(body)
     # cut into header words (一级指标二级指标指标值), or where a target follows a level
     if len(key) <= GLUED_CELL and len(_header_words(key) or ()) < 2:
-        inner = _glued_pattern().search(body)
-        opens = inner is not None and inner.start() == 0 and inner.group() != key
+        inner = _glued_pattern().match(body)  # what the search would find at the start
+        opens = inner is not None and inner.group() != key
         if not (opens and _DIGIT.search(body)):
             return False
     return not _whole_cell(body)
