@@ -170,6 +170,7 @@ class TableReader:
     value_unit: str | None = None  # the unit in the value column's header (`指标值（%）`)
     serial: bool = False  # the cell fed last was a 序号 header
     stream: bool = False  # the line being read holds several rows' cells (one a line, glued)
+    last_row: Candidate | None = None  # the row the line before held whole, with its target
 
     # ---- lines --------------------------------------------------------------------------
 
@@ -221,6 +222,9 @@ class TableReader:
             self.flush()  # `某某县农业农村局  某某县财政局`, `2024年3月8日`: who signed, and when
             for c in meaningful:
                 self.ledger.skip("contact", c.start, c.end)
+            return
+        last_row, self.last_row = self.last_row, None
+        if self._wraps_name(cells, meaningful, text, last_row):
             return
         if self._by_position(cells, meaningful, text):
             return
@@ -288,6 +292,9 @@ class TableReader:
             return
         if as_row:
             self.flush()
+            rows = self.line_candidates
+            if len(rows) == 1 and {"name", "value"} <= set(rows[0].roles()):
+                self.last_row = rows[0]
             self._restated_groups()
             self.skip_next = False
         # One cell a line, a label's value is the next line (`审核人` / its name): still skipped.
@@ -348,6 +355,28 @@ class TableReader:
                 cand.cells.append((role, period, cell))
         self.pending = cand
         self.flush()
+        return True
+
+    def _wraps_name(
+        self, cells: list[Cell], meaningful: list[Cell], text: str, last: Candidate | None
+    ) -> bool:
+        """`| | | 入成本控制率 | |` under a whole row: the rest of that row's name, which a
+        PDF's table wrapped onto a line of its own, every other cell empty. A wrapped cell
+        fills its column's width first, so the rest is no wider than the piece above it; a
+        wider name alone is a row whose target cell was left blank."""
+        if last is None or self.pending is not None or len(meaningful) != 1:
+            return False
+        cell = meaningful[0]
+        roles = _roles(tuple(self.columns))
+        row = _row_cells(cells, text)
+        if cell.kind != "text" or len(row) != len(roles) or not _SPLIT_MARK.search(text):
+            return False
+        if roles[row.index(cell)] != "name":
+            return False
+        names = [c for role, _, c in last.cells if role == "name"]
+        if _display_width(cell.text) > _display_width(names[-1].text):
+            return False
+        last.cells.append(("name", None, cell))
         return True
 
     def _wraps_project(self, cells: list[Cell], meaningful: list[Cell], text: str) -> bool:
