@@ -603,6 +603,10 @@ class TableReader:
         if cell.key in lexicon_module.load().natures and ("nature", None) not in columns:
             pending.cells.append(("nature", None, cell))  # 定性 in a form with no column for it
             return
+        if cell.kind == "text" and pending.roles() == ["name"] and _ends_in_target(pending):
+            self.flush()  # `享受待遇人数≤42人` then `补助标准≤7万元`: each line a whole row
+            self._start(cell)
+            return
         done = pending.next_column
         pieces = _glued_direction(cell, pending, columns[done:]) if cell.kind == "target" else None
         if pieces is not None:
@@ -789,6 +793,17 @@ class TableReader:
                 (role, periods[-1] if role == "value" and period == periods[0] else period, c)
                 for role, period, c in kept.cells
             ]
+
+
+_OPERATOR_OPENS = re.compile(rf"(?:{SYMBOL})\s*\S")
+
+
+def _ends_in_target(cand: Candidate) -> bool:
+    """Whether the row's name cell holds its target glued after it, opening with an
+    operator sign (`政策知晓率≥90%`, `…规模=符合条件的对象…`): the row is whole."""
+    text = cand.cells[0][2].text
+    at = locate(text)
+    return at is not None and at > 0 and _OPERATOR_OPENS.match(text, at) is not None
 
 
 def _name_of(cand: Candidate) -> str | None:
