@@ -170,6 +170,7 @@ class TableReader:
     value_unit: str | None = None  # the unit in the value column's header (`指标值（%）`)
     serial: bool = False  # the cell fed last was a 序号 header
     stream: bool = False  # the line being read holds several rows' cells (one a line, glued)
+    level_twice: bool = False  # the level fed last stood twice on its line (in the name column)
     last_row: Candidate | None = None  # the row the line before held whole, with its target
 
     # ---- lines --------------------------------------------------------------------------
@@ -573,9 +574,13 @@ class TableReader:
         return True
 
     def _start(self, cell: Cell) -> None:
-        unnamed = cell.kind in ("target", "op") or (
-            self.level_names and self.after_level and self.l2 is not None and cell.kind == "text"
+        # `| 成本指标 | 成本指标 | 万元 | ≤786 |`, `| 社会效益指标 | 社会效益指标 | 明显 |`: a
+        # level written again in the name column names the row; what follows is its target
+        named_by_level = self.after_level and self.l2 is not None and cell.kind == "text"
+        named_by_level = named_by_level and (
+            self.level_names or (self.level_twice and self.row_line)
         )
+        unnamed = cell.kind in ("target", "op", "unit") or named_by_level
         if cell.kind == "text" and not unnamed:
             self.pending = Candidate(self.l1, self.l2, [("name", None, cell)], line=cell.line)
             self.pending.next_column = 1
@@ -662,6 +667,13 @@ class TableReader:
             self.feed(Cell(cell.start, cell.end, cell.text, "text", cell.line))
             return
         level = fw.resolve(cell.levels, self.scheme, self.l1.level if self.l1 else None, on_line)
+        self.level_twice = (  # right after itself: a second block's levels are not
+            self.after_level
+            and self.l2 is not None
+            and self.l2.cell is not None
+            and self.l2.cell.line == cell.line
+            and self.l2.level.key == level.key
+        )
         if (
             EVALUATION in level.schemes
             and level.depth == 2
