@@ -68,10 +68,10 @@ _SIGNATURE_DATE = re.compile(
 # A year cited inside a notice's number (〔2021〕88号) or a quoted title (《…》) is not the
 # budget year; nor is one inside a clause citing a request (根据…请示).
 _CITED = re.compile(
-    r"《[^》]{0,120}》|[〔\[【(]\s*20\d{2}\s*[〕\]】)]|"
+    r"《[^》]{0,120}》|[〔\[【(]\s*20\d{2}\s*[〕\]】)](?!\s*年度)|"
     rf"根据[^。;；\n]{{0,80}}?(?:{_LEXICON.pattern('cited')})"
 )
-_YEAR_STATED = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年度")
+_YEAR_STATED = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*(?:[)）]\s*)?年度")  # also （2023）年度
 _YEAR_OF_REPORT = re.compile(
     rf"(?<!\d)(?P<y>20\d{{2}})\s*年\s*(?:度\s*)?(?:[^。\n]{{0,20}}?)(?:{_REPORT})"
 )
@@ -377,6 +377,8 @@ def _with_place(department: str, region: list[str]) -> str:
     """A unit named without its place takes the place of the document's region: 市交通运输局 of
     某某市 is 某某市交通运输局, 文物保护中心 of 某某县 is 某某县文物保护中心."""
     place = region[-1]
+    if regions.stem(place) in department:
+        return department  # 黔东南州三穗县水务局: named with its place, if not as the gazetteer is
     if department[0] in "省市县区州旗" and place.endswith(department[0]):
         return place + department[1:]
     return place + department
