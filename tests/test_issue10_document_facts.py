@@ -43,3 +43,18 @@ def test_issue10_year_in_brackets_before_niandu() -> None:
     assert extract_text(text, "a.txt").facts.year == 2023
     half_width = text.replace("（2023）", "(2023)")
     assert extract_text(half_width, "a.txt").facts.year == 2023
+
+
+def test_issue10_unit_in_the_file_name_where_the_text_names_none() -> None:
+    text = f"项目名称：森林防火\n{TABLE}"
+    for name in (
+        "2024_抚顺市清原满族自治县林业局_项目绩效目标.txt",
+        "抚顺市清原满族自治县林业局2024年部门预算.pdf",
+    ):
+        facts = extract_text(text, name).facts
+        assert facts.department == "抚顺市清原满族自治县林业局"
+        assert facts.region == ["辽宁省", "抚顺市", "清原满族自治县"]
+        assert facts.year == 2024
+    assert (
+        extract_text(text, "01_yulin-qingjian_transport_2021_target.txt").facts.department is None
+    )

@@ -565,6 +565,22 @@ def year_of(
     return None, None
 
 
+_NAME_PARTS = re.compile(r"[_\s.·()（）\[\]【】—-]+")
+
+
+def _file_name_units(stem: str) -> list[str]:
+    """Units a file's name gives as one of its parts, where the text names none
+    (2024_某某县林业局_项目绩效目标, 某某县林业局2024年部门预算): whoever saved it saw them."""
+    units = []
+    for part in _NAME_PARTS.split(stem):
+        unit = _title_unit(part, "")  # the unit a title opens with, or a part all one unit
+        if unit is None and as_department(part) == part:
+            unit = part
+        if unit is not None:
+            units.append(unit)
+    return units
+
+
 def _title_zone(text: str, fields: tuple[Field, ...]) -> str:
     titles = [f.value for f in fields if f.key == "title"]
     return "\n".join([*titles, *_title_lines(text)])
@@ -597,6 +613,7 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
             if year is not None and year_source != "inferred":
                 facts.year, facts.year_source = year, year_source
         facts.published = facts.published or _published(chrome_fields, chrome)
+    candidates += [_Candidate(u, "inferred") for u in _file_name_units(PurePath(source.path).stem)]
     if candidates:
         first = candidates[0]
         facts.department, facts.department_source = first.name, first.source
