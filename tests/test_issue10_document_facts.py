@@ -8,6 +8,7 @@ from pikg.parsing.pipeline import extract_text
 
 TABLE = """| 一级指标 | 二级指标 | 三级指标 | 指标值 |
 | 产出指标 | 数量指标 | 培训人次 | ≥300人次 |
+| | 时效指标 | 完成时间 | 2025年12月31日前 |
 """
 
 
@@ -58,3 +59,14 @@ def test_issue10_unit_in_the_file_name_where_the_text_names_none() -> None:
     assert (
         extract_text(text, "01_yulin-qingjian_transport_2021_target.txt").facts.department is None
     )
+
+
+def test_issue10_unit_labels_and_a_numeral_year_opening_the_title() -> None:
+    unit = "岳阳市君山区教育局"
+    for head in (
+        f"二〇二五年度{unit}项目支出绩效目标表",
+        f"项目支出绩效目标表\n编报单位：{unit}",
+        f"部门：{unit} 单位：万元\n2025 年项目支出绩效目标表",
+    ):
+        facts = extract_text(f"{head}\n{TABLE}", "a.txt").facts
+        assert (facts.department, facts.year) == (unit, 2025), head

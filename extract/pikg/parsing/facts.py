@@ -154,7 +154,7 @@ def _title_unit(line: str, following: str) -> str | None:
     部门决算. A unit followed by anything but the title's next word (a banner 某某县人民政府
     over the site's menu) is not the document's, nor is the issuer of a notice (某某财政局
     关于下达…的通知)."""
-    line = _ATTACHMENT.sub("", line)
+    line = arabic_dates(_ATTACHMENT.sub("", line))  # 二〇二五年度某某局…: 2025年度某某局…
     if len(line) > TITLE_MAX_CHARS or "|" in line or line.endswith((":", "：")):
         return None  # an addressee line (县交通局:) is not a title
     if _SENTENCE.search(line):
