@@ -667,8 +667,11 @@ class TableReader:
             self.feed(Cell(cell.start, cell.end, cell.text, "text", cell.line))
             return
         level = fw.resolve(cell.levels, self.scheme, self.l1.level if self.l1 else None, on_line)
-        self.level_twice = (  # right after itself: a second block's levels are not
+        # right after itself, and no 一级 name (满意度指标 | 满意度指标 are the 一级 and the 二级);
+        # a second block's levels further on the line are not
+        self.level_twice = (
             self.after_level
+            and all(lv.depth == 2 for lv in cell.levels)
             and self.l2 is not None
             and self.l2.cell is not None
             and self.l2.cell.line == cell.line
