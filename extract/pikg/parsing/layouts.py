@@ -120,6 +120,7 @@ class Candidate:
     # project's rows, so a piece read after a row still reaches it
     project_rest: list[Cell] = field(default_factory=list)
     unit: str | None = None  # the unit its value column's header gives (`目标值（%）`)
+    emitted: bool = False  # handed on already: a row read again (its name wrapped) is not twice
 
     def roles(self) -> list[str]:
         return [role for role, _, _ in self.cells]
@@ -512,6 +513,8 @@ class TableReader:
             return
         if self.pending is None and (self._explained(cell) or self._named_by_note(cell, last)):
             return
+        if self.pending is None and self._value_was_name(cell, last):
+            return
         if self.pending is None:
             self._start(cell)
             return
@@ -570,6 +573,25 @@ class TableReader:
             return False
         last.cells.pop()
         self._start(before)
+        self._place(cell)
+        return True
+
+    def _value_was_name(self, cell: Cell, fed: Cell | None) -> bool:
+        """One cell a line, a target right after the text that filled the last row's value
+        column (`志鉴地情相关工作开展` / `所需资金的供应时效` / `100%`): that text was the rest
+        of the row's name, wrapped onto a line of its own, and the target is the row's. A
+        qualitative answer (有效, 是) stays the target."""
+        if not self.stream or self.row_line or self.after_level or not self.line_candidates:
+            return False
+        last = self.line_candidates[-1]
+        if cell.kind not in ("target", "op") or last.roles() != ["name", "value"]:
+            return False
+        text = last.cells[-1][2]
+        if text is not fed or text.kind != "text" or _ANSWER.fullmatch(text.text):
+            return False
+        last.cells[-1] = ("name", None, text)
+        last.next_column = 1
+        self.pending = last
         self._place(cell)
         return True
 
@@ -766,7 +788,8 @@ class TableReader:
         pending, self.pending = self.pending, None
         if pending is None:
             return
-        if pending.cells:
+        if pending.cells and not pending.emitted:
+            pending.emitted = True
             pending.unit = self.value_unit
             pending.group = len(self.line_candidates)
             self.line_candidates.append(pending)
