@@ -91,6 +91,9 @@ _SIGNED_ON = re.compile(r"\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*")
 # and each of its lines but the last as wide as the first give or take WRAP_SLACK.
 MIN_WRAP_WIDTH = 40
 WRAP_SLACK = 4
+# The rest of a cell wrapped onto a row of its own is no wider than the piece above it, give
+# or take this many display columns (full-width punctuation above is read half-width).
+CELL_WRAP_SLACK = 2
 _GLUED_LINE = re.compile(r"[^\s|]+")
 _SENTENCE_END = ("。", "；", ";", "：", ":")
 _LABELLED = re.compile(r"[:：]\s*\S")  # a label and its value in one cell
@@ -362,23 +365,33 @@ class TableReader:
     def _wraps_name(
         self, cells: list[Cell], meaningful: list[Cell], text: str, last: Candidate | None
     ) -> bool:
-        """`| | | 入成本控制率 | |` under a whole row: the rest of that row's name, which a
-        PDF's table wrapped onto a line of its own, every other cell empty. A wrapped cell
-        fills its column's width first, so the rest is no wider than the piece above it; a
-        wider name alone is a row whose target cell was left blank."""
+        """`| | | 入成本控制率 | |`, `| | | | 月31日前完成 |` under a whole row: the rest of
+        that row's name or target, which a PDF's table wrapped onto a line of its own, every
+        other cell empty. A wrapped cell fills its column's width first, so the rest is no
+        wider than the piece above it; a wider name alone is a row whose target cell was
+        left blank, and a target alone is one of its own."""
         if last is None or self.pending is not None or len(meaningful) != 1:
             return False
         cell = meaningful[0]
         roles = _roles(tuple(self.columns))
         row = _row_cells(cells, text)
-        if cell.kind != "text" or len(row) != len(roles) or not _SPLIT_MARK.search(text):
+        if len(row) != len(roles) or not _SPLIT_MARK.search(text):
             return False
-        if roles[row.index(cell)] != "name":
+        role = roles[row.index(cell)]
+        above = [c for r, _, c in last.cells if r == role]
+        if (
+            not above
+            or _display_width(cell.text) > _display_width(above[-1].text) + CELL_WRAP_SLACK
+        ):
             return False
-        names = [c for role, _, c in last.cells if role == "name"]
-        if _display_width(cell.text) > _display_width(names[-1].text):
+        if role == "name":
+            if cell.kind != "text":
+                return False
+        elif role != "value" or cell.kind not in ("text", "unit", "target"):
             return False
-        last.cells.append(("name", None, cell))
+        elif cell.kind == "target" and not _CUT_TARGET.search(above[-1].text):
+            return False  # `≥90%` under `100%`: a target of its own
+        last.cells.append((role if role == "name" else f"value{CONTINUED}", None, cell))
         return True
 
     def _wraps_project(self, cells: list[Cell], meaningful: list[Cell], text: str) -> bool:
@@ -833,6 +846,8 @@ class TableReader:
             ]
 
 
+# Where a target cut at its cell's edge may end: inside a date or a compound unit.
+_CUT_TARGET = re.compile(r"[年月/.,，、\-—~～至]$")
 _OPERATOR_OPENS = re.compile(rf"(?:{SYMBOL})\s*\S")
 
 
