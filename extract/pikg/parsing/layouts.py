@@ -611,6 +611,8 @@ class TableReader:
     def _start(self, cell: Cell) -> None:
         # `| 成本指标 | 成本指标 | 万元 | ≤786 |`, `| 社会效益指标 | 社会效益指标 | 明显 |`: a
         # level written again in the name column names the row; what follows is its target
+        if cell.kind == "text" and _holds_target(cell.text):
+            self.level_names = False  # a name with its target: rows here are named again
         named_by_level = self.after_level and self.l2 is not None and cell.kind == "text"
         named_by_level = named_by_level and (
             self.level_names or (self.level_twice and self.row_line)
@@ -711,6 +713,7 @@ class TableReader:
             and self.l2.cell is not None
             and self.l2.cell.line == cell.line
             and self.l2.level.key == level.key
+            and self.l2.cell.key == cell.key  # written alike, not 满意度指标 | 服务对象满意度指标
         )
         if (
             EVALUATION in level.schemes
@@ -852,9 +855,13 @@ _OPERATOR_OPENS = re.compile(rf"(?:{SYMBOL})\s*\S")
 
 
 def _ends_in_target(cand: Candidate) -> bool:
-    """Whether the row's name cell holds its target glued after it, opening with an
-    operator sign (`政策知晓率≥90%`, `…规模=符合条件的对象…`): the row is whole."""
-    text = cand.cells[0][2].text
+    """Whether the row's name cell holds its target glued after it: the row is whole."""
+    return _holds_target(cand.cells[0][2].text)
+
+
+def _holds_target(text: str) -> bool:
+    """Whether a text cell is a name with its target glued after it, opening with an
+    operator sign (`政策知晓率≥90%`, `…规模=符合条件的对象…`)."""
     at = locate(text)
     return at is not None and at > 0 and _OPERATOR_OPENS.match(text, at) is not None
 

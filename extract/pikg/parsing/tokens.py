@@ -261,8 +261,8 @@ def _is_glued(body: str) -> bool:
     if len(key) <= GLUED_CELL and len(_header_words(key) or ()) < 2:
         inner = _glued_pattern().search(body)
         opens = inner is not None and inner.start() == 0 and inner.group() != key
-        if not (opens and _DIGIT.search(body)):
-            return False
+        if not (opens and (_DIGIT.search(body) or _SIGN.search(body))):
+            return False  # a level, a name and its target: `质量指标名称=按规定执行` too
     return not _whole_cell(body)
 
 
@@ -274,6 +274,7 @@ def _whole_cell(body: str) -> bool:
     )
 
 
+_SIGN = re.compile(rf"(?:{SYMBOL})")
 _OPERATOR_PIECE = re.compile(rf"(?:{SYMBOL}|{PRE_WORD})")
 _NUMBER_END = re.compile(rf"(?:{NUMBER})$")
 
