@@ -70,3 +70,13 @@ def test_issue10_unit_labels_and_a_numeral_year_opening_the_title() -> None:
     ):
         facts = extract_text(f"{head}\n{TABLE}", "a.txt").facts
         assert (facts.department, facts.year) == (unit, 2025), head
+
+
+def test_issue10_seal_labels_and_the_unit_using_the_funds() -> None:
+    sealed = f"填报单位（公章）:陇南市武都区统计局   填报日期:2023年12月\n2024年项目支出绩效目标表\n{TABLE}"
+    facts = extract_text(sealed, "a.txt").facts
+    assert (facts.department, facts.year) == ("陇南市武都区统计局", 2024)
+    using = f"附件2\n项目绩效目标表\n（2025年）\n项目名称：秸秆综合利用\n资金使用单位：扎兰屯市农牧局\n{TABLE}"
+    facts = extract_text(using, "a.txt").facts
+    assert (facts.department, facts.year) == ("扎兰屯市农牧局", 2025)
+    assert facts.region == ["内蒙古自治区", "呼伦贝尔市", "扎兰屯市"]
