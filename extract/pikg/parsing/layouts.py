@@ -385,7 +385,10 @@ class TableReader:
         ):
             return False
         if role == "name":
-            if cell.kind != "text":
+            if cell.kind not in (
+                "text",
+                "level",
+            ):  # `可持续影响`: a level's words, in the name's column
                 return False
         elif role != "value" or cell.kind not in ("text", "unit", "target"):
             return False
