@@ -261,8 +261,11 @@ def _is_glued(body: str) -> bool:
     if len(key) <= GLUED_CELL and len(_header_words(key) or ()) < 2:
         inner = _glued_pattern().search(body)
         opens = inner is not None and inner.start() == 0 and inner.group() != key
-        if not (opens and (_DIGIT.search(body) or _SIGN.search(body))):
-            return False  # a level, a name and its target: `质量指标名称=按规定执行` too
+        # a level, a name and its target (`质量指标名称=按规定执行` too), or two levels and
+        # what follows them (`产出指标时效指标时效指标全年`)
+        second = _glued_pattern().match(body, inner.end()) if opens and inner else None
+        if not (opens and (_DIGIT.search(body) or _SIGN.search(body) or second)):
+            return False
     return not _whole_cell(body)
 
 
