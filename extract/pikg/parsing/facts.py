@@ -68,10 +68,10 @@ _SIGNATURE_DATE = re.compile(
 # A year cited inside a notice's number (〔2021〕88号) or a quoted title (《…》) is not the
 # budget year; nor is one inside a clause citing a request (根据…请示).
 _CITED = re.compile(
-    r"《[^》]{0,120}》|[〔\[【(]\s*20\d{2}\s*[〕\]】)]|"
+    r"《[^》]{0,120}》|[〔\[【(]\s*20\d{2}\s*[〕\]】)](?!\s*年度)|"
     rf"根据[^。;；\n]{{0,80}}?(?:{_LEXICON.pattern('cited')})"
 )
-_YEAR_STATED = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*年度")
+_YEAR_STATED = re.compile(r"(?<!\d)(?P<y>20\d{2})\s*(?:[)）]\s*)?年度")  # also （2023）年度
 _YEAR_OF_REPORT = re.compile(
     rf"(?<!\d)(?P<y>20\d{{2}})\s*年\s*(?:度\s*)?(?:[^。\n]{{0,20}}?)(?:{_REPORT})"
 )
@@ -157,7 +157,7 @@ def _title_unit(line: str, following: str) -> str | None:
     部门决算. A unit followed by anything but the title's next word (a banner 某某县人民政府
     over the site's menu) is not the document's, nor is the issuer of a notice (某某财政局
     关于下达…的通知)."""
-    line = _ATTACHMENT.sub("", line)
+    line = arabic_dates(_ATTACHMENT.sub("", line))  # 二〇二五年度某某局…: 2025年度某某局…
     if len(line) > TITLE_MAX_CHARS or "|" in line or line.endswith((":", "：")):
         return None  # an addressee line (县交通局:) is not a title
     if _SENTENCE.search(line):
@@ -380,6 +380,8 @@ def _with_place(department: str, region: list[str]) -> str:
     """A unit named without its place takes the place of the document's region: 市交通运输局 of
     某某市 is 某某市交通运输局, 文物保护中心 of 某某县 is 某某县文物保护中心."""
     place = region[-1]
+    if regions.stem(place) in department:
+        return department  # 黔东南州三穗县水务局: named with its place, if not as the gazetteer is
     if department[0] in "省市县区州旗" and place.endswith(department[0]):
         return place + department[1:]
     return place + department
@@ -566,6 +568,22 @@ def year_of(
     return None, None
 
 
+_NAME_PARTS = re.compile(r"[_\s.·()（）\[\]【】—-]+")
+
+
+def _file_name_units(stem: str) -> list[str]:
+    """Units a file's name gives as one of its parts, where the text names none
+    (2024_某某县林业局_项目绩效目标, 某某县林业局2024年部门预算): whoever saved it saw them."""
+    units = []
+    for part in _NAME_PARTS.split(stem):
+        unit = _title_unit(part, "")  # the unit a title opens with, or a part all one unit
+        if unit is None and as_department(part) == part:
+            unit = part
+        if unit is not None:
+            units.append(unit)
+    return units
+
+
 def _title_zone(text: str, fields: tuple[Field, ...]) -> str:
     titles = [f.value for f in fields if f.key == "title"]
     return "\n".join([*titles, *_title_lines(text)])
@@ -598,6 +616,7 @@ def read_facts(source: Source, meta: DocumentMeta | None = None) -> DocumentFact
             if year is not None and year_source != "inferred":
                 facts.year, facts.year_source = year, year_source
         facts.published = facts.published or _published(chrome_fields, chrome)
+    candidates += [_Candidate(u, "inferred") for u in _file_name_units(PurePath(source.path).stem)]
     if candidates:
         first = candidates[0]
         facts.department, facts.department_source = first.name, first.source

@@ -91,6 +91,9 @@ _SIGNED_ON = re.compile(r"\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*")
 # and each of its lines but the last as wide as the first give or take WRAP_SLACK.
 MIN_WRAP_WIDTH = 40
 WRAP_SLACK = 4
+# The rest of a cell wrapped onto a row of its own is no wider than the piece above it, give
+# or take this many display columns (full-width punctuation above is read half-width).
+CELL_WRAP_SLACK = 2
 _GLUED_LINE = re.compile(r"[^\s|]+")
 _SENTENCE_END = ("。", "；", ";", "：", ":")
 _LABELLED = re.compile(r"[:：]\s*\S")  # a label and its value in one cell
@@ -120,6 +123,7 @@ class Candidate:
     # project's rows, so a piece read after a row still reaches it
     project_rest: list[Cell] = field(default_factory=list)
     unit: str | None = None  # the unit its value column's header gives (`目标值（%）`)
+    emitted: bool = False  # handed on already: a row read again (its name wrapped) is not twice
 
     def roles(self) -> list[str]:
         return [role for role, _, _ in self.cells]
@@ -171,6 +175,8 @@ class TableReader:
     serial: bool = False  # the cell fed last was a 序号 header
     stream: bool = False  # the line being read holds several rows' cells (one a line, glued)
     _views: ColumnViews | None = None  # of ``columns``: every cell asks, a header changes them
+    level_twice: bool = False  # the level fed last stood twice on its line (in the name column)
+    last_row: Candidate | None = None  # the row the line before held whole, with its target
 
     # ---- lines --------------------------------------------------------------------------
 
@@ -222,6 +228,9 @@ class TableReader:
             self.flush()  # `某某县农业农村局  某某县财政局`, `2024年3月8日`: who signed, and when
             for c in meaningful:
                 self.ledger.skip("contact", c.start, c.end)
+            return
+        last_row, self.last_row = self.last_row, None
+        if self._wraps_name(cells, meaningful, text, last_row):
             return
         if self._by_position(cells, meaningful, text):
             return
@@ -289,6 +298,9 @@ class TableReader:
             return
         if as_row:
             self.flush()
+            rows = self.line_candidates
+            if len(rows) == 1 and {"name", "value"} <= set(rows[0].roles()):
+                self.last_row = rows[0]
             self._restated_groups()
             self.skip_next = False
         # One cell a line, a label's value is the next line (`审核人` / its name): still skipped.
@@ -349,6 +361,41 @@ class TableReader:
                 cand.cells.append((role, period, cell))
         self.pending = cand
         self.flush()
+        return True
+
+    def _wraps_name(
+        self, cells: list[Cell], meaningful: list[Cell], text: str, last: Candidate | None
+    ) -> bool:
+        """`| | | 入成本控制率 | |`, `| | | | 月31日前完成 |` under a whole row: the rest of
+        that row's name or target, which a PDF's table wrapped onto a line of its own, every
+        other cell empty. A wrapped cell fills its column's width first, so the rest is no
+        wider than the piece above it; a wider name alone is a row whose target cell was
+        left blank, and a target alone is one of its own."""
+        if last is None or self.pending is not None or len(meaningful) != 1:
+            return False
+        cell = meaningful[0]
+        roles = _roles(tuple(self.columns))
+        row = _row_cells(cells, text)
+        if len(row) != len(roles) or not _SPLIT_MARK.search(text):
+            return False
+        role = roles[row.index(cell)]
+        above = [c for r, _, c in last.cells if r == role]
+        if (
+            not above
+            or _display_width(cell.text) > _display_width(above[-1].text) + CELL_WRAP_SLACK
+        ):
+            return False
+        if role == "name":
+            if cell.kind not in (
+                "text",
+                "level",
+            ):  # `可持续影响`: a level's words, in the name's column
+                return False
+        elif role != "value" or cell.kind not in ("text", "unit", "target"):
+            return False
+        elif cell.kind == "target" and not _CUT_TARGET.search(above[-1].text):
+            return False  # `≥90%` under `100%`: a target of its own
+        last.cells.append((role if role == "name" else f"value{CONTINUED}", None, cell))
         return True
 
     def _wraps_project(self, cells: list[Cell], meaningful: list[Cell], text: str) -> bool:
@@ -483,6 +530,8 @@ class TableReader:
             return
         if self.pending is None and (self._explained(cell) or self._named_by_note(cell, last)):
             return
+        if self.pending is None and self._value_was_name(cell, last):
+            return
         if self.pending is None:
             self._start(cell)
             return
@@ -544,10 +593,35 @@ class TableReader:
         self._place(cell)
         return True
 
+    def _value_was_name(self, cell: Cell, fed: Cell | None) -> bool:
+        """One cell a line, a target right after the text that filled the last row's value
+        column (`志鉴地情相关工作开展` / `所需资金的供应时效` / `100%`): that text was the rest
+        of the row's name, wrapped onto a line of its own, and the target is the row's. A
+        qualitative answer (有效, 是) stays the target."""
+        if not self.stream or self.row_line or self.after_level or not self.line_candidates:
+            return False
+        last = self.line_candidates[-1]
+        if cell.kind not in ("target", "op") or last.roles() != ["name", "value"]:
+            return False
+        text = last.cells[-1][2]
+        if text is not fed or text.kind != "text" or _ANSWER.fullmatch(text.text):
+            return False
+        last.cells[-1] = ("name", None, text)
+        last.next_column = 1
+        self.pending = last
+        self._place(cell)
+        return True
+
     def _start(self, cell: Cell) -> None:
-        unnamed = cell.kind in ("target", "op") or (
-            self.level_names and self.after_level and self.l2 is not None and cell.kind == "text"
+        # `| 成本指标 | 成本指标 | 万元 | ≤786 |`, `| 社会效益指标 | 社会效益指标 | 明显 |`: a
+        # level written again in the name column names the row; what follows is its target
+        if cell.kind == "text" and _holds_target(cell.text):
+            self.level_names = False  # a name with its target: rows here are named again
+        named_by_level = self.after_level and self.l2 is not None and cell.kind == "text"
+        named_by_level = named_by_level and (
+            self.level_names or (self.level_twice and self.row_line)
         )
+        unnamed = cell.kind in ("target", "op", "unit") or named_by_level
         if cell.kind == "text" and not unnamed:
             self.pending = Candidate(self.l1, self.l2, [("name", None, cell)], line=cell.line)
             self.pending.next_column = 1
@@ -574,6 +648,10 @@ class TableReader:
         columns = self.data_columns()
         if cell.key in lexicon_module.load().natures and ("nature", None) not in columns:
             pending.cells.append(("nature", None, cell))  # 定性 in a form with no column for it
+            return
+        if cell.kind == "text" and pending.roles() == ["name"] and _ends_in_target(pending):
+            self.flush()  # `享受待遇人数≤42人` then `补助标准≤7万元`: each line a whole row
+            self._start(cell)
             return
         done = pending.next_column
         pieces = _glued_direction(cell, pending, columns[done:]) if cell.kind == "target" else None
@@ -630,6 +708,17 @@ class TableReader:
             self.feed(Cell(cell.start, cell.end, cell.text, "text", cell.line))
             return
         level = fw.resolve(cell.levels, self.scheme, self.l1.level if self.l1 else None, on_line)
+        # right after itself, and no 一级 name (满意度指标 | 满意度指标 are the 一级 and the 二级);
+        # a second block's levels further on the line are not
+        self.level_twice = (
+            self.after_level
+            and all(lv.depth == 2 for lv in cell.levels)
+            and self.l2 is not None
+            and self.l2.cell is not None
+            and self.l2.cell.line == cell.line
+            and self.l2.level.key == level.key
+            and self.l2.cell.key == cell.key  # written alike, not 满意度指标 | 服务对象满意度指标
+        )
         if (
             EVALUATION in level.schemes
             and level.depth == 2
@@ -726,7 +815,8 @@ class TableReader:
         pending, self.pending = self.pending, None
         if pending is None:
             return
-        if pending.cells:
+        if pending.cells and not pending.emitted:
+            pending.emitted = True
             pending.unit = self.value_unit
             pending.group = len(self.line_candidates)
             self.line_candidates.append(pending)
@@ -768,6 +858,23 @@ class TableReader:
                 (role, periods[-1] if role == "value" and period == periods[0] else period, c)
                 for role, period, c in kept.cells
             ]
+
+
+# Where a target cut at its cell's edge may end: inside a date or a compound unit.
+_CUT_TARGET = re.compile(r"[年月/.,，、\-—~～至]$")
+_OPERATOR_OPENS = re.compile(rf"(?:{SYMBOL})\s*\S")
+
+
+def _ends_in_target(cand: Candidate) -> bool:
+    """Whether the row's name cell holds its target glued after it: the row is whole."""
+    return _holds_target(cand.cells[0][2].text)
+
+
+def _holds_target(text: str) -> bool:
+    """Whether a text cell is a name with its target glued after it, opening with an
+    operator sign (`政策知晓率≥90%`, `…规模=符合条件的对象…`)."""
+    at = locate(text)
+    return at is not None and at > 0 and _OPERATOR_OPENS.match(text, at) is not None
 
 
 def _name_of(cand: Candidate) -> str | None:

@@ -63,6 +63,25 @@ def stem(name: str) -> str:
     return name
 
 
+_AUTONOMOUS = re.compile(r"自治(州|县|旗)$")
+
+
+@cache
+def _ethnic_groups() -> re.Pattern[str]:
+    words = sorted((row[0] for row in resources.read_data_lines("ethnic-groups.tsv")), key=len)
+    return re.compile(rf"(?:(?:{'|'.join(reversed(words))})族?)+$")
+
+
+def short_name(name: str) -> str:
+    """An autonomous division as documents shorten it, without its peoples: 黔东南苗族侗族
+    自治州 is 黔东南州, 清原满族自治县 清原县; any other name as it is."""
+    m = _AUTONOMOUS.search(name)
+    if m is None:
+        return name
+    base = _ethnic_groups().sub("", name[: m.start()])
+    return base + m.group(1) if len(base) >= 2 else name
+
+
 @cache
 def gazetteer() -> Gazetteer:
     names: dict[str, str] = {}
@@ -78,6 +97,10 @@ def gazetteer() -> Gazetteer:
             s = stem(name)
             if s != name and code not in by_stem.setdefault(s, []):
                 by_stem[s].append(code)
+    for code, name in list(names.items()):
+        short = short_name(name)
+        if short != name and short not in by_name:
+            by_name[short] = [code]
     return Gazetteer(
         names,
         {k: tuple(v) for k, v in by_name.items()},
@@ -281,7 +304,10 @@ def resolve(anchor: str, text: str) -> list[tuple[str, str]] | None:
         pick = _pick(run[0].codes, chosen, evidence)
         if pick is None:
             break
-        written[pick] = run[0].written if stem(run[0].written) != run[0].written else g.names[pick]
+        kept = stem(run[0].written) != run[0].written and run[0].written != short_name(
+            g.names[pick]
+        )
+        written[pick] = run[0].written if kept else g.names[pick]  # 湘西州: 湘西土家族苗族自治州
         chosen = pick
         pos += run[0].end
     if chosen is None:

@@ -48,9 +48,9 @@ _DIGIT = re.compile(r"\d")
 # A space-separated line's cells: runs of non-space, or a word a PDF's text layer letter-spaced
 # (`产 出 指 标`: single characters one space apart), which is one cell.
 _WORD = re.compile(r"(?<!\S)[\u4e00-\u9fff](?= )(?: [\u4e00-\u9fff](?!\S))+|\S+")
-# A day written whole (a deadline or the day a target was met): one target, not a year, a
-# month and a day glued.
-_DAY = r"\d{4}年\d{1,2}月(?:\d{1,2}[日号])?(?:底|末)?(?:之前|以前|前)?"
+# A day written whole (a deadline or the day a target was met, 前完成 and all): one target,
+# not a year, a month and a day glued.
+_DAY = r"\d{4}年\d{1,2}月(?:\d{1,2}[日号])?(?:底|末)?(?:(?:之前|以前|前)(?:完成)?)?"
 # A glued cell longer than this is searched for level names and header words inside it.
 GLUED_CELL = 24
 # A yes/no indicator glued to its direction and answers: `…问题是/否否否`.
@@ -261,7 +261,10 @@ def _is_glued(body: str) -> bool:
     if len(key) <= GLUED_CELL and len(_header_words(key) or ()) < 2:
         inner = _glued_pattern().match(body)  # what the search would find at the start
         opens = inner is not None and inner.group() != key
-        if not (opens and _DIGIT.search(body)):
+        # a level, a name and its target (`质量指标名称=按规定执行` too), or two levels and
+        # what follows them (`产出指标时效指标时效指标全年`)
+        second = _glued_pattern().match(body, inner.end()) if opens and inner else None
+        if not (opens and (_DIGIT.search(body) or _SIGN.search(body) or second)):
             return False
     return not _whole_cell(body)
 
@@ -274,6 +277,7 @@ def _whole_cell(body: str) -> bool:
     )
 
 
+_SIGN = re.compile(rf"(?:{SYMBOL})")
 _OPERATOR_PIECE = re.compile(rf"(?:{SYMBOL}|{PRE_WORD})")
 _NUMBER_END = re.compile(rf"(?:{NUMBER})$")
 
@@ -529,10 +533,20 @@ def _with_row_levels(text: str, found: list[re.Match[str]]) -> list[re.Match[str
         if not after or _one_target().match(text, m.end()) or not "\u4e00" <= after <= "\u9fff":
             continue
         before = text[max(0, m.start() - MAX_RUN) : m.start()]
+        if _after_second_level(found, m.start()):
+            continue  # `时效指标项目完成时间`: a row's levels end at its 二级; the name follows
         opens = m.start() == 0 or m.start() in ends  # the cell or right after a level
         if opens or _target_run().search(before) or _DOUBLED.search(before):
             extra.append(m)
     return _loose_levels(text, sorted(found + extra, key=lambda m: m.start()))
+
+
+def _after_second_level(found: list[re.Match[str]], at: int) -> bool:
+    """Whether a 二级 level name (and no 一级 one) ends right at ``at``."""
+    fw = framework_module.load()
+    before = next((m for m in found if m.end() == at), None)
+    levels = fw.lookup(before.group()) if before is not None else ()
+    return bool(levels) and all(lv.depth == 2 for lv in levels)
 
 
 def _loose_levels(text: str, found: list[re.Match[str]]) -> list[re.Match[str]]:
@@ -686,9 +700,10 @@ def _split_text_piece(
 
 @cache
 def _inner_run() -> re.Pattern[str]:
-    """Targets glued between two names: `数量>=2个0个0%当年…`, opening with an operator."""
+    """Targets glued between two names: `数量>=2个0个0%当年…`, opening with an operator; a
+    day written whole first (`≤2021年12月31日前`, not `≤2021年12月31日` and a name `前`)."""
     unit = _glued_unit()
-    one = rf"(?:{NUMBER})(?:{unit})?"
+    one = rf"(?:{_DAY}|(?:{NUMBER})(?:{unit})?)"
     return re.compile(rf"(?:{SYMBOL})\s*{one}(?:{one})*(?=[^\d.,%]|$)")
 
 
