@@ -27,6 +27,7 @@ from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
 from pikg.parsing.targets import DATE_RE, POST_WORD, PRE_WORD, SYMBOL, is_unit, locate
 from pikg.parsing.tokens import (
+    PAGE_MARK,
     Cell,
     Line,
     cell_kinds,
@@ -63,7 +64,7 @@ EVALUATION = framework_module.SCHEME_EVALUATION
 # A row line of this many text cells with no target and no level is another table's header.
 FOREIGN_HEADER = 4
 _UNIT_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,4}(?:/[\u4e00-\u9fffA-Za-z]{1,3})?")
-_PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-—－]+\d{1,3}[-—－]+")
+_PAGE_LINE = re.compile(rf"[-—－]*(?:{PAGE_MARK})[-—－]*")
 _ROW_NUMBER = re.compile(r"\d{1,3}")
 _SPACES_AND_PIPES = re.compile(r"[\s|]+")
 _SENTENCE_MARK = re.compile(r"[。;；]")
@@ -177,7 +178,10 @@ class TableReader:
         cells = [c for c in cells if c.kind != "empty" or not c.text]
         meaningful = [c for c in cells if c.kind != "empty"]
         kinds = [c.kind for c in meaningful]
-        if meaningful and _PAGE_LINE.fullmatch("".join(c.text for c in meaningful)):
+        # 第 1 页 共 3 页: a PDF's page mark, cut into cells at its spaces
+        if meaningful and _PAGE_LINE.fullmatch(
+            _SPACES_AND_PIPES.sub("", "".join(c.text for c in meaningful))
+        ):
             for c in meaningful:
                 self.ledger.skip("page-number", c.start, c.end)
             self.after_page = True
@@ -216,8 +220,16 @@ class TableReader:
             return
         signed = len(meaningful) >= 2 and all(_is_body(c) for c in meaningful)
         signed = signed or _person_and_phone(meaningful)
-        dated = len(meaningful) == 1 and self.pending is None and _SIGNED_ON.fullmatch(text)
+        # the unit that signs on the line above its date is no indicator dated by it
+        signer = self.pending is not None and _names_a_body(self.pending)
+        dated = (
+            len(meaningful) == 1 and (self.pending is None or signer) and _SIGNED_ON.fullmatch(text)
+        )
         if signed or dated:
+            if signer and self.pending is not None:
+                for _, _, c in self.pending.cells:
+                    self.ledger.skip("contact", c.start, c.end)
+                self.pending = None
             self.flush()  # `某某县农业农村局  某某县财政局`, `2024年3月8日`: who signed, and when
             for c in meaningful:
                 self.ledger.skip("contact", c.start, c.end)
@@ -838,6 +850,11 @@ def _person_and_phone(cells: list[Cell]) -> bool:
     return {c.kind for c in cells} == {"contact", "text"} and all(
         c.kind == "contact" or len(c.key) <= PERSON_NAME for c in cells
     )
+
+
+def _names_a_body(cand: Candidate) -> bool:
+    """A row read so far that is only a public body's name (a signature's unit)."""
+    return [role for role, _, _ in cand.cells] == ["name"] and _is_body(cand.cells[0][2])
 
 
 def _is_body(cell: Cell) -> bool:
