@@ -294,7 +294,9 @@ def _department_candidates(
     text: str, fields: tuple[Field, ...], kind: DocKind | None
 ) -> list[_Candidate]:
     """Every unit the document names as its own, best first."""
-    titles = [f.value for f in fields if f.key == "title"] + _title_lines(text)
+    # 某某局二〇二四年部门预算: a year in numerals ends the unit as one in digits does
+    written = [f.value for f in fields if f.key == "title"] + _title_lines(text)
+    titles = [arabic_dates(line) for line in written]
     title_units = []
     for i, line in enumerate(titles):
         unit = _title_unit(line, "".join(titles[i + 1 : i + 3]))
