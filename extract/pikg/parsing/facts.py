@@ -154,7 +154,7 @@ def _title_unit(line: str, following: str) -> str | None:
     部门决算. A unit followed by anything but the title's next word (a banner 某某县人民政府
     over the site's menu) is not the document's, nor is the issuer of a notice (某某财政局
     关于下达…的通知)."""
-    line = _ATTACHMENT.sub("", line)
+    line = arabic_dates(_ATTACHMENT.sub("", line))  # 二〇二五年度某某局…: 2025年度某某局…
     if len(line) > TITLE_MAX_CHARS or "|" in line or line.endswith((":", "：")):
         return None  # an addressee line (县交通局:) is not a title
     if _SENTENCE.search(line):
@@ -294,9 +294,7 @@ def _department_candidates(
     text: str, fields: tuple[Field, ...], kind: DocKind | None
 ) -> list[_Candidate]:
     """Every unit the document names as its own, best first."""
-    # 某某局二〇二四年部门预算: a year in numerals ends the unit as one in digits does
-    written = [f.value for f in fields if f.key == "title"] + _title_lines(text)
-    titles = [arabic_dates(line) for line in written]
+    titles = [f.value for f in fields if f.key == "title"] + _title_lines(text)
     title_units = []
     for i, line in enumerate(titles):
         unit = _title_unit(line, "".join(titles[i + 1 : i + 3]))
