@@ -87,6 +87,11 @@ _RECIPIENT = re.compile(
 )
 _RECIPIENTS = re.compile(rf"(?:{_RECIPIENT.pattern})+")
 # A day written alone on its line where no row is open: the date the table was signed.
+# A header line with this many known words may hold words the lexicon does not know, each
+# a column of notes no longer than this.
+UNKNOWN_COLUMN_HEADS = 3
+COLUMN_WORD_CHARS = 8
+_DIGIT = re.compile(r"\d")
 _SIGNED_ON = re.compile(r"\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*")
 # A glued table line wrapped by a PDF's text layer is at least this wide (display columns),
 # and each of its lines but the last as wide as the first give or take WRAP_SLACK.
@@ -416,7 +421,20 @@ class TableReader:
         roles = {c.role for c in heads}
         if not heads or (all(c.role in FORM_LABELS for c in heads) and not roles >= SUMMARY):
             return False
-        if others and not (len(heads) >= 2 and len(others) == 1 and others[0] is cells[0]):
+        # a column word the lexicon does not know (数据来源, 佐证材料) beside a header's known
+        # words heads a column of notes, so the cells below keep their columns
+        notes = (
+            bool(others)
+            and len(heads) >= UNKNOWN_COLUMN_HEADS
+            and "value" in roles
+            and others[0] is not cells[0]
+            and all(_column_word(c) for c in others)
+        )
+        if (
+            others
+            and not notes
+            and not (len(heads) >= 2 and len(others) == 1 and others[0] is cells[0])
+        ):
             return False
         if self.header_open and not self.header_line:
             # a header word met inside a line before (实际完成情况：…) opened no header
@@ -424,6 +442,8 @@ class TableReader:
         for cell in cells:
             if cell.kind == "header":
                 self._header_cell(cell)
+            elif notes and cell.kind == "text":
+                self._header_cell(replace(cell, kind="header", role="explain"))
             else:
                 self.ledger.skip(
                     "boilerplate" if cell.kind == "boilerplate" else "header", cell.start, cell.end
@@ -849,6 +869,13 @@ def _person_and_phone(cells: list[Cell]) -> bool:
     contact cell), nothing else on the line: who to call, never a row."""
     return {c.kind for c in cells} == {"contact", "text"} and all(
         c.kind == "contact" or len(c.key) <= PERSON_NAME for c in cells
+    )
+
+
+def _column_word(cell: Cell) -> bool:
+    """A text cell short enough, and without figures, to be a column's header word."""
+    return (
+        cell.kind == "text" and len(cell.key) <= COLUMN_WORD_CHARS and not _DIGIT.search(cell.key)
     )
 
 
