@@ -259,8 +259,11 @@ def blocks(source: Source) -> list[Block]:
         named = any(names[k] for k in part)
         before = bisect.bisect_left(stated_at, lines[part.start].start)  # names stated above
         block = Block(project=None)
-        if before and not named:
-            block = Block(project=Project(name=stated[before - 1][1]), explicit=True)
+        if before:
+            # the part's lines up to its own first 项目名称 (all of them, if it names none) are
+            # the project's named above it: a part opening at the first project's header
+            # holds the next projects' names too
+            block = Block(project=Project(name=stated[before - 1][1]), explicit=not named)
         found.append(block)
         waiting_for_name = False
         for k in part:
