@@ -1097,6 +1097,9 @@ _SENTENCE = re.compile(r"[^;；。]+")
 _CLAUSE = re.compile(r"[^,，]+")
 _CLOSING_BRACKET = re.compile(r"[(（]([^()（）]*)[)）]\s*$")
 _ENUM = r"(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．)）](?!\d))"
+# ① folded (NFKC) is a bare 1: before a level's label, an item's number (①数量指标：…).
+_CIRCLED = r"\d{1,2}"
+_CIRCLED_START = re.compile(rf"\s*{_CIRCLED}")
 _NEW_ITEM = re.compile(rf"\s*(?:{_ENUM}|设\s*\d+\s*条)")
 _ITEM_LABEL = re.compile(
     r"\s*(?:[\u4e00-\u9fff]{0,8}(?:绩效)?目标|绩效指标|指标\s*\d{1,2})\s*[:：]\s*"
@@ -1115,9 +1118,15 @@ def _level_prefix() -> re.Pattern[str]:
     fw = framework_module.load()
     labels = "|".join(map(re.escape, sorted(fw.by_label, key=len, reverse=True)))
     return re.compile(
-        rf"\s*{_ENUM}?\s*(?P<count>设?\s*\d+\s*条)?\s*[【\[(（]?\s*(?P<label>{labels})\s*"
+        rf"\s*(?:{_ENUM}|{_CIRCLED})?\s*(?P<count>设?\s*\d+\s*条)?\s*[【\[(（]?\s*(?P<label>{labels})\s*"
         rf"(?:(?P<sep>[】\])）]\s*[:：]?|[-—–－:：]+|方面\s*[,，:：]?)|(?P<glued>))\s*"
     )
+
+
+def _numbered_label(line: str) -> bool:
+    """`1数量指标：…` (① folded): a line opening with a number before a level's label."""
+    m = _level_prefix().match(line)
+    return m is not None and _CIRCLED_START.match(line, 0, m.start("label")) is not None
 
 
 def _opens_path(line: str, before: str) -> bool:
@@ -1155,7 +1164,7 @@ def read_prose(
         piece = piece[lead:].rstrip()  # 满意 / ␣␣度指标 reads 满意度指标
         a += lead
         b = a + len(piece)
-        if chars and _NEW_ITEM.match(piece):
+        if chars and (_NEW_ITEM.match(piece) or _numbered_label(piece)):
             chars.append("；")  # a line opening with a number starts an item of a list
             index.append(index[-1])
         elif chars and _opens_path(piece, "".join(chars[-8:])):
