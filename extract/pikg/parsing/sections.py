@@ -178,8 +178,10 @@ def _texts_after(lines: list[Line], i: int) -> Iterator[str]:
 
 
 def _target_follows(lines: list[Line], i: int) -> bool:
-    """Whether the next non-blank line after `i` holds a target."""
-    return locate(next(_texts_after(lines, i), "")) is not None
+    """Whether the next non-blank line after `i` holds a target or opens with a level's label
+    (1.产出指标：数量指标：名称120户；…, whose targets need no comparison)."""
+    following = next(_texts_after(lines, i), "")
+    return locate(following) is not None or _level_label().match(following) is not None
 
 
 def _heads_targets(lines: list[Line], i: int) -> bool:
