@@ -1287,16 +1287,33 @@ def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
         # `产出指标方面，A不少于82万人，B达到100%`: the level heads the list, a clause of its own
         pieces[:2] = [(pieces[0][0], pieces[1][1])]
     if len(pieces) > 1 and all(_split_at_target(_strip_prefixes(text[x:y])) for x, y in pieces):
-        return pieces
-    # `名称（≥90%）、名称（≥18.6万人）`, `名称≥1800件、名称≥95%`: a list on 、 where each item
-    # holds its target (a 、 inside a name has none before it)
+        # a clause may list its targets on 、 (`预算186万元，目标为A≥120户、B=100%`), each
+        # item closing on its figure and unit (not `市级不低于40元、县区不低于40元的标准`)
+        return [item for x, y in pieces for item in _dunhao_items(text, x, y, closed=True)]
+    return _dunhao_items(text, a, b)
+
+
+def _dunhao_items(text: str, a: int, b: int, closed: bool = False) -> list[tuple[int, int]]:
+    """`名称（≥90%）、名称（≥18.6万人）`, `名称≥1800件、名称≥95%`: a list on 、 where each item
+    holds its target (a 、 inside a name has none before it), and with ``closed`` ends with
+    it; else the span whole."""
     listed = [(a + m.start(), a + m.end()) for m in _ENUMERATED.finditer(text[a:b])]
     if len(listed) > 1 and all(
-        _bracketed_target(text[x:y]) or _split_at_target(_strip_prefixes(text[x:y]))
+        (_bracketed_target(text[x:y]) or _split_at_target(_strip_prefixes(text[x:y])))
+        and (not closed or _closes_on_figure(text[x:y]))
         for x, y in listed
     ):
         return listed
     return [(a, b)]
+
+
+_CLOSING_FIGURE = re.compile(r"\d(?:\.\d+)?\s*(?P<unit>[^\d\s]{0,6}?)[\s。;；,，]*$")
+
+
+def _closes_on_figure(text: str) -> bool:
+    """Whether ``text`` ends with a figure and, if anything, a unit: `群众满意度≥90%`."""
+    m = _CLOSING_FIGURE.search(text)
+    return m is not None and (not m.group("unit") or is_unit(m.group("unit")))
 
 
 def _bracketed_target(text: str) -> bool:
