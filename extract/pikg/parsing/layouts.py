@@ -1130,16 +1130,22 @@ def _numbered_label(line: str) -> bool:
 
 
 def _opens_path(line: str, before: str) -> bool:
-    """`【产出指标-数量指标】…`, `产出指标—质量指标—…`, `数量指标：…`: a line opening with a
-    level path starts an item; a level wrapped onto the line does not: after a path's
-    separator (`满意度指标-\n服务对象…`), or where the text before ends in the first part of a
-    longer label (`社会\n效益指标-`) or is a count (`设1条\n数量指标:`)."""
+    """`【产出指标-数量指标】…`, `产出指标—质量指标—…`, `数量指标：…`, `效益指标` alone: a
+    line opening with a level path starts an item; a level wrapped onto the line does not:
+    after a path's separator (`满意度指标-\n服务对象…`), or where the text before ends in the
+    first part of a longer label (`社会\n效益指标-`) or is a count (`设1条\n数量指标:`)."""
     m = _level_prefix().match(line)
-    if m is None or m.group("sep") is None:
+    if m is None:
+        return False
+    sep = m.group("sep")
+    alone = sep is None and not line[m.end() :].strip()  # `效益指标` a heading on its line
+    if sep is None and not alone:
         return False
     bracketed = line[: m.start("label")].strip().endswith(("【", "["))
     tail = before.rstrip()
-    if (not bracketed and m.group("sep")[0] not in "-—–－:：") or tail.endswith(_PATH_SEPARATORS):
+    if (sep is not None and not bracketed and sep[0] not in "-—–－:：") or tail.endswith(
+        _PATH_SEPARATORS
+    ):
         return False
     lookup = framework_module.load().lookup
     return bracketed or not any(lookup(tail[-k:] + m.group("label")) for k in range(1, len(tail)))
