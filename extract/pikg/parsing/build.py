@@ -17,7 +17,7 @@ from pikg.parsing import framework as framework_module
 from pikg.parsing import values
 from pikg.parsing.framework import Level
 from pikg.parsing.layouts import CONTINUED, Candidate, LevelCell, ProseItem
-from pikg.parsing.names import PINYIN_GLOSS
+from pikg.parsing.names import PINYIN_GLOSS, simplified
 from pikg.parsing.segment import infer_levels
 from pikg.parsing.targets import SYMBOL, locate, parse_target, split_value, unit_info
 from pikg.reading.decode import INLINE_TAG, Source
@@ -314,7 +314,9 @@ def _row(
         level1 = _level_ref(fw.parent(l2.level))
     source_kind = "stated" if level1 or level2 else "unknown"
     if level1 is None and level2 is None:
-        i1, i2 = infer_levels(name, target.unit, fw, ctx.scheme)
+        # cue words and units are Simplified: a mirror's Traditional 參保人數, 1處 read as theirs
+        unit = simplified(target.unit) if target.unit else None
+        i1, i2 = infer_levels(simplified(name), unit, fw, ctx.scheme)
         level1, level2 = _level_ref(i1), _level_ref(i2)
         source_kind = "inferred" if i1 else "unknown"
     actual = parse_target(actual_text, name, ctx.year) if actual_text else None

@@ -60,6 +60,8 @@ _HAN_RUN = re.compile(rf"[{_HAN}()]+")
 _ISSUER = re.compile(rf"关于.{{0,60}}?(?:{_LEXICON.pattern('notice')})")
 _SIGNED = re.compile(r"20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _ADDRESSEE = re.compile(rf"^\s*(?P<org>[{_HAN}()]{{2,40}})\s*[:：]\s*$", re.MULTILINE)
+# An addressee that is a distribution list, not one unit: 各股室, 各乡镇、各有关单位.
+_DISTRIBUTION = re.compile(r"各|.*、")
 _DATE = re.compile(r"(?P<y>20\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
 # A date alone on its line, or after the unit that signs (某某局  2023年2月28日).
 _SIGNATURE_DATE = re.compile(
@@ -308,7 +310,7 @@ def _department_candidates(
     addressees = [
         org
         for m in _ADDRESSEE.finditer(text[: len(text) // 2 + 200])
-        if "、" not in m.group("org") and (org := as_department(m.group("org")))
+        if not _DISTRIBUTION.match(m.group("org")) and (org := as_department(m.group("org")))
     ]
     tail = text[-SIGNATURE_CHARS:]
     signature = _signature_units(tail)

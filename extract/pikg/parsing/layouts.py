@@ -27,6 +27,7 @@ from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
 from pikg.parsing.targets import DATE_RE, POST_WORD, PRE_WORD, SYMBOL, is_unit, locate
 from pikg.parsing.tokens import (
+    PAGE_MARK,
     Cell,
     Line,
     cell_kinds,
@@ -63,7 +64,7 @@ EVALUATION = framework_module.SCHEME_EVALUATION
 # A row line of this many text cells with no target and no level is another table's header.
 FOREIGN_HEADER = 4
 _UNIT_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,4}(?:/[\u4e00-\u9fffA-Za-z]{1,3})?")
-_PAGE_LINE = re.compile(r"[-—－]*第\d+页(?:[,，/共]\d+页)?[-—－]*|[-—－]+\d{1,3}[-—－]+")
+_PAGE_LINE = re.compile(rf"[-—－]*(?:{PAGE_MARK})[-—－]*")
 _ROW_NUMBER = re.compile(r"\d{1,3}")
 _SPACES_AND_PIPES = re.compile(r"[\s|]+")
 _SENTENCE_MARK = re.compile(r"[。;；]")
@@ -86,6 +87,11 @@ _RECIPIENT = re.compile(
 )
 _RECIPIENTS = re.compile(rf"(?:{_RECIPIENT.pattern})+")
 # A day written alone on its line where no row is open: the date the table was signed.
+# A header line with this many known words may hold words the lexicon does not know, each
+# a column of notes no longer than this.
+UNKNOWN_COLUMN_HEADS = 3
+COLUMN_WORD_CHARS = 8
+_DIGIT = re.compile(r"\d")
 _SIGNED_ON = re.compile(r"\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*")
 # A glued table line wrapped by a PDF's text layer is at least this wide (display columns),
 # and each of its lines but the last as wide as the first give or take WRAP_SLACK.
@@ -184,7 +190,10 @@ class TableReader:
         cells = [c for c in cells if c.kind != "empty" or not c.text]
         meaningful = [c for c in cells if c.kind != "empty"]
         kinds = [c.kind for c in meaningful]
-        if meaningful and _PAGE_LINE.fullmatch("".join([c.text for c in meaningful])):
+        # 第 1 页 共 3 页: a PDF's page mark, cut into cells at its spaces
+        if meaningful and _PAGE_LINE.fullmatch(
+            _SPACES_AND_PIPES.sub("", "".join([c.text for c in meaningful]))
+        ):
             for c in meaningful:
                 self.ledger.skip("page-number", c.start, c.end)
             self.after_page = True
@@ -223,8 +232,16 @@ class TableReader:
             return
         signed = len(meaningful) >= 2 and all(_is_body(c) for c in meaningful)
         signed = signed or _person_and_phone(meaningful)
-        dated = len(meaningful) == 1 and self.pending is None and _SIGNED_ON.fullmatch(text)
+        # the unit that signs on the line above its date is no indicator dated by it
+        signer = self.pending is not None and _names_a_body(self.pending)
+        dated = (
+            len(meaningful) == 1 and (self.pending is None or signer) and _SIGNED_ON.fullmatch(text)
+        )
         if signed or dated:
+            if signer and self.pending is not None:
+                for _, _, c in self.pending.cells:
+                    self.ledger.skip("contact", c.start, c.end)
+                self.pending = None
             self.flush()  # `某某县农业农村局  某某县财政局`, `2024年3月8日`: who signed, and when
             for c in meaningful:
                 self.ledger.skip("contact", c.start, c.end)
@@ -452,7 +469,20 @@ class TableReader:
         roles = {c.role for c in heads}
         if not heads or (all(c.role in FORM_LABELS for c in heads) and not roles >= SUMMARY):
             return False
-        if others and not (len(heads) >= 2 and len(others) == 1 and others[0] is cells[0]):
+        # a column word the lexicon does not know (数据来源, 佐证材料) beside a header's known
+        # words heads a column of notes, so the cells below keep their columns
+        notes = (
+            bool(others)
+            and len(heads) >= UNKNOWN_COLUMN_HEADS
+            and "value" in roles
+            and others[0] is not cells[0]
+            and all(_column_word(c) for c in others)
+        )
+        if (
+            others
+            and not notes
+            and not (len(heads) >= 2 and len(others) == 1 and others[0] is cells[0])
+        ):
             return False
         if self.header_open and not self.header_line:
             # a header word met inside a line before (实际完成情况：…) opened no header
@@ -460,6 +490,8 @@ class TableReader:
         for cell in cells:
             if cell.kind == "header":
                 self._header_cell(cell)
+            elif notes and cell.kind == "text":
+                self._header_cell(replace(cell, kind="header", role="explain"))
             else:
                 self.ledger.skip(
                     "boilerplate" if cell.kind == "boilerplate" else "header", cell.start, cell.end
@@ -973,6 +1005,18 @@ def _person_and_phone(cells: list[Cell]) -> bool:
     )
 
 
+def _column_word(cell: Cell) -> bool:
+    """A text cell short enough, and without figures, to be a column's header word."""
+    return (
+        cell.kind == "text" and len(cell.key) <= COLUMN_WORD_CHARS and not _DIGIT.search(cell.key)
+    )
+
+
+def _names_a_body(cand: Candidate) -> bool:
+    """A row read so far that is only a public body's name (a signature's unit)."""
+    return [role for role, _, _ in cand.cells] == ["name"] and _is_body(cand.cells[0][2])
+
+
 def _is_body(cell: Cell) -> bool:
     """A cell that is a public body's name and nothing else."""
     return cell.kind == "text" and is_department(cell.text)
@@ -1186,6 +1230,9 @@ _SENTENCE = re.compile(r"[^;；。]+")
 _CLAUSE = re.compile(r"[^,，]+")
 _CLOSING_BRACKET = re.compile(r"[(（]([^()（）]*)[)）]\s*$")
 _ENUM = r"(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．)）](?!\d))"
+# ① folded (NFKC) is a bare 1: before a level's label, an item's number (①数量指标：…).
+_CIRCLED = r"\d{1,2}"
+_CIRCLED_START = re.compile(rf"\s*{_CIRCLED}")
 _NEW_ITEM = re.compile(rf"\s*(?:{_ENUM}|设\s*\d+\s*条)")
 _ITEM_LABEL = re.compile(
     r"\s*(?:[\u4e00-\u9fff]{0,8}(?:绩效)?目标|绩效指标|指标\s*\d{1,2})\s*[:：]\s*"
@@ -1204,22 +1251,34 @@ def _level_prefix() -> re.Pattern[str]:
     fw = framework_module.load()
     labels = "|".join(map(re.escape, sorted(fw.by_label, key=len, reverse=True)))
     return re.compile(
-        rf"\s*{_ENUM}?\s*(?P<count>设?\s*\d+\s*条)?\s*[【\[(（]?\s*(?P<label>{labels})\s*"
+        rf"\s*(?:{_ENUM}|{_CIRCLED})?\s*(?P<count>设?\s*\d+\s*条)?\s*[【\[(（]?\s*(?P<label>{labels})\s*"
         rf"(?:(?P<sep>[】\])）]\s*[:：]?|[-—–－:：]+|方面\s*[,，:：]?)|(?P<glued>))\s*"
     )
 
 
-def _opens_path(line: str, before: str) -> bool:
-    """`【产出指标-数量指标】…`, `产出指标—质量指标—…`, `数量指标：…`: a line opening with a
-    level path starts an item; a level wrapped onto the line does not: after a path's
-    separator (`满意度指标-\n服务对象…`), or where the text before ends in the first part of a
-    longer label (`社会\n效益指标-`) or is a count (`设1条\n数量指标:`)."""
+def _numbered_label(line: str) -> bool:
+    """`1数量指标：…` (① folded): a line opening with a number before a level's label."""
     m = _level_prefix().match(line)
-    if m is None or m.group("sep") is None:
+    return m is not None and _CIRCLED_START.match(line, 0, m.start("label")) is not None
+
+
+def _opens_path(line: str, before: str) -> bool:
+    """`【产出指标-数量指标】…`, `产出指标—质量指标—…`, `数量指标：…`, `效益指标` alone: a
+    line opening with a level path starts an item; a level wrapped onto the line does not:
+    after a path's separator (`满意度指标-\n服务对象…`), or where the text before ends in the
+    first part of a longer label (`社会\n效益指标-`) or is a count (`设1条\n数量指标:`)."""
+    m = _level_prefix().match(line)
+    if m is None:
+        return False
+    sep = m.group("sep")
+    alone = sep is None and not line[m.end() :].strip()  # `效益指标` a heading on its line
+    if sep is None and not alone:
         return False
     bracketed = line[: m.start("label")].strip().endswith(("【", "["))
     tail = before.rstrip()
-    if (not bracketed and m.group("sep")[0] not in "-—–－:：") or tail.endswith(_PATH_SEPARATORS):
+    if (sep is not None and not bracketed and sep[0] not in "-—–－:：") or tail.endswith(
+        _PATH_SEPARATORS
+    ):
         return False
     lookup = framework_module.load().lookup
     return bracketed or not any(lookup(tail[-k:] + m.group("label")) for k in range(1, len(tail)))
@@ -1244,7 +1303,7 @@ def read_prose(
         piece = piece[lead:].rstrip()  # 满意 / ␣␣度指标 reads 满意度指标
         a += lead
         b = a + len(piece)
-        if chars and _NEW_ITEM.match(piece):
+        if chars and (_NEW_ITEM.match(piece) or _numbered_label(piece)):
             chars.append("；")  # a line opening with a number starts an item of a list
             index.append(index[-1])
         elif chars and _opens_path(piece, "".join(chars[-8:])):
@@ -1367,18 +1426,35 @@ def _comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
         # `产出指标方面，A不少于82万人，B达到100%`: the level heads the list, a clause of its own
         pieces[:2] = [(pieces[0][0], pieces[1][1])]
     if len(pieces) > 1 and all(_split_at_target(_strip_prefixes(text[x:y])) for x, y in pieces):
-        return pieces
-    # `名称（≥90%）、名称（≥18.6万人）`, `名称≥1800件、名称≥95%`: a list on 、 where each item
-    # holds its target (a 、 inside a name has none before it)
+        # a clause may list its targets on 、 (`预算186万元，目标为A≥120户、B=100%`), each
+        # item closing on its figure and unit (not `市级不低于40元、县区不低于40元的标准`)
+        return [item for x, y in pieces for item in _dunhao_items(text, x, y, closed=True)]
+    return _dunhao_items(text, a, b)
+
+
+def _dunhao_items(text: str, a: int, b: int, closed: bool = False) -> list[tuple[int, int]]:
+    """`名称（≥90%）、名称（≥18.6万人）`, `名称≥1800件、名称≥95%`: a list on 、 where each item
+    holds its target (a 、 inside a name has none before it), and with ``closed`` ends with
+    it; else the span whole."""
     if text.find("、", a, b) < 0:
         return [(a, b)]  # one item at most
     listed = [(a + m.start(), a + m.end()) for m in _ENUMERATED.finditer(text[a:b])]
     if len(listed) > 1 and all(
-        _bracketed_target(text[x:y]) or _split_at_target(_strip_prefixes(text[x:y]))
+        (_bracketed_target(text[x:y]) or _split_at_target(_strip_prefixes(text[x:y])))
+        and (not closed or _closes_on_figure(text[x:y]))
         for x, y in listed
     ):
         return listed
     return [(a, b)]
+
+
+_CLOSING_FIGURE = re.compile(r"\d(?:\.\d+)?\s*(?P<unit>[^\d\s]{0,6}?)[\s。;；,，]*$")
+
+
+def _closes_on_figure(text: str) -> bool:
+    """Whether ``text`` ends with a figure and, if anything, a unit: `群众满意度≥90%`."""
+    m = _CLOSING_FIGURE.search(text)
+    return m is not None and (not m.group("unit") or is_unit(m.group("unit")))
 
 
 def _bracketed_target(text: str) -> bool:

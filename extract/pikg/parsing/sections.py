@@ -181,8 +181,10 @@ def _texts_after(lines: list[Line], i: int) -> Iterator[str]:
 
 
 def _target_follows(lines: list[Line], i: int) -> bool:
-    """Whether the next non-blank line after `i` holds a target."""
-    return locate(next(_texts_after(lines, i), "")) is not None
+    """Whether the next non-blank line after `i` holds a target or opens with a level's label
+    (1.产出指标：数量指标：名称120户；…, whose targets need no comparison)."""
+    following = next(_texts_after(lines, i), "")
+    return locate(following) is not None or _level_label().match(following) is not None
 
 
 def _heads_targets(lines: list[Line], i: int) -> bool:
@@ -262,8 +264,11 @@ def blocks(source: Source) -> list[Block]:
         named = any(names[k] for k in part)
         before = bisect.bisect_left(stated_at, lines[part.start].start)  # names stated above
         block = Block(project=None)
-        if before and not named:
-            block = Block(project=Project(name=stated[before - 1][1]), explicit=True)
+        if before:
+            # the part's lines up to its own first 项目名称 (all of them, if it names none) are
+            # the project's named above it: a part opening at the first project's header
+            # holds the next projects' names too
+            block = Block(project=Project(name=stated[before - 1][1]), explicit=not named)
         found.append(block)
         waiting_for_name = False
         for k in part:

@@ -34,8 +34,9 @@ CellKind = Literal[
     "total", "boilerplate", "contact", "page", "footer",
 ]  # fmt: skip
 
-# 第3页, 第3页共9页, - 3 -: a page mark. A bare 3 may be a value; the segmenter decides.
-_PAGE = re.compile(r"第\d+页(?:[,，/共]\d+页)?|[-—－]+\d{1,3}[-—－]+")
+# 第3页, 第3页共9页, 共9页, - 3 -: a page mark. A bare 3 may be a value; the segmenter decides.
+PAGE_MARK = r"第\d+页(?:[,，/]?共\d+页)?|共\d+页|[-—－]+\d{1,3}[-—－]+"
+_PAGE = re.compile(PAGE_MARK)
 _PHONE = re.compile(r"(?:\d{3,4}[-—]?)?\d{7,8}|1[3-9]\d{9}|\d{3,4}-\d?x+")
 _NAMED_PHONE = re.compile(r"[\u4e00-\u9fff]{2,4}\d{7,12}")  # a name and a number
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
