@@ -627,7 +627,7 @@ class TableReader:
 
     def _value_was_name(self, cell: Cell, fed: Cell | None) -> bool:
         """One cell a line, a target right after the text that filled the last row's value
-        column (`志鉴地情相关工作开展` / `所需资金的供应时效` / `100%`): that text was the rest
+        column (`乡村公路养护资金` / `拨付到位及时率` / `100%`): that text was the rest
         of the row's name, wrapped onto a line of its own, and the target is the row's. A
         qualitative answer (有效, 是) stays the target."""
         if not self.stream or self.row_line or self.after_level or not self.line_candidates:
