@@ -19,7 +19,7 @@ from pikg.parsing.framework import Level
 from pikg.parsing.layouts import CONTINUED, Candidate, LevelCell, ProseItem
 from pikg.parsing.names import PINYIN_GLOSS, simplified
 from pikg.parsing.segment import infer_levels
-from pikg.parsing.targets import SYMBOL, locate, parse_target, split_value, unit_info
+from pikg.parsing.targets import DIGIT, SYMBOL, locate, parse_target, split_value, unit_info
 from pikg.reading.decode import INLINE_TAG, Source
 
 _LEADING_ENUM = re.compile(
@@ -35,7 +35,6 @@ _HEADING_START = re.compile(
 _CLOSING_COMPARISON = re.compile(rf"(?:{SYMBOL})\s*\d[^\s;；,，。]*$")
 _UNIT_IN_NAME = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
 _SYMBOL_ONLY = re.compile(SYMBOL)
-_DIGIT = re.compile(r"\d")
 _PROSE_MARK = re.compile(r"[。;；]")
 _LEADING_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _NUMBER_FIRST = re.compile(rf"\s*(?:{SYMBOL})?\s*\d")
@@ -157,7 +156,7 @@ def from_candidate(ctx: Context, cand: Candidate) -> IndicatorRow | None:
         name = _ref(ctx, level).label if level else ""  # type: ignore[union-attr]
     if not _NAMED_LIKE.search(name) or len(name) > MAX_NAME or "。" in name:
         return None
-    if values and _prose(value_text) and not _DIGIT.search(value_text):
+    if values and _prose(value_text) and not DIGIT.search(value_text):
         return None
     if _TICK.search(value_text) and _CHOICES.search(value_text):  # the search is costly on text
         return None  # the form's tick boxes (优秀□ 良好□ 合格□), not a target

@@ -25,7 +25,7 @@ from pikg.parsing import lexicon as lexicon_module
 from pikg.parsing.facts import is_department
 from pikg.parsing.framework import Level
 from pikg.parsing.ledger import Ledger
-from pikg.parsing.targets import DATE_RE, POST_WORD, PRE_WORD, SYMBOL, is_unit, locate
+from pikg.parsing.targets import DATE_RE, DIGIT, POST_WORD, PRE_WORD, SYMBOL, is_unit, locate
 from pikg.parsing.tokens import (
     PAGE_MARK,
     Cell,
@@ -86,12 +86,11 @@ _RECIPIENT = re.compile(
     r"[\u4e00-\u9fff]{2,10}?(?:街道办事处|街道办|街道|办事处|镇|乡|村|社区|县|区|市|旗)"
 )
 _RECIPIENTS = re.compile(rf"(?:{_RECIPIENT.pattern})+")
-# A day written alone on its line where no row is open: the date the table was signed.
 # A header line with this many known words may hold words the lexicon does not know, each
 # a column of notes no longer than this.
 UNKNOWN_COLUMN_HEADS = 3
 COLUMN_WORD_CHARS = 8
-_DIGIT = re.compile(r"\d")
+# A day written alone on its line where no row is open: the date the table was signed.
 _SIGNED_ON = re.compile(r"\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*")
 # A glued table line wrapped by a PDF's text layer is at least this wide (display columns),
 # and each of its lines but the last as wide as the first give or take WRAP_SLACK.
@@ -391,7 +390,7 @@ class TableReader:
         if last is None or self.pending is not None or len(meaningful) != 1:
             return False
         cell = meaningful[0]
-        roles = _roles(tuple(self.columns))
+        roles = self.views().roles
         row = _row_cells(cells, text)
         if len(row) != len(roles) or not _SPLIT_MARK.search(text):
             return False
@@ -403,10 +402,7 @@ class TableReader:
         ):
             return False
         if role == "name":
-            if cell.kind not in (
-                "text",
-                "level",
-            ):  # `可持续影响`: a level's words, in the name's column
+            if cell.kind not in ("text", "level"):  # `可持续影响`: a level's words, as a name
                 return False
         elif role != "value" or cell.kind not in ("text", "unit", "target"):
             return False
@@ -681,7 +677,11 @@ class TableReader:
         if cell.key in lexicon_module.load().natures and ("nature", None) not in columns:
             pending.cells.append(("nature", None, cell))  # 定性 in a form with no column for it
             return
-        if cell.kind == "text" and pending.roles() == ["name"] and _ends_in_target(pending):
+        if (
+            cell.kind == "text"
+            and pending.roles() == ["name"]
+            and _holds_target(pending.cells[0][2].text)
+        ):
             self.flush()  # `享受待遇人数≤42人` then `补助标准≤7万元`: each line a whole row
             self._start(cell)
             return
@@ -897,11 +897,6 @@ _CUT_TARGET = re.compile(r"[年月/.,，、\-—~～至]$")
 _OPERATOR_OPENS = re.compile(rf"(?:{SYMBOL})\s*\S")
 
 
-def _ends_in_target(cand: Candidate) -> bool:
-    """Whether the row's name cell holds its target glued after it: the row is whole."""
-    return _holds_target(cand.cells[0][2].text)
-
-
 def _holds_target(text: str) -> bool:
     """Whether a text cell is a name with its target glued after it, opening with an
     operator sign (`政策知晓率≥90%`, `…规模=符合条件的对象…`)."""
@@ -1007,9 +1002,7 @@ def _person_and_phone(cells: list[Cell]) -> bool:
 
 def _column_word(cell: Cell) -> bool:
     """A text cell short enough, and without figures, to be a column's header word."""
-    return (
-        cell.kind == "text" and len(cell.key) <= COLUMN_WORD_CHARS and not _DIGIT.search(cell.key)
-    )
+    return cell.kind == "text" and len(cell.key) <= COLUMN_WORD_CHARS and not DIGIT.search(cell.key)
 
 
 def _names_a_body(cand: Candidate) -> bool:

@@ -19,6 +19,7 @@ from pikg.parsing import lexicon as lexicon_module
 from pikg.parsing.framework import Level
 from pikg.parsing.lexicon import squeeze
 from pikg.parsing.targets import (
+    DIGIT,
     NUMBER,
     POST_WORD,
     PRE_WORD,
@@ -45,7 +46,6 @@ _WORD = re.compile(r"\S+")
 _ITEM = re.compile(r"[^;；]+")
 _SCORE = re.compile(rf"(?:{NUMBER})\s*分")
 _SPLIT = re.compile(r"[|\t]")
-_DIGIT = re.compile(r"\d")
 # A space-separated line's cells: runs of non-space, or a word a PDF's text layer letter-spaced
 # (`产 出 指 标`: single characters one space apart), which is one cell.
 _WORD = re.compile(r"(?<!\S)[\u4e00-\u9fff](?= )(?: [\u4e00-\u9fff](?!\S))+|\S+")
@@ -154,7 +154,7 @@ def is_target(text: str) -> bool:
 
     Not `2023年文物保护经费`: a number's unit is one pikg knows or a short unit-like word.
     """
-    if not _DIGIT.search(text):
+    if not DIGIT.search(text):
         return False  # every date, range and number has a digit: a name is not parsed
     target = parse_target(text)
     if target.kind in ("date", "range"):
@@ -265,7 +265,7 @@ def _is_glued(body: str) -> bool:
         # a level, a name and its target (`质量指标名称=按规定执行` too), or two levels and
         # what follows them (`产出指标时效指标时效指标全年`)
         second = _glued_pattern().match(body, inner.end()) if opens and inner else None
-        if not (opens and (_DIGIT.search(body) or _SIGN.search(body) or second)):
+        if not (opens and (DIGIT.search(body) or _SIGN.search(body) or second)):
             return False
     return not _whole_cell(body)
 
@@ -748,7 +748,7 @@ def _rows_by_columns(
     while pos < b:
         m = grammar.match(text, pos, b)
         if m is None:
-            if out and reason and not _DIGIT.search(text, pos, b):
+            if out and reason and not DIGIT.search(text, pos, b):
                 return [*out, (pos, b)]
             return None
         out.append((pos, m.start(1)))
